@@ -1,0 +1,321 @@
+"""Turn scraped article text into clean text: repair encoding, drop page chrome, extract the title.
+
+Cleaning works line by line, because scrapers keep one page element per line. A line is removed
+by the first rule that fires, and every removed line is returned with that rule so a person can
+audit it. The rules, in order:
+
+  pattern       matches a pattern of the editable `lexicons/boilerplate.txt`
+  date_line     only dates, times, weekdays, months (Gregorian or Hijri) and time zones
+  repeated_line not a sentence and occurs more than once in the article (related-story links)
+  duplicate_line a sentence already seen earlier in the same article
+  cross_article occurs in at least 3 articles and half of the articles of the same outlet (site footers)
+  title         the headline before the body: moved to the `title` column
+  tag_list      a comma-separated list of short items without sentence punctuation
+  headline      a Title Case line without sentence punctuation (related-story lists)
+  off_topic     a short line without sentence punctuation whose words mostly do not occur in the
+                article's sentences ("Listen Live", "Scroll to Top"); short subheadings whose words do
+                occur ("Bolton urged Trump") are kept
+
+Only the pattern rule depends on the boilerplate file; the others look at the data alone.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import ftfy
+import pandas as pd
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from pipeline.corpus import Problem
+
+# One row per removed line.
+#   article_id  str  the article the line was removed from
+#   outlet      str  its outlet
+#   line_no     int  1-based line number in the article's raw text
+#   text        str  the line as it was (after encoding repair)
+#   rule        str  the rule that removed it (see the module docstring)
+#   detail      str  why, in words (for `pattern`: the pattern and where it is defined)
+REMOVED_LINE_COLUMNS = ["article_id", "outlet", "line_no", "text", "rule", "detail"]
+
+MIN_PROSE_WORDS = 8
+CROSS_ARTICLE_MIN_ARTICLES = 3
+
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+_DATE_TOKEN = re.compile(r"[^\W\d_]+|\d+")
+_MONTHS = (
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec"
+)
+_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thurs fri sat sun"
+_HIJRI_MONTHS = (
+    "muharram safar rabi awwal al ul akhir thani jumada jumadi ula rajab shaban sha'ban ramadan "
+    "ramadhan shawwal dhu qadah qi'dah hijjah"
+)
+_TIME_WORDS = "am pm gmt utc est edt cet cest bst ist ah ad updated published posted last on at"
+_DATE_WORDS = frozenset(f"{_MONTHS} {_WEEKDAYS} {_HIJRI_MONTHS} {_TIME_WORDS}".split())
+_UNICODE_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+# An acute accent between letters is an apostrophe typed on the wrong key ("parliament´s").
+_ACCENT_AS_APOSTROPHE = re.compile(r"(?<=[^\W\d_])\u00b4(?=[^\W\d_])")
+
+
+@dataclass(frozen=True)
+class BoilerplatePattern:
+    """One line of boilerplate.txt: a whole-line phrase, or a regex (`re:` prefix) searched in the line."""
+
+    pattern: str
+    regex: re.Pattern
+    source: str
+    line: int
+
+    def matches(self, line: str) -> bool:
+        return bool(self.regex.search(line))
+
+
+def parse_boilerplate(lines: Sequence[str], source: str) -> tuple[list[BoilerplatePattern], list[Problem]]:
+    """Parse boilerplate lines; a bad regex is a problem with file and line, the rest still load.
+
+    Format, one pattern a line: `# comment`; a plain phrase matches a whole line, ignoring case,
+    spaces and punctuation around it; `re: REGEX` is searched in the line, ignoring case.
+    """
+    patterns, problems = [], []
+    for line_no, raw in enumerate(lines, start=1):
+        text = raw.strip().lstrip("\ufeff")
+        if not text or text.startswith("#"):
+            continue
+        if text.startswith("re:"):
+            expression = text[3:].strip()
+            try:
+                regex = re.compile(expression, re.IGNORECASE)
+            except re.error as error:
+                problems.append(Problem("lexicon", source, line_no, f"regex {expression!r} is invalid: {error}"))
+                continue
+        else:
+            words = r"\W+".join(re.escape(w) for w in _WORD.findall(text))
+            if not words:
+                problems.append(Problem("lexicon", source, line_no, f"phrase {text!r} has no words"))
+                continue
+            regex = re.compile(rf"^\W*{words}\W*$", re.IGNORECASE)
+        patterns.append(BoilerplatePattern(text, regex, source, line_no))
+    return patterns, problems
+
+
+def normalize_text(text: str) -> str:
+    """Repair mojibake and normalize Unicode and whitespace; keep curly quotes as they are.
+
+    ftfy runs only on text it judges broken, and never straightens quotes, so “ ” ‘ ’ stay
+    distinguishable from the straight apostrophe.
+    """
+    if ftfy.is_bad(text):
+        text = ftfy.fix_text(text, uncurl_quotes=False)
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    text = _INVISIBLE.sub("", text)
+    text = _UNICODE_SPACES.sub(" ", text)
+    text = _ACCENT_AS_APOSTROPHE.sub("\u2019", text)
+    return "\n".join(re.sub(r" {2,}", " ", line).strip() for line in text.split("\n"))
+
+
+def words_of(text: str) -> list[str]:
+    """Words as counted everywhere in the pipeline: letters/digits, joined by inner hyphens or apostrophes."""
+    return _WORD.findall(text)
+
+
+def ends_like_sentence(line: str) -> bool:
+    return bool(_SENTENCE_END.search(line))
+
+
+def is_prose(line: str) -> bool:
+    """A line that reads as running text: ends like a sentence, or is long, lower case and not a list."""
+    if ends_like_sentence(line):
+        return True
+    return len(words_of(line)) >= MIN_PROSE_WORDS and not is_title_case(line) and not is_tag_list(line)
+
+
+def is_date_line(line: str) -> bool:
+    tokens = _DATE_TOKEN.findall(line.lower())
+    has_number = any(t.isdigit() for t in tokens)
+    return has_number and len(tokens) <= 12 and all(t.isdigit() or t in _DATE_WORDS for t in tokens)
+
+
+def is_tag_list(line: str) -> bool:
+    items = [item.strip() for item in line.split(",")]
+    if len(items) < 4 or ends_like_sentence(line) or not all(items):
+        return False
+    return sum(len(words_of(item)) for item in items) / len(items) <= 3
+
+
+def content_words(line: str) -> list[str]:
+    return [w.lower() for w in words_of(line) if w.lower() not in ENGLISH_STOP_WORDS and not w.isdigit()]
+
+
+def is_title_case(line: str) -> bool:
+    words = [w for w in words_of(line) if w.lower() not in ENGLISH_STOP_WORDS and not w[0].isdigit()]
+    if len(words) < 4:
+        return False
+    return sum(w[0].isupper() for w in words) / len(words) >= 0.8
+
+
+def share_of_words_in(line: str, vocabulary: set[str]) -> float:
+    words = content_words(line)
+    return sum(w in vocabulary for w in words) / len(words) if words else 0.0
+
+
+def _line_key(line: str) -> str:
+    """Key under which two lines count as the same: case, spacing and numbers (comment counts) ignored."""
+    return re.sub(r"\d+", "0", " ".join(line.lower().split()))
+
+
+def classify_lines(
+    lines: Sequence[str],
+    patterns: Sequence[BoilerplatePattern] = (),
+    shared_keys: frozenset[str] = frozenset(),
+) -> list[tuple[str, str]]:
+    """Return one (rule, detail) per line; rule "" keeps the line, "blank" marks an empty one.
+
+    `shared_keys` are line keys found across many articles of the same outlet (see cross_article_keys).
+    """
+    decisions: list[tuple[str, str]] = [("blank", "") if not line else ("", "") for line in lines]
+    keys = [_line_key(line) for line in lines]
+    counts = Counter(k for k, line in zip(keys, lines, strict=True) if line)
+    vocabulary = {w for line in lines if line and ends_like_sentence(line) for w in content_words(line)}
+    seen: set[str] = set()
+    body_started = False
+    title_found = False
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        decision = _first_rule(line, keys[i], counts, seen, patterns, shared_keys)
+        if not decision[0] and not title_found and not body_started and _is_title(line, vocabulary):
+            decision, title_found = ("title", "headline before the body, moved to the title column"), True
+        if not decision[0]:
+            decision = _layout_rule(line, vocabulary)
+        decisions[i] = decision
+        seen.add(keys[i])
+        body_started = body_started or (not decision[0] and ends_like_sentence(line))
+    return decisions
+
+
+def _first_rule(line, key, counts, seen, patterns, shared_keys) -> tuple[str, str]:
+    for pattern in patterns:
+        if pattern.matches(line):
+            return "pattern", f"{pattern.pattern!r} ({pattern.source}:{pattern.line})"
+    if is_date_line(line):
+        return "date_line", "only dates, times and time zones"
+    prose = is_prose(line)
+    if counts[key] > 1 and not prose:
+        return "repeated_line", f"not a sentence, and occurs {counts[key]} times in the article"
+    if key in seen and prose:
+        return "duplicate_line", "same sentence as an earlier line of the article"
+    if key in shared_keys:
+        return "cross_article", "occurs in many articles of the same outlet"
+    return "", ""
+
+
+def _is_title(line: str, vocabulary: set[str]) -> bool:
+    # A headline shares at least a word with its article; page chrome usually shares none.
+    return len(words_of(line)) >= 4 and not ends_like_sentence(line) and share_of_words_in(line, vocabulary) > 0
+
+
+def _layout_rule(line: str, vocabulary: set[str]) -> tuple[str, str]:
+    if ends_like_sentence(line):
+        return "", ""
+    if is_tag_list(line):
+        return "tag_list", "comma-separated short items without sentence punctuation"
+    if is_title_case(line):
+        return "headline", "Title Case line without sentence punctuation"
+    if len(words_of(line)) < MIN_PROSE_WORDS and share_of_words_in(line, vocabulary) <= 0.5:
+        return "off_topic", "short line without sentence punctuation; most of its words are not in the article"
+    return "", ""
+
+
+def cross_article_keys(articles: pd.DataFrame) -> dict[str, frozenset[str]]:
+    """Per outlet, the line keys that occur in >= 3 of its articles and in at least half of them."""
+    shared: dict[str, frozenset[str]] = {}
+    for outlet, texts in articles.groupby("outlet", sort=True)["raw_text"]:
+        if len(texts) < CROSS_ARTICLE_MIN_ARTICLES:
+            continue
+        counts = Counter(k for text in texts for k in {_line_key(x) for x in normalize_text(text).split("\n") if x})
+        threshold = max(CROSS_ARTICLE_MIN_ARTICLES, len(texts) / 2)
+        shared[outlet] = frozenset(k for k, n in counts.items() if n >= threshold)
+    return shared
+
+
+def clean_text(
+    raw: str, patterns: Sequence[BoilerplatePattern] = (), shared_keys: frozenset[str] = frozenset()
+) -> tuple[str, str, list[tuple[int, str, str, str]]]:
+    """Return (clean text, title found, removed lines as (line_no, text, rule, detail)).
+
+    Clean text keeps one paragraph per line, in the original order.
+    """
+    lines = normalize_text(raw).split("\n")
+    decisions = classify_lines(lines, patterns, shared_keys)
+    kept = [line for line, (rule, _) in zip(lines, decisions, strict=True) if not rule]
+    titles = [line for line, (rule, _) in zip(lines, decisions, strict=True) if rule == "title"]
+    removed = [
+        (i + 1, line, rule, detail)
+        for i, (line, (rule, detail)) in enumerate(zip(lines, decisions, strict=True))
+        if rule and rule != "blank"
+    ]
+    return "\n".join(kept), (titles[0] if titles else ""), removed
+
+
+def title_from_url(url: str) -> str:
+    """A readable title from the last part of a URL, for pages scraped without their headline."""
+    slug = url.rstrip("/").rsplit("/", 1)[-1] if "//" in url else ""
+    slug = re.sub(r"\.\w{2,5}$", "", slug)
+    words = [w for w in re.split(r"[-_+]+", slug) if w]
+    if len(words) < 2:
+        return ""
+    sentence = " ".join(words)
+    return sentence[0].upper() + sentence[1:]
+
+
+def clean_articles(
+    articles: pd.DataFrame, patterns: Sequence[BoilerplatePattern] = ()
+) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
+    """Clean every article; return (articles, removed_lines, problems).
+
+    Adds to the articles: `text` (clean, one paragraph a line), `title` (the source's title, else the
+    headline found in the text, else one made from the URL), `title_source` ("source", "text", "url"
+    or "none") and `n_removed_lines`. Articles with no text left are dropped and listed as problems.
+    """
+    shared = cross_article_keys(articles)
+    texts, titles, sources, removed_counts, removed_rows, problems = [], [], [], [], [], []
+    for article in articles.itertuples(index=False):
+        text, found_title, removed = clean_text(article.raw_text, patterns, shared.get(article.outlet, frozenset()))
+        title, source = _choose_title(article.title, found_title, article.url)
+        texts.append(text)
+        titles.append(title)
+        sources.append(source)
+        removed_counts.append(len(removed))
+        removed_rows.extend((article.article_id, article.outlet, *row) for row in removed)
+        if not text.strip():
+            problems.append(
+                Problem(
+                    "clean",
+                    article.file,
+                    article.record,
+                    f"no article text left after cleaning ({len(removed)} lines removed as page "
+                    "chrome; see removed_lines.csv)",
+                )
+            )
+    cleaned = articles.assign(text=texts, title=titles, title_source=sources, n_removed_lines=removed_counts)
+    cleaned = cleaned[cleaned["text"].str.strip() != ""].reset_index(drop=True)
+    removed_lines = pd.DataFrame(removed_rows, columns=REMOVED_LINE_COLUMNS).astype({"line_no": "int64"})
+    return cleaned, removed_lines, problems
+
+
+def _choose_title(given: str, found: str, url: str) -> tuple[str, str]:
+    if given:
+        return normalize_text(given).replace("\n", " "), "source"
+    if found:
+        return found, "text"
+    from_url = title_from_url(url)
+    return (from_url, "url") if from_url else ("", "none")

@@ -1,0 +1,382 @@
+"""Read the manifest and the article files of a corpus folder into an articles DataFrame."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import chardet
+import pandas as pd
+from bs4 import BeautifulSoup
+
+from pipeline.errors import CorpusError
+
+MANIFEST_NAME = "manifest.csv"
+REQUIRED_MANIFEST_COLUMNS = ["file", "outlet"]
+OPTIONAL_MANIFEST_COLUMNS = ["published", "url"]
+SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".csv")
+
+# One row per article read.
+#   article_id  str  file name for one-article files, "file:N" for record N of a .jsonl/.csv file
+#   file        str  path of the source file, relative to the corpus folder
+#   record      int  1-based record number inside a .jsonl/.csv file, 0 for one-article files
+#   outlet      str  outlet name (record field, else manifest)
+#   published   str  publication date as given (ISO 8601 expected)
+#   url         str  source address, may be empty
+#   title       str  title given by the source (HTML <title>, record field or manifest), may be empty
+#   raw_text    str  article text as read, before cleaning
+#   encoding    str  the encoding the bytes were decoded with
+# Extra manifest columns are kept after these.
+ARTICLE_COLUMNS = ["article_id", "file", "record", "outlet", "published", "url", "title", "raw_text", "encoding"]
+
+# One row per problem found anywhere in the run.
+#   stage   str  "corpus", "clean", "lexicon" ...: which stage found it
+#   source  str  file the problem is in
+#   line    int  line (or record) number in that file, 0 when it concerns the whole file
+#   reason  str  what is wrong and, where possible, what would be accepted
+PROBLEM_COLUMNS = ["stage", "source", "line", "reason"]
+
+_BOMS = [
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+# Tags whose text is never article text.
+_NON_TEXT_TAGS = [
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "iframe",
+    "svg",
+    "button",
+    "select",
+    "head",
+]
+# Tags that end a line of text when rendered.
+_BLOCK_TAGS = [
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "blockquote",
+    "pre",
+    "tr",
+    "table",
+    "figcaption",
+    "figure",
+    "dd",
+    "dt",
+    "hr",
+]
+
+
+class UnreadableText(ValueError):
+    """Bytes that are not text in any encoding we can trust."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    stage: str
+    source: str
+    line: int
+    reason: str
+
+
+def problems_frame(problems: list[Problem]) -> pd.DataFrame:
+    """Turn a list of Problem into the problems table (PROBLEM_COLUMNS)."""
+    return pd.DataFrame([vars(p) for p in problems], columns=PROBLEM_COLUMNS).astype({"line": "int64"})
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode file bytes to text; return (text, encoding). Raise UnreadableText for binary data.
+
+    Order: a byte-order mark decides; else strict UTF-8; else the encoding chardet detects
+    (cp1252 when it is unsure, since it is the usual encoding of non-UTF-8 news pages).
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError as error:
+                raise UnreadableText(
+                    f"starts with a {encoding} byte-order mark but is not {encoding}: {error}"
+                ) from error
+    if b"\x00" in data:
+        raise UnreadableText("binary file (contains NUL bytes), not text")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    guess = chardet.detect(data[:200_000])
+    for encoding in [guess.get("encoding"), "cp1252", "latin-1"]:
+        if not encoding:
+            continue
+        try:
+            text = data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if _control_character_share(text) > 0.01:
+            raise UnreadableText("binary file (control characters), not text")
+        return text, encoding.lower()
+    raise UnreadableText("not decodable as UTF-8, cp1252 or latin-1")
+
+
+def _control_character_share(text: str) -> float:
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    return controls / max(len(text), 1)
+
+
+def html_to_text(html: str) -> tuple[str, str]:
+    """Return (title, main text) of an HTML page, one block element per line.
+
+    Main text is the <article>, else <main>, else <body>; scripts, styles, navigation,
+    headers, footers, asides and forms never reach it.
+    """
+    soup = BeautifulSoup(html, "html.parser")
+    title = _html_title(soup)
+    for tag in soup.find_all(_NON_TEXT_TAGS):
+        tag.decompose()
+    root = soup.find("article") or soup.find("main") or soup.find("body") or soup
+    for br in root.find_all("br"):
+        br.replace_with("\n")
+    for block in root.find_all(_BLOCK_TAGS):
+        block.insert_before("\n")
+        block.insert_after("\n")
+    return title, root.get_text()
+
+
+def _html_title(soup: BeautifulSoup) -> str:
+    og_title = soup.find("meta", attrs={"property": "og:title"})
+    if og_title and og_title.get("content"):
+        return str(og_title["content"]).strip()
+    for tag_name in ("h1", "title"):
+        tag = soup.find(tag_name)
+        if tag and tag.get_text(strip=True):
+            return tag.get_text(" ", strip=True)
+    return ""
+
+
+def read_manifest(corpus_dir: Path) -> pd.DataFrame:
+    """Read `manifest.csv`: one row per file, columns file, outlet, published, url (+ any extra).
+
+    Raises CorpusError when the manifest is missing or lacks a required column.
+    """
+    path = corpus_dir / MANIFEST_NAME
+    if not path.is_file():
+        raise CorpusError(
+            f"{path}: no manifest; a corpus folder needs {MANIFEST_NAME} with columns "
+            f"{','.join(REQUIRED_MANIFEST_COLUMNS + OPTIONAL_MANIFEST_COLUMNS)}"
+        )
+    try:
+        text, _ = decode_bytes(path.read_bytes())
+    except UnreadableText as error:
+        raise CorpusError(f"{path}: {error}") from error
+    manifest = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    manifest.columns = [str(c).strip().lower() for c in manifest.columns]
+    missing = [c for c in REQUIRED_MANIFEST_COLUMNS if c not in manifest.columns]
+    if missing:
+        raise CorpusError(
+            f"{path}:1: missing column(s) {', '.join(missing)}; found {', '.join(manifest.columns)}; "
+            f"expected {','.join(REQUIRED_MANIFEST_COLUMNS + OPTIONAL_MANIFEST_COLUMNS)}"
+        )
+    for column in OPTIONAL_MANIFEST_COLUMNS:
+        if column not in manifest.columns:
+            manifest[column] = ""
+    manifest = manifest.map(str.strip)
+    manifest["manifest_line"] = range(2, len(manifest) + 2)
+    return manifest
+
+
+def read_corpus(corpus_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read every article the manifest names; return (articles, problems).
+
+    Articles follow ARTICLE_COLUMNS (plus extra manifest columns); problems follow PROBLEM_COLUMNS.
+    A bad file or record is a problem and the rest is still read.
+    """
+    corpus_dir = Path(corpus_dir)
+    manifest = read_manifest(corpus_dir)
+    extra_columns = [
+        c
+        for c in manifest.columns
+        if c not in REQUIRED_MANIFEST_COLUMNS + OPTIONAL_MANIFEST_COLUMNS + ["manifest_line", "title"]
+    ]
+    rows: list[dict] = []
+    problems: list[Problem] = []
+    seen_files: set[str] = set()
+    for entry in manifest.to_dict("records"):
+        name = entry["file"]
+        where = Problem("corpus", MANIFEST_NAME, entry["manifest_line"], "")
+        path = _resolve_inside(corpus_dir, name)
+        if not name:
+            problems.append(_with_reason(where, "empty file name"))
+        elif path is None:
+            problems.append(_with_reason(where, f"{name!r} points outside the corpus folder; refused"))
+        elif name in seen_files:
+            problems.append(_with_reason(where, f"{name!r} is listed more than once; later row ignored"))
+        elif not path.is_file():
+            problems.append(_with_reason(where, f"{name!r} does not exist in {corpus_dir}"))
+        elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            problems.append(
+                _with_reason(
+                    where,
+                    f"{name!r}: unsupported file type {path.suffix!r}; expected one of {', '.join(SUPPORTED_SUFFIXES)}",
+                )
+            )
+        else:
+            seen_files.add(name)
+            defaults = {
+                "file": name,
+                "outlet": entry["outlet"],
+                "published": entry["published"],
+                "url": entry["url"],
+                "title": entry.get("title", ""),
+            }
+            defaults.update({c: entry[c] for c in extra_columns})
+            file_rows, file_problems = read_article_file(path, name, defaults)
+            rows.extend(file_rows)
+            problems.extend(file_problems)
+    problems.extend(_files_not_in_manifest(corpus_dir, set(manifest["file"])))
+    articles = pd.DataFrame(rows, columns=ARTICLE_COLUMNS + extra_columns)
+    articles = articles.astype({"record": "int64"}).reset_index(drop=True)
+    return articles, problems_frame(problems)
+
+
+def _with_reason(where: Problem, reason: str) -> Problem:
+    return Problem(where.stage, where.source, where.line, reason)
+
+
+def _resolve_inside(corpus_dir: Path, name: str) -> Path | None:
+    """The file's path if it stays inside the corpus folder (symlinks followed), else None."""
+    if not name or Path(name).is_absolute():
+        return None
+    root = corpus_dir.resolve()
+    path = (corpus_dir / name).resolve()
+    return path if path.is_relative_to(root) else None
+
+
+def _files_not_in_manifest(corpus_dir: Path, listed: set[str]) -> list[Problem]:
+    found = sorted(
+        p.relative_to(corpus_dir).as_posix()
+        for p in corpus_dir.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in SUPPORTED_SUFFIXES
+        and p.name != MANIFEST_NAME
+        and not any(part.startswith(".") for part in p.relative_to(corpus_dir).parts)
+    )
+    return [
+        Problem("corpus", name, 0, f"not in {MANIFEST_NAME}: skipped (add a row with its outlet to read it)")
+        for name in found
+        if name not in listed
+    ]
+
+
+def read_article_file(path: Path, name: str, defaults: dict) -> tuple[list[dict], list[Problem]]:
+    """Read one file into article rows; `defaults` carries the manifest's fields for it."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return [], [Problem("corpus", name, 0, f"cannot be read: {error.strerror or error}")]
+    if not data.strip():
+        return [], [Problem("corpus", name, 0, "empty file")]
+    try:
+        text, encoding = decode_bytes(data)
+    except UnreadableText as error:
+        return [], [Problem("corpus", name, 0, str(error))]
+    if not text.strip():
+        return [], [Problem("corpus", name, 0, "empty file (only whitespace)")]
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".csv"):
+        records, problems = _jsonl_records(text, name) if suffix == ".jsonl" else _csv_records(text, name)
+        rows = []
+        for record_no, record in records:
+            row = _article_row(defaults, record, encoding, record_no)
+            if row["outlet"]:
+                rows.append(row)
+            else:
+                problems.append(Problem("corpus", name, record_no, "no outlet: give one in the record or the manifest"))
+        return rows, problems
+    title = ""
+    if suffix in (".html", ".htm"):
+        title, text = html_to_text(text)
+    return [_article_row(defaults, {"text": text, "title": title}, encoding, 0)], []
+
+
+def _article_row(defaults: dict, record: dict, encoding: str, record_no: int) -> dict:
+    row = dict(defaults)
+    for field in ("outlet", "published", "url", "title"):
+        value = record.get(field)
+        if value not in (None, ""):
+            row[field] = str(value).strip()
+    row["raw_text"] = record["text"]
+    row["record"] = record_no
+    row["encoding"] = encoding
+    row["article_id"] = f"{defaults['file']}:{record_no}" if record_no else defaults["file"]
+    return row
+
+
+def _jsonl_records(text: str, name: str) -> tuple[list[tuple[int, dict]], list[Problem]]:
+    records, problems = [], []
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            problems.append(Problem("corpus", name, line_no, f"not valid JSON ({error.msg} at column {error.colno})"))
+            continue
+        problem = _record_problem(record)
+        if problem:
+            problems.append(Problem("corpus", name, line_no, problem))
+        else:
+            records.append((line_no, record))
+    return records, problems
+
+
+def _csv_records(text: str, name: str) -> tuple[list[tuple[int, dict]], list[Problem]]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if "text" not in (reader.fieldnames or []):
+        return [], [Problem("corpus", name, 1, f"no 'text' column; found {', '.join(reader.fieldnames or [])}")]
+    records, problems = [], []
+    try:
+        for record_no, record in enumerate(reader, start=1):
+            problem = _record_problem(record)
+            if problem:
+                problems.append(Problem("corpus", name, record_no, problem))
+            else:
+                records.append((record_no, record))
+    except csv.Error as error:
+        problems.append(Problem("corpus", name, reader.line_num, f"CSV cannot be parsed past here: {error}"))
+    return records, problems
+
+
+def _record_problem(record: object) -> str:
+    if not isinstance(record, dict):
+        return "a record must be an object with a 'text' field"
+    text = record.get("text")
+    if not isinstance(text, str):
+        return "no 'text' field (or it is not a string)"
+    if not text.strip():
+        return "empty 'text'"
+    return ""

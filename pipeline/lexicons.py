@@ -1,0 +1,211 @@
+"""Read and validate the lexicon folder: loaded-language term lists and the boilerplate patterns.
+
+A term lexicon is any `*.csv` in the folder (other than the files reserved for other stages) with
+the columns `term,category,weight,note`:
+
+  term      the word or phrase; several words match across any spacing or hyphen; `*` at the end
+            of a word makes it a prefix (`terror*` matches terrorist, terrorism)
+  category  what kind of loaded language it is (letters, digits, `_`); becomes a report column
+  weight    how loaded: 1 = mildly, 2 = clearly, 3 = strongly (fractions allowed, 0 < weight <= 3);
+            empty means 1
+  note      why the term is loaded (free text, shown to people tuning the lexicon)
+
+A bad line is a problem with its file and line number; the other lines still load.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.clean import BoilerplatePattern, parse_boilerplate
+from pipeline.corpus import Problem, UnreadableText, decode_bytes
+from pipeline.errors import LexiconError
+
+LEXICON_COLUMNS = ["term", "category", "weight", "note"]
+BOILERPLATE_FILE = "boilerplate.txt"
+# Files in the lexicon folder that other stages read with their own columns.
+RESERVED_FILES = frozenset({"actors.csv", "labels.csv", "frames.csv", "attribution.csv"})
+MAX_WEIGHT = 3.0
+_CATEGORY = re.compile(r"^[a-z][a-z0-9_]*$")
+# Match tokens: letters and digits, with inner apostrophes; hyphens and all else separate tokens.
+_TOKEN = re.compile(r"\w+(?:['’]\w+)*")
+
+
+@dataclass(frozen=True)
+class TermPart:
+    """One word of a term, normalized; `prefix` when the word ended with `*`."""
+
+    text: str
+    prefix: bool
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One lexicon line."""
+
+    term: str
+    category: str
+    weight: float
+    note: str
+    source: str
+    line: int
+    parts: tuple[TermPart, ...]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """All term entries, in file-name then line order, and the boilerplate patterns."""
+
+    entries: tuple[Entry, ...]
+    boilerplate: tuple[BoilerplatePattern, ...] = ()
+
+    @property
+    def categories(self) -> list[str]:
+        return sorted({e.category for e in self.entries})
+
+
+def normalize_token(token: str) -> str:
+    """The form words are compared in: lower case, one apostrophe, possessive 's dropped."""
+    token = token.lower().replace("’", "'")
+    return token[:-2] if token.endswith("'s") and len(token) > 2 else token
+
+
+def term_parts(term: str) -> tuple[TermPart, ...]:
+    """Split a term into normalized words; a word directly followed by `*` becomes a prefix."""
+    return tuple(
+        TermPart(normalize_token(m.group()), term[m.end() : m.end() + 1] == "*") for m in _TOKEN.finditer(term)
+    )
+
+
+def parse_term_lexicon(text: str, source: str) -> tuple[list[Entry], list[Problem]]:
+    """Parse one term-lexicon CSV; return its entries and one problem per bad line."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    header = [h.strip().lower() for h in next(reader, [])]
+    missing = [c for c in ("term", "category") if c not in header]
+    if missing:
+        return [], [
+            Problem(
+                "lexicon",
+                source,
+                1,
+                f"missing column(s) {', '.join(missing)}; a lexicon has the columns {','.join(LEXICON_COLUMNS)}",
+            )
+        ]
+    problems = [
+        Problem("lexicon", source, 1, f"unknown column {c!r} ignored; expected {','.join(LEXICON_COLUMNS)}")
+        for c in header
+        if c not in LEXICON_COLUMNS
+    ]
+    entries = []
+    for row in reader:
+        line_no = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if row[0].lstrip().startswith("#"):
+            continue
+        if len(row) > len(header):
+            problems.append(
+                Problem(
+                    "lexicon",
+                    source,
+                    line_no,
+                    f"{len(row)} fields, the header has {len(header)} (quote a note that contains commas)",
+                )
+            )
+            continue
+        fields = dict(zip(header, (cell.strip() for cell in row), strict=False))
+        entry, problem = _entry(fields, source, line_no)
+        if problem:
+            problems.append(Problem("lexicon", source, line_no, problem))
+        else:
+            entries.append(entry)
+    return entries, problems
+
+
+def _entry(fields: dict[str, str], source: str, line_no: int) -> tuple[Entry | None, str]:
+    term = fields.get("term", "")
+    parts = term_parts(term)
+    if not parts:
+        return None, f"empty term {term!r}: a term needs at least one letter or digit"
+    category = fields.get("category", "").lower().replace("-", "_")
+    if not _CATEGORY.match(category):
+        return None, f"category {fields.get('category', '')!r} must be letters, digits and _ (e.g. emotive)"
+    raw_weight = fields.get("weight", "") or "1"
+    try:
+        weight = float(raw_weight)
+    except ValueError:
+        return None, f"weight {raw_weight!r} is not a number; use 1 (mild), 2 (clear) or 3 (strong)"
+    if not 0 < weight <= MAX_WEIGHT:
+        return None, f"weight {raw_weight!r} is outside 0 < weight <= {MAX_WEIGHT:g}"
+    return Entry(term, category, weight, fields.get("note", ""), source, line_no, parts), ""
+
+
+def drop_duplicate_terms(entries: list[Entry]) -> tuple[list[Entry], list[Problem]]:
+    """Keep the first entry of each term (same words, same wildcards); later ones are problems."""
+    first_seen: dict[tuple[TermPart, ...], Entry] = {}
+    kept, problems = [], []
+    for entry in entries:
+        earlier = first_seen.get(entry.parts)
+        if earlier:
+            problems.append(
+                Problem(
+                    "lexicon",
+                    entry.source,
+                    entry.line,
+                    f"duplicate term {entry.term!r}: already at {earlier.source}:{earlier.line}; this line is ignored",
+                )
+            )
+        else:
+            first_seen[entry.parts] = entry
+            kept.append(entry)
+    return kept, problems
+
+
+def read_lexicons(lexicon_dir: Path) -> tuple[Lexicon, list[Problem]]:
+    """Read every term lexicon and boilerplate.txt in the folder; return (lexicon, problems).
+
+    Raises LexiconError when the folder is missing or holds no usable term at all.
+    """
+    lexicon_dir = Path(lexicon_dir)
+    if not lexicon_dir.is_dir():
+        raise LexiconError(f"{lexicon_dir}: lexicon folder not found")
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    for path in sorted(lexicon_dir.glob("*.csv")):
+        if path.name in RESERVED_FILES:
+            continue
+        text, problem = _read_text(path)
+        if problem:
+            problems.append(problem)
+            continue
+        file_entries, file_problems = parse_term_lexicon(text, path.name)
+        entries.extend(file_entries)
+        problems.extend(file_problems)
+    entries, duplicate_problems = drop_duplicate_terms(entries)
+    problems.extend(duplicate_problems)
+    if not entries:
+        raise LexiconError(
+            f"{lexicon_dir}: no usable term in any lexicon file (*.csv with columns {','.join(LEXICON_COLUMNS)})"
+        )
+    boilerplate: list[BoilerplatePattern] = []
+    boilerplate_path = lexicon_dir / BOILERPLATE_FILE
+    if boilerplate_path.is_file():
+        text, problem = _read_text(boilerplate_path)
+        if problem:
+            problems.append(problem)
+        else:
+            boilerplate, boilerplate_problems = parse_boilerplate(text.splitlines(), BOILERPLATE_FILE)
+            problems.extend(boilerplate_problems)
+    return Lexicon(tuple(entries), tuple(boilerplate)), problems
+
+
+def _read_text(path: Path) -> tuple[str, Problem | None]:
+    try:
+        text, _ = decode_bytes(path.read_bytes())
+    except (OSError, UnreadableText) as error:
+        return "", Problem("lexicon", path.name, 0, f"cannot be read: {error}")
+    return text, None

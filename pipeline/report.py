@@ -1,0 +1,347 @@
+"""Write the reports: CSV tables, HTML and Markdown pages, all built in a staging folder and swapped in whole."""
+
+from __future__ import annotations
+
+import html
+import io
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+import matplotlib
+
+matplotlib.use("svg")
+import matplotlib.pyplot as plt
+import pandas as pd
+from markupsafe import Markup
+
+from pipeline import __version__
+
+FLOAT_DECIMALS = 6
+EVIDENCE_PER_TERM = 3
+TOP_TERMS = 10
+# Which table, what one row is. The column definitions live next to the code that makes each table.
+TABLE_DESCRIPTIONS = {
+    "outlets.csv": "one row per outlet: n_articles, n_sentences, n_words, polarity, subjectivity, n_hits, "
+    "loaded_per_1k, loaded_weight_per_1k, one loaded_per_1k_<category> column per category",
+    "articles.csv": "one row per scored article: manifest fields, title, then the same scores as outlets.csv",
+    "sentences.csv": "one row per sentence: position, character span, words, polarity, subjectivity, hits, text",
+    "hits.csv": "one row per lexicon hit: article, outlet, sentence, term, matched text, category, weight, "
+    "character offsets in the sentence, lexicon file and line",
+    "terms.csv": "one row per outlet and term that fired: hits, hits per 1,000 words, rank in the outlet",
+    "outlet_vs_corpus.csv": "one row per outlet and metric: outlet value, whole-corpus value, difference",
+    "removed_lines.csv": "one row per line removed by cleaning: article, line number, text, rule, detail",
+    "problems.csv": "one row per problem: stage, file, line or record, reason",
+}
+
+
+@dataclass
+class Tables:
+    """Everything a report shows; each DataFrame has the columns documented by the stage that made it."""
+
+    articles: pd.DataFrame
+    sentences: pd.DataFrame
+    hits: pd.DataFrame
+    outlets: pd.DataFrame
+    corpus: pd.DataFrame
+    contrasts: pd.DataFrame
+    terms: pd.DataFrame
+    removed_lines: pd.DataFrame
+    problems: pd.DataFrame
+    categories: list[str]
+    run: dict = field(default_factory=dict)
+
+    def csv_tables(self) -> dict[str, pd.DataFrame]:
+        return {
+            "outlets.csv": self.outlets,
+            "articles.csv": self.articles,
+            "sentences.csv": self.sentences,
+            "hits.csv": self.hits,
+            "terms.csv": self.terms,
+            "outlet_vs_corpus.csv": self.contrasts,
+            "removed_lines.csv": self.removed_lines,
+            "problems.csv": self.problems,
+        }
+
+
+def to_csv_text(table: pd.DataFrame) -> str:
+    """CSV text that is the same, byte for byte, for the same table: fixed decimals, \\n line ends."""
+    rounded = table.round(FLOAT_DECIMALS)
+    buffer = io.StringIO()
+    rounded.to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue()
+
+
+def outlet_slugs(outlets: list[str]) -> dict[str, str]:
+    """A file name per outlet: lower case, dashes; a number is added when two outlets would collide."""
+    slugs: dict[str, str] = {}
+    used: set[str] = set()
+    for outlet in sorted(outlets):
+        base = re.sub(r"[^a-z0-9]+", "-", outlet.lower()).strip("-")[:60] or "outlet"
+        slug, n = base, 2
+        while slug in used:
+            slug, n = f"{base}-{n}", n + 1
+        used.add(slug)
+        slugs[outlet] = slug
+    return slugs
+
+
+def highlight_html(sentence: str, spans: list[tuple[int, int, str]]) -> Markup:
+    """The sentence HTML-escaped, each (start, end, label) span wrapped in <mark title=label>."""
+    parts, position = [], 0
+    for start, end, label in sorted(spans):
+        if start < position:
+            continue
+        parts.append(html.escape(sentence[position:start]))
+        parts.append(f'<mark title="{html.escape(label)}">{html.escape(sentence[start:end])}</mark>')
+        position = end
+    parts.append(html.escape(sentence[position:]))
+    return Markup("".join(parts))
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|#])")
+
+
+def markdown_escape(text: object) -> str:
+    """Text safe inside Markdown (and the HTML a Markdown renderer passes through)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False)).replace("\n", " ")
+
+
+def highlight_markdown(sentence: str, spans: list[tuple[int, int, str]]) -> str:
+    parts, position = [], 0
+    for start, end, _ in sorted(spans):
+        if start < position:
+            continue
+        parts.append(markdown_escape(sentence[position:start]))
+        parts.append(f"**{markdown_escape(sentence[start:end])}**")
+        position = end
+    parts.append(markdown_escape(sentence[position:]))
+    return "".join(parts)
+
+
+def safe_link(url: str) -> str:
+    """The URL if it is http(s), else "" (a javascript: link in a manifest must not become clickable)."""
+    return url if re.match(r"^https?://", url or "", re.IGNORECASE) else ""
+
+
+def fmt(value: object, decimals: int = 3) -> str:
+    """Numbers as the pages show them: floats to `decimals` places, everything else as is."""
+    return f"{value:.{decimals}f}" if isinstance(value, float) else str(value)
+
+
+def signed(value: float, decimals: int = 3) -> str:
+    return f"{value:+.{decimals}f}"
+
+
+def outlet_chart_svg(outlets: pd.DataFrame, categories: list[str]) -> str:
+    """Three panels, outlets as rows: mean polarity, mean subjectivity, loaded terms per 1,000 words by category."""
+    plt.rcParams["svg.fonttype"] = "none"
+    plt.rcParams["svg.hashsalt"] = "mediabias"
+    names = list(outlets["outlet"])[::-1]
+    height = 1.2 + 0.45 * len(names)
+    figure, axes = plt.subplots(1, 3, figsize=(11, height), sharey=True, gridspec_kw={"width_ratios": [1, 1, 1.6]})
+    rows = outlets.set_index("outlet").loc[names]
+    polarity_colors = ["#b2182b" if v < 0 else "#2166ac" for v in rows["polarity"]]
+    axes[0].barh(names, rows["polarity"], color=polarity_colors)
+    axes[0].axvline(0, color="#444", linewidth=0.8)
+    axes[0].set_title("Polarity (mean, −1..1)", fontsize=10)
+    axes[1].barh(names, rows["subjectivity"], color="#7f7f7f")
+    axes[1].set_xlim(0, 1)
+    axes[1].set_title("Subjectivity (mean, 0..1)", fontsize=10)
+    left = pd.Series(0.0, index=rows.index)
+    palette = plt.get_cmap("tab10")
+    for k, category in enumerate(categories):
+        values = rows[f"loaded_per_1k_{category}"]
+        axes[2].barh(names, values, left=left, color=palette(k % 10), label=category)
+        left = left + values
+    axes[2].set_title("Loaded terms per 1,000 words", fontsize=10)
+    if categories:
+        axes[2].legend(fontsize=8, loc="lower right", frameon=False)
+    for axis in axes:
+        axis.tick_params(labelsize=9)
+        axis.spines[["top", "right"]].set_visible(False)
+    figure.tight_layout()
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None})
+    plt.close(figure)
+    svg = buffer.getvalue()
+    return svg[svg.index("<svg") :]
+
+
+def _environment() -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("pipeline", "templates"),
+        autoescape=jinja2.select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    environment.filters.update(md=markdown_escape, num=fmt, signed=signed, link=safe_link)
+    return environment
+
+
+def evidence(tables: Tables, outlet: str, terms: pd.DataFrame, per_term: int = EVIDENCE_PER_TERM) -> list[dict]:
+    """For each term row, up to `per_term` sentences of the outlet where it fired, with all hits marked."""
+    hits = tables.hits[tables.hits["outlet"] == outlet]
+    sentences = tables.sentences[tables.sentences["outlet"] == outlet].set_index(["article_id", "sentence_id"])
+    marks = _marks_by_sentence(hits)
+    result = []
+    for term in terms.itertuples(index=False):
+        places = (
+            hits[hits["term"] == term.term][["article_id", "sentence_id"]]
+            .drop_duplicates()
+            .head(per_term)
+            .itertuples(index=False)
+        )
+        examples = [_example(sentences, marks, place.article_id, place.sentence_id) for place in places]
+        result.append({"term": term, "examples": examples})
+    return result
+
+
+def _marks_by_sentence(hits: pd.DataFrame) -> dict[tuple[str, int], list[tuple[int, int, str]]]:
+    marks: dict[tuple[str, int], list[tuple[int, int, str]]] = {}
+    for hit in hits.itertuples(index=False):
+        label = f"{hit.term} · {hit.category} · weight {hit.weight:g}"
+        marks.setdefault((hit.article_id, hit.sentence_id), []).append((hit.start, hit.end, label))
+    return marks
+
+
+def _example(sentences: pd.DataFrame, marks: dict, article_id: str, sentence_id: int) -> dict:
+    sentence = sentences.loc[(article_id, sentence_id)]
+    spans = marks.get((article_id, sentence_id), [])
+    return {
+        "article_id": article_id,
+        "sentence_id": sentence_id,
+        "polarity": float(sentence["polarity"]),
+        "html": highlight_html(sentence["text"], spans),
+        "markdown": highlight_markdown(sentence["text"], spans),
+    }
+
+
+def _extreme_sentences(tables: Tables, outlet: str, n: int = 3) -> dict[str, list[dict]]:
+    sentences = tables.sentences[tables.sentences["outlet"] == outlet]
+    marks = _marks_by_sentence(tables.hits[tables.hits["outlet"] == outlet])
+    indexed = sentences.set_index(["article_id", "sentence_id"])
+    ordered = sentences.sort_values(["polarity", "article_id", "sentence_id"], kind="stable")
+    negative = ordered[ordered["polarity"] < 0].head(n)
+    positive = ordered[ordered["polarity"] > 0].iloc[::-1].head(n)
+    return {
+        name: [_example(indexed, marks, s.article_id, s.sentence_id) for s in rows.itertuples(index=False)]
+        for name, rows in (("negative", negative), ("positive", positive))
+    }
+
+
+def page_contexts(tables: Tables) -> tuple[dict, list[dict]]:
+    """The data each page template renders: (corpus page, one dict per outlet page)."""
+    slugs = outlet_slugs(list(tables.outlets["outlet"]))
+    outlet_pages = []
+    for outlet in tables.outlets.itertuples(index=False):
+        terms = tables.terms[tables.terms["outlet"] == outlet.outlet]
+        outlet_pages.append(
+            {
+                "outlet": outlet,
+                "slug": slugs[outlet.outlet],
+                "articles": tables.articles[tables.articles["outlet"] == outlet.outlet],
+                "contrasts": tables.contrasts[tables.contrasts["outlet"] == outlet.outlet],
+                "top_terms": evidence(tables, outlet.outlet, terms.head(TOP_TERMS)),
+                "all_terms": evidence(tables, outlet.outlet, terms, per_term=1000),
+                "extremes": _extreme_sentences(tables, outlet.outlet),
+            }
+        )
+    removed_by_rule = (
+        tables.removed_lines.groupby("rule")
+        .size()
+        .rename("n_lines")
+        .reset_index()
+        .sort_values(["n_lines", "rule"], ascending=[False, True])
+    )
+    one_article_each = bool(len(tables.outlets)) and bool((tables.outlets["n_articles"] == 1).all())
+    corpus_page = {
+        "corpus": tables.corpus.iloc[0],
+        "outlets": tables.outlets,
+        "side_by_side": pd.concat([tables.outlets, tables.corpus], ignore_index=True),
+        "outlet_pages": outlet_pages,
+        "categories": tables.categories,
+        "chart": Markup(outlet_chart_svg(tables.outlets, tables.categories)),
+        "problems": tables.problems,
+        "removed_by_rule": removed_by_rule,
+        "n_removed": len(tables.removed_lines),
+        "one_article_each": one_article_each,
+        "table_descriptions": TABLE_DESCRIPTIONS,
+        "run": tables.run,
+        "version": __version__,
+    }
+    return corpus_page, outlet_pages
+
+
+def render_pages(tables: Tables) -> dict[str, str]:
+    """Every report page as {relative path: text}."""
+    environment = _environment()
+    corpus_page, outlet_pages = page_contexts(tables)
+    pages = {
+        "index.html": environment.get_template("index.html").render(**corpus_page),
+        "report.md": environment.get_template("report.md").render(**corpus_page),
+    }
+    for page in outlet_pages:
+        context = {**corpus_page, **page}
+        pages[f"outlets/{page['slug']}.html"] = environment.get_template("outlet.html").render(**context)
+        pages[f"outlets/{page['slug']}.md"] = environment.get_template("outlet.md").render(**context)
+    return pages
+
+
+def data_dictionary() -> str:
+    """The README written beside the tables: what each table holds (columns are in the project README)."""
+    lines = [
+        "# Tables written by `mediabias run`",
+        "",
+        'Column definitions, units and ranges: see the project README, section "Tables".',
+        "",
+    ]
+    lines += [f"- `tables/{name}`: {text}" for name, text in TABLE_DESCRIPTIONS.items()]
+    return "\n".join(lines) + "\n"
+
+
+def write_reports(tables: Tables, out_dir: Path) -> Path:
+    """Write every table and page under `out_dir`, atomically: readers see the old reports or the new, never half.
+
+    The reports are built in a staging folder beside `out_dir` and swapped in with renames;
+    if anything fails, the previous reports stay as they were.
+    """
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
+    try:
+        for name, table in tables.csv_tables().items():
+            _write(staging / "tables" / name, to_csv_text(table))
+        for relative, text in render_pages(tables).items():
+            _write(staging / relative, text)
+        _write(staging / "README.md", data_dictionary())
+        _swap_in(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out_dir
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
+def _swap_in(staging: Path, out_dir: Path) -> None:
+    # Keep files people put in the output folder themselves (e.g. .gitkeep) by moving them across.
+    if out_dir.exists():
+        for kept in out_dir.glob(".*"):
+            if kept.is_file() and not (staging / kept.name).exists():
+                shutil.copy2(kept, staging / kept.name)
+        retired = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
+        os.replace(out_dir, retired)
+        os.replace(staging, out_dir)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        os.replace(staging, out_dir)
