@@ -184,7 +184,7 @@ def classify_lines(
     decisions: list[tuple[str, str]] = [("blank", "") if not line else ("", "") for line in lines]
     keys = [_line_key(line) for line in lines]
     counts = Counter(k for k, line in zip(keys, lines, strict=True) if line)
-    vocabulary = {w for line in lines if line and ends_like_sentence(line) for w in content_words(line)}
+    vocabulary = {w for line in lines if line and is_prose(line) for w in content_words(line)}
     seen: set[str] = set()
     body_started = False
     title_found = False
@@ -307,7 +307,8 @@ def clean_articles(
                 )
             )
     cleaned = articles.assign(text=texts, title=titles, title_source=sources, n_removed_lines=removed_counts)
-    cleaned = cleaned[cleaned["text"].str.strip() != ""].reset_index(drop=True)
+    has_text = pd.Series([bool(text.strip()) for text in texts], index=cleaned.index, dtype=bool)
+    cleaned = cleaned.loc[has_text].reset_index(drop=True)
     removed_lines = pd.DataFrame(removed_rows, columns=REMOVED_LINE_COLUMNS).astype({"line_no": "int64"})
     return cleaned, removed_lines, problems
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -59,9 +60,7 @@ def run(corpus_dir: Path, lexicon_dir: Path, out_dir: Path) -> None:
     progress = {}
 
     def start(n_articles: int) -> None:
-        progress["bar"] = click.progressbar(
-            length=n_articles, label="Scoring articles", file=click.get_text_stream("stderr")
-        )
+        progress["bar"] = click.progressbar(length=n_articles, label="Scoring articles", file=sys.stderr)
         progress["bar"].__enter__()
 
     try:

@@ -25,6 +25,8 @@ TERM_COLUMNS = ["outlet", "term", "category", "weight", "n_hits", "per_1k", "ran
 
 def outlet_vs_corpus(outlets: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
     """Each outlet's metrics beside the corpus's (CONTRAST_COLUMNS)."""
+    if outlets.empty:
+        return pd.DataFrame(columns=CONTRAST_COLUMNS)
     metrics = COMPARED_METRICS + [c for c in outlets.columns if c.startswith("loaded_per_1k_")]
     corpus_row = corpus.iloc[0]
     rows = [

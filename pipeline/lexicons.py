@@ -10,6 +10,9 @@ the columns `term,category,weight,note`:
             empty means 1
   note      why the term is loaded (free text, shown to people tuning the lexicon)
 
+Category `ignore` marks a phrase that contains a loaded term but is not loaded ("claimed
+responsibility"): it wins the longest match, so the term inside it is not counted, and is dropped.
+
 A bad line is a problem with its file and line number; the other lines still load.
 """
 
@@ -30,6 +33,8 @@ BOILERPLATE_FILE = "boilerplate.txt"
 # Files in the lexicon folder that other stages read with their own columns.
 RESERVED_FILES = frozenset({"actors.csv", "labels.csv", "frames.csv", "attribution.csv"})
 MAX_WEIGHT = 3.0
+# Entries of this category are matched, so they shadow shorter terms inside them, but never counted.
+IGNORE_CATEGORY = "ignore"
 _CATEGORY = re.compile(r"^[a-z][a-z0-9_]*$")
 # Match tokens: letters and digits, with inner apostrophes; hyphens and all else separate tokens.
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*")
@@ -65,7 +70,8 @@ class Lexicon:
 
     @property
     def categories(self) -> list[str]:
-        return sorted({e.category for e in self.entries})
+        """The loaded-language categories, sorted (the `ignore` category is not one)."""
+        return sorted({e.category for e in self.entries if e.category != IGNORE_CATEGORY})
 
 
 def normalize_token(token: str) -> str:

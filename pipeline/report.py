@@ -123,6 +123,21 @@ def highlight_markdown(sentence: str, spans: list[tuple[int, int, str]]) -> str:
     return "".join(parts)
 
 
+METRIC_LABELS = {
+    "polarity": "Polarity (mean, −1..1)",
+    "subjectivity": "Subjectivity (mean, 0..1)",
+    "loaded_per_1k": "Loaded terms per 1,000 words",
+    "loaded_weight_per_1k": "Loaded weight per 1,000 words",
+}
+
+
+def metric_label(metric: str) -> str:
+    """A metric's name as a reader sees it (the CSV keeps the column name)."""
+    if metric.startswith("loaded_per_1k_"):
+        return f"Loaded terms per 1,000 words: {metric.removeprefix('loaded_per_1k_')}"
+    return METRIC_LABELS.get(metric, metric)
+
+
 def safe_link(url: str) -> str:
     """The URL if it is http(s), else "" (a javascript: link in a manifest must not become clickable)."""
     return url if re.match(r"^https?://", url or "", re.IGNORECASE) else ""
@@ -143,7 +158,7 @@ def outlet_chart_svg(outlets: pd.DataFrame, categories: list[str]) -> str:
     plt.rcParams["svg.hashsalt"] = "mediabias"
     names = list(outlets["outlet"])[::-1]
     height = 1.2 + 0.45 * len(names)
-    figure, axes = plt.subplots(1, 3, figsize=(11, height), sharey=True, gridspec_kw={"width_ratios": [1, 1, 1.6]})
+    figure, axes = plt.subplots(1, 3, figsize=(12, height), sharey=True, gridspec_kw={"width_ratios": [1, 1, 1.6]})
     rows = outlets.set_index("outlet").loc[names]
     polarity_colors = ["#b2182b" if v < 0 else "#2166ac" for v in rows["polarity"]]
     axes[0].barh(names, rows["polarity"], color=polarity_colors)
@@ -160,7 +175,7 @@ def outlet_chart_svg(outlets: pd.DataFrame, categories: list[str]) -> str:
         left = left + values
     axes[2].set_title("Loaded terms per 1,000 words", fontsize=10)
     if categories:
-        axes[2].legend(fontsize=8, loc="lower right", frameon=False)
+        axes[2].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     for axis in axes:
         axis.tick_params(labelsize=9)
         axis.spines[["top", "right"]].set_visible(False)
@@ -181,7 +196,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    environment.filters.update(md=markdown_escape, num=fmt, signed=signed, link=safe_link)
+    environment.filters.update(md=markdown_escape, num=fmt, signed=signed, link=safe_link, metric=metric_label)
     return environment
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 from textblob.en import sentiment as textblob_sentiment
 
 from pipeline.clean import words_of
-from pipeline.lexicons import Lexicon
+from pipeline.lexicons import IGNORE_CATEGORY, Lexicon
 from pipeline.match import Matcher
 from pipeline.segment import split_sentences
 
@@ -98,7 +98,7 @@ def score_articles(
         for sentence_id, (start, end) in enumerate(split_sentences(article.text), start=1):
             text = article.text[start:end]
             polarity, subjectivity = score_sentence(text)
-            matches = matcher.find(text)
+            matches = [m for m in matcher.find(text) if m.entry.category != IGNORE_CATEGORY]
             sentence_rows.append(
                 (
                     article.article_id,

@@ -19,7 +19,21 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         if line.strip():
             for paragraph in syntok.segmenter.analyze(line):
                 for sentence in paragraph:
-                    first, last = sentence[0], sentence[-1]
-                    spans.append((line_start + first.offset, line_start + last.offset + len(last.value)))
+                    span = _trimmed_span(line, sentence)
+                    if span:
+                        spans.append((line_start + span[0], line_start + span[1]))
         line_start += len(line) + 1
     return spans
+
+
+def _trimmed_span(line: str, tokens: list) -> tuple[int, int] | None:
+    """The sentence's span without the empty end token syntok sometimes adds, or outer whitespace."""
+    words = [token for token in tokens if token.value]
+    if not words:
+        return None
+    start, end = words[0].offset, words[-1].offset + len(words[-1].value)
+    while start < end and line[start].isspace():
+        start += 1
+    while end > start and line[end - 1].isspace():
+        end -= 1
+    return (start, end) if start < end else None

@@ -1,0 +1,77 @@
+"""Matching rules: whole words, any spacing or hyphen, prefixes, longest match, no overlaps."""
+
+import itertools
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.lexicons import Lexicon, parse_term_lexicon
+from pipeline.match import Matcher
+
+
+def lexicon_of(*lines):
+    entries, problems = parse_term_lexicon("term,category,weight\n" + "\n".join(lines) + "\n", "test.csv")
+    assert problems == []
+    return Lexicon(tuple(entries))
+
+
+def found(text, *lines):
+    return [(text[m.start : m.end], m.entry.term) for m in Matcher(lexicon_of(*lines)).find(text)]
+
+
+def test_terms_match_whole_words_only():
+    assert found("An award for the war.", "war,dysphemism,1") == [("war", "war")]
+
+
+def test_case_is_ignored():
+    assert found("The REGIME fell.", "regime,delegitimizing,2") == [("REGIME", "regime")]
+
+
+def test_multi_word_terms_match_across_hyphens_spaces_and_line_breaks():
+    text = "The so-called deal, the so  called deal, the so\ncalled deal."
+    assert [m[0] for m in found(text, "so called,doubt,3")] == ["so-called", "so  called", "so\ncalled"]
+
+
+def test_a_star_makes_a_prefix():
+    assert found("Terrorists and terrorism, not terra.", "terror*,delegitimizing,2") == [
+        ("Terrorists", "terror*"),
+        ("terrorism", "terror*"),
+    ]
+
+
+def test_the_longest_term_wins_and_hits_never_overlap():
+    assert found("A drone strike hit.", "strike,euphemism,1", "drone strike,euphemism,1") == [
+        ("drone strike", "drone strike")
+    ]
+
+
+def test_straight_and_curly_apostrophes_are_the_same_and_possessives_match():
+    assert found("Iran’s regime’s allies and the regime's rivals", "regime,delegitimizing,2") == [
+        ("regime’s", "regime"),
+        ("regime's", "regime"),
+    ]
+
+
+def test_an_exact_word_beats_a_prefix_of_the_same_length():
+    matches = Matcher(lexicon_of("claim*,doubt,1", "claimed,doubt,2")).find("He claimed it.")
+    assert [m.entry.term for m in matches] == ["claimed"]
+
+
+WORDS = ["war", "award", "so", "called", "so-called", "terror", "terrorist", "strike", "drone", "Regime's", "x"]
+LEXICON = lexicon_of("war,a,1", "so called,b,1", "terror*,c,1", "drone strike,d,1", "strike,d,1", "regime,e,1")
+
+
+@given(
+    st.lists(st.sampled_from(WORDS), max_size=30),
+    st.lists(st.sampled_from([" ", "  ", "\n", ", ", "-", "“"]), min_size=30, max_size=30),
+)
+def test_hits_never_overlap_and_offsets_slice_the_matched_words(words, separators):
+    text = "".join(w + s for w, s in zip(words, separators, strict=False))
+    matches = Matcher(LEXICON).find(text)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(matches))
+    for match in matches:
+        piece = text[match.start : match.end]
+        assert piece == piece.strip() and piece[0].isalnum() and piece[-1].isalnum()
+        assert (match.start == 0 or not text[match.start - 1].isalnum()) and (
+            match.end == len(text) or not text[match.end].isalnum()
+        )

@@ -1,0 +1,83 @@
+"""Reports: escaped, self-contained, deterministic, and written whole or not at all."""
+
+import pandas as pd
+import pytest
+from conftest import LEXICONS
+
+from pipeline import report
+from pipeline.report import highlight_html, markdown_escape, outlet_slugs, safe_link, to_csv_text, write_reports
+from pipeline.run import analyze
+
+
+def test_article_text_is_html_escaped_and_hits_are_marked():
+    sentence = '<script>alert("x")</script> the regime fell'
+    start = sentence.index("regime")
+    html = highlight_html(sentence, [(start, start + len("regime"), "regime · delegitimizing")])
+    assert (
+        html == "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; the "
+        '<mark title="regime · delegitimizing">regime</mark> fell'
+    )
+
+
+def test_markdown_text_cannot_break_tables_or_inject_html():
+    assert markdown_escape("a | b <img src=x> *c*") == r"a \| b &lt;img src=x&gt; \*c\*"
+
+
+def test_only_web_links_are_clickable():
+    assert safe_link("https://example.org/a") == "https://example.org/a"
+    assert safe_link("javascript:alert(1)") == ""
+
+
+def test_outlet_file_names_are_safe_and_distinct():
+    assert outlet_slugs(["RT (republished by Tekstrens)", "rt republished by tekstrens", "../../etc"]) == {
+        "../../etc": "etc",
+        "RT (republished by Tekstrens)": "rt-republished-by-tekstrens",
+        "rt republished by tekstrens": "rt-republished-by-tekstrens-2",
+    }
+
+
+def test_csv_text_is_identical_for_equal_tables_and_uses_unix_line_ends():
+    table = pd.DataFrame({"outlet": ["A"], "polarity": [1 / 3]})
+    assert to_csv_text(table) == "outlet,polarity\nA,0.333333\n"
+
+
+@pytest.fixture
+def small_run(make_corpus):
+    corpus = make_corpus(
+        {
+            "a.txt": "Iraq votes to expel troops\n\n"
+            "The <script>alert(1)</script> regime claimed a brutal victory in Baghdad.\nShare this",
+            "b.txt": "Parliament voted to expel the troops on Sunday, officials said.",
+        }
+    )
+    return analyze(corpus, LEXICONS)
+
+
+def test_a_script_in_an_article_shows_as_text_in_every_page(small_run, tmp_path):
+    out = write_reports(small_run, tmp_path / "reports")
+    pages = [out / "index.html", *sorted((out / "outlets").glob("*.html"))]
+    assert any("&lt;script&gt;alert(1)&lt;/script&gt;" in page.read_text() for page in pages)
+    assert all("<script>alert(1)</script>" not in page.read_text() for page in pages)
+
+
+def test_pages_need_no_network(small_run, tmp_path):
+    out = write_reports(small_run, tmp_path / "reports")
+    index = (out / "index.html").read_text()
+    assert "<svg" in index
+    # Nothing that makes a browser fetch: no external scripts, styles, images or fonts.
+    assert [marker for marker in ("<script", "<link", "src=", "@import", "url(http") if marker in index] == []
+
+
+def test_a_failed_write_leaves_the_previous_reports_whole(small_run, tmp_path, monkeypatch):
+    out = write_reports(small_run, tmp_path / "reports")
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def broken_pages(tables):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(report, "render_pages", broken_pages)
+    with pytest.raises(RuntimeError, match="disk full"):
+        write_reports(small_run, out)
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in tmp_path.iterdir()] == ["corpus", "reports"]  # no staging folder left behind
