@@ -47,6 +47,7 @@ CROSS_ARTICLE_MIN_ARTICLES = 3
 
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+_PHRASE_WORD = re.compile(r"\w+")
 _DATE_TOKEN = re.compile(r"[^\W\d_]+|\d+")
 _MONTHS = (
     "january february march april may june july august september october november december "
@@ -67,22 +68,30 @@ _ACCENT_AS_APOSTROPHE = re.compile(r"(?<=[^\W\d_])\u00b4(?=[^\W\d_])")
 
 @dataclass(frozen=True)
 class BoilerplatePattern:
-    """One line of boilerplate.txt: a whole-line phrase, or a regex (`re:` prefix) searched in the line."""
+    """One line of boilerplate.txt: a whole-line phrase (`phrase_key`) or a regex searched in the line."""
 
     pattern: str
-    regex: re.Pattern
     source: str
     line: int
+    phrase_key: str = ""
+    regex: re.Pattern | None = None
 
     def matches(self, line: str) -> bool:
-        return bool(self.regex.search(line))
+        if self.regex is not None:
+            return bool(self.regex.search(line))
+        return phrase_key(line) == self.phrase_key
+
+
+def phrase_key(text: str) -> str:
+    """A line reduced to its lower-case words: what a phrase pattern is compared with."""
+    return " ".join(_PHRASE_WORD.findall(text.lower()))
 
 
 def parse_boilerplate(lines: Sequence[str], source: str) -> tuple[list[BoilerplatePattern], list[Problem]]:
     """Parse boilerplate lines; a bad regex is a problem with file and line, the rest still load.
 
     Format, one pattern a line: `# comment`; a plain phrase matches a whole line, ignoring case,
-    spaces and punctuation around it; `re: REGEX` is searched in the line, ignoring case.
+    spaces and punctuation; `re: REGEX` is searched in the line, ignoring case.
     """
     patterns, problems = [], []
     for line_no, raw in enumerate(lines, start=1):
@@ -96,13 +105,11 @@ def parse_boilerplate(lines: Sequence[str], source: str) -> tuple[list[Boilerpla
             except re.error as error:
                 problems.append(Problem("lexicon", source, line_no, f"regex {expression!r} is invalid: {error}"))
                 continue
+            patterns.append(BoilerplatePattern(text, source, line_no, regex=regex))
+        elif phrase_key(text):
+            patterns.append(BoilerplatePattern(text, source, line_no, phrase_key=phrase_key(text)))
         else:
-            words = r"\W+".join(re.escape(w) for w in _WORD.findall(text))
-            if not words:
-                problems.append(Problem("lexicon", source, line_no, f"phrase {text!r} has no words"))
-                continue
-            regex = re.compile(rf"^\W*{words}\W*$", re.IGNORECASE)
-        patterns.append(BoilerplatePattern(text, regex, source, line_no))
+            problems.append(Problem("lexicon", source, line_no, f"phrase {text!r} has no words"))
     return patterns, problems
 
 
@@ -202,10 +209,21 @@ def classify_lines(
     return decisions
 
 
-def _first_rule(line, key, counts, seen, patterns, shared_keys) -> tuple[str, str]:
+def _matching_pattern(line: str, patterns: Sequence[BoilerplatePattern]) -> BoilerplatePattern | None:
+    """The first pattern that matches; phrases are looked up by key, so only regexes are searched."""
+    key = phrase_key(line)
     for pattern in patterns:
-        if pattern.matches(line):
-            return "pattern", f"{pattern.pattern!r} ({pattern.source}:{pattern.line})"
+        if pattern.regex is None and pattern.phrase_key == key:
+            return pattern
+        if pattern.regex is not None and pattern.regex.search(line):
+            return pattern
+    return None
+
+
+def _first_rule(line, key, counts, seen, patterns, shared_keys) -> tuple[str, str]:
+    pattern = _matching_pattern(line, patterns)
+    if pattern:
+        return "pattern", f"{pattern.pattern!r} ({pattern.source}:{pattern.line})"
     if is_date_line(line):
         return "date_line", "only dates, times and time zones"
     prose = is_prose(line)
@@ -235,14 +253,20 @@ def _layout_rule(line: str, vocabulary: set[str]) -> tuple[str, str]:
     return "", ""
 
 
-def cross_article_keys(articles: pd.DataFrame) -> dict[str, frozenset[str]]:
-    """Per outlet, the line keys that occur in >= 3 of its articles and in at least half of them."""
+def cross_article_keys(outlets: Sequence[str], texts: Sequence[str]) -> dict[str, frozenset[str]]:
+    """Per outlet, the line keys that occur in >= 3 of its articles and in at least half of them.
+
+    `texts` are normalized article texts, `outlets` their outlets, in the same order.
+    """
+    by_outlet: dict[str, list[str]] = {}
+    for outlet, text in zip(outlets, texts, strict=True):
+        by_outlet.setdefault(outlet, []).append(text)
     shared: dict[str, frozenset[str]] = {}
-    for outlet, texts in articles.groupby("outlet", sort=True)["raw_text"]:
-        if len(texts) < CROSS_ARTICLE_MIN_ARTICLES:
+    for outlet, outlet_texts in sorted(by_outlet.items()):
+        if len(outlet_texts) < CROSS_ARTICLE_MIN_ARTICLES:
             continue
-        counts = Counter(k for text in texts for k in {_line_key(x) for x in normalize_text(text).split("\n") if x})
-        threshold = max(CROSS_ARTICLE_MIN_ARTICLES, len(texts) / 2)
+        counts = Counter(key for text in outlet_texts for key in {_line_key(x) for x in text.split("\n") if x})
+        threshold = max(CROSS_ARTICLE_MIN_ARTICLES, len(outlet_texts) / 2)
         shared[outlet] = frozenset(k for k, n in counts.items() if n >= threshold)
     return shared
 
@@ -254,7 +278,13 @@ def clean_text(
 
     Clean text keeps one paragraph per line, in the original order.
     """
-    lines = normalize_text(raw).split("\n")
+    return _clean_normalized(normalize_text(raw), patterns, shared_keys)
+
+
+def _clean_normalized(
+    normalized: str, patterns: Sequence[BoilerplatePattern], shared_keys: frozenset[str]
+) -> tuple[str, str, list[tuple[int, str, str, str]]]:
+    lines = normalized.split("\n")
     decisions = classify_lines(lines, patterns, shared_keys)
     kept = [line for line, (rule, _) in zip(lines, decisions, strict=True) if not rule]
     titles = [line for line, (rule, _) in zip(lines, decisions, strict=True) if rule == "title"]
@@ -286,10 +316,12 @@ def clean_articles(
     headline found in the text, else one made from the URL), `title_source` ("source", "text", "url"
     or "none") and `n_removed_lines`. Articles with no text left are dropped and listed as problems.
     """
-    shared = cross_article_keys(articles)
+    normalized = [normalize_text(raw) for raw in articles["raw_text"]]
+    shared = cross_article_keys(list(articles["outlet"]), normalized)
     texts, titles, sources, removed_counts, removed_rows, problems = [], [], [], [], [], []
-    for article in articles.itertuples(index=False):
-        text, found_title, removed = clean_text(article.raw_text, patterns, shared.get(article.outlet, frozenset()))
+    for article, article_text in zip(articles.itertuples(index=False), normalized, strict=True):
+        shared_keys = shared.get(article.outlet, frozenset())
+        text, found_title, removed = _clean_normalized(article_text, patterns, shared_keys)
         title, source = _choose_title(article.title, found_title, article.url)
         texts.append(text)
         titles.append(title)
