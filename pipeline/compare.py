@@ -5,11 +5,12 @@ from __future__ import annotations
 import pandas as pd
 
 # Metrics compared between an outlet and the corpus, in report order.
-COMPARED_METRICS = ["polarity", "subjectivity", "loaded_per_1k", "loaded_weight_per_1k"]
+COMPARED_METRICS = ["polarity", "subjectivity", "loaded_per_1k", "loaded_weight_per_1k", "quoted_per_1k"]
 
 # One row per outlet and metric.
 #   outlet      str    the outlet
-#   metric      str    polarity, subjectivity, loaded_per_1k, loaded_weight_per_1k or loaded_per_1k_<category>
+#   metric      str    polarity, subjectivity, loaded_per_1k, loaded_weight_per_1k, quoted_per_1k or
+#                      loaded_per_1k_<category>
 #   outlet_value float the outlet's value
 #   corpus_value float the value over the whole corpus (all outlets' sentences pooled)
 #   difference  float  outlet_value - corpus_value
@@ -17,10 +18,12 @@ CONTRAST_COLUMNS = ["outlet", "metric", "outlet_value", "corpus_value", "differe
 
 # One row per outlet and lexicon term that fired in it.
 #   outlet, term, category, weight   the entry
-#   n_hits      int    hits of the term in the outlet's articles
-#   per_1k      float  hits per 1,000 words of the outlet
-#   rank        int    1 = the outlet's most frequent term (ties: heavier weight, then term)
-TERM_COLUMNS = ["outlet", "term", "category", "weight", "n_hits", "per_1k", "rank"]
+#   n_hits      int    hits in the outlet's own words (narrative voice, not negated)
+#   n_quoted    int    hits inside quotes (not negated)
+#   n_negated   int    negated hits (either voice)
+#   per_1k      float  n_hits per 1,000 words of the outlet outside quotes
+#   rank        int    1 = the outlet's most used term in its own words (ties: more quoted, heavier, then term)
+TERM_COLUMNS = ["outlet", "term", "category", "weight", "n_hits", "n_quoted", "n_negated", "per_1k", "rank"]
 
 
 def outlet_vs_corpus(outlets: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
@@ -44,12 +47,19 @@ def outlet_vs_corpus(outlets: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFram
 
 
 def term_counts(hits: pd.DataFrame, outlets: pd.DataFrame) -> pd.DataFrame:
-    """Per outlet, every lexicon term that fired, with counts, rate and rank (TERM_COLUMNS)."""
-    counts = hits.groupby(["outlet", "term", "category", "weight"], sort=True).size().rename("n_hits").reset_index()
-    words = outlets.set_index("outlet")["n_words"]
-    counts["per_1k"] = counts["n_hits"] * 1000 / counts["outlet"].map(words)
+    """Per outlet, every lexicon term that fired, with counts by voice, rate and rank (TERM_COLUMNS)."""
+    negated = hits["negated"].astype(bool)
+    counted = hits.assign(
+        n_hits=(~negated & (hits["voice"] == "narrative")).astype("int64"),
+        n_quoted=(~negated & (hits["voice"] == "quote")).astype("int64"),
+        n_negated=negated.astype("int64"),
+    )
+    keys = ["outlet", "term", "category", "weight"]
+    counts = counted.groupby(keys, sort=True)[["n_hits", "n_quoted", "n_negated"]].sum().reset_index()
+    narrative_words = (outlets["n_words"] - outlets["n_quoted_words"]).set_axis(outlets["outlet"])
+    counts["per_1k"] = (counts["n_hits"] * 1000 / counts["outlet"].map(narrative_words)).fillna(0.0)
     counts = counts.sort_values(
-        ["outlet", "n_hits", "weight", "term"], ascending=[True, False, False, True], kind="stable"
+        ["outlet", "n_hits", "n_quoted", "weight", "term"], ascending=[True, False, False, False, True], kind="stable"
     )
     counts["rank"] = counts.groupby("outlet").cumcount() + 1
     return counts[TERM_COLUMNS].reset_index(drop=True)

@@ -30,6 +30,25 @@ from pipeline.errors import LexiconError
 
 LEXICON_COLUMNS = ["term", "category", "weight", "note"]
 BOILERPLATE_FILE = "boilerplate.txt"
+NEGATORS_FILE = "negators.txt"
+DEFAULT_NEGATORS = frozenset(
+    [
+        "not",
+        "no",
+        "never",
+        "without",
+        "none",
+        "nobody",
+        "nothing",
+        "neither",
+        "nor",
+        "hardly",
+        "deny",
+        "denies",
+        "denied",
+        "denying",
+    ]
+)
 # Files in the lexicon folder that other stages read with their own columns.
 RESERVED_FILES = frozenset({"actors.csv", "labels.csv", "frames.csv", "attribution.csv"})
 MAX_WEIGHT = 3.0
@@ -67,6 +86,7 @@ class Lexicon:
 
     entries: tuple[Entry, ...]
     boilerplate: tuple[BoilerplatePattern, ...] = ()
+    negators: frozenset[str] = DEFAULT_NEGATORS
 
     @property
     def categories(self) -> list[str]:
@@ -206,7 +226,31 @@ def read_lexicons(lexicon_dir: Path) -> tuple[Lexicon, list[Problem]]:
         else:
             boilerplate, boilerplate_problems = parse_boilerplate(text.splitlines(), BOILERPLATE_FILE)
             problems.extend(boilerplate_problems)
-    return Lexicon(tuple(entries), tuple(boilerplate)), problems
+    negators = DEFAULT_NEGATORS
+    negators_path = lexicon_dir / NEGATORS_FILE
+    if negators_path.is_file():
+        text, problem = _read_text(negators_path)
+        if problem:
+            problems.append(problem)
+        else:
+            negators, negator_problems = parse_negators(text.splitlines(), NEGATORS_FILE)
+            problems.extend(negator_problems)
+    return Lexicon(tuple(entries), tuple(boilerplate), negators), problems
+
+
+def parse_negators(lines: list[str], source: str) -> tuple[frozenset[str], list[Problem]]:
+    """One negating word per line (# comments); a line of several words is a problem."""
+    words, problems = set(), []
+    for line_no, raw in enumerate(lines, start=1):
+        text = raw.strip().lstrip("\ufeff")
+        if not text or text.startswith("#"):
+            continue
+        tokens = _TOKEN.findall(text)
+        if len(tokens) != 1 or tokens[0] != text:
+            problems.append(Problem("lexicon", source, line_no, f"{text!r}: a negator is one word"))
+            continue
+        words.add(normalize_token(text))
+    return frozenset(words), problems
 
 
 def _read_text(path: Path) -> tuple[str, Problem | None]:

@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from pipeline.lexicons import Entry, Lexicon, normalize_token
 
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*")
+NEGATION_WINDOW = 5
+# Where a clause ends for negation: a negator before one of these does not reach the hit after it.
+_CLAUSE_BREAK = re.compile(r"[,;:.!?()\[\]—–]|\bbut\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -83,3 +86,16 @@ def _matches_at(entry: Entry, words: list[str], i: int) -> bool:
         if not part.prefix and word != part.text:
             return False
     return True
+
+
+def is_negated(text: str, start: int, negators: frozenset[str], window: int = NEGATION_WINDOW) -> bool:
+    """Whether a negator stands within `window` words before `start`, in the same clause.
+
+    "This was not a massacre" negates massacre; "not only brutal, but a massacre" does not,
+    because the clause ends at the comma. Words ending in n't (didn't) always negate.
+    """
+    before = text[:start]
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(before)]
+    clause = before[breaks[-1] :] if breaks else before
+    words = [normalize_token(w) for w in _TOKEN.findall(clause)][-window:]
+    return any(w in negators or w.endswith("n't") for w in words)

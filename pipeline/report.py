@@ -90,14 +90,16 @@ def outlet_slugs(outlets: list[str]) -> dict[str, str]:
     return slugs
 
 
-def highlight_html(sentence: str, spans: list[tuple[int, int, str]]) -> Markup:
-    """The sentence HTML-escaped, each (start, end, label) span wrapped in <mark title=label>."""
+def highlight_html(sentence: str, spans: list[tuple[int, int, str, str]]) -> Markup:
+    """The sentence HTML-escaped, each (start, end, label, kind) span wrapped in <mark class=kind title=label>."""
     parts, position = [], 0
-    for start, end, label in sorted(spans):
+    for start, end, label, kind in sorted(spans):
         if start < position:
             continue
         parts.append(html.escape(sentence[position:start]))
-        parts.append(f'<mark title="{html.escape(label)}">{html.escape(sentence[start:end])}</mark>')
+        parts.append(
+            f'<mark class="{html.escape(kind)}" title="{html.escape(label)}">{html.escape(sentence[start:end])}</mark>'
+        )
         position = end
     parts.append(html.escape(sentence[position:]))
     return Markup("".join(parts))
@@ -111,13 +113,15 @@ def markdown_escape(text: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False)).replace("\n", " ")
 
 
-def highlight_markdown(sentence: str, spans: list[tuple[int, int, str]]) -> str:
+def highlight_markdown(sentence: str, spans: list[tuple[int, int, str, str]]) -> str:
+    """The sentence Markdown-escaped; hits in bold, quoted hits in bold italics, negated hits struck through."""
     parts, position = [], 0
-    for start, end, _ in sorted(spans):
+    for start, end, _, kind in sorted(spans):
         if start < position:
             continue
         parts.append(markdown_escape(sentence[position:start]))
-        parts.append(f"**{markdown_escape(sentence[start:end])}**")
+        mark = {"quote": "***", "negated": "~~"}.get(kind, "**")
+        parts.append(f"{mark}{markdown_escape(sentence[start:end])}{mark}")
         position = end
     parts.append(markdown_escape(sentence[position:]))
     return "".join(parts)
@@ -218,11 +222,12 @@ def evidence(tables: Tables, outlet: str, terms: pd.DataFrame, per_term: int = E
     return result
 
 
-def _marks_by_sentence(hits: pd.DataFrame) -> dict[tuple[str, int], list[tuple[int, int, str]]]:
-    marks: dict[tuple[str, int], list[tuple[int, int, str]]] = {}
+def _marks_by_sentence(hits: pd.DataFrame) -> dict[tuple[str, int], list[tuple[int, int, str, str]]]:
+    marks: dict[tuple[str, int], list[tuple[int, int, str, str]]] = {}
     for hit in hits.itertuples(index=False):
-        label = f"{hit.term} · {hit.category} · weight {hit.weight:g}"
-        marks.setdefault((hit.article_id, hit.sentence_id), []).append((hit.start, hit.end, label))
+        kind = "negated" if hit.negated else hit.voice
+        label = f"{hit.term} · {hit.category} · weight {hit.weight:g} · {kind}"
+        marks.setdefault((hit.article_id, hit.sentence_id), []).append((hit.start, hit.end, label, kind))
     return marks
 
 

@@ -2,27 +2,29 @@
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Callable, Sequence
 
 import pandas as pd
 from textblob.en import sentiment as textblob_sentiment
 
-from pipeline.clean import words_of
 from pipeline.lexicons import IGNORE_CATEGORY, Lexicon
-from pipeline.match import Matcher
-from pipeline.segment import split_sentences
+from pipeline.match import Matcher, is_negated
+from pipeline.segment import quote_spans, split_sentences
 
 # One row per sentence.
-#   article_id    str    the article
-#   outlet        str    its outlet
-#   sentence_id   int    1-based position of the sentence in the article
-#   start, end    int    character span of the sentence in the article's clean text
-#   n_words       int    words in the sentence (hyphenated compounds count once)
-#   polarity      float  TextBlob polarity in [-1, 1] (negative .. positive), 0 when no opinion word
-#   subjectivity  float  TextBlob subjectivity in [0, 1] (factual .. opinionated)
-#   n_hits        int    lexicon hits in the sentence
-#   loaded_weight float  sum of the weights of those hits
-#   text          str    the sentence
+#   article_id      str    the article
+#   outlet          str    its outlet
+#   sentence_id     int    1-based position of the sentence in the article
+#   start, end      int    character span of the sentence in the article's clean text
+#   n_words         int    words in the sentence (hyphenated compounds count once)
+#   n_quoted_words  int    of those, words inside quotation marks
+#   polarity        float  TextBlob polarity in [-1, 1] (negative .. positive), 0 when no opinion word
+#   subjectivity    float  TextBlob subjectivity in [0, 1] (factual .. opinionated)
+#   n_hits          int    lexicon hits in the outlet's own words (narrative voice, not negated)
+#   loaded_weight   float  sum of the weights of those hits
+#   text            str    the sentence
 SENTENCE_COLUMNS = [
     "article_id",
     "outlet",
@@ -30,6 +32,7 @@ SENTENCE_COLUMNS = [
     "start",
     "end",
     "n_words",
+    "n_quoted_words",
     "polarity",
     "subjectivity",
     "n_hits",
@@ -43,6 +46,8 @@ SENTENCE_COLUMNS = [
 #   matched       str    the text it matched, as written in the article
 #   category      str    the entry's category
 #   weight        float  the entry's weight (1 mild .. 3 strong)
+#   voice         str    "narrative" (the outlet's own words) or "quote" (inside quotation marks)
+#   negated       bool   a negator precedes it in the same clause ("not a massacre"); not counted
 #   start, end    int    character span of `matched` in the sentence: sentence[start:end] == matched
 #   lexicon, lexicon_line  file and line of the entry, to find it for tuning
 HIT_COLUMNS = [
@@ -53,6 +58,8 @@ HIT_COLUMNS = [
     "matched",
     "category",
     "weight",
+    "voice",
+    "negated",
     "start",
     "end",
     "lexicon",
@@ -60,23 +67,33 @@ HIT_COLUMNS = [
 ]
 
 # Summary columns shared by the article, outlet and corpus tables; one loaded_per_1k_<category>
-# column per lexicon category follows them.
+# column per lexicon category follows them (narrative voice, not negated).
 #   n_sentences           int    sentences scored
 #   n_words               int    words in them
+#   n_quoted_words        int    of those, words inside quotation marks
 #   polarity              float  mean sentence polarity in [-1, 1]; every sentence counts once
 #   subjectivity          float  mean sentence subjectivity in [0, 1]
-#   n_hits                int    lexicon hits
-#   loaded_per_1k         float  hits per 1,000 words
-#   loaded_weight_per_1k  float  sum of hit weights per 1,000 words
+#   n_hits                int    hits in the outlet's own words: narrative voice, not negated
+#   n_quoted_hits         int    hits inside quotes, not negated
+#   n_negated_hits        int    negated hits (either voice), never counted as loaded
+#   loaded_per_1k         float  n_hits per 1,000 words outside quotes
+#   loaded_weight_per_1k  float  sum of n_hits' weights per 1,000 words outside quotes
+#   quoted_per_1k         float  n_quoted_hits per 1,000 words inside quotes (0 when nothing is quoted)
 SUMMARY_COLUMNS = [
     "n_sentences",
     "n_words",
+    "n_quoted_words",
     "polarity",
     "subjectivity",
     "n_hits",
+    "n_quoted_hits",
+    "n_negated_hits",
     "loaded_per_1k",
     "loaded_weight_per_1k",
+    "quoted_per_1k",
 ]
+NARRATIVE, QUOTE = "narrative", "quote"
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
 
 def score_sentence(text: str) -> tuple[float, float]:
@@ -85,20 +102,41 @@ def score_sentence(text: str) -> tuple[float, float]:
     return float(polarity), float(subjectivity)
 
 
+class _QuoteIndex:
+    """Answers "is this character inside a quote?" for one article."""
+
+    def __init__(self, text: str):
+        spans = quote_spans(text)
+        self._starts = [start for start, _ in spans]
+        self._ends = [end for _, end in spans]
+
+    def __contains__(self, position: int) -> bool:
+        k = bisect.bisect_right(self._starts, position) - 1
+        return k >= 0 and position < self._ends[k]
+
+
 def score_articles(
     articles: pd.DataFrame, lexicon: Lexicon, on_article: Callable[[str], None] | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split each article's clean `text` into sentences and score them; return (sentences, hits).
 
-    `on_article` is called with each article_id once it is scored (for a progress bar).
+    Each hit is marked with its voice (inside a quote or not, quotes followed across sentences)
+    and whether it is negated. `on_article` is called with each article_id once it is scored.
     """
     matcher = Matcher(lexicon)
     sentence_rows, hit_rows = [], []
     for article in articles.itertuples(index=False):
+        quoted = _QuoteIndex(article.text)
         for sentence_id, (start, end) in enumerate(split_sentences(article.text), start=1):
             text = article.text[start:end]
             polarity, subjectivity = score_sentence(text)
-            matches = [m for m in matcher.find(text) if m.entry.category != IGNORE_CATEGORY]
+            word_starts = [start + m.start() for m in _WORD.finditer(text)]
+            hits = [
+                (m, QUOTE if start + m.start in quoted else NARRATIVE, is_negated(text, m.start, lexicon.negators))
+                for m in matcher.find(text)
+                if m.entry.category != IGNORE_CATEGORY
+            ]
+            counted = [m for m, voice, negated in hits if voice == NARRATIVE and not negated]
             sentence_rows.append(
                 (
                     article.article_id,
@@ -106,11 +144,12 @@ def score_articles(
                     sentence_id,
                     start,
                     end,
-                    len(words_of(text)),
+                    len(word_starts),
+                    sum(position in quoted for position in word_starts),
                     polarity,
                     subjectivity,
-                    len(matches),
-                    sum(m.entry.weight for m in matches),
+                    len(counted),
+                    sum(m.entry.weight for m in counted),
                     text,
                 )
             )
@@ -123,18 +162,24 @@ def score_articles(
                     text[m.start : m.end],
                     m.entry.category,
                     m.entry.weight,
+                    voice,
+                    negated,
                     m.start,
                     m.end,
                     m.entry.source,
                     m.entry.line,
                 )
-                for m in matches
+                for m, voice, negated in hits
             )
         if on_article:
             on_article(article.article_id)
     sentences = pd.DataFrame(sentence_rows, columns=SENTENCE_COLUMNS)
-    hits = pd.DataFrame(hit_rows, columns=HIT_COLUMNS)
+    hits = pd.DataFrame(hit_rows, columns=HIT_COLUMNS).astype({"negated": "bool"})
     return sentences.astype({"polarity": "float64", "subjectivity": "float64", "loaded_weight": "float64"}), hits
+
+
+def _per_1k(counts: pd.Series, words: pd.Series) -> pd.Series:
+    return (counts * 1000 / words.where(words > 0)).fillna(0.0)
 
 
 def summarize(sentences: pd.DataFrame, hits: pd.DataFrame, by: str, categories: Sequence[str]) -> pd.DataFrame:
@@ -144,19 +189,28 @@ def summarize(sentences: pd.DataFrame, hits: pd.DataFrame, by: str, categories: 
         {
             "n_sentences": grouped.size(),
             "n_words": grouped["n_words"].sum(),
+            "n_quoted_words": grouped["n_quoted_words"].sum(),
             "polarity": grouped["polarity"].mean(),
             "subjectivity": grouped["subjectivity"].mean(),
         }
     )
-    hit_counts = hits.groupby(by).size().reindex(summary.index, fill_value=0)
-    hit_weights = hits.groupby(by)["weight"].sum().reindex(summary.index, fill_value=0.0)
-    per_1k = 1000 / summary["n_words"].where(summary["n_words"] > 0)
-    summary["n_hits"] = hit_counts.astype("int64")
-    summary["loaded_per_1k"] = (hit_counts * per_1k).fillna(0.0)
-    summary["loaded_weight_per_1k"] = (hit_weights * per_1k).fillna(0.0)
+    narrative_words = summary["n_words"] - summary["n_quoted_words"]
+    negated = hits["negated"].astype(bool)
+    counted = hits[~negated & (hits["voice"] == NARRATIVE)]
+    quoted = hits[~negated & (hits["voice"] == QUOTE)]
+
+    def count(frame: pd.DataFrame) -> pd.Series:
+        return frame.groupby(by).size().reindex(summary.index, fill_value=0).astype("int64")
+
+    summary["n_hits"] = count(counted)
+    summary["n_quoted_hits"] = count(quoted)
+    summary["n_negated_hits"] = count(hits[negated])
+    summary["loaded_per_1k"] = _per_1k(summary["n_hits"], narrative_words)
+    weights = counted.groupby(by)["weight"].sum().reindex(summary.index, fill_value=0.0)
+    summary["loaded_weight_per_1k"] = _per_1k(weights, narrative_words)
+    summary["quoted_per_1k"] = _per_1k(summary["n_quoted_hits"], summary["n_quoted_words"])
     for category in categories:
-        in_category = hits[hits["category"] == category].groupby(by).size().reindex(summary.index, fill_value=0)
-        summary[f"loaded_per_1k_{category}"] = (in_category * per_1k).fillna(0.0)
+        summary[f"loaded_per_1k_{category}"] = _per_1k(count(counted[counted["category"] == category]), narrative_words)
     return summary.reset_index()
 
 

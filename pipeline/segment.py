@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import syntok.segmenter
 
 
@@ -37,3 +39,41 @@ def _trimmed_span(line: str, tokens: list) -> tuple[int, int] | None:
     while end > start and line[end - 1].isspace():
         end -= 1
     return (start, end) if start < end else None
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of quoted speech in `text`, quotation marks included.
+
+    Quotes are tracked line by line (a line is a paragraph), so a quote that runs over several
+    sentences is one span. Curly double quotes open and close by shape; a straight double quote
+    toggles; a curly or straight single quote opens after a non-letter and closes before a
+    non-letter, so apostrophes ("Iraq’s", "don't") are never taken for quotes. A quote still open
+    at the end of a paragraph runs to its end, as news style leaves a continued quote open.
+    """
+    spans: list[tuple[int, int]] = []
+    line_start = 0
+    for line in text.split("\n"):
+        spans.extend((line_start + start, line_start + end) for start, end in _line_quote_spans(line))
+        line_start += len(line) + 1
+    return spans
+
+
+def _line_quote_spans(line: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    open_at: int | None = None
+    closer = ""
+    for i, ch in enumerate(line):
+        before = line[i - 1] if i else " "
+        after = line[i + 1] if i + 1 < len(line) else " "
+        if open_at is None:
+            if ch in '“"' or (ch in "‘'" and not _LETTER.match(before) and _LETTER.match(after)):
+                open_at, closer = i, {"“": '”"', '"': '"', "‘": "’'", "'": "'’"}[ch]
+        elif ch in closer and not (ch in "’'" and _LETTER.match(after)):
+            spans.append((open_at, i + 1))
+            open_at = None
+    if open_at is not None:
+        spans.append((open_at, len(line)))
+    return spans

@@ -99,8 +99,11 @@ def test_the_five_seed_articles_are_five_outlets(seed_reports):
         "Salam Web Today",
         "Sputnik",
     ]
-    assert list(outlets[0])[:6] == ["outlet", "n_articles", "n_sentences", "n_words", "polarity", "subjectivity"]
-    assert {"loaded_per_1k", "loaded_per_1k_emotive", "loaded_per_1k_doubt"} <= set(outlets[0])
+    required = ["outlet", "n_articles", "n_words", "polarity", "subjectivity", "loaded_per_1k", "quoted_per_1k"]
+    assert set(required) <= set(outlets[0])
+    assert {
+        f"loaded_per_1k_{c}" for c in ["emotive", "dysphemism", "euphemism", "delegitimizing", "doubt", "hedge"]
+    } <= set(outlets[0])
 
 
 def test_no_seed_chrome_line_survives_into_the_sentences(seed_reports):

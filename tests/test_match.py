@@ -5,8 +5,8 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.lexicons import Lexicon, parse_term_lexicon
-from pipeline.match import Matcher
+from pipeline.lexicons import DEFAULT_NEGATORS, Lexicon, parse_term_lexicon
+from pipeline.match import Matcher, is_negated
 
 
 def lexicon_of(*lines):
@@ -75,3 +75,19 @@ def test_hits_never_overlap_and_offsets_slice_the_matched_words(words, separator
         assert (match.start == 0 or not text[match.start - 1].isalnum()) and (
             match.end == len(text) or not text[match.end].isalnum()
         )
+
+
+def negated(text, word):
+    return is_negated(text, text.index(word), DEFAULT_NEGATORS)
+
+
+def test_a_negator_before_a_hit_in_the_same_clause_negates_it():
+    assert negated("This was not a massacre.", "massacre")
+    assert negated("Officials denied it was a massacre.", "massacre")
+    assert negated("It wasn’t a massacre.", "massacre")
+
+
+def test_a_negator_in_another_clause_or_far_away_does_not():
+    assert not negated("Not only brutal, it was a massacre.", "massacre")
+    assert not negated("It was never clear who ordered what turned into a massacre.", "massacre")
+    assert not negated("Nobody expected it, but it was a massacre.", "massacre")

@@ -12,10 +12,10 @@ from pipeline.run import analyze
 def test_article_text_is_html_escaped_and_hits_are_marked():
     sentence = '<script>alert("x")</script> the regime fell'
     start = sentence.index("regime")
-    html = highlight_html(sentence, [(start, start + len("regime"), "regime · delegitimizing")])
+    html = highlight_html(sentence, [(start, start + len("regime"), "regime · delegitimizing", "narrative")])
     assert (
         html == "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; the "
-        '<mark title="regime · delegitimizing">regime</mark> fell'
+        '<mark class="narrative" title="regime · delegitimizing">regime</mark> fell'
     )
 
 

@@ -48,19 +48,56 @@ def test_ignored_phrases_shadow_the_loaded_word_inside_them():
     assert list(hits.sentence_id) == [2]
 
 
-def test_outlet_rates_pool_words_and_count_hits_per_thousand_words():
-    sentences = pd.DataFrame(
+def test_a_negated_hit_is_marked_and_not_counted_as_loaded():
+    articles = pd.DataFrame(
+        {"article_id": ["a"], "outlet": ["W"], "text": ["This was not a massacre. It was a massacre."]}
+    )
+    sentences, hits = score_articles(articles, lexicon_of("massacre,dysphemism,3"))
+    assert list(hits.negated) == [True, False]
+    assert list(sentences.n_hits) == [0, 1]
+
+
+def test_a_loaded_word_inside_quotes_is_the_speakers_not_the_outlets():
+    text = "“They are thugs. Real thugs,” he said. The thugs left."
+    articles = pd.DataFrame({"article_id": ["a"], "outlet": ["W"], "text": [text]})
+    sentences, hits = score_articles(articles, lexicon_of("thug*,delegitimizing,3"))
+    assert list(hits.voice) == ["quote", "quote", "narrative"]  # the quote runs across two sentences
+    assert list(sentences.n_quoted_words) == [3, 2, 0]
+    row = summarize(sentences, hits, "outlet", ["delegitimizing"]).iloc[0]
+    assert (row.n_hits, row.n_quoted_hits) == (1, 2)
+    assert row.loaded_per_1k == pytest.approx(1000 * 1 / (10 - 5))  # per 1,000 words outside quotes
+    assert row.quoted_per_1k == pytest.approx(1000 * 2 / 5)
+
+
+def sentence_rows(n_words, n_quoted_words, polarity, subjectivity):
+    return pd.DataFrame(
         {
-            "article_id": ["a", "a", "b"],
-            "outlet": ["W", "W", "W"],
-            "n_words": [10, 30, 60],
-            "polarity": [0.5, 0.0, -0.2],
-            "subjectivity": [0.6, 0.0, 0.3],
+            "article_id": ["a", "a", "b"][: len(n_words)],
+            "outlet": ["W"] * len(n_words),
+            "n_words": n_words,
+            "n_quoted_words": n_quoted_words,
+            "polarity": polarity,
+            "subjectivity": subjectivity,
         }
     )
-    hits = pd.DataFrame(
-        {"article_id": ["a", "b"], "outlet": ["W", "W"], "category": ["emotive", "doubt"], "weight": [2.0, 1.0]}
+
+
+def hit_rows(article_ids, categories, weights, voices, negated):
+    return pd.DataFrame(
+        {
+            "article_id": article_ids,
+            "outlet": ["W"] * len(article_ids),
+            "category": categories,
+            "weight": weights,
+            "voice": voices,
+            "negated": negated,
+        }
     )
+
+
+def test_outlet_rates_pool_words_and_count_hits_per_thousand_words():
+    sentences = sentence_rows([10, 30, 60], [0, 0, 0], [0.5, 0.0, -0.2], [0.6, 0.0, 0.3])
+    hits = hit_rows(["a", "b"], ["emotive", "doubt"], [2.0, 1.0], ["narrative", "narrative"], [False, False])
     row = outlet_scores(pd.DataFrame(), sentences, hits, ["doubt", "emotive"]).iloc[0]
     assert (row.n_articles, row.n_sentences, row.n_words, row.n_hits) == (2, 3, 100, 2)
     assert row.polarity == pytest.approx(0.1)  # mean of the three sentences
@@ -70,9 +107,7 @@ def test_outlet_rates_pool_words_and_count_hits_per_thousand_words():
 
 
 def test_an_article_without_hits_has_zero_rates_not_missing_values():
-    sentences = pd.DataFrame(
-        {"article_id": ["a"], "outlet": ["W"], "n_words": [12], "polarity": [0.0], "subjectivity": [0.0]}
-    )
-    hits = pd.DataFrame(columns=["article_id", "outlet", "category", "weight"])
+    sentences = sentence_rows([12], [0], [0.0], [0.0])
+    hits = hit_rows([], [], [], [], [])
     row = summarize(sentences, hits, "article_id", ["emotive"]).iloc[0]
-    assert (row.n_hits, row.loaded_per_1k, row.loaded_per_1k_emotive) == (0, 0.0, 0.0)
+    assert (row.n_hits, row.loaded_per_1k, row.quoted_per_1k, row.loaded_per_1k_emotive) == (0, 0.0, 0.0, 0.0)

@@ -5,7 +5,7 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.segment import split_sentences
+from pipeline.segment import quote_spans, split_sentences
 
 
 def sentences(text):
@@ -41,3 +41,21 @@ def test_spans_are_ordered_non_empty_and_slice_the_text(text):
     assert all(start < end for start, end in spans)
     assert all(a_end <= b_start for (_, a_end), (b_start, _) in itertools.pairwise(spans))
     assert all(text[start:end].strip() == text[start:end] for start, end in spans)
+
+
+def quoted(text):
+    return [text[start:end] for start, end in quote_spans(text)]
+
+
+def test_quotes_are_found_across_sentences_in_curly_and_straight_marks():
+    assert quoted("He said, “Leave now. We mean it.” Then he left.") == ["“Leave now. We mean it.”"]
+    assert quoted('Officials said "no" and "never".') == ['"no"', '"never"']
+
+
+def test_apostrophes_are_not_quotes_but_single_quotes_are():
+    text = "Iraq’s PM asked Pompeo to ‘send delegates to Iraq,’ the Iraqis’ statement said."
+    assert quoted(text) == ["‘send delegates to Iraq,’"]
+
+
+def test_a_quote_left_open_runs_to_the_end_of_its_paragraph_only():
+    assert quoted("He said: “We will stay.\nThe vote passed.") == ["“We will stay."]
