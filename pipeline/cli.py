@@ -1,4 +1,4 @@
-"""The `mediabias` command line: parse options, call the pipeline, report progress on stderr."""
+"""The `mediabias` command line: parse options, call the pipeline, print results; errors become messages here."""
 
 from __future__ import annotations
 
@@ -8,9 +8,62 @@ from pathlib import Path
 import click
 
 from pipeline import __version__
+from pipeline.corpus import read_corpus
 from pipeline.errors import MediaBiasError
-from pipeline.report import write_reports
-from pipeline.run import analyze
+from pipeline.lexicons import check_lexicons, corpus_vocabulary
+from pipeline.report import read_snapshot, to_csv_text, write_reports
+from pipeline.run import analyze, clean_corpus
+from pipeline.tune import keyword_in_context, suggestions_as_lexicon
+
+CORPUS_OPTION = click.option(
+    "--corpus",
+    "corpus_dir",
+    type=click.Path(path_type=Path),
+    default=Path("corpus"),
+    show_default=True,
+    help="Folder with manifest.csv and the article files.",
+)
+LEXICONS_OPTION = click.option(
+    "--lexicons",
+    "lexicon_dir",
+    type=click.Path(path_type=Path),
+    default=Path("lexicons"),
+    show_default=True,
+    help="Folder with the lexicon files.",
+)
+
+
+class _Progress:
+    """A progress bar on stderr that starts once the number of articles is known."""
+
+    def __init__(self, label: str):
+        self.label, self.bar = label, None
+
+    def start(self, total: int) -> None:
+        self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+        self.bar.__enter__()
+
+    def step(self, _article_id: str) -> None:
+        self.bar.update(1)
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def _analyze(corpus_dir: Path, lexicon_dir: Path, previous_snapshot: dict | None = None):
+    progress = _Progress("Scoring articles")
+    try:
+        return analyze(corpus_dir, lexicon_dir, previous_snapshot, on_start=progress.start, on_article=progress.step)
+    except MediaBiasError as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        progress.finish()
+
+
+def _problem_line(problem) -> str:
+    where = f"{problem.source}:{problem.line}" if problem.line else problem.source
+    return f"{where}: {problem.severity}: {problem.reason}"
 
 
 @click.group()
@@ -25,22 +78,8 @@ def main() -> None:
 
 
 @main.command()
-@click.option(
-    "--corpus",
-    "corpus_dir",
-    type=click.Path(path_type=Path),
-    default=Path("corpus"),
-    show_default=True,
-    help="Folder with manifest.csv and the article files.",
-)
-@click.option(
-    "--lexicons",
-    "lexicon_dir",
-    type=click.Path(path_type=Path),
-    default=Path("lexicons"),
-    show_default=True,
-    help="Folder with the lexicon CSV files and boilerplate.txt.",
-)
+@CORPUS_OPTION
+@LEXICONS_OPTION
 @click.option(
     "--out",
     "out_dir",
@@ -57,25 +96,150 @@ def run(corpus_dir: Path, lexicon_dir: Path, out_dir: Path) -> None:
       mediabias run --corpus corpus --out reports
     Then open reports/index.html. Exits 1 when no article could be scored.
     """
-    progress = {}
-
-    def start(n_articles: int) -> None:
-        progress["bar"] = click.progressbar(length=n_articles, label="Scoring articles", file=sys.stderr)
-        progress["bar"].__enter__()
-
-    try:
-        tables = analyze(corpus_dir, lexicon_dir, on_start=start, on_article=lambda _: progress["bar"].update(1))
-    except MediaBiasError as error:
-        raise click.ClickException(str(error)) from error
-    finally:
-        if "bar" in progress:
-            progress["bar"].__exit__(None, None, None)
-    n_read, n_scored = tables.run["articles read"], len(tables.articles)
+    tables = _analyze(corpus_dir, lexicon_dir, read_snapshot(out_dir))
+    tables.provenance["options"]["out"] = str(out_dir)
+    n_read, n_scored = tables.provenance["articles_read"], len(tables.articles)
     click.echo(f"Read {n_read} article(s) from {corpus_dir}; scored {n_scored} from {len(tables.outlets)} outlet(s).")
     for problem in tables.problems.itertuples(index=False):
-        where = f"{problem.source}:{problem.line}" if problem.line else problem.source
-        click.echo(f"  skipped or check: {where}: {problem.reason}", err=True)
+        click.echo(f"  {_problem_line(problem)}", err=True)
     if n_scored == 0:
         raise click.ClickException(f"no article could be scored; see the problems above ({len(tables.problems)}).")
     write_reports(tables, out_dir)
     click.echo(f"Reports written to {out_dir}/ (open {out_dir / 'index.html'}).")
+
+
+@main.group()
+def lexicon() -> None:
+    """Check lexicon files and see how each entry fires."""
+
+
+@lexicon.command("check")
+@LEXICONS_OPTION
+@CORPUS_OPTION
+def lexicon_check(lexicon_dir: Path, corpus_dir: Path) -> None:
+    """List every problem in the lexicon files as file:line: severity: message.
+
+    Errors (the line is skipped by `run`): empty term, bad weight or category, unknown column,
+    duplicate term. Warnings: a term inside a longer term of another category, a wildcard that
+    matches no word of the corpus (checked when the corpus folder exists). Exits 1 on errors.
+
+    \b
+    Example:
+      mediabias lexicon check --lexicons lexicons
+    """
+    vocabulary = None
+    if (corpus_dir / "manifest.csv").is_file():
+        try:
+            articles, _ = read_corpus(corpus_dir)
+            vocabulary = corpus_vocabulary(list(articles["raw_text"]))
+        except MediaBiasError as error:
+            click.echo(f"note: wildcards not checked against the corpus: {error}", err=True)
+    try:
+        problems = check_lexicons(lexicon_dir, vocabulary)
+    except MediaBiasError as error:
+        raise click.ClickException(str(error)) from error
+    for problem in problems:
+        click.echo(_problem_line(problem))
+    errors = sum(p.severity == "error" for p in problems)
+    click.echo(f"{errors} error(s), {len(problems) - errors} warning(s) in {lexicon_dir}.")
+    if errors:
+        sys.exit(1)
+
+
+@lexicon.command("stats")
+@CORPUS_OPTION
+@LEXICONS_OPTION
+@click.option("--out", "out_file", type=click.Path(path_type=Path), default=None, help="Also write the table here.")
+def lexicon_stats_command(corpus_dir: Path, lexicon_dir: Path, out_file: Path | None) -> None:
+    """Per lexicon entry: hits in the outlets' own words, in quotes, negated, and by outlet.
+
+    The same table is in reports/tables/lexicon_stats.csv after `mediabias run`.
+
+    \b
+    Example:
+      mediabias lexicon stats --out lexicon_stats.csv
+    """
+    stats = _analyze(corpus_dir, lexicon_dir).lexicon_stats
+    fired = stats[stats["n_hits"] > 0].sort_values(["n_hits", "term"], ascending=[False, True], kind="stable")
+    click.echo(f"{'term':<28} {'category':<15} {'own':>4} {'quote':>5} {'neg':>4}  by outlet")
+    for row in fired.itertuples(index=False):
+        click.echo(
+            f"{row.term:<28} {row.category:<15} {row.narrative:>4} {row.quote:>5} {row.negated:>4}  {row.by_outlet}"
+        )
+    silent = stats[stats["n_hits"] == 0]
+    click.echo(f"\n{len(fired)} of {len(stats)} entries fired; {len(silent)} never fired in this corpus.")
+    if out_file:
+        out_file.write_text(to_csv_text(stats), encoding="utf-8")
+        click.echo(f"Written to {out_file}.")
+
+
+@main.command()
+@click.argument("term")
+@click.option("--outlet", default=None, help="Only this outlet.")
+@click.option("--window", default=8, show_default=True, help="Words of context on each side.")
+@CORPUS_OPTION
+@LEXICONS_OPTION
+def kwic(term: str, outlet: str | None, window: int, corpus_dir: Path, lexicon_dir: Path) -> None:
+    """Keyword in context: every occurrence of TERM, grouped by outlet, with the lexicon entry that fires.
+
+    TERM uses the lexicon syntax: words, several words, `*` at the end of a word for a prefix.
+
+    \b
+    Example:
+      mediabias kwic 'assassinat*' --window 6
+    """
+    try:
+        articles, lexicon = clean_corpus(corpus_dir, lexicon_dir)
+    except MediaBiasError as error:
+        raise click.ClickException(str(error)) from error
+    table = keyword_in_context(articles, lexicon, term, window=window, outlet=outlet)
+    if table.empty:
+        click.echo(f"{term!r} does not occur" + (f" in {outlet}." if outlet else " in the corpus."))
+        return
+    for name, rows in table.groupby("outlet", sort=True):
+        click.echo(f"== {name} ({len(rows)})")
+        for row in rows.itertuples(index=False):
+            fired = f"{row.entry} ({row.category})" if row.entry else "no entry fires"
+            flags = ", ".join(filter(None, [row.voice, "negated" if row.negated else ""]))
+            click.echo(f"{row.left[-60:]:>60} [{row.match}] {row.right[:60]:<60}  {fired}; {flags}")
+
+
+@main.command()
+@click.option("--outlet", default=None, help="Only suggestions for this outlet.")
+@click.option("--top", default=10, show_default=True, help="Suggestions per outlet.")
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(path_type=Path),
+    default=Path("suggestions.csv"),
+    show_default=True,
+    help="CSV in the lexicon's columns, to paste into a lexicon file.",
+)
+@CORPUS_OPTION
+@LEXICONS_OPTION
+def suggest(outlet: str | None, top: int, out_file: Path, corpus_dir: Path, lexicon_dir: Path) -> None:
+    """Terms the lexicons miss that are typical of an outlet (log-odds ratio, informative Dirichlet prior).
+
+    Each outlet's words are compared with all other outlets' (Monroe, Colaresi & Quinn 2008); words
+    an entry already matches are left out. The CSV has the columns term,category,weight,note: fill
+    in the category of the terms you keep and paste the rows into a lexicon file.
+
+    \b
+    Example:
+      mediabias suggest --outlet Sputnik --top 5
+    """
+    suggestions = _analyze(corpus_dir, lexicon_dir).suggestions
+    if outlet is not None:
+        suggestions = suggestions[suggestions["outlet"] == outlet]
+    suggestions = suggestions.groupby("outlet", sort=True).head(top).reset_index(drop=True)
+    if suggestions.empty:
+        click.echo("No suggestion: no uncovered word occurs at least twice" + (f" in {outlet}." if outlet else "."))
+        return
+    for name, rows in suggestions.groupby("outlet", sort=True):
+        click.echo(f"== {name}")
+        for row in rows.itertuples(index=False):
+            click.echo(
+                f"  {row.term:<28} z={row.z:5.2f}  {row.n_outlet} here, {row.n_rest} elsewhere   {row.example_1[:90]}"
+            )
+    out_file.write_text(to_csv_text(suggestions_as_lexicon(suggestions)), encoding="utf-8")
+    click.echo(f"\n{len(suggestions)} suggestion(s) written to {out_file} (fill in the category before pasting).")

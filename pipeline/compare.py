@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 # Metrics compared between an outlet and the corpus, in report order.
@@ -63,3 +64,24 @@ def term_counts(hits: pd.DataFrame, outlets: pd.DataFrame) -> pd.DataFrame:
     )
     counts["rank"] = counts.groupby("outlet").cumcount() + 1
     return counts[TERM_COLUMNS].reset_index(drop=True)
+
+
+def log_odds_dirichlet(counts: pd.DataFrame, prior: pd.Series | None = None) -> pd.DataFrame:
+    """Log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008), one group vs the rest.
+
+    `counts` has one row per word (index) and two columns, `group` and `rest`: how often each word
+    occurs in the group's text and in everyone else's. `prior` gives the Dirichlet pseudo-counts
+    per word (alpha_w); by default the word's count in the whole corpus, which shrinks rare words
+    toward zero. Returns, per word, `log_odds` (delta_w: > 0 means more typical of the group) and
+    `z` (delta_w divided by its approximate standard deviation; |z| > 1.96 is the usual threshold).
+    """
+    group, rest = counts["group"].astype(float), counts["rest"].astype(float)
+    alpha = (group + rest) if prior is None else prior.reindex(counts.index).fillna(0.0).astype(float)
+    alpha0 = alpha.sum()
+    n_group, n_rest = group.sum(), rest.sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        delta = np.log((group + alpha) / (n_group + alpha0 - group - alpha)) - np.log(
+            (rest + alpha) / (n_rest + alpha0 - rest - alpha)
+        )
+        variance = 1 / (group + alpha) + 1 / (rest + alpha)
+    return pd.DataFrame({"log_odds": delta, "z": delta / np.sqrt(variance)}, index=counts.index)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
 import json
 from dataclasses import dataclass
@@ -38,7 +39,8 @@ ARTICLE_COLUMNS = ["article_id", "file", "record", "outlet", "published", "url",
 #   source  str  file the problem is in
 #   line    int  line (or record) number in that file, 0 when it concerns the whole file
 #   reason  str  what is wrong and, where possible, what would be accepted
-PROBLEM_COLUMNS = ["stage", "source", "line", "reason"]
+#   severity str  "error" (the item was skipped) or "warning" (it was used; check it)
+PROBLEM_COLUMNS = ["stage", "source", "line", "reason", "severity"]
 
 _BOMS = [
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -102,6 +104,7 @@ class Problem:
     source: str
     line: int
     reason: str
+    severity: str = "error"
 
 
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:
@@ -286,7 +289,7 @@ def _files_not_in_manifest(corpus_dir: Path, listed: set[str]) -> list[Problem]:
         and not any(part.startswith(".") for part in p.relative_to(corpus_dir).parts)
     )
     return [
-        Problem("corpus", name, 0, f"not in {MANIFEST_NAME}: skipped (add a row with its outlet to read it)")
+        Problem("corpus", name, 0, f"not in {MANIFEST_NAME}: skipped (add a row with its outlet to read it)", "warning")
         for name in found
         if name not in listed
     ]
@@ -380,3 +383,21 @@ def _record_problem(record: object) -> str:
     if not text.strip():
         return "empty 'text'"
     return ""
+
+
+def corpus_fingerprint(corpus_dir: Path) -> tuple[str, int]:
+    """(SHA-256 over the manifest and every supported file, names and bytes, in name order; file count).
+
+    Two corpus folders with the same fingerprint give the same articles.
+    """
+    corpus_dir = Path(corpus_dir)
+    digest = hashlib.sha256()
+    paths = sorted(
+        p
+        for p in corpus_dir.rglob("*")
+        if p.is_file() and (p.name == MANIFEST_NAME or p.suffix.lower() in SUPPORTED_SUFFIXES)
+    )
+    for path in paths:
+        digest.update(path.relative_to(corpus_dir).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest(), len(paths)

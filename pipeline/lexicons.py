@@ -18,9 +18,12 @@ A bad line is a problem with its file and line number; the other lines still loa
 
 from __future__ import annotations
 
+import bisect
 import csv
+import hashlib
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +55,8 @@ DEFAULT_NEGATORS = frozenset(
 # Files in the lexicon folder that other stages read with their own columns.
 RESERVED_FILES = frozenset({"actors.csv", "labels.csv", "frames.csv", "attribution.csv"})
 MAX_WEIGHT = 3.0
+# Files whose content shapes a run (hashed for provenance).
+LEXICON_SUFFIXES = (".csv", ".txt", ".yml", ".yaml", ".dic")
 # Entries of this category are matched, so they shadow shorter terms inside them, but never counted.
 IGNORE_CATEGORY = "ignore"
 _CATEGORY = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -87,6 +92,7 @@ class Lexicon:
     entries: tuple[Entry, ...]
     boilerplate: tuple[BoilerplatePattern, ...] = ()
     negators: frozenset[str] = DEFAULT_NEGATORS
+    file_hashes: tuple[tuple[str, str], ...] = ()
 
     @property
     def categories(self) -> list[str]:
@@ -235,7 +241,12 @@ def read_lexicons(lexicon_dir: Path) -> tuple[Lexicon, list[Problem]]:
         else:
             negators, negator_problems = parse_negators(text.splitlines(), NEGATORS_FILE)
             problems.extend(negator_problems)
-    return Lexicon(tuple(entries), tuple(boilerplate), negators), problems
+    hashes = tuple(
+        (path.name, hashlib.sha256(path.read_bytes()).hexdigest())
+        for path in sorted(lexicon_dir.iterdir())
+        if path.is_file() and path.suffix.lower() in LEXICON_SUFFIXES
+    )
+    return Lexicon(tuple(entries), tuple(boilerplate), negators, hashes), problems
 
 
 def parse_negators(lines: list[str], source: str) -> tuple[frozenset[str], list[Problem]]:
@@ -259,3 +270,84 @@ def _read_text(path: Path) -> tuple[str, Problem | None]:
     except (OSError, UnreadableText) as error:
         return "", Problem("lexicon", path.name, 0, f"cannot be read: {error}")
     return text, None
+
+
+def _part_covers(short: TermPart, long: TermPart) -> bool:
+    """Whether every word `long` matches is also matched by `short`."""
+    if short.prefix:
+        return long.text.startswith(short.text)
+    return not long.prefix and long.text == short.text
+
+
+def shadowed_terms(entries: Sequence[Entry]) -> list[Problem]:
+    """Warnings for terms that sit inside a longer term of another category.
+
+    Where both match, the longer one wins (longest match), so the shorter term's category never
+    sees those words: "strike" (euphemism) inside "drone strike" (dysphemism). `ignore` entries
+    are meant to shadow and are left out.
+    """
+    loaded = [e for e in entries if e.category != IGNORE_CATEGORY]
+    by_first: dict[str, list[Entry]] = {}
+    prefix_lengths = sorted({len(e.parts[0].text) for e in loaded if e.parts[0].prefix})
+    for entry in loaded:
+        by_first.setdefault(("*" if entry.parts[0].prefix else "") + entry.parts[0].text, []).append(entry)
+    problems = []
+    for longer in loaded:
+        for k, part in enumerate(longer.parts):
+            keys = [part.text] + [f"*{part.text[:n]}" for n in prefix_lengths if n <= len(part.text)]
+            for shorter in (e for key in keys for e in by_first.get(key, ())):
+                if (
+                    len(shorter.parts) < len(longer.parts)
+                    and shorter.category != longer.category
+                    and k + len(shorter.parts) <= len(longer.parts)
+                    and all(_part_covers(s, t) for s, t in zip(shorter.parts, longer.parts[k:], strict=False))
+                ):
+                    problems.append(
+                        Problem(
+                            "lexicon",
+                            shorter.source,
+                            shorter.line,
+                            f"{shorter.term!r} ({shorter.category}) is part of the longer {longer.term!r} "
+                            f"({longer.category}) at {longer.source}:{longer.line}; where both match, the longer wins",
+                            "warning",
+                        )
+                    )
+    return sorted(set(problems), key=lambda p: (p.source, p.line, p.reason))
+
+
+def unused_wildcards(entries: Sequence[Entry], vocabulary: Sequence[str]) -> list[Problem]:
+    """Warnings for wildcard entries that match no word of the corpus (a typo in the prefix?)."""
+    words = sorted(set(vocabulary))
+    problems = []
+    for entry in entries:
+        for part in entry.parts:
+            if not part.prefix:
+                continue
+            k = bisect.bisect_left(words, part.text)
+            if k == len(words) or not words[k].startswith(part.text):
+                problems.append(
+                    Problem(
+                        "lexicon",
+                        entry.source,
+                        entry.line,
+                        f"wildcard {part.text + '*'!r} in {entry.term!r} matches no word in the corpus",
+                        "warning",
+                    )
+                )
+                break
+    return problems
+
+
+def check_lexicons(lexicon_dir: Path, vocabulary: Sequence[str] | None = None) -> list[Problem]:
+    """Every problem of a lexicon folder: bad lines (errors), shadowed terms and, given the corpus's
+    words, wildcards that match nothing (warnings); sorted by file and line."""
+    lexicon, problems = read_lexicons(lexicon_dir)
+    problems = problems + shadowed_terms(lexicon.entries)
+    if vocabulary is not None:
+        problems += unused_wildcards(lexicon.entries, vocabulary)
+    return sorted(problems, key=lambda p: (p.source, p.line, p.severity, p.reason))
+
+
+def corpus_vocabulary(texts: Sequence[str]) -> list[str]:
+    """The distinct words of some texts, normalized as terms are (for wildcard checks)."""
+    return sorted({normalize_token(w) for text in texts for w in _TOKEN.findall(text)})

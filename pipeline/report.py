@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import io
+import json
 import os
 import re
 import shutil
@@ -35,8 +36,16 @@ TABLE_DESCRIPTIONS = {
     "terms.csv": "one row per outlet and term that fired: hits, hits per 1,000 words, rank in the outlet",
     "outlet_vs_corpus.csv": "one row per outlet and metric: outlet value, whole-corpus value, difference",
     "removed_lines.csv": "one row per line removed by cleaning: article, line number, text, rule, detail",
-    "problems.csv": "one row per problem: stage, file, line or record, reason",
+    "problems.csv": "one row per problem: stage, file, line or record, reason, severity",
+    "lexicon_stats.csv": "one row per lexicon entry: hits in own words, in quotes, negated, per outlet",
+    "suggestions.csv": "one row per outlet and candidate term no entry covers, ranked by log-odds z-score",
 }
+# Files beside the tables; they change with every run (a date), the tables do not.
+RUN_FILES = {
+    "run.json": "what produced the run: versions, SHA-256 of the corpus and of each lexicon file, options, date",
+    "snapshot.json": "this run's lexicon entries and scores, which the next run compares itself with",
+}
+SNAPSHOT_FILE = "snapshot.json"
 
 
 @dataclass
@@ -53,7 +62,11 @@ class Tables:
     removed_lines: pd.DataFrame
     problems: pd.DataFrame
     categories: list[str]
-    run: dict = field(default_factory=dict)
+    lexicon_stats: pd.DataFrame = field(default_factory=pd.DataFrame)
+    suggestions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    snapshot: dict = field(default_factory=dict)
+    changes: dict = field(default_factory=dict)
+    provenance: dict = field(default_factory=dict)
 
     def csv_tables(self) -> dict[str, pd.DataFrame]:
         return {
@@ -65,6 +78,8 @@ class Tables:
             "outlet_vs_corpus.csv": self.contrasts,
             "removed_lines.csv": self.removed_lines,
             "problems.csv": self.problems,
+            "lexicon_stats.csv": self.lexicon_stats,
+            "suggestions.csv": self.suggestions,
         }
 
 
@@ -130,15 +145,16 @@ def highlight_markdown(sentence: str, spans: list[tuple[int, int, str, str]]) ->
 METRIC_LABELS = {
     "polarity": "Polarity (mean, −1..1)",
     "subjectivity": "Subjectivity (mean, 0..1)",
-    "loaded_per_1k": "Loaded terms per 1,000 words",
-    "loaded_weight_per_1k": "Loaded weight per 1,000 words",
+    "loaded_per_1k": "Loaded terms per 1,000 own words",
+    "loaded_weight_per_1k": "Loaded weight per 1,000 own words",
+    "quoted_per_1k": "Loaded terms per 1,000 quoted words",
 }
 
 
 def metric_label(metric: str) -> str:
     """A metric's name as a reader sees it (the CSV keeps the column name)."""
     if metric.startswith("loaded_per_1k_"):
-        return f"Loaded terms per 1,000 words: {metric.removeprefix('loaded_per_1k_')}"
+        return f"Loaded terms per 1,000 own words: {metric.removeprefix('loaded_per_1k_')}"
     return METRIC_LABELS.get(metric, metric)
 
 
@@ -293,7 +309,9 @@ def page_contexts(tables: Tables) -> tuple[dict, list[dict]]:
         "n_removed": len(tables.removed_lines),
         "one_article_each": one_article_each,
         "table_descriptions": TABLE_DESCRIPTIONS,
-        "run": tables.run,
+        "run_files": RUN_FILES,
+        "provenance": tables.provenance,
+        "changes": tables.changes,
         "version": __version__,
     }
     return corpus_page, outlet_pages
@@ -323,6 +341,7 @@ def data_dictionary() -> str:
         "",
     ]
     lines += [f"- `tables/{name}`: {text}" for name, text in TABLE_DESCRIPTIONS.items()]
+    lines += [f"- `{name}`: {text}" for name, text in RUN_FILES.items()]
     return "\n".join(lines) + "\n"
 
 
@@ -340,12 +359,26 @@ def write_reports(tables: Tables, out_dir: Path) -> Path:
             _write(staging / "tables" / name, to_csv_text(table))
         for relative, text in render_pages(tables).items():
             _write(staging / relative, text)
+        _write(staging / "run.json", json.dumps(tables.provenance, indent=2, sort_keys=True) + "\n")
+        _write(
+            staging / SNAPSHOT_FILE, json.dumps(tables.snapshot, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+        )
         _write(staging / "README.md", data_dictionary())
         _swap_in(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return out_dir
+
+
+def read_snapshot(out_dir: Path) -> dict | None:
+    """The snapshot the last run left in `out_dir`, or None (first run, or an unreadable file)."""
+    path = Path(out_dir) / SNAPSHOT_FILE
+    try:
+        snapshot = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return snapshot if isinstance(snapshot, dict) and {"entries", "outlets", "term_hits"} <= set(snapshot) else None
 
 
 def _write(path: Path, text: str) -> None:

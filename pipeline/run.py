@@ -2,33 +2,41 @@
 
 from __future__ import annotations
 
+import datetime
+import importlib.metadata
+import platform
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
+from pipeline import __version__
 from pipeline.clean import clean_articles
 from pipeline.compare import outlet_vs_corpus, term_counts
-from pipeline.corpus import problems_frame, read_corpus
-from pipeline.lexicons import read_lexicons
+from pipeline.corpus import corpus_fingerprint, problems_frame, read_corpus
+from pipeline.lexicons import Lexicon, read_lexicons
 from pipeline.report import Tables
 from pipeline.score import article_scores, corpus_scores, outlet_scores, score_articles
+from pipeline.tune import changes_since, lexicon_stats, run_snapshot, suggest_terms
 
 
 def analyze(
     corpus_dir: Path,
     lexicon_dir: Path,
+    previous_snapshot: dict | None = None,
     on_start: Callable[[int], None] | None = None,
     on_article: Callable[[str], None] | None = None,
 ) -> Tables:
     """Read, clean and score the corpus; return every table the reports show.
 
-    `on_start(n)` is called with the number of articles about to be scored and `on_article(id)`
-    after each one, so a caller can show progress. Problems of every stage are collected in
-    `Tables.problems`; nothing is printed.
+    `previous_snapshot` is the snapshot of the last run (report.read_snapshot), for the
+    "Since the last run" section. `on_start(n)` is called with the number of articles about to be
+    scored and `on_article(id)` after each one, so a caller can show progress. Problems of every
+    stage are collected in `Tables.problems`; nothing is printed.
     """
-    lexicon, lexicon_problems = read_lexicons(Path(lexicon_dir))
-    articles, corpus_problems = read_corpus(Path(corpus_dir))
+    corpus_dir, lexicon_dir = Path(corpus_dir), Path(lexicon_dir)
+    lexicon, lexicon_problems = read_lexicons(lexicon_dir)
+    articles, corpus_problems = read_corpus(corpus_dir)
     cleaned, removed_lines, clean_problems = clean_articles(articles, lexicon.boilerplate)
     if on_start:
         on_start(len(cleaned))
@@ -36,7 +44,9 @@ def analyze(
     categories = lexicon.categories
     outlets = outlet_scores(cleaned, sentences, hits, categories)
     corpus = corpus_scores(sentences, hits, categories)
+    terms = term_counts(hits, outlets)
     problems = pd.concat([corpus_problems, problems_frame(lexicon_problems + clean_problems)], ignore_index=True)
+    snapshot = run_snapshot(lexicon, outlets, terms)
     return Tables(
         articles=article_scores(cleaned, sentences, hits, categories),
         sentences=sentences,
@@ -44,14 +54,40 @@ def analyze(
         outlets=outlets,
         corpus=corpus,
         contrasts=outlet_vs_corpus(outlets, corpus),
-        terms=term_counts(hits, outlets),
+        terms=terms,
         removed_lines=removed_lines,
         problems=problems.sort_values(["stage", "source", "line"], kind="stable").reset_index(drop=True),
         categories=categories,
-        run={
-            "articles read": len(articles),
-            "articles scored": len(cleaned),
-            "lexicon entries": len(lexicon.entries),
-            "lexicon categories": ", ".join(categories),
-        },
+        lexicon_stats=lexicon_stats(lexicon, hits),
+        suggestions=suggest_terms(sentences, hits, lexicon),
+        snapshot=snapshot,
+        changes=changes_since(previous_snapshot, snapshot),
+        provenance=provenance(
+            corpus_dir, lexicon_dir, lexicon.file_hashes, n_read=len(articles), n_scored=len(cleaned)
+        ),
     )
+
+
+def clean_corpus(corpus_dir: Path, lexicon_dir: Path) -> tuple[pd.DataFrame, Lexicon]:
+    """The corpus's clean articles (with `text`) and the lexicon, for the tuning commands."""
+    lexicon, _ = read_lexicons(Path(lexicon_dir))
+    articles, _ = read_corpus(Path(corpus_dir))
+    cleaned, _, _ = clean_articles(articles, lexicon.boilerplate)
+    return cleaned, lexicon
+
+
+def provenance(corpus_dir: Path, lexicon_dir: Path, file_hashes, n_read: int, n_scored: int) -> dict:
+    """What produced a run, so a published finding can be reproduced: versions, inputs' hashes, options, date."""
+    corpus_hash, n_files = corpus_fingerprint(corpus_dir)
+    return {
+        "mediabias_version": __version__,
+        "run_at": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "options": {"corpus": str(corpus_dir), "lexicons": str(lexicon_dir)},
+        "corpus_sha256": corpus_hash,
+        "corpus_files": n_files,
+        "articles_read": n_read,
+        "articles_scored": n_scored,
+        "lexicon_files_sha256": dict(file_hashes),
+        "python": platform.python_version(),
+        "textblob": importlib.metadata.version("textblob"),
+    }

@@ -160,8 +160,8 @@ def test_nothing_to_score_exits_non_zero_with_the_reasons(make_corpus, tmp_path)
         main, ["run", "--corpus", str(corpus), "--lexicons", str(LEXICONS), "--out", str(tmp_path / "r")]
     )
     assert result.exit_code == 1
-    assert "a.txt: empty file" in result.output
-    assert "b.txt: binary file (contains NUL bytes), not text" in result.output
+    assert "a.txt: error: empty file" in result.output
+    assert "b.txt: error: binary file (contains NUL bytes), not text" in result.output
     assert "Error: no article could be scored; see the problems above (2)." in result.output
     assert not (tmp_path / "r").exists()
 

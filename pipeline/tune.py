@@ -1,0 +1,301 @@
+"""The lexicon tuning loop: keyword in context, per-entry statistics, term suggestions, and what changed."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+
+import pandas as pd
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from pipeline.compare import log_odds_dirichlet
+from pipeline.lexicons import IGNORE_CATEGORY, Entry, Lexicon, normalize_token, term_parts
+from pipeline.match import Matcher, is_negated
+from pipeline.segment import quote_spans
+
+_TOKEN = re.compile(r"\w+(?:['’]\w+)*")
+
+# One row per occurrence of the searched term.
+#   outlet, article_id  where it is
+#   position     int   character offset of the match in the article's clean text
+#   left, right  str   up to `window` words before and after (across sentence boundaries)
+#   match        str   the matched words as written
+#   entry        str   the lexicon entry that fires at this place ("" when none does: the term is
+#                      not in the lexicons, or a longer entry of the lexicon covers other words)
+#   category     str   that entry's category
+#   voice        str   "narrative" or "quote"
+#   negated      bool  a negator precedes it in the same clause
+KWIC_COLUMNS = ["outlet", "article_id", "position", "left", "match", "right", "entry", "category", "voice", "negated"]
+
+# One row per lexicon entry.
+#   lexicon, line, term, category, weight   the entry and where it is defined
+#   n_hits     int   all hits
+#   narrative  int   hits in the outlets' own words, not negated (what the scores count)
+#   quote      int   hits inside quotes, not negated
+#   negated    int   negated hits
+#   n_outlets  int   outlets it fired in
+#   by_outlet  str   "Outlet A 3; Outlet B 1": hits per outlet, most first
+LEXICON_STATS_COLUMNS = [
+    "lexicon",
+    "line",
+    "term",
+    "category",
+    "weight",
+    "n_hits",
+    "narrative",
+    "quote",
+    "negated",
+    "n_outlets",
+    "by_outlet",
+]
+
+# One row per suggested term and outlet.
+#   outlet     str    the outlet the term is typical of
+#   term       str    a word or two-word phrase no lexicon entry covers
+#   n_outlet   int    uses in that outlet
+#   n_rest     int    uses in all other outlets
+#   log_odds   float  log-odds ratio, informative Dirichlet prior (Monroe, Colaresi & Quinn 2008)
+#   z          float  its z-score; the list is sorted by it
+#   example_1, example_2  str  contexts from the outlet
+SUGGESTION_COLUMNS = ["outlet", "term", "n_outlet", "n_rest", "log_odds", "z", "example_1", "example_2"]
+
+
+def keyword_in_context(
+    articles: pd.DataFrame, lexicon: Lexicon, term: str, window: int = 8, outlet: str | None = None
+) -> pd.DataFrame:
+    """Every place `term` (lexicon syntax: words, `*` prefixes) occurs, with context and the entry that fires.
+
+    `articles` needs article_id, outlet and the clean `text`.
+    """
+    parts = term_parts(term)
+    if not parts:
+        return pd.DataFrame(columns=KWIC_COLUMNS)
+    searched = Matcher(Lexicon((Entry(term, "searched", 1.0, "", "", 0, parts),)))
+    full = Matcher(lexicon)
+    rows = []
+    selected = articles if outlet is None else articles[articles["outlet"] == outlet]
+    for article in selected.itertuples(index=False):
+        text = article.text
+        fired = full.find(text)
+        quotes = quote_spans(text)
+        for match in searched.find(text):
+            entry = next((m.entry for m in fired if m.start < match.end and match.start < m.end), None)
+            rows.append(
+                (
+                    article.outlet,
+                    article.article_id,
+                    match.start,
+                    _words_before(text, match.start, window),
+                    text[match.start : match.end],
+                    _words_after(text, match.end, window),
+                    entry.term if entry else "",
+                    entry.category if entry else "",
+                    "quote" if any(a <= match.start < b for a, b in quotes) else "narrative",
+                    is_negated(text, match.start, lexicon.negators),
+                )
+            )
+    table = pd.DataFrame(rows, columns=KWIC_COLUMNS)
+    return table.sort_values(["outlet", "article_id", "position"], kind="stable").reset_index(drop=True)
+
+
+def _words_before(text: str, position: int, window: int) -> str:
+    starts = [m.start() for m in _TOKEN.finditer(text, 0, position)]
+    start = starts[-window] if len(starts) >= window else 0
+    return " ".join(text[start:position].split())
+
+
+def _words_after(text: str, position: int, window: int) -> str:
+    ends = [m.end() for m in _TOKEN.finditer(text, position)][:window]
+    return " ".join(text[position : ends[-1]].split()) if ends else ""
+
+
+def lexicon_stats(lexicon: Lexicon, hits: pd.DataFrame) -> pd.DataFrame:
+    """Per lexicon entry: hits by voice and by outlet; entries that never fire have n_hits 0."""
+    rows = []
+    grouped = {key: frame for key, frame in hits.groupby(["lexicon", "lexicon_line"], sort=False)}
+    for entry in lexicon.entries:
+        if entry.category == IGNORE_CATEGORY:
+            continue
+        entry_hits = grouped.get((entry.source, entry.line), hits.iloc[0:0])
+        negated = entry_hits["negated"].astype(bool)
+        per_outlet = Counter(entry_hits["outlet"])
+        ordered = sorted(per_outlet.items(), key=lambda item: (-item[1], item[0]))
+        rows.append(
+            (
+                entry.source,
+                entry.line,
+                entry.term,
+                entry.category,
+                entry.weight,
+                len(entry_hits),
+                int((~negated & (entry_hits["voice"] == "narrative")).sum()),
+                int((~negated & (entry_hits["voice"] == "quote")).sum()),
+                int(negated.sum()),
+                len(per_outlet),
+                "; ".join(f"{name} {n}" for name, n in ordered),
+            )
+        )
+    return pd.DataFrame(rows, columns=LEXICON_STATS_COLUMNS)
+
+
+def _candidate_terms(text: str) -> list[str]:
+    """Words (and two-word phrases of non-stopwords) that could become lexicon terms."""
+    words = [normalize_token(w) for w in _TOKEN.findall(text)]
+    content = [w if (w not in ENGLISH_STOP_WORDS and len(w) > 2 and not w[0].isdigit()) else "" for w in words]
+    bigrams = [f"{a} {b}" for a, b in itertools.pairwise(content) if a and b]
+    return [w for w in content if w] + bigrams
+
+
+def suggest_terms(
+    sentences: pd.DataFrame,
+    hits: pd.DataFrame,
+    lexicon: Lexicon,
+    outlet: str | None = None,
+    min_count: int = 2,
+    top: int = 20,
+) -> pd.DataFrame:
+    """Terms no lexicon entry covers, ranked per outlet by how distinctive they are (SUGGESTION_COLUMNS).
+
+    Words already matched by an entry are taken out of the text first, so suggestions are new
+    wording. Each outlet is compared with all the others; the prior is the whole corpus's counts.
+    """
+    matcher = Matcher(lexicon)
+    uncovered = _text_without_hits(sentences, hits)
+    counts: dict[str, Counter] = {}
+    for name, texts in uncovered.groupby("outlet", sort=True)["text"]:
+        counts[name] = Counter(term for text in texts for term in _candidate_terms(text))
+    total = sum(counts.values(), Counter())
+    rows = []
+    for name in sorted(counts):
+        if outlet is not None and name != outlet:
+            continue
+        table = pd.DataFrame({"group": pd.Series(counts[name]), "rest": pd.Series(total - counts[name])})
+        table = table.fillna(0).sort_index()
+        scored = log_odds_dirichlet(table).join(table)
+        scored = scored[(scored["group"] >= min_count) & (scored["z"] > 0)]
+        uncovered_terms = pd.Series([not matcher.find(term) for term in scored.index], index=scored.index, dtype=bool)
+        scored = scored[uncovered_terms]
+        scored = scored.sort_values(["z", "group"], ascending=[False, False], kind="stable").head(top)
+        outlet_sentences = uncovered[uncovered["outlet"] == name]["original"]
+        for term, row in scored.iterrows():
+            examples = _examples(outlet_sentences, term)
+            rows.append((name, term, int(row["group"]), int(row["rest"]), row["log_odds"], row["z"], *examples))
+    return pd.DataFrame(rows, columns=SUGGESTION_COLUMNS)
+
+
+def _text_without_hits(sentences: pd.DataFrame, hits: pd.DataFrame) -> pd.DataFrame:
+    spans: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    for hit in hits.itertuples(index=False):
+        spans.setdefault((hit.article_id, hit.sentence_id), []).append((hit.start, hit.end))
+    texts = []
+    for sentence in sentences.itertuples(index=False):
+        text = sentence.text
+        for start, end in sorted(spans.get((sentence.article_id, sentence.sentence_id), []), reverse=True):
+            text = text[:start] + " | " + text[end:]
+        texts.append(text)
+    return pd.DataFrame({"outlet": sentences["outlet"], "text": texts, "original": sentences["text"]})
+
+
+def _examples(texts: pd.Series, term: str, n: int = 2, width: int = 60) -> list[str]:
+    pattern = re.compile(r"\b" + r"\W+".join(re.escape(w) for w in term.split()), re.IGNORECASE)
+    found = []
+    for text in texts:
+        match = pattern.search(text)
+        if match:
+            start, end = max(0, match.start() - width), min(len(text), match.end() + width)
+            found.append(("…" if start else "") + text[start:end].strip() + ("…" if end < len(text) else ""))
+        if len(found) == n:
+            break
+    return found + [""] * (n - len(found))
+
+
+def suggestions_as_lexicon(suggestions: pd.DataFrame) -> pd.DataFrame:
+    """Suggestions in the lexicon's own columns, ready to paste: fill in the category, check the weight."""
+    notes = [
+        f"suggested: typical of {row.outlet} (z={row.z:.2f}; {row.n_outlet} uses vs {row.n_rest} elsewhere); "
+        f"e.g. {row.example_1}"
+        for row in suggestions.itertuples(index=False)
+    ]
+    return pd.DataFrame({"term": suggestions["term"], "category": "", "weight": 1, "note": notes})
+
+
+def run_snapshot(lexicon: Lexicon, outlets: pd.DataFrame, terms: pd.DataFrame) -> dict:
+    """What the next run compares itself with: entries, outlet scores, and hits per outlet and term."""
+    metrics = ["loaded_per_1k", "loaded_weight_per_1k", "quoted_per_1k"] + [
+        c for c in outlets.columns if c.startswith("loaded_per_1k_")
+    ]
+    return {
+        "entries": {
+            f"{e.category}:{e.term}": {
+                "term": e.term,
+                "category": e.category,
+                "weight": e.weight,
+                "where": f"{e.source}:{e.line}",
+            }
+            for e in lexicon.entries
+            if e.category != IGNORE_CATEGORY
+        },
+        "outlets": {row["outlet"]: {m: round(float(row[m]), 6) for m in metrics} for row in outlets.to_dict("records")},
+        "term_hits": {
+            name: {row.term: [int(row.n_hits), float(row.weight)] for row in frame.itertuples(index=False)}
+            for name, frame in terms.groupby("outlet", sort=True)
+        },
+    }
+
+
+def changes_since(previous: dict | None, current: dict) -> dict:
+    """What changed between two snapshots: lexicon entries, outlet scores, and the terms that moved them.
+
+    Returns {"first_run": bool, "entries": [...], "outlets": [...], "terms": [...]}, each a list of
+    dicts sorted for display; empty lists when nothing changed.
+    """
+    if previous is None:
+        return {"first_run": True, "entries": [], "outlets": [], "terms": []}
+    entries = _entry_changes(previous["entries"], current["entries"])
+    changed_terms = {e["term"]: e["change"] for e in entries}
+    outlets = []
+    for name in sorted(set(previous["outlets"]) | set(current["outlets"])):
+        before, after = previous["outlets"].get(name, {}), current["outlets"].get(name, {})
+        for metric in sorted(set(before) | set(after)):
+            old, new = before.get(metric, 0.0), after.get(metric, 0.0)
+            if abs(new - old) > 1e-9:
+                outlets.append({"outlet": name, "metric": metric, "before": old, "after": new, "change": new - old})
+    terms = []
+    for name in sorted(set(previous["term_hits"]) | set(current["term_hits"])):
+        before, after = previous["term_hits"].get(name, {}), current["term_hits"].get(name, {})
+        for term in sorted(set(before) | set(after)):
+            (old_hits, old_weight), (new_hits, new_weight) = before.get(term, (0, 0.0)), after.get(term, (0, 0.0))
+            if old_hits != new_hits or (old_hits and new_hits and old_weight != new_weight):
+                cause = changed_terms.get(term, "same entry: the corpus, the cleaning or a longer entry changed")
+                terms.append({"outlet": name, "term": term, "before": old_hits, "after": new_hits, "cause": cause})
+    return {"first_run": False, "entries": entries, "outlets": outlets, "terms": terms}
+
+
+def _entry_changes(before: dict, after: dict) -> list[dict]:
+    changes = []
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
+        if old is None:
+            changes.append(
+                {
+                    "term": new["term"],
+                    "category": new["category"],
+                    "change": "added",
+                    "detail": f"weight {new['weight']:g}, {new['where']}",
+                }
+            )
+        elif new is None:
+            changes.append(
+                {"term": old["term"], "category": old["category"], "change": "removed", "detail": f"was {old['where']}"}
+            )
+        elif old["weight"] != new["weight"]:
+            changes.append(
+                {
+                    "term": new["term"],
+                    "category": new["category"],
+                    "change": "re-weighted",
+                    "detail": f"weight {old['weight']:g} → {new['weight']:g}, {new['where']}",
+                }
+            )
+    return changes
