@@ -139,10 +139,26 @@ def lexicon_stats(lexicon: Lexicon, hits: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=LEXICON_STATS_COLUMNS)
 
 
-def _candidate_terms(text: str) -> list[str]:
-    """Words (and two-word phrases of non-stopwords) that could become lexicon terms."""
+def name_like_words(texts: pd.Series) -> frozenset[str]:
+    """Words capitalized in most of their occurrences away from a sentence start: names, not wording."""
+    capitalized, seen = Counter(), Counter()
+    for text in texts:
+        for k, match in enumerate(_TOKEN.finditer(text)):
+            if k == 0:
+                continue
+            word = normalize_token(match.group())
+            seen[word] += 1
+            capitalized[word] += match.group()[0].isupper()
+    return frozenset(w for w, n in seen.items() if capitalized[w] >= 0.8 * n)
+
+
+def _candidate_terms(text: str, names: frozenset[str] = frozenset()) -> list[str]:
+    """Words (and two-word phrases of non-stopwords) that could become lexicon terms; names are left out."""
     words = [normalize_token(w) for w in _TOKEN.findall(text)]
-    content = [w if (w not in ENGLISH_STOP_WORDS and len(w) > 2 and not w[0].isdigit()) else "" for w in words]
+    content = [
+        w if (w not in ENGLISH_STOP_WORDS and w not in names and len(w) > 2 and not w[0].isdigit()) else ""
+        for w in words
+    ]
     bigrams = [f"{a} {b}" for a, b in itertools.pairwise(content) if a and b]
     return [w for w in content if w] + bigrams
 
@@ -158,13 +174,15 @@ def suggest_terms(
     """Terms no lexicon entry covers, ranked per outlet by how distinctive they are (SUGGESTION_COLUMNS).
 
     Words already matched by an entry are taken out of the text first, so suggestions are new
-    wording. Each outlet is compared with all the others; the prior is the whole corpus's counts.
+    wording; so are names (words mostly capitalized mid-sentence: Pompeo, Baghdad). Each outlet is
+    compared with all the others; the prior is the whole corpus's counts.
     """
     matcher = Matcher(lexicon)
     uncovered = _text_without_hits(sentences, hits)
+    names = name_like_words(sentences["text"])
     counts: dict[str, Counter] = {}
     for name, texts in uncovered.groupby("outlet", sort=True)["text"]:
-        counts[name] = Counter(term for text in texts for term in _candidate_terms(text))
+        counts[name] = Counter(term for text in texts for term in _candidate_terms(text, names))
     total = sum(counts.values(), Counter())
     rows = []
     for name in sorted(counts):
@@ -198,7 +216,7 @@ def _text_without_hits(sentences: pd.DataFrame, hits: pd.DataFrame) -> pd.DataFr
 
 
 def _examples(texts: pd.Series, term: str, n: int = 2, width: int = 60) -> list[str]:
-    pattern = re.compile(r"\b" + r"\W+".join(re.escape(w) for w in term.split()), re.IGNORECASE)
+    pattern = re.compile(r"\b" + r"\W+".join(re.escape(w) for w in term.split()) + r"\b", re.IGNORECASE)
     found = []
     for text in texts:
         match = pattern.search(text)

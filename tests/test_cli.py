@@ -1,11 +1,14 @@
 """The command a user runs, end to end on the seed corpus and on a corpus with nothing to score."""
 
 import csv
+import json
+import shutil
 
 import pytest
 from click.testing import CliRunner
 from conftest import LEXICONS, SEED_CORPUS
 
+from pipeline import __version__
 from pipeline.cli import main
 
 # Page chrome that ../shared/README.md names in the seed articles.
@@ -176,3 +179,29 @@ def test_the_help_shows_an_example():
     result = CliRunner().invoke(main, ["run", "--help"])
     assert result.exit_code == 0
     assert "mediabias run --corpus corpus --out reports" in result.output
+
+
+def test_editing_one_lexicon_line_shows_in_since_the_last_run(tmp_path):
+    lexicons = tmp_path / "lexicons"
+    shutil.copytree(LEXICONS, lexicons)
+    out = tmp_path / "reports"
+    args = ["run", "--corpus", str(SEED_CORPUS), "--lexicons", str(lexicons), "--out", str(out)]
+    CliRunner().invoke(main, args)
+    assert "This is the first run written to this folder" in (out / "index.html").read_text()
+    violence = lexicons / "violence.csv"
+    violence.write_text(violence.read_text().replace("assassinat*,dysphemism,2,", "assassinat*,dysphemism,3,"))
+    CliRunner().invoke(main, args)
+    report = (out / "report.md").read_text()
+    since = report[report.index("## Since the last run") : report.index("## Run")]
+    assert "- Entry **assassinat\\*** (dysphemism): re-weighted, weight 2 → 3, violence.csv:2" in since
+    assert "- GTV News: **assassinat\\*** 3 → 3 hits (re-weighted)" in since
+    assert "- GTV News: Loaded weight per 1,000 own words" in since
+
+
+def test_the_run_records_what_produced_it(seed_reports):
+    _, out = seed_reports
+    provenance = json.loads((out / "run.json").read_text())
+    assert provenance["mediabias_version"] == __version__
+    assert set(provenance["lexicon_files_sha256"]) >= {"emotive.csv", "violence.csv", "boilerplate.txt"}
+    assert len(provenance["corpus_sha256"]) == 64 and provenance["corpus_files"] == 6
+    assert provenance["options"]["out"] == str(out)

@@ -1,0 +1,145 @@
+"""The tuning loop: kwic, per-entry statistics, suggestions, log-odds, and what changed between runs."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from pipeline.compare import log_odds_dirichlet, term_counts
+from pipeline.lexicons import Lexicon, parse_term_lexicon
+from pipeline.score import outlet_scores, score_articles
+from pipeline.tune import (
+    changes_since,
+    keyword_in_context,
+    lexicon_stats,
+    run_snapshot,
+    suggest_terms,
+    suggestions_as_lexicon,
+)
+
+
+def lexicon_of(*lines):
+    entries, problems = parse_term_lexicon("term,category,weight\n" + "\n".join(lines) + "\n", "test.csv")
+    assert problems == []
+    return Lexicon(tuple(entries))
+
+
+ARTICLES = pd.DataFrame(
+    {
+        "article_id": ["a.txt", "b.txt"],
+        "outlet": ["Wire", "Daily"],
+        "text": [
+            "The regime struck at dawn. “The regime lies,” he said.\nThe strike was not a massacre.",
+            "Officials said the drone strike hit a convoy. Critics called it a massacre of civilians.",
+        ],
+    }
+)
+LEXICON = lexicon_of("regime,delegitimizing,2", "massacre,dysphemism,3", "drone strike,euphemism,1")
+
+
+def test_kwic_shows_context_and_the_entry_that_fires_grouped_by_outlet():
+    table = keyword_in_context(ARTICLES, LEXICON, "massacre", window=3)
+    assert list(zip(table.outlet, table.left, table.match, table.right, table.entry, table.negated, strict=True)) == [
+        ("Daily", "called it a", "massacre", "of civilians", "massacre", False),
+        ("Wire", "was not a", "massacre", "", "massacre", True),
+    ]
+
+
+def test_kwic_says_when_a_longer_entry_takes_the_words_or_none_fires():
+    table = keyword_in_context(ARTICLES, LEXICON, "strike*", window=2)
+    assert list(zip(table.outlet, table.match, table.entry, strict=True)) == [
+        ("Daily", "strike", "drone strike"),
+        ("Wire", "strike", ""),
+    ]
+
+
+def test_kwic_marks_quoted_occurrences_and_filters_by_outlet():
+    table = keyword_in_context(ARTICLES, LEXICON, "regime", outlet="Wire")
+    assert list(table.voice) == ["narrative", "quote"]
+
+
+def test_lexicon_stats_count_each_entry_by_voice_and_outlet_and_show_silent_entries():
+    _, hits = score_articles(ARTICLES, LEXICON)
+    stats = lexicon_stats(LEXICON, hits).set_index("term")
+    assert stats.loc["regime", ["n_hits", "narrative", "quote", "negated", "by_outlet"]].tolist() == [
+        2,
+        1,
+        1,
+        0,
+        "Wire 2",
+    ]
+    assert stats.loc["massacre", ["narrative", "negated", "n_outlets"]].tolist() == [1, 1, 2]
+    assert stats.loc["drone strike", "n_hits"] == 1
+
+
+def test_log_odds_with_a_dirichlet_prior_matches_a_hand_computation():
+    counts = pd.DataFrame({"group": [3, 1], "rest": [1, 3]}, index=["war", "peace"])
+    result = log_odds_dirichlet(counts)
+    # alpha = corpus counts (4, 4), alpha0 = 8, n_group = n_rest = 4
+    delta = math.log((3 + 4) / (4 + 8 - 3 - 4)) - math.log((1 + 4) / (4 + 8 - 1 - 4))
+    assert result.loc["war", "log_odds"] == pytest.approx(delta)
+    assert result.loc["war", "z"] == pytest.approx(delta / math.sqrt(1 / 7 + 1 / 5))
+    assert result.loc["peace", "log_odds"] == pytest.approx(-delta)
+
+
+def test_suggestions_are_uncovered_distinctive_words_with_contexts_and_no_names():
+    sentences = pd.DataFrame(
+        {
+            "article_id": ["a"] * 3 + ["b"] * 3,
+            "sentence_id": [1, 2, 3] * 2,
+            "outlet": ["Wire"] * 3 + ["Daily"] * 3,
+            "text": [
+                "Soldiers brutally crushed the protest, said Pompeo.",
+                "Again they brutally crushed dissent, Pompeo said.",
+                "The regime fell.",
+                "Troops arrived in the capital on Monday.",
+                "Troops stayed calm, Pompeo said.",
+                "Talks resumed.",
+            ],
+        }
+    )
+    lexicon = lexicon_of("regime,delegitimizing,2")
+    _, hits = score_articles(
+        pd.DataFrame({"article_id": ["a", "b"], "outlet": ["Wire", "Daily"], "text": ["The regime fell.", "Talks."]}),
+        lexicon,
+    )
+    suggestions = suggest_terms(sentences, hits.iloc[0:0], lexicon, outlet="Wire")
+    assert list(suggestions.term[:3]) == ["brutally", "brutally crushed", "crushed"]
+    assert "pompeo" not in set(suggestions.term) and "regime" not in set(suggestions.term)
+    assert suggestions.example_1[0] == "Soldiers brutally crushed the protest, said Pompeo."
+    pasted = suggestions_as_lexicon(suggestions)
+    assert list(pasted.columns) == ["term", "category", "weight", "note"]
+    assert pasted.note[0].startswith("suggested: typical of Wire (z=")
+
+
+def scores_with(lexicon):
+    sentences, hits = score_articles(ARTICLES, lexicon)
+    outlets = outlet_scores(ARTICLES, sentences, hits, lexicon.categories)
+    return run_snapshot(lexicon, outlets, term_counts(hits, outlets))
+
+
+def test_the_first_run_has_nothing_to_compare_with():
+    assert changes_since(None, scores_with(LEXICON))["first_run"] is True
+
+
+def test_an_edited_lexicon_line_shows_as_a_change_with_the_terms_that_moved_the_scores():
+    before = scores_with(LEXICON)
+    after = scores_with(lexicon_of("regime,delegitimizing,3", "massacre,dysphemism,3", "convoy,emotive,1"))
+    changes = changes_since(before, after)
+    assert [(e["term"], e["change"]) for e in changes["entries"]] == [
+        ("regime", "re-weighted"),
+        ("convoy", "added"),
+        ("drone strike", "removed"),
+    ]
+    assert [(t["outlet"], t["term"], t["before"], t["after"], t["cause"]) for t in changes["terms"]] == [
+        ("Daily", "convoy", 0, 1, "added"),
+        ("Daily", "drone strike", 1, 0, "removed"),
+        ("Wire", "regime", 1, 1, "re-weighted"),
+    ]
+    moved = {(o["outlet"], o["metric"]) for o in changes["outlets"]}
+    assert ("Wire", "loaded_weight_per_1k") in moved and ("Daily", "loaded_per_1k_emotive") in moved
+
+
+def test_an_unchanged_run_reports_no_change():
+    snapshot = scores_with(LEXICON)
+    assert changes_since(snapshot, snapshot) == {"first_run": False, "entries": [], "outlets": [], "terms": []}
