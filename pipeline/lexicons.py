@@ -27,6 +27,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from pipeline.clean import BoilerplatePattern, parse_boilerplate
 from pipeline.corpus import Problem, UnreadableText, decode_bytes
 from pipeline.errors import LexiconError
@@ -176,6 +178,99 @@ def _entry(fields: dict[str, str], source: str, line_no: int) -> tuple[Entry | N
     return Entry(term, category, weight, fields.get("note", ""), source, line_no, parts), ""
 
 
+def category_name(raw: str) -> str:
+    """A dictionary's category label as a lexicon category: lower case, `_` for anything else."""
+    name = re.sub(r"[^a-z0-9]+", "_", raw.lower()).strip("_")
+    return name if _CATEGORY.match(name) else f"c_{name}"
+
+
+def _dictionary_entry(term: str, category: str, source: str, line: int) -> tuple[Entry | None, Problem | None]:
+    parts = term_parts(term)
+    if not parts:
+        return None, Problem("lexicon", source, line, f"empty term {term!r}: a term needs at least one letter or digit")
+    return Entry(term, category, 1.0, f"from {source}", source, line, parts), None
+
+
+def parse_yaml_dictionary(text: str, source: str) -> tuple[list[Entry], list[Problem]]:
+    """Read a quanteda-style YAML dictionary: categories map to lists of terms, nested categories
+    join their names with `_` (`negative: {violence: [...]}` -> negative_violence). Weight 1."""
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark else 0
+        return [], [Problem("lexicon", source, line, f"not valid YAML: {getattr(error, 'problem', error)}")]
+    if not isinstance(root, yaml.MappingNode):
+        return [], [Problem("lexicon", source, 1, "a YAML dictionary maps category names to lists of terms")]
+    entries, problems = [], []
+
+    def walk(node: yaml.Node, path: list[str]) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                walk(value, [*path, str(key.value)])
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                walk(item, path)
+        elif isinstance(node, yaml.ScalarNode):
+            entry, problem = _dictionary_entry(
+                str(node.value), category_name("_".join(path)), source, node.start_mark.line + 1
+            )
+            if entry:
+                entries.append(entry)
+            else:
+                problems.append(problem)
+
+    walk(root, [])
+    return entries, problems
+
+
+def parse_liwc_dictionary(text: str, source: str) -> tuple[list[Entry], list[Problem]]:
+    """Read a LIWC-style .dic file: `%`, `id name` lines, `%`, then `term<TAB>id id ...` lines. Weight 1.
+
+    A term in several categories keeps the first (one category per term here) and the others are
+    reported as a warning.
+    """
+    lines = text.lstrip("\ufeff").splitlines()
+    marks = [i for i, line in enumerate(lines) if line.strip() == "%"]
+    if len(marks) < 2:
+        return [], [Problem("lexicon", source, 1, "a .dic file starts with a category block between two % lines")]
+    categories, entries, problems = {}, [], []
+    for i in range(marks[0] + 1, marks[1]):
+        fields = lines[i].split()
+        if len(fields) >= 2 and fields[0].isdigit():
+            categories[fields[0].lstrip("0") or "0"] = category_name("_".join(fields[1:]))
+        elif fields:
+            problems.append(Problem("lexicon", source, i + 1, f"category line {lines[i].strip()!r} is not 'id name'"))
+    for i in range(marks[1] + 1, len(lines)):
+        if not lines[i].strip():
+            continue
+        term, ids = _dic_term_and_ids(lines[i])
+        known = [categories[n] for n in ids if n in categories]
+        if not known:
+            problems.append(Problem("lexicon", source, i + 1, f"{lines[i].strip()!r}: no known category id"))
+            continue
+        entry, problem = _dictionary_entry(term, known[0], source, i + 1)
+        if problem:
+            problems.append(problem)
+            continue
+        entries.append(entry)
+        if len(known) > 1:
+            others = ", ".join(known[1:])
+            problems.append(
+                Problem("lexicon", source, i + 1, f"{term!r} also in {others}: only {known[0]} is used", "warning")
+            )
+    return entries, problems
+
+
+def _dic_term_and_ids(line: str) -> tuple[str, list[str]]:
+    fields = line.strip().split("\t") if "\t" in line else line.strip().split()
+    if "\t" in line:
+        term, rest = fields[0].strip(), " ".join(fields[1:]).split()
+    else:
+        term, rest = fields[0], fields[1:]
+    return term, [f.lstrip("0") or "0" for f in rest if f.isdigit()]
+
+
 def drop_duplicate_terms(entries: list[Entry]) -> tuple[list[Entry], list[Problem]]:
     """Keep the first entry of each term (same words, same wildcards); later ones are problems."""
     first_seen: dict[tuple[TermPart, ...], Entry] = {}
@@ -207,14 +302,20 @@ def read_lexicons(lexicon_dir: Path) -> tuple[Lexicon, list[Problem]]:
         raise LexiconError(f"{lexicon_dir}: lexicon folder not found")
     entries: list[Entry] = []
     problems: list[Problem] = []
-    for path in sorted(lexicon_dir.glob("*.csv")):
+    parsers = {
+        ".csv": parse_term_lexicon,
+        ".yml": parse_yaml_dictionary,
+        ".yaml": parse_yaml_dictionary,
+        ".dic": parse_liwc_dictionary,
+    }
+    for path in sorted(p for p in lexicon_dir.iterdir() if p.is_file() and p.suffix.lower() in parsers):
         if path.name in RESERVED_FILES:
             continue
         text, problem = _read_text(path)
         if problem:
             problems.append(problem)
             continue
-        file_entries, file_problems = parse_term_lexicon(text, path.name)
+        file_entries, file_problems = parsers[path.suffix.lower()](text, path.name)
         entries.extend(file_entries)
         problems.extend(file_problems)
     entries, duplicate_problems = drop_duplicate_terms(entries)
