@@ -1,7 +1,11 @@
 """Scoring: sentence sentiment and hits, summed up per article and outlet with documented units."""
 
+import itertools
+
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.lexicons import Lexicon, parse_term_lexicon
 from pipeline.score import outlet_scores, score_articles, score_sentence, summarize
@@ -111,3 +115,19 @@ def test_an_article_without_hits_has_zero_rates_not_missing_values():
     hits = hit_rows([], [], [], [], [])
     row = summarize(sentences, hits, "article_id", ["emotive"]).iloc[0]
     assert (row.n_hits, row.loaded_per_1k, row.quoted_per_1k, row.loaded_per_1k_emotive) == (0, 0.0, 0.0, 0.0)
+
+
+WORDS = ["regime", "Regime’s", "not", "“", "”", '"', "so-called", "brutal", ",", ".", "war", "award", "\n"]
+
+
+@given(st.lists(st.sampled_from(WORDS), max_size=40))
+def test_hit_offsets_slice_the_matched_text_out_of_the_sentence_and_never_overlap(words):
+    text = " ".join(words).strip() or "x"
+    lexicon = lexicon_of("regime,delegitimizing,2", "so called,doubt,3", "brutal,emotive,2", "war,dysphemism,1")
+    sentences, hits = score_articles(pd.DataFrame({"article_id": ["a"], "outlet": ["W"], "text": [text]}), lexicon)
+    by_sentence = sentences.set_index("sentence_id")["text"]
+    for hit in hits.itertuples():
+        assert by_sentence[hit.sentence_id][hit.start : hit.end] == hit.matched
+    for _, group in hits.groupby("sentence_id"):
+        spans = sorted(zip(group.start, group.end, strict=True))
+        assert all(a_end <= b_start for (_, a_end), (b_start, _) in itertools.pairwise(spans))
