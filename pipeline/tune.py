@@ -58,6 +58,8 @@ LEXICON_STATS_COLUMNS = [
 #   log_odds   float  log-odds ratio, informative Dirichlet prior (Monroe, Colaresi & Quinn 2008)
 #   z          float  its z-score; the list is sorted by it
 #   example_1, example_2  str  contexts from the outlet
+# Bumped when the snapshot's layout changes; an older snapshot is not compared with.
+SNAPSHOT_VERSION = 2
 SUGGESTION_COLUMNS = ["outlet", "term", "n_outlet", "n_rest", "log_odds", "z", "example_1", "example_2"]
 
 
@@ -244,6 +246,7 @@ def run_snapshot(lexicon: Lexicon, outlets: pd.DataFrame, terms: pd.DataFrame) -
         c for c in outlets.columns if c.startswith("loaded_per_1k_")
     ]
     return {
+        "version": SNAPSHOT_VERSION,
         "entries": {
             f"{e.category}:{e.term}": {
                 "term": e.term,
@@ -268,7 +271,7 @@ def changes_since(previous: dict | None, current: dict) -> dict:
     Returns {"first_run": bool, "entries": [...], "outlets": [...], "terms": [...]}, each a list of
     dicts sorted for display; empty lists when nothing changed.
     """
-    if previous is None:
+    if previous is None or previous.get("version") != SNAPSHOT_VERSION:
         return {"first_run": True, "entries": [], "outlets": [], "terms": []}
     entries = _entry_changes(previous["entries"], current["entries"])
     changed_terms = {e["term"]: e["change"] for e in entries}

@@ -187,7 +187,7 @@ def test_editing_one_lexicon_line_shows_in_since_the_last_run(tmp_path):
     out = tmp_path / "reports"
     args = ["run", "--corpus", str(SEED_CORPUS), "--lexicons", str(lexicons), "--out", str(out)]
     CliRunner().invoke(main, args)
-    assert "This is the first run written to this folder" in (out / "index.html").read_text()
+    assert "No earlier run to compare with in this folder" in (out / "index.html").read_text()
     violence = lexicons / "violence.csv"
     violence.write_text(violence.read_text().replace("assassinat*,dysphemism,2,", "assassinat*,dysphemism,3,"))
     CliRunner().invoke(main, args)
