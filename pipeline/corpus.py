@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import difflib
 import hashlib
 import io
 import json
@@ -20,6 +21,8 @@ MANIFEST_NAME = "manifest.csv"
 REQUIRED_MANIFEST_COLUMNS = ["file", "outlet"]
 OPTIONAL_MANIFEST_COLUMNS = ["published", "url"]
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".csv")
+# A news article is a few thousand words; text this long is a scraping accident, and would stall a run.
+MAX_ARTICLE_BYTES = 5_000_000
 
 # One row per article read.
 #   article_id  str  file name for one-article files, "file:N" for record N of a .jsonl/.csv file
@@ -132,18 +135,33 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    guess = chardet.detect(data[:200_000])
-    for encoding in [guess.get("encoding"), "cp1252", "latin-1"]:
-        if not encoding:
-            continue
+    for encoding in _legacy_encodings(data):
         try:
             text = data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
         if _control_character_share(text) > 0.01:
             raise UnreadableText("binary file (control characters), not text")
-        return text, encoding.lower()
+        return text, encoding
     raise UnreadableText("not decodable as UTF-8, cp1252 or latin-1")
+
+
+def _legacy_encodings(data: bytes) -> list[str]:
+    """Encodings to try, in order, for bytes that are not UTF-8.
+
+    cp1252 is the usual encoding of non-UTF-8 news pages, and chardet is unsure on short texts
+    (it calls English cp1252 text "windows-1257"), so its guess wins only when it reads the bytes
+    differently from cp1252 and is reasonably confident (Cyrillic cp1251, say).
+    """
+    guess = chardet.detect(data[:200_000])
+    encoding, confidence = (guess.get("encoding") or "").lower(), guess.get("confidence") or 0.0
+    try:
+        same_as_cp1252 = data.decode(encoding) == data.decode("cp1252")
+    except (UnicodeDecodeError, LookupError):
+        same_as_cp1252 = False
+    if encoding and not same_as_cp1252 and confidence >= 0.3:
+        return [encoding, "cp1252", "latin-1"]
+    return ["cp1252", "latin-1"]
 
 
 def _control_character_share(text: str) -> float:
@@ -181,35 +199,65 @@ def _html_title(soup: BeautifulSoup) -> str:
     return ""
 
 
-def read_manifest(corpus_dir: Path) -> pd.DataFrame:
+def read_manifest(corpus_dir: Path) -> tuple[pd.DataFrame, list[Problem]]:
     """Read `manifest.csv`: one row per file, columns file, outlet, published, url (+ any extra).
 
-    Raises CorpusError when the manifest is missing or lacks a required column.
+    Returns the manifest (with `manifest_line`, the row's line number) and problems: rows with the
+    wrong number of fields, and unknown columns that look like a misspelled known one. Raises
+    CorpusError when the manifest is missing, unreadable or lacks a required column.
     """
     path = corpus_dir / MANIFEST_NAME
+    known = REQUIRED_MANIFEST_COLUMNS + OPTIONAL_MANIFEST_COLUMNS
     if not path.is_file():
-        raise CorpusError(
-            f"{path}: no manifest; a corpus folder needs {MANIFEST_NAME} with columns "
-            f"{','.join(REQUIRED_MANIFEST_COLUMNS + OPTIONAL_MANIFEST_COLUMNS)}"
-        )
+        raise CorpusError(f"{path}: no manifest; a corpus folder needs {MANIFEST_NAME} with columns {','.join(known)}")
     try:
         text, _ = decode_bytes(path.read_bytes())
     except UnreadableText as error:
         raise CorpusError(f"{path}: {error}") from error
-    manifest = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    manifest.columns = [str(c).strip().lower() for c in manifest.columns]
-    missing = [c for c in REQUIRED_MANIFEST_COLUMNS if c not in manifest.columns]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [column.strip().lower() for column in next(reader, [])]
+    missing = [c for c in REQUIRED_MANIFEST_COLUMNS if c not in header]
     if missing:
+        hints = [f"{c!r} instead of {m!r}?" for m in missing for c in difflib.get_close_matches(m, header, n=1)]
         raise CorpusError(
-            f"{path}:1: missing column(s) {', '.join(missing)}; found {', '.join(manifest.columns)}; "
-            f"expected {','.join(REQUIRED_MANIFEST_COLUMNS + OPTIONAL_MANIFEST_COLUMNS)}"
+            f"{path}:1: missing column(s) {', '.join(missing)}; found {', '.join(header) or 'nothing'}"
+            + (f"; did you write {' '.join(hints)}" if hints else "")
+            + f"; expected {','.join(known)}"
         )
+    problems = [
+        Problem(
+            "corpus",
+            MANIFEST_NAME,
+            1,
+            f"column {column!r} is kept as an extra column; did you mean {close[0]!r}?",
+            "warning",
+        )
+        for column in header
+        if column not in known and (close := difflib.get_close_matches(column, known, n=1))
+    ]
+    rows = []
+    try:
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                problems.append(
+                    Problem(
+                        "corpus",
+                        MANIFEST_NAME,
+                        reader.line_num,
+                        f"{len(row)} fields where the header has {len(header)}; row skipped",
+                    )
+                )
+                continue
+            rows.append([cell.strip() for cell in row] + [reader.line_num])
+    except csv.Error as error:
+        problems.append(Problem("corpus", MANIFEST_NAME, reader.line_num, f"CSV cannot be parsed past here: {error}"))
+    manifest = pd.DataFrame(rows, columns=[*header, "manifest_line"]).astype({"manifest_line": "int64"})
     for column in OPTIONAL_MANIFEST_COLUMNS:
         if column not in manifest.columns:
             manifest[column] = ""
-    manifest = manifest.map(str.strip)
-    manifest["manifest_line"] = range(2, len(manifest) + 2)
-    return manifest
+    return manifest, problems
 
 
 def read_corpus(corpus_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -219,14 +267,13 @@ def read_corpus(corpus_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     A bad file or record is a problem and the rest is still read.
     """
     corpus_dir = Path(corpus_dir)
-    manifest = read_manifest(corpus_dir)
+    manifest, problems = read_manifest(corpus_dir)
     extra_columns = [
         c
         for c in manifest.columns
         if c not in REQUIRED_MANIFEST_COLUMNS + OPTIONAL_MANIFEST_COLUMNS + ["manifest_line", "title"]
     ]
     rows: list[dict] = []
-    problems: list[Problem] = []
     seen_files: set[str] = set()
     for entry in manifest.to_dict("records"):
         name = entry["file"]
@@ -298,6 +345,9 @@ def _files_not_in_manifest(corpus_dir: Path, listed: set[str]) -> list[Problem]:
 def read_article_file(path: Path, name: str, defaults: dict) -> tuple[list[dict], list[Problem]]:
     """Read one file into article rows; `defaults` carries the manifest's fields for it."""
     try:
+        size = path.stat().st_size
+        if size > MAX_ARTICLE_BYTES and path.suffix.lower() not in (".jsonl", ".csv"):
+            return [], [Problem("corpus", name, 0, _too_large(size))]
         data = path.read_bytes()
     except OSError as error:
         return [], [Problem("corpus", name, 0, f"cannot be read: {error.strerror or error}")]
@@ -382,7 +432,16 @@ def _record_problem(record: object) -> str:
         return "no 'text' field (or it is not a string)"
     if not text.strip():
         return "empty 'text'"
+    if len(text.encode("utf-8")) > MAX_ARTICLE_BYTES:
+        return _too_large(len(text.encode("utf-8")))
     return ""
+
+
+def _too_large(size: int) -> str:
+    return (
+        f"{size / 1e6:.1f} MB of text, more than the {MAX_ARTICLE_BYTES / 1e6:.0f} MB one article may have; "
+        "skipped (is it several articles in one file?)"
+    )
 
 
 def corpus_fingerprint(corpus_dir: Path) -> tuple[str, int]:

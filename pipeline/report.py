@@ -83,9 +83,23 @@ class Tables:
         }
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize_formula(cell: object) -> object:
+    """A text cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading apostrophe."""
+    return "'" + cell if isinstance(cell, str) and cell.startswith(_FORMULA_START) else cell
+
+
 def to_csv_text(table: pd.DataFrame) -> str:
-    """CSV text that is the same, byte for byte, for the same table: fixed decimals, \\n line ends."""
+    """CSV text that is the same, byte for byte, for the same table: fixed decimals, \\n line ends.
+
+    Text cells that a spreadsheet would run as a formula are neutralized (neutralize_formula).
+    """
+    text_columns = [c for c in table.columns if table[c].dtype == object or pd.api.types.is_string_dtype(table[c])]
     rounded = table.round(FLOAT_DECIMALS)
+    if text_columns:
+        rounded = rounded.assign(**{c: rounded[c].map(neutralize_formula) for c in text_columns})
     buffer = io.StringIO()
     rounded.to_csv(buffer, index=False, lineterminator="\n")
     return buffer.getvalue()
@@ -353,6 +367,7 @@ def write_reports(tables: Tables, out_dir: Path) -> Path:
     """
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
     try:
         for name, table in tables.csv_tables().items():
@@ -384,6 +399,15 @@ def read_snapshot(out_dir: Path) -> dict | None:
 def _write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8", newline="\n")
+
+
+def _remove_leftovers(out_dir: Path) -> None:
+    """Remove what a killed run left beside `out_dir`; if it died between the two renames, restore the old reports."""
+    retired = sorted(out_dir.parent.glob(f".{out_dir.name}.old-*"))
+    if retired and not out_dir.exists():
+        os.replace(retired.pop(), out_dir)
+    for leftover in retired + sorted(out_dir.parent.glob(f".{out_dir.name}.staging-*")):
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _swap_in(staging: Path, out_dir: Path) -> None:

@@ -109,8 +109,13 @@ def test_a_manifest_without_an_outlet_column_stops_with_a_clear_error(make_corpu
 def test_windows_1252_text_is_decoded_not_dropped():
     text, encoding = decode_bytes("The “resistance” said Iraq’s sovereignty was violated — again.".encode("cp1252"))
     assert text == "The “resistance” said Iraq’s sovereignty was violated — again."
-    assert encoding == "windows-1252"
+    assert encoding == "cp1252"
 
 
 def test_utf16_with_a_byte_order_mark_is_decoded():
     assert decode_bytes("Baghdad, “now”.".encode("utf-16")) == ("Baghdad, “now”.", "utf-16")
+
+
+def test_a_confident_other_legacy_encoding_wins_over_cp1252():
+    russian = "Ирак потребовал вывести американские войска из страны, заявили официальные лица. " * 3
+    assert decode_bytes(russian.encode("cp1251")) == (russian, "windows-1251")
