@@ -1,4 +1,4 @@
-"""Bad input, one case per test: the bad item is reported with file, line and reason; every good article is still scored."""
+"""Bad input, one case per test: the bad item is reported with file, line and reason; good articles are still scored."""
 
 import csv
 import os
@@ -142,7 +142,7 @@ def test_a_path_that_escapes_the_corpus_is_refused(make_corpus, tmp_path, escape
 
 
 def test_a_malformed_jsonl_line_is_reported_and_the_other_lines_read(make_corpus, tmp_path):
-    lines = ['{"text": "%s"}' % GOOD, '{"text": "truncated', '{"text": "The vote passed, officials said."}']
+    lines = ['{"text": "' + GOOD + '"}', '{"text": "truncated', '{"text": "The vote passed, officials said."}']
     corpus = make_corpus({"feed.jsonl": "\n".join(lines)})
     _, out = run(corpus, tmp_path)
     assert_reported(out, "feed.jsonl", 2, "not valid JSON (Unterminated string starting at at column 10)")
@@ -159,7 +159,10 @@ def test_csv_records_with_quoted_newlines_are_read_whole(make_corpus, tmp_path):
 
 
 def test_html_scripts_and_styles_never_reach_the_text(make_corpus, tmp_path):
-    page = f"<html><head><style>body{{color:red}}</style></head><body><p>{GOOD}</p><script>var secret = 1;</script></body></html>"
+    page = (
+        "<html><head><style>body{color:red}</style></head>"
+        f"<body><p>{GOOD}</p><script>var secret = 1;</script></body></html>"
+    )
     _, out = run(make_corpus({"page.html": page}), tmp_path)
     text = " ".join(s["text"] for s in table(out, "sentences.csv"))
     assert "secret" not in text and "color" not in text
@@ -179,7 +182,7 @@ def test_an_article_with_no_sentences_after_cleaning_is_reported(make_corpus, tm
     assert scored(out) == ["good.txt"]
 
 
-def lexicon_folder(tmp_path, text, name="test.csv", mode="w"):
+def lexicon_folder(tmp_path, text, name="test.csv"):
     folder = tmp_path / "lexicons"
     folder.mkdir(exist_ok=True)
     if isinstance(text, bytes):
@@ -214,6 +217,6 @@ def test_regex_metacharacters_in_a_term_are_words_not_code(make_corpus, tmp_path
 
 def test_a_lexicon_with_a_byte_order_mark_and_windows_line_endings_loads(make_corpus, tmp_path):
     lexicons = lexicon_folder(tmp_path, "\ufeffterm,category,weight,note\r\nexpel,emotive,2,x\r\n".encode())
-    result, out = run(make_corpus({"good.txt": GOOD}), tmp_path, lexicons)
+    _, out = run(make_corpus({"good.txt": GOOD}), tmp_path, lexicons)
     assert problems(out) == []
     assert [(h["term"], h["category"], h["weight"]) for h in table(out, "hits.csv")] == [("expel", "emotive", "2.0")]
