@@ -24,6 +24,8 @@ from pipeline import __version__
 
 FLOAT_DECIMALS = 6
 EVIDENCE_PER_TERM = 3
+# Outlet pages show this many sentences per term; the rest are in tables/hits.csv.
+EXAMPLES_PER_TERM_ON_OUTLET_PAGE = 25
 TOP_TERMS = 10
 # Which table, what one row is. The column definitions live next to the code that makes each table.
 TABLE_DESCRIPTIONS = {
@@ -234,73 +236,85 @@ def _environment() -> jinja2.Environment:
     return environment
 
 
-def evidence(tables: Tables, outlet: str, terms: pd.DataFrame, per_term: int = EVIDENCE_PER_TERM) -> list[dict]:
-    """For each term row, up to `per_term` sentences of the outlet where it fired, with all hits marked."""
-    hits = tables.hits[tables.hits["outlet"] == outlet]
-    sentences = tables.sentences[tables.sentences["outlet"] == outlet].set_index(["article_id", "sentence_id"])
-    marks = _marks_by_sentence(hits)
-    result = []
-    for term in terms.itertuples(index=False):
-        places = (
-            hits[hits["term"] == term.term][["article_id", "sentence_id"]]
-            .drop_duplicates()
-            .head(per_term)
-            .itertuples(index=False)
+class _OutletEvidence:
+    """One outlet's sentences and hits, indexed once, to render example sentences with every hit marked."""
+
+    def __init__(self, sentences: pd.DataFrame, hits: pd.DataFrame):
+        self.sentences = sentences
+        self.text = dict(
+            zip(zip(sentences["article_id"], sentences["sentence_id"], strict=True), sentences["text"], strict=True)
         )
-        examples = [_example(sentences, marks, place.article_id, place.sentence_id) for place in places]
-        result.append({"term": term, "examples": examples})
-    return result
+        self.polarity = dict(
+            zip(zip(sentences["article_id"], sentences["sentence_id"], strict=True), sentences["polarity"], strict=True)
+        )
+        self.marks: dict[tuple[str, int], list[tuple[int, int, str, str]]] = {}
+        self.places: dict[str, list[tuple[str, int]]] = {}
+        for hit in hits.itertuples(index=False):
+            kind = "negated" if hit.negated else hit.voice
+            label = f"{hit.term} · {hit.category} · weight {hit.weight:g} · {kind}"
+            place = (hit.article_id, hit.sentence_id)
+            self.marks.setdefault(place, []).append((hit.start, hit.end, label, kind))
+            places = self.places.setdefault(hit.term, [])
+            if not places or places[-1] != place:
+                places.append(place)
+
+    def example(self, place: tuple[str, int]) -> dict:
+        spans = self.marks.get(place, [])
+        return {
+            "article_id": place[0],
+            "sentence_id": place[1],
+            "polarity": float(self.polarity[place]),
+            "html": highlight_html(self.text[place], spans),
+            "markdown": highlight_markdown(self.text[place], spans),
+        }
+
+    def for_terms(self, terms: pd.DataFrame, per_term: int) -> list[dict]:
+        """Per term row: up to `per_term` sentences where it fired, and how many more there are."""
+        result = []
+        for term in terms.itertuples(index=False):
+            places = self.places.get(term.term, [])
+            result.append(
+                {
+                    "term": term,
+                    "examples": [self.example(p) for p in places[:per_term]],
+                    "more": max(0, len(places) - per_term),
+                }
+            )
+        return result
+
+    def extremes(self, n: int = 3) -> dict[str, list[dict]]:
+        ordered = self.sentences.sort_values(["polarity", "article_id", "sentence_id"], kind="stable")
+        negative = ordered[ordered["polarity"] < 0].head(n)
+        positive = ordered[ordered["polarity"] > 0].iloc[::-1].head(n)
+        return {
+            name: [self.example((s.article_id, s.sentence_id)) for s in rows.itertuples(index=False)]
+            for name, rows in (("negative", negative), ("positive", positive))
+        }
 
 
-def _marks_by_sentence(hits: pd.DataFrame) -> dict[tuple[str, int], list[tuple[int, int, str, str]]]:
-    marks: dict[tuple[str, int], list[tuple[int, int, str, str]]] = {}
-    for hit in hits.itertuples(index=False):
-        kind = "negated" if hit.negated else hit.voice
-        label = f"{hit.term} · {hit.category} · weight {hit.weight:g} · {kind}"
-        marks.setdefault((hit.article_id, hit.sentence_id), []).append((hit.start, hit.end, label, kind))
-    return marks
-
-
-def _example(sentences: pd.DataFrame, marks: dict, article_id: str, sentence_id: int) -> dict:
-    sentence = sentences.loc[(article_id, sentence_id)]
-    spans = marks.get((article_id, sentence_id), [])
-    return {
-        "article_id": article_id,
-        "sentence_id": sentence_id,
-        "polarity": float(sentence["polarity"]),
-        "html": highlight_html(sentence["text"], spans),
-        "markdown": highlight_markdown(sentence["text"], spans),
-    }
-
-
-def _extreme_sentences(tables: Tables, outlet: str, n: int = 3) -> dict[str, list[dict]]:
-    sentences = tables.sentences[tables.sentences["outlet"] == outlet]
-    marks = _marks_by_sentence(tables.hits[tables.hits["outlet"] == outlet])
-    indexed = sentences.set_index(["article_id", "sentence_id"])
-    ordered = sentences.sort_values(["polarity", "article_id", "sentence_id"], kind="stable")
-    negative = ordered[ordered["polarity"] < 0].head(n)
-    positive = ordered[ordered["polarity"] > 0].iloc[::-1].head(n)
-    return {
-        name: [_example(indexed, marks, s.article_id, s.sentence_id) for s in rows.itertuples(index=False)]
-        for name, rows in (("negative", negative), ("positive", positive))
-    }
+def _by_outlet(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    return {name: group for name, group in frame.groupby("outlet", sort=False)}
 
 
 def page_contexts(tables: Tables) -> tuple[dict, list[dict]]:
     """The data each page template renders: (corpus page, one dict per outlet page)."""
     slugs = outlet_slugs(list(tables.outlets["outlet"]))
+    sentences, hits, terms = _by_outlet(tables.sentences), _by_outlet(tables.hits), _by_outlet(tables.terms)
+    articles, contrasts = _by_outlet(tables.articles), _by_outlet(tables.contrasts)
     outlet_pages = []
     for outlet in tables.outlets.itertuples(index=False):
-        terms = tables.terms[tables.terms["outlet"] == outlet.outlet]
+        name = outlet.outlet
+        found = _OutletEvidence(sentences[name], hits.get(name, tables.hits.iloc[0:0]))
+        outlet_terms = terms.get(name, tables.terms.iloc[0:0])
         outlet_pages.append(
             {
                 "outlet": outlet,
-                "slug": slugs[outlet.outlet],
-                "articles": tables.articles[tables.articles["outlet"] == outlet.outlet],
-                "contrasts": tables.contrasts[tables.contrasts["outlet"] == outlet.outlet],
-                "top_terms": evidence(tables, outlet.outlet, terms.head(TOP_TERMS)),
-                "all_terms": evidence(tables, outlet.outlet, terms, per_term=1000),
-                "extremes": _extreme_sentences(tables, outlet.outlet),
+                "slug": slugs[name],
+                "articles": articles[name],
+                "contrasts": contrasts[name],
+                "top_terms": found.for_terms(outlet_terms.head(TOP_TERMS), EVIDENCE_PER_TERM),
+                "all_terms": found.for_terms(outlet_terms, EXAMPLES_PER_TERM_ON_OUTLET_PAGE),
+                "extremes": found.extremes(),
             }
         )
     removed_by_rule = (
