@@ -7,16 +7,15 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from click.testing import CliRunner
+from conftest import LEXICONS, PROJECT, SEED_CORPUS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import LEXICONS, PROJECT, SEED_CORPUS
 from pipeline.clean import clean_text, normalize_text
-from pipeline.corpus import decode_bytes
 from pipeline.cli import main
+from pipeline.corpus import decode_bytes
 from pipeline.report import neutralize_formula
 
 HOSTILE = "<script>alert('x')</script>"
@@ -45,13 +44,22 @@ def test_hostile_outlet_names_titles_and_lexicon_terms_show_as_text(make_corpus,
 
 
 def test_cells_a_spreadsheet_would_run_as_formulas_are_neutralized(make_corpus, tmp_path):
-    corpus = make_corpus({"a.txt": '=HYPERLINK("http://x.example","click") and the regime fell on Sunday, officials said.'})
+    corpus = make_corpus(
+        {"a.txt": '=HYPERLINK("http://x.example","click") and the regime fell on Sunday, officials said.'}
+    )
     out = tmp_path / "reports"
     CliRunner().invoke(main, ["run", "--corpus", str(corpus), "--lexicons", str(LEXICONS), "--out", str(out)])
     with open(out / "tables" / "sentences.csv", newline="", encoding="utf-8") as handle:
         texts = [row["text"] for row in csv.DictReader(handle)]
     assert texts == ['\'=HYPERLINK("http://x.example","click") and the regime fell on Sunday, officials said.']
-    assert [neutralize_formula(x) for x in ["+1", "-2", "@SUM", "\tx", "ok", 3.5]] == ["'+1", "'-2", "'@SUM", "'\tx", "ok", 3.5]
+    assert [neutralize_formula(x) for x in ["+1", "-2", "@SUM", "\tx", "ok", 3.5]] == [
+        "'+1",
+        "'-2",
+        "'@SUM",
+        "'\tx",
+        "ok",
+        3.5,
+    ]
 
 
 def test_a_run_killed_while_writing_leaves_the_previous_reports_whole(tmp_path):
@@ -69,7 +77,9 @@ def test_a_run_killed_while_writing_leaves_the_previous_reports_whole(tmp_path):
     subprocess.run([*command, "--out", str(out)], check=True, capture_output=True, cwd=PROJECT)
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
-    process = subprocess.Popen([*command, "--out", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=PROJECT)
+    process = subprocess.Popen(
+        [*command, "--out", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=PROJECT
+    )
     deadline = time.monotonic() + 120
     while not list(tmp_path.glob(".reports.staging-*")) and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)
@@ -88,9 +98,22 @@ def test_tables_are_identical_across_hash_seeds_and_locales(tmp_path):
         out = tmp_path / f"reports-{seed}"
         env = {**os.environ, "PYTHONHASHSEED": seed, "LC_ALL": locale, "LANG": locale}
         subprocess.run(
-            [sys.executable, "-m", "pipeline", "run", "--corpus", str(SEED_CORPUS), "--lexicons", str(LEXICONS),
-             "--out", str(out)],
-            check=True, capture_output=True, env=env, cwd=PROJECT,
+            [
+                sys.executable,
+                "-m",
+                "pipeline",
+                "run",
+                "--corpus",
+                str(SEED_CORPUS),
+                "--lexicons",
+                str(LEXICONS),
+                "--out",
+                str(out),
+            ],
+            check=True,
+            capture_output=True,
+            env=env,
+            cwd=PROJECT,
         )
         outputs.append({p.name: p.read_bytes() for p in sorted((out / "tables").iterdir())})
     assert outputs[0] == outputs[1]
@@ -99,8 +122,18 @@ def test_tables_are_identical_across_hash_seeds_and_locales(tmp_path):
 ANY_TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=400)
 NEWSY_TEXT = st.lists(
     st.sampled_from(
-        ["Share this", "Iraq voted to expel troops.", "“Leave now,” he said.", "Wed, 24 Apr 2024", "Bolton urged Trump",
-         "US troops in Iraq", "Listen Live", "The regime fell, officials said.", "", "troops, Iraq, vote, US, Trump"]
+        [
+            "Share this",
+            "Iraq voted to expel troops.",
+            "“Leave now,” he said.",
+            "Wed, 24 Apr 2024",
+            "Bolton urged Trump",
+            "US troops in Iraq",
+            "Listen Live",
+            "The regime fell, officials said.",
+            "",
+            "troops, Iraq, vote, US, Trump",
+        ]
     ),
     max_size=12,
 ).map("\n".join)
