@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+
 import numpy as np
 import pandas as pd
 
@@ -85,3 +87,108 @@ def log_odds_dirichlet(counts: pd.DataFrame, prior: pd.Series | None = None) -> 
         )
         variance = 1 / (group + alpha) + 1 / (rest + alpha)
     return pd.DataFrame({"log_odds": delta, "z": delta / np.sqrt(variance)}, index=counts.index)
+
+
+BOOTSTRAP_SAMPLES = 1000
+PERMUTATIONS = 2000
+# Fixed so that intervals and p-values are the same on every run; combined with the group's name.
+RANDOM_SEED = 20200103
+
+
+def _rng(*names: str) -> np.random.Generator:
+    return np.random.default_rng([RANDOM_SEED, *(zlib.crc32(name.encode("utf-8")) for name in names)])
+
+
+def bootstrap_interval(
+    numerators: np.ndarray, denominators: np.ndarray | None = None, scale: float = 1.0, name: str = ""
+) -> tuple[float, float]:
+    """95% percentile interval of sum(numerators) / sum(denominators) * scale, resampling rows (sentences).
+
+    Without denominators it is the interval of the mean. BOOTSTRAP_SAMPLES resamples, seeded by
+    RANDOM_SEED and `name`, so the same data give the same interval. (nan, nan) for no rows.
+    """
+    numerators = np.asarray(numerators, dtype=float)
+    denominators = np.ones_like(numerators) if denominators is None else np.asarray(denominators, dtype=float)
+    n = len(numerators)
+    if n == 0:
+        return float("nan"), float("nan")
+    rng = _rng("bootstrap", name)
+    estimates = np.empty(BOOTSTRAP_SAMPLES)
+    chunk = max(1, min(BOOTSTRAP_SAMPLES, 2_000_000 // n))
+    for start in range(0, BOOTSTRAP_SAMPLES, chunk):
+        size = min(chunk, BOOTSTRAP_SAMPLES - start)
+        picks = rng.integers(0, n, size=(size, n))
+        totals = denominators[picks].sum(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            estimates[start : start + size] = np.where(totals > 0, numerators[picks].sum(axis=1) / totals * scale, 0.0)
+    low, high = np.percentile(estimates, [2.5, 97.5])
+    return float(low), float(high)
+
+
+def permutation_test(
+    in_group: np.ndarray,
+    numerators: np.ndarray,
+    denominators: np.ndarray | None = None,
+    scale: float = 1.0,
+    name: str = "",
+) -> tuple[float, float]:
+    """(observed difference group - rest of sum(num)/sum(den)*scale, two-sided permutation p-value).
+
+    Group labels are shuffled PERMUTATIONS times (seeded by RANDOM_SEED and `name`);
+    p = (1 + shuffles at least as extreme) / (1 + PERMUTATIONS).
+    """
+    in_group = np.asarray(in_group, dtype=bool)
+    numerators = np.asarray(numerators, dtype=float)
+    denominators = np.ones_like(numerators) if denominators is None else np.asarray(denominators, dtype=float)
+
+    def difference(mask: np.ndarray) -> np.ndarray:
+        mask = np.atleast_2d(mask)
+        group_den, rest_den = (mask * denominators).sum(axis=1), (~mask * denominators).sum(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            group = np.where(group_den > 0, (mask * numerators).sum(axis=1) / group_den, 0.0)
+            rest = np.where(rest_den > 0, (~mask * numerators).sum(axis=1) / rest_den, 0.0)
+        return (group - rest) * scale
+
+    observed = float(difference(in_group)[0])
+    if in_group.all() or not in_group.any():
+        return observed, float("nan")
+    rng = _rng("permutation", name)
+    shuffled = np.array([rng.permutation(in_group) for _ in range(PERMUTATIONS)])
+    extreme = int((np.abs(difference(shuffled)) >= abs(observed) - 1e-12).sum())
+    return observed, (1 + extreme) / (1 + PERMUTATIONS)
+
+
+def cohens_d(group: np.ndarray, rest: np.ndarray) -> float:
+    """Standardized mean difference with the pooled standard deviation (nan when it cannot be computed)."""
+    group, rest = np.asarray(group, dtype=float), np.asarray(rest, dtype=float)
+    if len(group) < 2 or len(rest) < 2:
+        return float("nan")
+    pooled = np.sqrt(
+        ((len(group) - 1) * group.var(ddof=1) + (len(rest) - 1) * rest.var(ddof=1)) / (len(group) + len(rest) - 2)
+    )
+    return float((group.mean() - rest.mean()) / pooled) if pooled > 0 else float("nan")
+
+
+def outlet_intervals(sentences: pd.DataFrame, hits: pd.DataFrame) -> pd.DataFrame:
+    """Per outlet, 95% bootstrap intervals (over sentences) of polarity, subjectivity and loaded_per_1k.
+
+    Columns: outlet, ci_low_polarity, ci_high_polarity, ci_low_subjectivity, ci_high_subjectivity,
+    ci_low_loaded_per_1k, ci_high_loaded_per_1k.
+    """
+    counted = hits[~hits["negated"].astype(bool) & (hits["voice"] == "narrative")]
+    per_sentence = counted.groupby(["article_id", "sentence_id"]).size()
+    rows = []
+    for outlet, group in sentences.groupby("outlet", sort=True):
+        keys = pd.MultiIndex.from_arrays([group["article_id"], group["sentence_id"]])
+        n_hits = per_sentence.reindex(keys, fill_value=0).to_numpy()
+        narrative_words = (group["n_words"] - group["n_quoted_words"]).to_numpy()
+        rows.append(
+            (
+                outlet,
+                *bootstrap_interval(group["polarity"].to_numpy(), name=f"{outlet}/polarity"),
+                *bootstrap_interval(group["subjectivity"].to_numpy(), name=f"{outlet}/subjectivity"),
+                *bootstrap_interval(n_hits, narrative_words, 1000, name=f"{outlet}/loaded"),
+            )
+        )
+    columns = ["outlet", "ci_low_polarity", "ci_high_polarity", "ci_low_subjectivity", "ci_high_subjectivity"]
+    return pd.DataFrame(rows, columns=[*columns, "ci_low_loaded_per_1k", "ci_high_loaded_per_1k"])

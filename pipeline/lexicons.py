@@ -452,3 +452,119 @@ def check_lexicons(lexicon_dir: Path, vocabulary: Sequence[str] | None = None) -
 def corpus_vocabulary(texts: Sequence[str]) -> list[str]:
     """The distinct words of some texts, normalized as terms are (for wildcard checks)."""
     return sorted({normalize_token(w) for text in texts for w in _TOKEN.findall(text)})
+
+
+FRAME_DIMENSIONS = (
+    "economic",
+    "capacity and resources",
+    "morality",
+    "fairness and equality",
+    "legality",
+    "policy prescription",
+    "crime and punishment",
+    "security and defense",
+    "health and safety",
+    "quality of life",
+    "cultural identity",
+    "public opinion",
+    "political",
+    "external regulation and reputation",
+    "other",
+)
+ATTRIBUTION_CLASSES = ("neutral", "doubting", "disparaging", "conceding")
+
+
+@dataclass(frozen=True)
+class FramingLexicons:
+    """The lexicons of the framing comparison, each a Lexicon whose entries' `category` is the label.
+
+    actors: alias -> actor; labels: label -> concept, weight = connotation in [-1, 1];
+    attribution: verb -> class; frames: cue term -> Policy Frames dimension.
+    """
+
+    actors: Lexicon
+    labels: Lexicon
+    attribution: Lexicon
+    frames: Lexicon
+
+
+def parse_mapping_file(
+    text: str,
+    source: str,
+    term_column: str,
+    category_column: str,
+    value_column: str | None = None,
+    allowed: Sequence[str] | None = None,
+) -> tuple[list[Entry], list[Problem]]:
+    """Parse a two- or three-column mapping CSV (term -> category [, value in -1..1]); bad lines are problems."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    header = [h.strip().lower() for h in next(reader, [])]
+    required = [term_column, category_column] + ([value_column] if value_column else [])
+    missing = [c for c in required if c not in header]
+    if missing:
+        return [], [
+            Problem("lexicon", source, 1, f"missing column(s) {', '.join(missing)}; expected {','.join(required)}")
+        ]
+    entries, problems = [], []
+    for row in reader:
+        line_no = reader.line_num
+        if not any(cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
+            continue
+        fields = dict(zip(header, (cell.strip() for cell in row), strict=False))
+        term, category = fields.get(term_column, ""), fields.get(category_column, "")
+        parts = term_parts(term)
+        if not parts or not category:
+            problems.append(Problem("lexicon", source, line_no, f"needs a {term_column} and a {category_column}"))
+            continue
+        if allowed is not None and category not in allowed:
+            problems.append(
+                Problem(
+                    "lexicon", source, line_no, f"{category_column} {category!r} is not one of: {', '.join(allowed)}"
+                )
+            )
+            continue
+        value = 1.0
+        if value_column:
+            try:
+                value = float(fields.get(value_column, ""))
+            except ValueError:
+                value = float("nan")
+            if not -1 <= value <= 1:
+                problems.append(
+                    Problem(
+                        "lexicon",
+                        source,
+                        line_no,
+                        f"{value_column} {fields.get(value_column, '')!r} must be a number in [-1, 1]",
+                    )
+                )
+                continue
+        entries.append(Entry(term, category, value, fields.get("note", ""), source, line_no, parts))
+    return entries, problems
+
+
+def read_framing_lexicons(lexicon_dir: Path) -> tuple[FramingLexicons, list[Problem]]:
+    """Read actors.csv, labels.csv, attribution.csv and frames.csv; a missing file gives an empty lexicon."""
+    specs = {
+        "actors": ("actors.csv", "alias", "actor", None, None),
+        "labels": ("labels.csv", "label", "concept", "connotation", None),
+        "attribution": ("attribution.csv", "verb", "class", None, ATTRIBUTION_CLASSES),
+        "frames": ("frames.csv", "term", "frame", None, FRAME_DIMENSIONS),
+    }
+    lexicons, problems = {}, []
+    for name, (file_name, term_column, category_column, value_column, allowed) in specs.items():
+        path = Path(lexicon_dir) / file_name
+        entries: list[Entry] = []
+        if path.is_file():
+            text, problem = _read_text(path)
+            if problem:
+                problems.append(problem)
+            else:
+                entries, file_problems = parse_mapping_file(
+                    text, file_name, term_column, category_column, value_column, allowed
+                )
+                problems.extend(file_problems)
+                entries, duplicates = drop_duplicate_terms(entries)
+                problems.extend(duplicates)
+        lexicons[name] = Lexicon(tuple(entries))
+    return FramingLexicons(**lexicons), problems

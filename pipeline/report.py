@@ -24,6 +24,7 @@ from pipeline import __version__
 
 FLOAT_DECIMALS = 6
 EVIDENCE_PER_TERM = 3
+ALIGNED_PAIRS_PER_EVENT = 30
 # Outlet pages show this many sentences per term; the rest are in tables/hits.csv.
 EXAMPLES_PER_TERM_ON_OUTLET_PAGE = 25
 TOP_TERMS = 10
@@ -41,6 +42,14 @@ TABLE_DESCRIPTIONS = {
     "problems.csv": "one row per problem: stage, file, line or record, reason, severity",
     "lexicon_stats.csv": "one row per lexicon entry: hits in own words, in quotes, negated, per outlet",
     "suggestions.csv": "one row per outlet and candidate term no entry covers, ranked by log-odds z-score",
+    "events.csv": "one row per article: its event, the event's characteristic terms, similarity to the event",
+    "alignments.csv": "one row per pair of sentences from different outlets that report the same fact",
+    "actors.csv": "one row per outlet and actor: mentions, tone of those sentences (95% interval), loaded language, quotes",
+    "labels.csv": "one row per outlet, concept and label: the words each outlet uses for the same thing",
+    "attribution.csv": "one row per outlet, speaker and verb class: how statements are introduced",
+    "frames.csv": "one row per event, outlet and Policy Frames dimension: share of sentences cueing it (95% interval)",
+    "event_contrasts.csv": "one row per event, outlet and metric: outlet vs the rest of the event, effect size, permutation p",
+    "distinctive_terms.csv": "one row per outlet and term: the words most typical of the outlet (log-odds, z-score)",
 }
 # Files beside the tables; they change with every run (a date), the tables do not.
 RUN_FILES = {
@@ -69,6 +78,16 @@ class Tables:
     snapshot: dict = field(default_factory=dict)
     changes: dict = field(default_factory=dict)
     provenance: dict = field(default_factory=dict)
+    events: pd.DataFrame = field(default_factory=pd.DataFrame)
+    alignments: pd.DataFrame = field(default_factory=pd.DataFrame)
+    actors: pd.DataFrame = field(default_factory=pd.DataFrame)
+    labels: pd.DataFrame = field(default_factory=pd.DataFrame)
+    attribution: pd.DataFrame = field(default_factory=pd.DataFrame)
+    frames: pd.DataFrame = field(default_factory=pd.DataFrame)
+    event_contrasts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    distinctive_terms: pd.DataFrame = field(default_factory=pd.DataFrame)
+    annotations: pd.DataFrame = field(default_factory=pd.DataFrame)
+    event_details: dict = field(default_factory=dict)
 
     def csv_tables(self) -> dict[str, pd.DataFrame]:
         return {
@@ -82,6 +101,14 @@ class Tables:
             "problems.csv": self.problems,
             "lexicon_stats.csv": self.lexicon_stats,
             "suggestions.csv": self.suggestions,
+            "events.csv": self.events,
+            "alignments.csv": self.alignments,
+            "actors.csv": self.actors,
+            "labels.csv": self.labels,
+            "attribution.csv": self.attribution,
+            "frames.csv": self.frames,
+            "event_contrasts.csv": self.event_contrasts,
+            "distinctive_terms.csv": self.distinctive_terms,
         }
 
 
@@ -296,6 +323,86 @@ def _by_outlet(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return {name: group for name, group in frame.groupby("outlet", sort=False)}
 
 
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+
+def highlight_differences_html(sentence: str, other: str, hit_spans: list[tuple[int, int, str, str]]) -> Markup:
+    """The sentence escaped: lexicon hits in <mark>, words the other sentence does not have in <ins>."""
+    other_words = {w.lower() for w in _WORD.findall(other)}
+    spans = list(hit_spans)
+    for match in _WORD.finditer(sentence):
+        if match.group().lower() not in other_words and not any(s <= match.start() < e for s, e, _, _ in hit_spans):
+            spans.append((match.start(), match.end(), "", "diff"))
+    parts, position = [], 0
+    for start, end, label, kind in sorted(spans):
+        if start < position:
+            continue
+        parts.append(html.escape(sentence[position:start]))
+        piece = html.escape(sentence[start:end])
+        parts.append(
+            f"<ins>{piece}</ins>"
+            if kind == "diff"
+            else f'<mark class="{kind}" title="{html.escape(label)}">{piece}</mark>'
+        )
+        position = end
+    parts.append(html.escape(sentence[position:]))
+    return Markup("".join(parts))
+
+
+def event_pages(tables: Tables, slugs: dict[str, str]) -> list[dict]:
+    """The data of each event page: members, findings, per-outlet tables and aligned statements."""
+    pages = []
+    marks = _OutletEvidence(tables.sentences, tables.hits).marks
+    articles = tables.articles.set_index("article_id")
+    for event_id, members in tables.events.groupby("event_id", sort=True):
+        detail = tables.event_details[event_id]
+        alignments = tables.alignments[tables.alignments["event_id"] == event_id].head(ALIGNED_PAIRS_PER_EVENT)
+        pairs = [
+            {
+                "row": row,
+                "html_a": highlight_differences_html(
+                    row.text_a, row.text_b, marks.get((row.article_a, row.sentence_a), [])
+                ),
+                "html_b": highlight_differences_html(
+                    row.text_b, row.text_a, marks.get((row.article_b, row.sentence_b), [])
+                ),
+            }
+            for row in alignments.itertuples(index=False)
+        ]
+        outlets = detail["outlets"]
+        scores = tables.outlets.set_index("outlet").loc[outlets]
+        contrasts = detail["contrasts"].set_index(["outlet", "metric"])
+        pages.append(
+            {
+                "event_id": event_id,
+                "slug": outlet_slugs([event_id])[event_id],
+                "label": members["event_label"].iloc[0],
+                "members": [
+                    {
+                        "article_id": m.article_id,
+                        "outlet": m.outlet,
+                        "published": m.published,
+                        "similarity": m.similarity,
+                        "title": articles.loc[m.article_id, "title"] if m.article_id in articles.index else "",
+                    }
+                    for m in members.itertuples(index=False)
+                ],
+                "outlets": outlets,
+                "outlet_slugs": slugs,
+                "scores": scores,
+                "contrasts": contrasts,
+                "findings": detail["findings"],
+                "actors": detail["actors"],
+                "labels": detail["labels"],
+                "attribution": detail["attribution"],
+                "frames": detail["frames"][detail["frames"].groupby("frame")["n_sentences"].transform("sum") > 0],
+                "pairs": pairs,
+                "one_article_each": bool((members.groupby("outlet").size() == 1).all()),
+            }
+        )
+    return pages
+
+
 def page_contexts(tables: Tables) -> tuple[dict, list[dict]]:
     """The data each page template renders: (corpus page, one dict per outlet page)."""
     slugs = outlet_slugs(list(tables.outlets["outlet"]))
@@ -340,6 +447,7 @@ def page_contexts(tables: Tables) -> tuple[dict, list[dict]]:
         "run_files": RUN_FILES,
         "provenance": tables.provenance,
         "changes": tables.changes,
+        "events": event_pages(tables, slugs),
         "version": __version__,
     }
     return corpus_page, outlet_pages
@@ -357,6 +465,10 @@ def render_pages(tables: Tables) -> dict[str, str]:
         context = {**corpus_page, **page}
         pages[f"outlets/{page['slug']}.html"] = environment.get_template("outlet.html").render(**context)
         pages[f"outlets/{page['slug']}.md"] = environment.get_template("outlet.md").render(**context)
+    for event in corpus_page["events"]:
+        context = {**corpus_page, "event": event}
+        pages[f"events/{event['slug']}.html"] = environment.get_template("event.html").render(**context)
+        pages[f"events/{event['slug']}.md"] = environment.get_template("event.md").render(**context)
     return pages
 
 

@@ -12,9 +12,20 @@ import pandas as pd
 
 from pipeline import __version__
 from pipeline.clean import clean_articles
-from pipeline.compare import outlet_vs_corpus, term_counts
+from pipeline.compare import outlet_intervals, outlet_vs_corpus, term_counts
 from pipeline.corpus import corpus_fingerprint, problems_frame, read_corpus
-from pipeline.lexicons import Lexicon, read_lexicons
+from pipeline.events import align_statements, group_events
+from pipeline.framing import (
+    actor_table,
+    annotate,
+    attribution_table,
+    distinctive_terms,
+    event_contrasts,
+    event_details,
+    frame_table,
+    label_table,
+)
+from pipeline.lexicons import Lexicon, read_framing_lexicons, read_lexicons
 from pipeline.report import Tables
 from pipeline.score import article_scores, corpus_scores, outlet_scores, score_articles
 from pipeline.tune import changes_since, lexicon_stats, run_snapshot, suggest_terms
@@ -36,6 +47,7 @@ def analyze(
     """
     corpus_dir, lexicon_dir = Path(corpus_dir), Path(lexicon_dir)
     lexicon, lexicon_problems = read_lexicons(lexicon_dir)
+    framing_lexicons, framing_problems = read_framing_lexicons(lexicon_dir)
     articles, corpus_problems = read_corpus(corpus_dir)
     cleaned, removed_lines, clean_problems = clean_articles(articles, lexicon.boilerplate)
     if on_start:
@@ -43,10 +55,17 @@ def analyze(
     sentences, hits = score_articles(cleaned, lexicon, on_article)
     categories = lexicon.categories
     outlets = outlet_scores(cleaned, sentences, hits, categories)
+    outlets = outlets.merge(outlet_intervals(sentences, hits), on="outlet", how="left")
+    events = group_events(cleaned)
+    annotations = annotate(cleaned, sentences, framing_lexicons)
     corpus = corpus_scores(sentences, hits, categories)
     terms = term_counts(hits, outlets)
-    problems = pd.concat([corpus_problems, problems_frame(lexicon_problems + clean_problems)], ignore_index=True)
+    problems = pd.concat(
+        [corpus_problems, problems_frame(lexicon_problems + framing_problems + clean_problems)], ignore_index=True
+    )
     snapshot = run_snapshot(lexicon, outlets, terms)
+    frames = frame_table(sentences, annotations, events)
+    contrasts = event_contrasts(sentences, hits, events)
     return Tables(
         articles=article_scores(cleaned, sentences, hits, categories),
         sentences=sentences,
@@ -62,6 +81,16 @@ def analyze(
         suggestions=suggest_terms(sentences, hits, lexicon),
         snapshot=snapshot,
         changes=changes_since(previous_snapshot, snapshot),
+        events=events,
+        alignments=align_statements(sentences, events),
+        actors=actor_table(sentences, hits, annotations),
+        labels=label_table(annotations),
+        attribution=attribution_table(annotations),
+        frames=frames,
+        event_contrasts=contrasts,
+        event_details=event_details(sentences, hits, annotations, events, frames, contrasts),
+        distinctive_terms=distinctive_terms(sentences),
+        annotations=annotations,
         provenance=provenance(
             corpus_dir, lexicon_dir, lexicon.file_hashes, n_read=len(articles), n_scored=len(cleaned)
         ),

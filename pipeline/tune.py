@@ -154,7 +154,7 @@ def name_like_words(texts: pd.Series) -> frozenset[str]:
     return frozenset(w for w, n in seen.items() if capitalized[w] >= 0.8 * n)
 
 
-def _candidate_terms(text: str, names: frozenset[str] = frozenset()) -> list[str]:
+def candidate_terms(text: str, names: frozenset[str] = frozenset()) -> list[str]:
     """Words (and two-word phrases of non-stopwords) that could become lexicon terms; names are left out."""
     words = [normalize_token(w) for w in _TOKEN.findall(text)]
     content = [
@@ -184,7 +184,7 @@ def suggest_terms(
     names = name_like_words(sentences["text"])
     counts: dict[str, Counter] = {}
     for name, texts in uncovered.groupby("outlet", sort=True)["text"]:
-        counts[name] = Counter(term for text in texts for term in _candidate_terms(text, names))
+        counts[name] = Counter(term for text in texts for term in candidate_terms(text, names))
     total = sum(counts.values(), Counter())
     rows = []
     for name in sorted(counts):

@@ -1,0 +1,478 @@
+"""How outlets tell the same event: actors, labels, attribution verbs and frame cues, outlet by outlet."""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+
+from pipeline.compare import bootstrap_interval, cohens_d, log_odds_dirichlet, permutation_test
+from pipeline.lexicons import FRAME_DIMENSIONS, FramingLexicons
+from pipeline.match import Match, Matcher
+from pipeline.segment import quote_spans
+from pipeline.tune import candidate_terms
+
+# An attribution verb is credited to the nearest actor mentioned outside quotes within this many characters.
+SPEAKER_DISTANCE = 80
+UNNAMED = "(unnamed source)"
+
+# Sentence-level annotations: one row per actor mention, label, attribution verb or frame cue.
+#   article_id, outlet, sentence_id   where
+#   kind      str   "actor", "label", "attribution" or "frame"
+#   key       str   the actor, the concept, the verb class or the frame
+#   term      str   the lexicon entry (alias, label, verb, cue) as written
+#   matched   str   the sentence's words
+#   value     float connotation for labels (-1..1), else 1
+#   in_quote  bool  inside quotation marks
+#   speaker   str   for attribution verbs: the actor the statement is credited to, else ""
+ANNOTATION_COLUMNS = [
+    "article_id",
+    "outlet",
+    "sentence_id",
+    "kind",
+    "key",
+    "term",
+    "matched",
+    "value",
+    "in_quote",
+    "speaker",
+]
+
+# tables/actors.csv, one row per outlet and actor.
+#   outlet, actor
+#   mentions       int    mentions of any alias
+#   sentences      int    sentences that mention the actor
+#   polarity       float  mean polarity of those sentences in [-1, 1], with its 95% bootstrap interval
+#   polarity_low, polarity_high
+#   loaded_per_1k  float  hits in the outlet's own words per 1,000 words outside quotes, in those sentences
+#   quoted         int    statements credited to the actor in sentences that quote
+ACTOR_COLUMNS = [
+    "outlet",
+    "actor",
+    "mentions",
+    "sentences",
+    "polarity",
+    "polarity_low",
+    "polarity_high",
+    "loaded_per_1k",
+    "quoted",
+]
+
+# tables/labels.csv, one row per outlet, concept and label used.
+#   outlet, concept, label      the label is the lexicon entry (labels.csv) as written
+#   n            int    uses
+#   n_quoted     int    of those, inside quotes
+#   connotation  float  the label's connotation in [-1, 1]
+#   forms        str    the words as written, most used first: "assassination 2; assassinate 1"
+LABEL_COLUMNS = ["outlet", "concept", "label", "n", "n_quoted", "connotation", "forms"]
+
+# tables/attribution.csv, one row per outlet, speaker and verb class.
+#   outlet, speaker (an actor or "(unnamed source)"), verb_class (neutral, doubting, disparaging, conceding)
+#   n       int  statements introduced so
+#   verbs   str  "said 3; told 1"
+ATTRIBUTION_COLUMNS = ["outlet", "speaker", "verb_class", "n", "verbs"]
+
+# tables/frames.csv, one row per event, outlet and frame dimension (Policy Frames Codebook).
+#   event_id, outlet, frame
+#   n_sentences  int    sentences cueing the frame
+#   share        float  their share of the outlet's sentences in the event, in [0, 1], with 95% bootstrap interval
+#   share_low, share_high
+#   primary      bool   the outlet's most cued frame in the event
+FRAME_COLUMNS = ["event_id", "outlet", "frame", "n_sentences", "share", "share_low", "share_high", "primary"]
+
+# tables/event_contrasts.csv, one row per event, outlet and metric: the outlet against the rest of the event.
+#   event_id, outlet, metric ("polarity" or "loaded_per_1k")
+#   outlet_value, rest_value, difference
+#   effect_size    float  Cohen's d for polarity; rate ratio outlet / rest for loaded_per_1k
+#   p_value        float  two-sided permutation test over sentences (nan when the event has one outlet)
+#   n_sentences, n_sentences_rest  int
+EVENT_CONTRAST_COLUMNS = [
+    "event_id",
+    "outlet",
+    "metric",
+    "outlet_value",
+    "rest_value",
+    "difference",
+    "effect_size",
+    "p_value",
+    "n_sentences",
+    "n_sentences_rest",
+]
+
+# tables/distinctive_terms.csv: the words most typical of each outlet against all others.
+#   outlet, term, n_outlet, n_rest, log_odds, z   (log-odds ratio, informative Dirichlet prior; top 25 by z)
+DISTINCTIVE_COLUMNS = ["outlet", "term", "n_outlet", "n_rest", "log_odds", "z"]
+
+
+def _actor_matches(matcher: Matcher, text: str) -> list[Match]:
+    """Actor aliases written in capitals (US, PMF) only match capitals, so "us" the pronoun is no actor."""
+    return [
+        m
+        for m in matcher.find(text)
+        if not (m.entry.term.isupper() and len(m.entry.term) > 1) or text[m.start : m.end].isupper()
+    ]
+
+
+def annotate(articles: pd.DataFrame, sentences: pd.DataFrame, framing: FramingLexicons) -> pd.DataFrame:
+    """Find actors, labels, attribution verbs and frame cues in every sentence (ANNOTATION_COLUMNS)."""
+    matchers = {
+        kind: Matcher(getattr(framing, name))
+        for kind, name in [
+            ("actor", "actors"),
+            ("label", "labels"),
+            ("attribution", "attribution"),
+            ("frame", "frames"),
+        ]
+    }
+    texts = dict(zip(articles["article_id"], articles["text"], strict=True))
+    rows = []
+    for article_id, group in sentences.groupby("article_id", sort=True):
+        spans = quote_spans(texts[article_id])
+        starts = [s for s, _ in spans]
+
+        def in_quote(position: int, spans=spans, starts=starts) -> bool:
+            k = bisect.bisect_right(starts, position) - 1
+            return k >= 0 and position < spans[k][1]
+
+        for sentence in group.itertuples(index=False):
+            text, offset = sentence.text, sentence.start
+            actors = [(m, in_quote(offset + m.start)) for m in _actor_matches(matchers["actor"], text)]
+            base = (article_id, sentence.outlet, sentence.sentence_id)
+            for m, quoted in actors:
+                rows.append((*base, "actor", m.entry.category, m.entry.term, text[m.start : m.end], 1.0, quoted, ""))
+            for m in matchers["label"].find(text):
+                rows.append(
+                    (
+                        *base,
+                        "label",
+                        m.entry.category,
+                        m.entry.term,
+                        text[m.start : m.end],
+                        m.entry.weight,
+                        in_quote(offset + m.start),
+                        "",
+                    )
+                )
+            for m in matchers["attribution"].find(text):
+                if in_quote(offset + m.start):
+                    continue
+                rows.append(
+                    (
+                        *base,
+                        "attribution",
+                        m.entry.category,
+                        m.entry.term,
+                        text[m.start : m.end],
+                        1.0,
+                        False,
+                        _speaker(m, actors),
+                    )
+                )
+            for m in matchers["frame"].find(text):
+                rows.append(
+                    (
+                        *base,
+                        "frame",
+                        m.entry.category,
+                        m.entry.term,
+                        text[m.start : m.end],
+                        1.0,
+                        in_quote(offset + m.start),
+                        "",
+                    )
+                )
+    return pd.DataFrame(rows, columns=ANNOTATION_COLUMNS).astype({"in_quote": bool, "value": float})
+
+
+def _speaker(verb: Match, actors: list[tuple[Match, bool]]) -> str:
+    candidates = []
+    for mention, quoted in actors:
+        if quoted:
+            continue
+        distance = verb.start - mention.end if mention.end <= verb.start else mention.start - verb.end
+        if 0 <= distance <= SPEAKER_DISTANCE:
+            candidates.append((distance, mention.start, mention.entry.category))
+    return min(candidates)[2] if candidates else UNNAMED
+
+
+def actor_table(sentences: pd.DataFrame, hits: pd.DataFrame, annotations: pd.DataFrame) -> pd.DataFrame:
+    """Per outlet and actor: mentions, tone of the sentences that mention it, loaded language there, quotes (ACTOR_COLUMNS)."""
+    mentions = annotations[annotations["kind"] == "actor"]
+    counted = hits[~hits["negated"].astype(bool) & (hits["voice"] == "narrative")]
+    hits_per_sentence = counted.groupby(["article_id", "sentence_id"]).size()
+    quoting = set(
+        zip(
+            sentences.loc[sentences["n_quoted_words"] > 0, "article_id"],
+            sentences.loc[sentences["n_quoted_words"] > 0, "sentence_id"],
+            strict=True,
+        )
+    )
+    attributions = annotations[annotations["kind"] == "attribution"]
+    quoted = Counter(
+        (row.outlet, row.speaker)
+        for row in attributions.itertuples(index=False)
+        if (row.article_id, row.sentence_id) in quoting
+    )
+    indexed = sentences.set_index(["article_id", "sentence_id"])
+    rows = []
+    for (outlet, actor), group in mentions.groupby(["outlet", "key"], sort=True):
+        keys = pd.MultiIndex.from_frame(group[["article_id", "sentence_id"]].drop_duplicates())
+        chosen = indexed.loc[keys]
+        n_hits = hits_per_sentence.reindex(keys, fill_value=0).to_numpy()
+        own_words = (chosen["n_words"] - chosen["n_quoted_words"]).to_numpy()
+        low, high = bootstrap_interval(chosen["polarity"].to_numpy(), name=f"{outlet}/{actor}/polarity")
+        rate = n_hits.sum() * 1000 / own_words.sum() if own_words.sum() else 0.0
+        rows.append(
+            (
+                outlet,
+                actor,
+                len(group),
+                len(keys),
+                float(chosen["polarity"].mean()),
+                low,
+                high,
+                float(rate),
+                quoted[(outlet, actor)],
+            )
+        )
+    return pd.DataFrame(rows, columns=ACTOR_COLUMNS)
+
+
+def label_table(annotations: pd.DataFrame) -> pd.DataFrame:
+    """Per outlet, concept and label: how often the outlet uses that word for the thing (LABEL_COLUMNS)."""
+    labels = annotations[annotations["kind"] == "label"]
+    table = (
+        labels.groupby(["outlet", "key", "term"], sort=True)
+        .agg(
+            n=("matched", "size"),
+            n_quoted=("in_quote", "sum"),
+            connotation=("value", "first"),
+            forms=("matched", _forms),
+        )
+        .reset_index()
+        .rename(columns={"key": "concept", "term": "label"})
+    )
+    return table.astype({"n": "int64", "n_quoted": "int64"})[LABEL_COLUMNS]
+
+
+def _forms(matched: pd.Series) -> str:
+    counts = Counter(matched.str.lower())
+    return "; ".join(f"{form} {n}" for form, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def attribution_table(annotations: pd.DataFrame) -> pd.DataFrame:
+    """Per outlet, speaker and verb class: how statements are introduced (ATTRIBUTION_COLUMNS)."""
+    verbs = annotations[annotations["kind"] == "attribution"]
+    rows = []
+    for (outlet, speaker, verb_class), group in verbs.groupby(["outlet", "speaker", "key"], sort=True):
+        counts = Counter(group["matched"].str.lower())
+        listed = "; ".join(f"{verb} {n}" for verb, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+        rows.append((outlet, speaker, verb_class, len(group), listed))
+    return pd.DataFrame(rows, columns=ATTRIBUTION_COLUMNS)
+
+
+def frame_table(sentences: pd.DataFrame, annotations: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """Per event, outlet and frame: the share of sentences cueing it, with intervals; the primary frame (FRAME_COLUMNS)."""
+    cues = annotations[annotations["kind"] == "frame"][["article_id", "sentence_id", "key"]].drop_duplicates()
+    with_event = sentences.merge(events[["article_id", "event_id"]], on="article_id")
+    rows = []
+    for (event_id, outlet), group in with_event.groupby(["event_id", "outlet"], sort=True):
+        keys = list(zip(group["article_id"], group["sentence_id"], strict=True))
+        outlet_cues = cues.merge(group[["article_id", "sentence_id"]], on=["article_id", "sentence_id"])
+        cued = {
+            frame: set(zip(g["article_id"], g["sentence_id"], strict=True)) for frame, g in outlet_cues.groupby("key")
+        }
+        shares = {}
+        for frame in FRAME_DIMENSIONS:
+            flags = np.array([key in cued.get(frame, set()) for key in keys], dtype=float)
+            low, high = bootstrap_interval(flags, name=f"{event_id}/{outlet}/{frame}")
+            shares[frame] = (int(flags.sum()), float(flags.mean()) if len(flags) else 0.0, low, high)
+        primary = max(FRAME_DIMENSIONS, key=lambda f: (shares[f][0], -FRAME_DIMENSIONS.index(f)))
+        for frame in FRAME_DIMENSIONS:
+            n, share, low, high = shares[frame]
+            rows.append((event_id, outlet, frame, n, share, low, high, frame == primary and n > 0))
+    return pd.DataFrame(rows, columns=FRAME_COLUMNS)
+
+
+def event_contrasts(sentences: pd.DataFrame, hits: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """Within each event, each outlet against the others: differences, effect sizes, permutation p-values."""
+    counted = hits[~hits["negated"].astype(bool) & (hits["voice"] == "narrative")]
+    per_sentence = counted.groupby(["article_id", "sentence_id"]).size()
+    with_event = sentences.merge(events[["article_id", "event_id"]], on="article_id")
+    rows = []
+    for event_id, group in with_event.groupby("event_id", sort=True):
+        keys = pd.MultiIndex.from_arrays([group["article_id"], group["sentence_id"]])
+        n_hits = per_sentence.reindex(keys, fill_value=0).to_numpy(dtype=float)
+        own_words = (group["n_words"] - group["n_quoted_words"]).to_numpy(dtype=float)
+        polarity = group["polarity"].to_numpy(dtype=float)
+        for outlet in sorted(group["outlet"].unique()):
+            mine = (group["outlet"] == outlet).to_numpy()
+            name = f"{event_id}/{outlet}"
+            difference, p_value = permutation_test(mine, polarity, name=f"{name}/polarity")
+            rows.append(
+                (
+                    event_id,
+                    outlet,
+                    "polarity",
+                    polarity[mine].mean(),
+                    polarity[~mine].mean() if (~mine).any() else np.nan,
+                    difference,
+                    cohens_d(polarity[mine], polarity[~mine]),
+                    p_value,
+                    int(mine.sum()),
+                    int((~mine).sum()),
+                )
+            )
+            difference, p_value = permutation_test(mine, n_hits, own_words, 1000, name=f"{name}/loaded")
+            outlet_rate = n_hits[mine].sum() * 1000 / max(own_words[mine].sum(), 1)
+            rest_rate = n_hits[~mine].sum() * 1000 / own_words[~mine].sum() if own_words[~mine].sum() else np.nan
+            ratio = outlet_rate / rest_rate if rest_rate else np.nan
+            rows.append(
+                (
+                    event_id,
+                    outlet,
+                    "loaded_per_1k",
+                    outlet_rate,
+                    rest_rate,
+                    difference,
+                    ratio,
+                    p_value,
+                    int(mine.sum()),
+                    int((~mine).sum()),
+                )
+            )
+    return pd.DataFrame(rows, columns=EVENT_CONTRAST_COLUMNS)
+
+
+def distinctive_terms(sentences: pd.DataFrame, top: int = 25) -> pd.DataFrame:
+    """Per outlet, the words and two-word phrases most typical of it against all other outlets (DISTINCTIVE_COLUMNS)."""
+    counts = {
+        outlet: Counter(t for text in texts for t in candidate_terms(text))
+        for outlet, texts in sentences.groupby("outlet", sort=True)["text"]
+    }
+    total = sum(counts.values(), Counter())
+    rows = []
+    for outlet, outlet_counts in counts.items():
+        table = (
+            pd.DataFrame({"group": pd.Series(outlet_counts), "rest": pd.Series(total - outlet_counts)})
+            .fillna(0)
+            .sort_index()
+        )
+        scored = log_odds_dirichlet(table).join(table)
+        scored = scored[scored["z"] > 0].sort_values(["z", "group"], ascending=[False, False], kind="stable").head(top)
+        rows.extend(
+            (outlet, term, int(r["group"]), int(r["rest"]), r["log_odds"], r["z"]) for term, r in scored.iterrows()
+        )
+    return pd.DataFrame(rows, columns=DISTINCTIVE_COLUMNS)
+
+
+def headline_findings(
+    event_outlets: list[str],
+    labels: pd.DataFrame,
+    contrasts: pd.DataFrame,
+    attribution: pd.DataFrame,
+    frames: pd.DataFrame,
+) -> list[dict]:
+    """Plain-word findings for one event, each from the numbers of the event's tables and pointing at its evidence.
+
+    Returns dicts with `text` and `anchor` (the section of the event page holding the evidence).
+    """
+    findings = []
+    for concept, group in labels.groupby("concept", sort=True):
+        users = set(group["outlet"])
+        for row in group.sort_values(["connotation", "n", "label"], ascending=[True, False, True]).itertuples(
+            index=False
+        ):
+            never = [
+                o
+                for o in event_outlets
+                if o not in set(group.loc[group["label"] == row.label, "outlet"]) and o in users
+            ]
+            if never and row.outlet not in never and abs(row.connotation) >= 0.5:
+                times = "once" if row.n == 1 else f"{row.n} times"
+                findings.append(
+                    {
+                        "text": f"{row.outlet} calls {concept} “{row.forms.split(' ')[0]}” ({row.label}) {times}; {_join(never)} never do"
+                        + ("es" if len(never) == 1 else "")
+                        + f" (connotation {row.connotation:+.1f}).",
+                        "anchor": "labels",
+                    }
+                )
+                break
+    loaded = contrasts[contrasts["metric"] == "loaded_per_1k"].sort_values(
+        ["outlet_value", "outlet"], ascending=[False, True]
+    )
+    if len(loaded) >= 2:
+        top, bottom = loaded.iloc[0], loaded.iloc[-1]
+        findings.append(
+            {
+                "text": f"{top.outlet} uses the most loaded language in its own words ({top.outlet_value:.1f} per 1,000 words, "
+                f"permutation p = {top.p_value:.2f} against the other outlets); {bottom.outlet} the least ({bottom.outlet_value:.1f}).",
+                "anchor": "statistics",
+            }
+        )
+    polarity = contrasts[contrasts["metric"] == "polarity"].sort_values(["outlet_value", "outlet"])
+    if len(polarity) >= 2:
+        low, high = polarity.iloc[0], polarity.iloc[-1]
+        findings.append(
+            {
+                "text": f"{low.outlet} is the most negative in tone (mean polarity {low.outlet_value:+.3f}, Cohen's d "
+                f"{low.effect_size:+.2f}, p = {low.p_value:.2f}); {high.outlet} the most positive ({high.outlet_value:+.3f}).",
+                "anchor": "statistics",
+            }
+        )
+    doubting = attribution[attribution["verb_class"].isin(["doubting", "disparaging"])]
+    for outlet, group in doubting.groupby("outlet", sort=True):
+        speakers = "; ".join(f"{r.speaker} ({r.verbs})" for r in group.itertuples(index=False))
+        findings.append(
+            {
+                "text": f"{outlet} introduces statements with doubting or disparaging verbs {int(group['n'].sum())} "
+                f"time{'s' if group['n'].sum() != 1 else ''}: {speakers}.",
+                "anchor": "attribution",
+            }
+        )
+    primary = frames[frames["primary"]]
+    if primary["frame"].nunique() > 1:
+        parts = [f"{r.outlet}: {r.frame} ({r.share:.0%} of sentences)" for r in primary.itertuples(index=False)]
+        findings.append(
+            {"text": "The outlets lead with different frames. " + "; ".join(parts) + ".", "anchor": "frames"}
+        )
+    return findings
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def event_details(
+    sentences: pd.DataFrame,
+    hits: pd.DataFrame,
+    annotations: pd.DataFrame,
+    events: pd.DataFrame,
+    frames: pd.DataFrame,
+    contrasts: pd.DataFrame,
+) -> dict[str, dict]:
+    """Per event: its outlets, actor, label and attribution tables restricted to its articles, and the findings."""
+    details = {}
+    for event_id, members in events.groupby("event_id", sort=True):
+        ids = set(members["article_id"])
+        event_sentences = sentences[sentences["article_id"].isin(ids)]
+        event_hits = hits[hits["article_id"].isin(ids)]
+        event_annotations = annotations[annotations["article_id"].isin(ids)]
+        outlets = sorted(members["outlet"].unique())
+        labels = label_table(event_annotations)
+        attribution = attribution_table(event_annotations)
+        event_frames = frames[frames["event_id"] == event_id]
+        event_contrasts_ = contrasts[contrasts["event_id"] == event_id]
+        details[event_id] = {
+            "outlets": outlets,
+            "actors": actor_table(event_sentences, event_hits, event_annotations),
+            "labels": labels,
+            "attribution": attribution,
+            "frames": event_frames,
+            "contrasts": event_contrasts_,
+            "findings": headline_findings(outlets, labels, event_contrasts_, attribution, event_frames),
+        }
+    return details
