@@ -141,20 +141,24 @@ def permutation_test(
     numerators = np.asarray(numerators, dtype=float)
     denominators = np.ones_like(numerators) if denominators is None else np.asarray(denominators, dtype=float)
 
-    def difference(mask: np.ndarray) -> np.ndarray:
-        mask = np.atleast_2d(mask)
-        group_den, rest_den = (mask * denominators).sum(axis=1), (~mask * denominators).sum(axis=1)
+    total_num, total_den = numerators.sum(), denominators.sum()
+
+    def difference(group_num: np.ndarray, group_den: np.ndarray) -> np.ndarray:
+        rest_num, rest_den = total_num - group_num, total_den - group_den
         with np.errstate(divide="ignore", invalid="ignore"):
-            group = np.where(group_den > 0, (mask * numerators).sum(axis=1) / group_den, 0.0)
-            rest = np.where(rest_den > 0, (~mask * numerators).sum(axis=1) / rest_den, 0.0)
+            group = np.where(group_den > 0, group_num / group_den, 0.0)
+            rest = np.where(rest_den > 0, rest_num / rest_den, 0.0)
         return (group - rest) * scale
 
-    observed = float(difference(in_group)[0])
+    observed = float(difference(numerators[in_group].sum(), denominators[in_group].sum()))
     if in_group.all() or not in_group.any():
         return observed, float("nan")
     rng = _rng("permutation", name)
-    shuffled = np.array([rng.permutation(in_group) for _ in range(PERMUTATIONS)])
-    extreme = int((np.abs(difference(shuffled)) >= abs(observed) - 1e-12).sum())
+    # A shuffle of the labels is a random subset of the group's size: sample just that subset.
+    k, n = int(in_group.sum()), len(in_group)
+    picks = np.array([rng.choice(n, k, replace=False) for _ in range(PERMUTATIONS)])
+    shuffled = difference(numerators[picks].sum(axis=1), denominators[picks].sum(axis=1))
+    extreme = int((np.abs(shuffled) >= abs(observed) - 1e-12).sum())
     return observed, (1 + extreme) / (1 + PERMUTATIONS)
 
 

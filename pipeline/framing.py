@@ -215,22 +215,30 @@ def actor_table(sentences: pd.DataFrame, hits: pd.DataFrame, annotations: pd.Dat
         for row in attributions.itertuples(index=False)
         if (row.article_id, row.sentence_id) in quoting
     )
-    indexed = sentences.set_index(["article_id", "sentence_id"])
+    per_sentence = sentences[["article_id", "sentence_id", "polarity"]].assign(
+        own_words=sentences["n_words"] - sentences["n_quoted_words"]
+    )
+    hit_counts = hits_per_sentence.rename("n_hits").reset_index()
+    mentioned = (
+        mentions[["outlet", "key", "article_id", "sentence_id"]]
+        .drop_duplicates()
+        .merge(per_sentence, on=["article_id", "sentence_id"])
+        .merge(hit_counts, on=["article_id", "sentence_id"], how="left")
+        .fillna({"n_hits": 0})
+    )
+    n_mentions = mentions.groupby(["outlet", "key"]).size()
     rows = []
-    for (outlet, actor), group in mentions.groupby(["outlet", "key"], sort=True):
-        keys = pd.MultiIndex.from_frame(group[["article_id", "sentence_id"]].drop_duplicates())
-        chosen = indexed.loc[keys]
-        n_hits = hits_per_sentence.reindex(keys, fill_value=0).to_numpy()
-        own_words = (chosen["n_words"] - chosen["n_quoted_words"]).to_numpy()
-        low, high = bootstrap_interval(chosen["polarity"].to_numpy(), name=f"{outlet}/{actor}/polarity")
-        rate = n_hits.sum() * 1000 / own_words.sum() if own_words.sum() else 0.0
+    for (outlet, actor), group in mentioned.groupby(["outlet", "key"], sort=True):
+        low, high = bootstrap_interval(group["polarity"].to_numpy(), name=f"{outlet}/{actor}/polarity")
+        own_words = group["own_words"].sum()
+        rate = group["n_hits"].sum() * 1000 / own_words if own_words else 0.0
         rows.append(
             (
                 outlet,
                 actor,
+                int(n_mentions[(outlet, actor)]),
                 len(group),
-                len(keys),
-                float(chosen["polarity"].mean()),
+                float(group["polarity"].mean()),
                 low,
                 high,
                 float(rate),
@@ -382,14 +390,11 @@ def headline_findings(
     findings = []
     for concept, group in labels.groupby("concept", sort=True):
         users = set(group["outlet"])
+        outlets_using = {label: set(rows["outlet"]) for label, rows in group.groupby("label")}
         for row in group.sort_values(["connotation", "n", "label"], ascending=[True, False, True]).itertuples(
             index=False
         ):
-            never = [
-                o
-                for o in event_outlets
-                if o not in set(group.loc[group["label"] == row.label, "outlet"]) and o in users
-            ]
+            never = [o for o in event_outlets if o in users and o not in outlets_using[row.label]]
             if never and row.outlet not in never and abs(row.connotation) >= 0.5:
                 times = "once" if row.n == 1 else f"{row.n} times"
                 findings.append(

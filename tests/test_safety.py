@@ -66,7 +66,7 @@ def test_a_run_killed_while_writing_leaves_the_previous_reports_whole(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     rows = ["file,outlet,published,url"]
-    for n in range(20):
+    for n in range(8):
         for seed in sorted(SEED_CORPUS.glob("*.txt")):
             name = f"{n:02d}-{seed.name}"
             shutil.copy(seed, corpus / name)
