@@ -1,0 +1,186 @@
+"""Framing comparison on small invented corpora with planted differences, and on the seed corpus."""
+
+import csv
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from conftest import LEXICONS, SEED_CORPUS
+
+from pipeline.cli import main
+from pipeline.compare import bootstrap_interval, outlet_intervals, permutation_test
+from pipeline.events import align_statements, group_events
+from pipeline.framing import actor_table, annotate, attribution_table, label_table
+from pipeline.lexicons import read_framing_lexicons, read_lexicons
+from pipeline.score import score_articles
+
+FRAMING, _ = read_framing_lexicons(LEXICONS)
+LEXICON, _ = read_lexicons(LEXICONS)
+
+
+def articles(*rows):
+    return pd.DataFrame(rows, columns=["article_id", "outlet", "published", "text"])
+
+
+def test_articles_on_the_same_story_share_an_event_and_a_distant_one_does_not():
+    corpus = articles(
+        ("a", "Wire", "2020-01-05", "Iraq's parliament voted to expel US troops after the drone strike in Baghdad."),
+        ("b", "Daily", "2020-01-06", "The parliament in Baghdad voted to expel the US troops after the strike."),
+        ("c", "Post", "2024-06-01", "Farmers in Kansas expect a record wheat harvest this summer."),
+    )
+    events = group_events(corpus)
+    assert dict(zip(events.article_id, events.event_id, strict=True)) == {"a": "E1", "b": "E1", "c": "E2"}
+    assert list(events.n_articles) == [2, 2, 1]
+
+
+def test_same_words_far_apart_in_time_are_different_events():
+    corpus = articles(
+        ("a", "Wire", "2020-01-05", "A US drone strike in Baghdad killed a commander; Iraq protested."),
+        ("b", "Daily", "2024-01-05", "A US drone strike in Baghdad killed a commander; Iraq protested again."),
+    )
+    assert list(group_events(corpus).event_id) == ["E1", "E2"]
+
+
+def test_a_manifest_event_column_overrides_the_grouping():
+    corpus = articles(
+        ("a", "Wire", "2020-01-05", "Farmers expect a record harvest."),
+        ("b", "Daily", "2024-01-05", "A drone strike hit Baghdad."),
+    ).assign(event=["strike", "strike"])
+    assert list(group_events(corpus).event_id) == ["strike", "strike"]
+
+
+def framed(corpus):
+    sentences, hits = score_articles(corpus, LEXICON)
+    return sentences, hits, annotate(corpus, sentences, FRAMING)
+
+
+HOSTILE = articles(
+    (
+        "h",
+        "Hostile",
+        "2020-01-05",
+        "The terrorists of Kataib Hezbollah attacked the base. The brutal terrorists of Kataib Hezbollah fled.",
+    ),
+    (
+        "f",
+        "Friendly",
+        "2020-01-05",
+        "The resistance fighters of Kataib Hezbollah struck the base. Kataib Hezbollah withdrew.",
+    ),
+)
+
+
+def test_one_outlets_hostile_labels_for_an_actor_show_in_labels_and_actors():
+    sentences, hits, annotations = framed(HOSTILE)
+    labels = label_table(annotations)
+    assert labels[["outlet", "concept", "label", "n", "connotation"]].values.tolist() == [
+        ["Friendly", "armed groups", "resistance", 1, 0.7],
+        ["Hostile", "armed groups", "terrorist*", 2, -1.0],
+    ]
+    actors = actor_table(sentences, hits, annotations).set_index(["outlet", "actor"])
+    assert actors.loc[("Hostile", "Iraqi armed groups"), "mentions"] == 2
+    assert (
+        actors.loc[("Hostile", "Iraqi armed groups"), "loaded_per_1k"]
+        > actors.loc[("Friendly", "Iraqi armed groups"), "loaded_per_1k"]
+    )
+
+
+def test_a_doubting_verb_is_classified_as_doubting_and_credited_to_its_speaker():
+    corpus = articles(("a", "Wire", "2020-01-05", "Tehran claimed the strike was illegal. Pompeo said it was legal."))
+    _, _, annotations = framed(corpus)
+    table = attribution_table(annotations)
+    assert table[["speaker", "verb_class", "verbs"]].values.tolist() == [
+        ["Iran", "doubting", "claimed 1"],
+        ["Pompeo", "neutral", "said 1"],
+    ]
+
+
+def test_an_alias_in_capitals_does_not_match_the_pronoun():
+    corpus = articles(("a", "Wire", "2020-01-05", "Tell us more, the US envoy said."))
+    _, _, annotations = framed(corpus)
+    assert list(annotations[annotations.kind == "actor"].matched) == ["US"]
+
+
+def test_a_planted_loaded_term_moves_the_outlets_interval_up():
+    plain = "Officials met in Baghdad on Monday to discuss the troops."
+    loaded = "Officials met in Baghdad on Monday to discuss the brutal regime."
+    calm = articles(*[(f"a{k}", "Wire", "2020-01-05", plain) for k in range(12)])
+    heated = articles(*[(f"a{k}", "Wire", "2020-01-05", loaded if k < 6 else plain) for k in range(12)])
+    before = outlet_intervals(*score_articles(calm, LEXICON)).iloc[0]
+    after = outlet_intervals(*score_articles(heated, LEXICON)).iloc[0]
+    assert (before.ci_low_loaded_per_1k, before.ci_high_loaded_per_1k) == (0.0, 0.0)
+    assert after.ci_low_loaded_per_1k > 0 and after.ci_high_loaded_per_1k > after.ci_low_loaded_per_1k
+
+
+def test_bootstrap_intervals_are_reproducible_and_contain_the_estimate():
+    values = np.array([0.1, 0.4, -0.2, 0.3, 0.0, 0.5])
+    low, high = bootstrap_interval(values, name="x")
+    assert (low, high) == bootstrap_interval(values, name="x")
+    assert low <= values.mean() <= high
+
+
+def test_a_large_planted_difference_gets_a_small_permutation_p_value_and_none_a_large_one():
+    group = np.array([True] * 20 + [False] * 20)
+    _, p_planted = permutation_test(group, np.array([1.0] * 20 + [0.0] * 20), name="planted")
+    _, p_none = permutation_test(group, np.array([1.0, 0.0] * 20), name="none")
+    assert p_planted < 0.01 and p_none > 0.5
+
+
+def test_aligned_statements_pair_the_same_fact_across_outlets_once():
+    corpus = articles(
+        ("a", "Wire", "2020-01-05", "Parliament voted to expel the US troops. The weather was cold."),
+        ("b", "Daily", "2020-01-05", "The parliament voted to expel US troops. Markets rose."),
+    )
+    sentences, _ = score_articles(corpus, LEXICON)
+    pairs = align_statements(sentences, group_events(corpus))
+    assert pairs[["text_a", "text_b"]].values.tolist() == [
+        ["The parliament voted to expel US troops.", "Parliament voted to expel the US troops."]
+    ]
+
+
+@pytest.fixture(scope="module")
+def seed_tables(tmp_path_factory):
+    out = tmp_path_factory.mktemp("seed") / "reports"
+    CliRunner().invoke(main, ["run", "--corpus", str(SEED_CORPUS), "--lexicons", str(LEXICONS), "--out", str(out)])
+
+    def read(name):
+        with open(out / "tables" / name, newline="", encoding="utf-8") as handle:
+            return list(csv.DictReader(handle))
+
+    return out, read
+
+
+def test_the_four_2020_seed_articles_form_one_event_and_the_2024_one_stands_apart(seed_tables):
+    _, read = seed_tables
+    events = {row["article_id"]: row["event_id"] for row in read("events.csv")}
+    assert events["rt-republished-2024-01-05.txt"] != events["gtv-news-2020-01-15.txt"]
+    assert len({events[a] for a in events if "2020" in a}) == 1
+
+
+def test_the_seed_actors_are_found_in_every_article_that_names_them(seed_tables):
+    _, read = seed_tables
+    found = {(row["outlet"], row["actor"]) for row in read("actors.csv")}
+    names = {
+        "United States": "US",
+        "Iraq": "Iraq",
+        "Iran": "Iran",
+        "Soleimani": "Soleimani",
+        "Trump": "Trump",
+        "Iraqi parliament": "parliament",
+    }
+    sentences = read("sentences.csv")
+    for outlet in sorted({row["outlet"] for row in sentences}):
+        text = " ".join(row["text"] for row in sentences if row["outlet"] == outlet)
+        for actor, name in names.items():
+            if name in text:
+                assert (outlet, actor) in found, (outlet, actor)
+
+
+def test_the_labels_matrix_shows_the_outlets_different_words_for_the_killing(seed_tables):
+    out, read = seed_tables
+    killing = {(row["outlet"], row["label"]) for row in read("labels.csv") if row["concept"] == "the killing"}
+    assert ("GTV News", "assassinat*") in killing and ("Sputnik", "assassinat*") not in killing
+    assert ("Salam Web Today", "strike") in killing
+    page = (out / "events" / "e1.html").read_text()
+    assert "GTV News calls the killing “assassination” (assassinat*) 3 times" in page
