@@ -10,6 +10,7 @@ import click
 from pipeline import __version__
 from pipeline.corpus import read_corpus
 from pipeline.errors import MediaBiasError
+from pipeline.events import EVENT_DISTANCE_THRESHOLD, EVENT_WINDOW_DAYS
 from pipeline.lexicons import check_lexicons, corpus_vocabulary
 from pipeline.report import read_snapshot, to_csv_text, write_reports
 from pipeline.run import analyze, clean_corpus
@@ -51,10 +52,12 @@ class _Progress:
             self.bar.__exit__(None, None, None)
 
 
-def _analyze(corpus_dir: Path, lexicon_dir: Path, previous_snapshot: dict | None = None):
+def _analyze(corpus_dir: Path, lexicon_dir: Path, previous_snapshot: dict | None = None, **options):
     progress = _Progress("Scoring articles")
     try:
-        return analyze(corpus_dir, lexicon_dir, previous_snapshot, on_start=progress.start, on_article=progress.step)
+        return analyze(
+            corpus_dir, lexicon_dir, previous_snapshot, on_start=progress.start, on_article=progress.step, **options
+        )
     except MediaBiasError as error:
         raise click.ClickException(str(error)) from error
     finally:
@@ -88,7 +91,21 @@ def main() -> None:
     show_default=True,
     help="Folder the reports are written to (replaced whole at the end of the run).",
 )
-def run(corpus_dir: Path, lexicon_dir: Path, out_dir: Path) -> None:
+@click.option(
+    "--event-threshold",
+    default=EVENT_DISTANCE_THRESHOLD,
+    show_default=True,
+    type=click.FloatRange(0, 1),
+    help="Articles share an event when every pair's TF-IDF cosine distance is below this.",
+)
+@click.option(
+    "--event-window-days",
+    default=EVENT_WINDOW_DAYS,
+    show_default=True,
+    type=click.IntRange(0),
+    help="... and they were published at most this many days apart.",
+)
+def run(corpus_dir: Path, lexicon_dir: Path, out_dir: Path, event_threshold: float, event_window_days: int) -> None:
     """Read, clean and score a corpus and write framing reports per outlet.
 
     \b
@@ -96,8 +113,16 @@ def run(corpus_dir: Path, lexicon_dir: Path, out_dir: Path) -> None:
       mediabias run --corpus corpus --out reports
     Then open reports/index.html. Exits 1 when no article could be scored.
     """
-    tables = _analyze(corpus_dir, lexicon_dir, read_snapshot(out_dir))
-    tables.provenance["options"]["out"] = str(out_dir)
+    tables = _analyze(
+        corpus_dir,
+        lexicon_dir,
+        read_snapshot(out_dir),
+        event_threshold=event_threshold,
+        event_window_days=event_window_days,
+    )
+    tables.provenance["options"].update(
+        out=str(out_dir), event_threshold=event_threshold, event_window_days=event_window_days
+    )
     n_read, n_scored = tables.provenance["articles_read"], len(tables.articles)
     click.echo(f"Read {n_read} article(s) from {corpus_dir}; scored {n_scored} from {len(tables.outlets)} outlet(s).")
     for problem in tables.problems.itertuples(index=False):

@@ -14,7 +14,7 @@ from pipeline import __version__
 from pipeline.clean import clean_articles
 from pipeline.compare import outlet_intervals, outlet_vs_corpus, term_counts
 from pipeline.corpus import corpus_fingerprint, problems_frame, read_corpus
-from pipeline.events import align_statements, group_events
+from pipeline.events import EVENT_DISTANCE_THRESHOLD, EVENT_WINDOW_DAYS, align_statements, group_events
 from pipeline.framing import (
     actor_table,
     annotate,
@@ -35,13 +35,16 @@ def analyze(
     corpus_dir: Path,
     lexicon_dir: Path,
     previous_snapshot: dict | None = None,
+    event_threshold: float = EVENT_DISTANCE_THRESHOLD,
+    event_window_days: int = EVENT_WINDOW_DAYS,
     on_start: Callable[[int], None] | None = None,
     on_article: Callable[[str], None] | None = None,
 ) -> Tables:
     """Read, clean and score the corpus; return every table the reports show.
 
     `previous_snapshot` is the snapshot of the last run (report.read_snapshot), for the
-    "Since the last run" section. `on_start(n)` is called with the number of articles about to be
+    "Since the last run" section. Articles share an event when every pair is closer than
+    `event_threshold` (cosine distance) and published at most `event_window_days` apart. `on_start(n)` is called with the number of articles about to be
     scored and `on_article(id)` after each one, so a caller can show progress. Problems of every
     stage are collected in `Tables.problems`; nothing is printed.
     """
@@ -56,7 +59,7 @@ def analyze(
     categories = lexicon.categories
     outlets = outlet_scores(cleaned, sentences, hits, categories)
     outlets = outlets.merge(outlet_intervals(sentences, hits), on="outlet", how="left")
-    events = group_events(cleaned)
+    events = group_events(cleaned, event_threshold, event_window_days)
     annotations = annotate(cleaned, sentences, framing_lexicons)
     corpus = corpus_scores(sentences, hits, categories)
     terms = term_counts(hits, outlets)
