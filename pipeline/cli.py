@@ -8,12 +8,12 @@ from pathlib import Path
 import click
 
 from pipeline import __version__
-from pipeline.corpus import read_corpus
+from pipeline.corpus import read_corpus, read_text_file
 from pipeline.errors import MediaBiasError
 from pipeline.events import EVENT_DISTANCE_THRESHOLD, EVENT_WINDOW_DAYS
 from pipeline.lexicons import check_lexicons, corpus_vocabulary
-from pipeline.report import read_snapshot, to_csv_text, write_reports
-from pipeline.run import analyze, clean_corpus
+from pipeline.report import read_snapshot, to_csv_text, write_evaluation, write_reports
+from pipeline.run import analyze, clean_corpus, evaluate_against_gold
 from pipeline.tune import keyword_in_context, suggestions_as_lexicon
 
 CORPUS_OPTION = click.option(
@@ -268,3 +268,52 @@ def suggest(outlet: str | None, top: int, out_file: Path, corpus_dir: Path, lexi
             )
     out_file.write_text(to_csv_text(suggestions_as_lexicon(suggestions)), encoding="utf-8")
     click.echo(f"\n{len(suggestions)} suggestion(s) written to {out_file} (fill in the category before pasting).")
+
+
+@main.command()
+@click.option(
+    "--gold",
+    "gold_file",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    required=True,
+    help="Span gold (CSV article,text[,start,end][,category]) or sentence gold (CSV/JSONL text,label).",
+)
+@CORPUS_OPTION
+@LEXICONS_OPTION
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("evaluation"),
+    show_default=True,
+    help="Folder for the evaluation page and tables (replaced whole).",
+)
+def evaluate(gold_file: Path, corpus_dir: Path, lexicon_dir: Path, out_dir: Path) -> None:
+    """Measure the lexicons against human coding: recall and precision of marked phrases, or AUC and F1 on labelled sentences.
+
+    \b
+    Example:
+      mediabias evaluate --gold gold/spans.csv --out evaluation
+    """
+    try:
+        evaluation = evaluate_against_gold(read_text_file(gold_file), gold_file.name, corpus_dir, lexicon_dir)
+    except MediaBiasError as error:
+        raise click.ClickException(str(error)) from error
+    for problem in evaluation.problems:
+        click.echo(f"  {problem}", err=True)
+    if evaluation.kind == "span":
+        for row in evaluation.span_scores[evaluation.span_scores["group"] == "all"].itertuples(index=False):
+            click.echo(
+                f"{row.hit_set:<12} recall {row.recall:6.1%} ({row.gold_found}/{row.gold_spans} marked phrases found)   "
+                f"precision {row.precision:6.1%} ({row.hits_in_gold}/{row.hits} hits inside marked phrases)"
+            )
+        click.echo(
+            f"{len(evaluation.misses)} missed phrase(s), {len(evaluation.false_alarms)} entry(ies) with false alarms."
+        )
+    else:
+        for row in evaluation.sentence_scores.itertuples(index=False):
+            click.echo(
+                f"{row.score:<14} ROC AUC {row.auc:.3f}   best F1 {row.best_f1:.3f} (threshold {row.threshold:.3f})"
+            )
+    write_evaluation(evaluation, out_dir)
+    click.echo(f"Written to {out_dir}/ (open {out_dir / 'index.html'}).")

@@ -460,3 +460,12 @@ def corpus_fingerprint(corpus_dir: Path) -> tuple[str, int]:
         digest.update(path.relative_to(corpus_dir).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest(), len(paths)
+
+
+def read_text_file(path: Path) -> str:
+    """A small text file (a gold sample, say) in whatever encoding decode_bytes recognizes."""
+    try:
+        text, _ = decode_bytes(Path(path).read_bytes())
+    except (OSError, UnreadableText) as error:
+        raise CorpusError(f"{path}: cannot be read: {error}") from error
+    return text

@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -486,30 +487,53 @@ def data_dictionary() -> str:
 
 
 def write_reports(tables: Tables, out_dir: Path) -> Path:
-    """Write every table and page under `out_dir`, atomically: readers see the old reports or the new, never half.
+    """Write every table and page under `out_dir`, atomically: readers see the old reports or the new, never half."""
+    return publish_folder(out_dir, lambda: _report_files(tables))
 
-    The reports are built in a staging folder beside `out_dir` and swapped in with renames;
-    if anything fails, the previous reports stay as they were.
+
+def _report_files(tables: Tables) -> Iterator[tuple[str, str]]:
+    for name, table in tables.csv_tables().items():
+        yield f"tables/{name}", to_csv_text(table)
+    yield from render_pages(tables).items()
+    yield "run.json", json.dumps(tables.provenance, indent=2, sort_keys=True) + "\n"
+    yield SNAPSHOT_FILE, json.dumps(tables.snapshot, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    yield "README.md", data_dictionary()
+
+
+def publish_folder(out_dir: Path, files: Callable[[], Iterable[tuple[str, str]]]) -> Path:
+    """Write `files()` ((relative path, text) pairs) as the folder `out_dir`, atomically.
+
+    The files are written to a staging folder beside `out_dir` and swapped in with renames;
+    if anything fails, the previous folder stays as it was.
     """
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
     try:
-        for name, table in tables.csv_tables().items():
-            _write(staging / "tables" / name, to_csv_text(table))
-        for relative, text in render_pages(tables).items():
+        for relative, text in files():
             _write(staging / relative, text)
-        _write(staging / "run.json", json.dumps(tables.provenance, indent=2, sort_keys=True) + "\n")
-        _write(
-            staging / SNAPSHOT_FILE, json.dumps(tables.snapshot, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-        )
-        _write(staging / "README.md", data_dictionary())
         _swap_in(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return out_dir
+
+
+def write_evaluation(evaluation, out_dir: Path) -> Path:
+    """Write an Evaluation (pipeline.evaluate) as CSV tables and an HTML page, atomically."""
+
+    def files() -> Iterator[tuple[str, str]]:
+        for name in ["span_scores", "misses", "false_alarms", "gold_spans", "sentence_scores"]:
+            table = getattr(evaluation, name)
+            if not table.empty:
+                yield f"{name}.csv", to_csv_text(table)
+        yield (
+            "index.html",
+            _environment().get_template("evaluation.html").render(evaluation=evaluation, version=__version__),
+        )
+
+    return publish_folder(out_dir, files)
 
 
 def read_snapshot(out_dir: Path) -> dict | None:

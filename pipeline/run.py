@@ -14,6 +14,16 @@ from pipeline import __version__
 from pipeline.clean import clean_articles
 from pipeline.compare import outlet_intervals, outlet_vs_corpus, term_counts
 from pipeline.corpus import corpus_fingerprint, problems_frame, read_corpus
+from pipeline.evaluate import (
+    Evaluation,
+    hit_spans,
+    locate_gold_spans,
+    misses_and_false_alarms,
+    read_gold,
+    select_hits,
+    sentence_scores,
+    span_scores,
+)
 from pipeline.events import EVENT_DISTANCE_THRESHOLD, EVENT_WINDOW_DAYS, align_statements, group_events
 from pipeline.framing import (
     actor_table,
@@ -27,7 +37,7 @@ from pipeline.framing import (
 )
 from pipeline.lexicons import Lexicon, read_framing_lexicons, read_lexicons
 from pipeline.report import Tables
-from pipeline.score import article_scores, corpus_scores, outlet_scores, score_articles
+from pipeline.score import article_scores, corpus_scores, outlet_scores, score_articles, score_sentence
 from pipeline.tune import changes_since, lexicon_stats, run_snapshot, suggest_terms
 
 
@@ -123,3 +133,36 @@ def provenance(corpus_dir: Path, lexicon_dir: Path, file_hashes, n_read: int, n_
         "python": platform.python_version(),
         "textblob": importlib.metadata.version("textblob"),
     }
+
+
+def evaluate_against_gold(gold_text: str, gold_source: str, corpus_dir: Path, lexicon_dir: Path) -> Evaluation:
+    """Score the lexicons against a gold file (span or sentence gold; see pipeline.evaluate)."""
+    kind, gold = read_gold(gold_text, gold_source)
+    lexicon, _ = read_lexicons(Path(lexicon_dir))
+    if kind == "sentence":
+        texts = gold["text"].fillna("").astype(str)
+        rows = pd.DataFrame({"article_id": [f"s{k}" for k in range(len(texts))], "outlet": "gold", "text": list(texts)})
+        sentences, hits = score_articles(rows, lexicon)
+        counted = select_hits(hits, "counted").groupby("article_id")["weight"].sum()
+        scored = pd.DataFrame(
+            {
+                "label": pd.to_numeric(gold["label"], errors="coerce").fillna(0).astype(int).to_numpy(),
+                "loaded_weight": counted.reindex(rows["article_id"], fill_value=0.0).to_numpy(),
+                "subjectivity": [score_sentence(text)[1] for text in texts],
+            }
+        )
+        return Evaluation("sentence", sentence_scores=sentence_scores(gold, scored))
+    articles, _ = read_corpus(Path(corpus_dir))
+    cleaned, _, _ = clean_articles(articles, lexicon.boilerplate)
+    sentences, hits = score_articles(cleaned, lexicon)
+    spans, problems = locate_gold_spans(gold, cleaned)
+    located = hit_spans(hits, sentences)
+    misses, false_alarms = misses_and_false_alarms(spans, located, cleaned)
+    return Evaluation(
+        "span",
+        span_scores=span_scores(spans, located),
+        misses=misses,
+        false_alarms=false_alarms,
+        gold_spans=spans,
+        problems=problems,
+    )
