@@ -12,6 +12,7 @@ from pipeline.corpus import read_corpus, read_text_file
 from pipeline.errors import MediaBiasError
 from pipeline.events import EVENT_DISTANCE_THRESHOLD, EVENT_WINDOW_DAYS
 from pipeline.lexicons import check_lexicons, corpus_vocabulary
+from pipeline.parallel import ENGINES, default_jobs
 from pipeline.report import read_snapshot, to_csv_text, write_evaluation, write_reports
 from pipeline.run import analyze, clean_corpus, evaluate_against_gold
 from pipeline.tune import keyword_in_context, suggestions_as_lexicon
@@ -44,8 +45,8 @@ class _Progress:
         self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
         self.bar.__enter__()
 
-    def step(self, _article_id: str) -> None:
-        self.bar.update(1)
+    def step(self, n_articles: int) -> None:
+        self.bar.update(n_articles)
 
     def finish(self) -> None:
         if self.bar is not None:
@@ -56,7 +57,7 @@ def _analyze(corpus_dir: Path, lexicon_dir: Path, previous_snapshot: dict | None
     progress = _Progress("Scoring articles")
     try:
         return analyze(
-            corpus_dir, lexicon_dir, previous_snapshot, on_start=progress.start, on_article=progress.step, **options
+            corpus_dir, lexicon_dir, previous_snapshot, on_start=progress.start, on_scored=progress.step, **options
         )
     except MediaBiasError as error:
         raise click.ClickException(str(error)) from error
@@ -105,7 +106,33 @@ def main() -> None:
     type=click.IntRange(0),
     help="... and they were published at most this many days apart.",
 )
-def run(corpus_dir: Path, lexicon_dir: Path, out_dir: Path, event_threshold: float, event_window_days: int) -> None:
+@click.option(
+    "--jobs",
+    default=default_jobs(),
+    show_default="all cores",
+    type=click.IntRange(1),
+    help="Processes for the per-article work; the tables are the same for any number.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="local",
+    show_default=True,
+    help="local processes, or a Dask cluster (pip install 'mediabias[dask]').",
+)
+@click.option(
+    "--scheduler", default=None, help="Address of a Dask scheduler (tcp://host:8786); default: a local cluster."
+)
+def run(
+    corpus_dir: Path,
+    lexicon_dir: Path,
+    out_dir: Path,
+    event_threshold: float,
+    event_window_days: int,
+    jobs: int,
+    engine: str,
+    scheduler: str | None,
+) -> None:
     """Read, clean and score a corpus and write framing reports per outlet.
 
     \b
@@ -119,6 +146,9 @@ def run(corpus_dir: Path, lexicon_dir: Path, out_dir: Path, event_threshold: flo
         read_snapshot(out_dir),
         event_threshold=event_threshold,
         event_window_days=event_window_days,
+        jobs=jobs,
+        engine=engine,
+        scheduler=scheduler,
     )
     tables.provenance["options"].update(
         out=str(out_dir), event_threshold=event_threshold, event_window_days=event_window_days

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import importlib.metadata
 import platform
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from pipeline.evaluate import (
 )
 from pipeline.events import EVENT_DISTANCE_THRESHOLD, EVENT_WINDOW_DAYS, align_statements, group_events
 from pipeline.framing import (
+    ANNOTATION_COLUMNS,
     actor_table,
     annotate,
     attribution_table,
@@ -35,9 +37,18 @@ from pipeline.framing import (
     frame_table,
     label_table,
 )
-from pipeline.lexicons import Lexicon, read_framing_lexicons, read_lexicons
+from pipeline.lexicons import FramingLexicons, Lexicon, read_framing_lexicons, read_lexicons
+from pipeline.parallel import CHUNK_ARTICLES, map_chunks
 from pipeline.report import Tables
-from pipeline.score import article_scores, corpus_scores, outlet_scores, score_articles, score_sentence
+from pipeline.score import (
+    HIT_COLUMNS,
+    SENTENCE_COLUMNS,
+    article_scores,
+    corpus_scores,
+    outlet_scores,
+    score_articles,
+    score_sentence,
+)
 from pipeline.tune import changes_since, lexicon_stats, run_snapshot, suggest_terms
 
 
@@ -47,38 +58,73 @@ def analyze(
     previous_snapshot: dict | None = None,
     event_threshold: float = EVENT_DISTANCE_THRESHOLD,
     event_window_days: int = EVENT_WINDOW_DAYS,
+    jobs: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    timings: dict | None = None,
+    chunk_articles: int = CHUNK_ARTICLES,
     on_start: Callable[[int], None] | None = None,
-    on_article: Callable[[str], None] | None = None,
+    on_scored: Callable[[int], None] | None = None,
 ) -> Tables:
     """Read, clean and score the corpus; return every table the reports show.
 
     `previous_snapshot` is the snapshot of the last run (report.read_snapshot), for the
     "Since the last run" section. Articles share an event when every pair is closer than
-    `event_threshold` (cosine distance) and published at most `event_window_days` apart. `on_start(n)` is called with the number of articles about to be
-    scored and `on_article(id)` after each one, so a caller can show progress. Problems of every
-    stage are collected in `Tables.problems`; nothing is printed.
+    `event_threshold` (cosine distance) and published at most `event_window_days` apart.
+    The per-article work (sentences, sentiment, matching, actors, labels, frames) runs in chunks
+    on `jobs` local processes, or on a Dask cluster with `engine="dask"` (`scheduler` = its address,
+    else a local cluster); the tables are the same either way. `on_start(n)` is called with the
+    number of articles about to be scored and `on_scored(k)` as k more are done, for progress;
+    `timings`, if given, receives the seconds each stage took. Problems of every stage are collected
+    in `Tables.problems`; nothing is printed.
     """
+    clock = _Clock(timings)
     corpus_dir, lexicon_dir = Path(corpus_dir), Path(lexicon_dir)
     lexicon, lexicon_problems = read_lexicons(lexicon_dir)
     framing_lexicons, framing_problems = read_framing_lexicons(lexicon_dir)
     articles, corpus_problems = read_corpus(corpus_dir)
+    clock.lap("read")
     cleaned, removed_lines, clean_problems = clean_articles(articles, lexicon.boilerplate)
+    clock.lap("clean")
     if on_start:
         on_start(len(cleaned))
-    sentences, hits = score_articles(cleaned, lexicon, on_article)
+    chunks = [
+        (cleaned.iloc[start : start + chunk_articles], lexicon, framing_lexicons)
+        for start in range(0, len(cleaned), chunk_articles)
+    ]
+    done = (lambda k: on_scored(len(chunks[k][0]))) if on_scored else None
+    results = map_chunks(score_chunk, chunks, jobs=jobs, engine=engine, scheduler=scheduler, on_done=done)
+    sentences = _concat([r[0] for r in results], SENTENCE_COLUMNS)
+    hits = _concat([r[1] for r in results], HIT_COLUMNS)
+    annotations = _concat([r[2] for r in results], ANNOTATION_COLUMNS)
+    clock.lap("split_score_match")
     categories = lexicon.categories
     outlets = outlet_scores(cleaned, sentences, hits, categories)
     outlets = outlets.merge(outlet_intervals(sentences, hits), on="outlet", how="left")
-    events = group_events(cleaned, event_threshold, event_window_days)
-    annotations = annotate(cleaned, sentences, framing_lexicons)
     corpus = corpus_scores(sentences, hits, categories)
     terms = term_counts(hits, outlets)
     problems = pd.concat(
         [corpus_problems, problems_frame(lexicon_problems + framing_problems + clean_problems)], ignore_index=True
     )
     snapshot = run_snapshot(lexicon, outlets, terms)
+    clock.lap("summaries")
+    events = group_events(cleaned, event_threshold, event_window_days)
     frames = frame_table(sentences, annotations, events)
     contrasts = event_contrasts(sentences, hits, events)
+    framing = {
+        "events": events,
+        "alignments": align_statements(sentences, events),
+        "actors": actor_table(sentences, hits, annotations),
+        "labels": label_table(annotations),
+        "attribution": attribution_table(annotations),
+        "frames": frames,
+        "event_contrasts": contrasts,
+        "event_details": event_details(sentences, hits, annotations, events, frames, contrasts),
+        "distinctive_terms": distinctive_terms(sentences),
+    }
+    clock.lap("compare")
+    tuning = {"lexicon_stats": lexicon_stats(lexicon, hits), "suggestions": suggest_terms(sentences, hits, lexicon)}
+    clock.lap("tune")
     return Tables(
         articles=article_scores(cleaned, sentences, hits, categories),
         sentences=sentences,
@@ -90,24 +136,44 @@ def analyze(
         removed_lines=removed_lines,
         problems=problems.sort_values(["stage", "source", "line"], kind="stable").reset_index(drop=True),
         categories=categories,
-        lexicon_stats=lexicon_stats(lexicon, hits),
-        suggestions=suggest_terms(sentences, hits, lexicon),
         snapshot=snapshot,
         changes=changes_since(previous_snapshot, snapshot),
-        events=events,
-        alignments=align_statements(sentences, events),
-        actors=actor_table(sentences, hits, annotations),
-        labels=label_table(annotations),
-        attribution=attribution_table(annotations),
-        frames=frames,
-        event_contrasts=contrasts,
-        event_details=event_details(sentences, hits, annotations, events, frames, contrasts),
-        distinctive_terms=distinctive_terms(sentences),
         annotations=annotations,
         provenance=provenance(
             corpus_dir, lexicon_dir, lexicon.file_hashes, n_read=len(articles), n_scored=len(cleaned)
         ),
+        **framing,
+        **tuning,
     )
+
+
+class _Clock:
+    """Records the seconds since the last lap under a stage's name, when asked to."""
+
+    def __init__(self, timings: dict | None):
+        self.timings, self.last = timings, time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        if self.timings is not None:
+            self.timings[stage] = round(now - self.last, 3)
+        self.last = now
+
+
+def score_chunk(
+    payload: tuple[pd.DataFrame, Lexicon, FramingLexicons],
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The per-article work, for one chunk of clean articles: (sentences, hits, annotations)."""
+    articles, lexicon, framing_lexicons = payload
+    sentences, hits = score_articles(articles, lexicon)
+    return sentences, hits, annotate(articles, sentences, framing_lexicons)
+
+
+def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)
 
 
 def clean_corpus(corpus_dir: Path, lexicon_dir: Path) -> tuple[pd.DataFrame, Lexicon]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import pandas as pd
 from textblob.en import sentiment as textblob_sentiment
@@ -115,13 +115,11 @@ class _QuoteIndex:
         return k >= 0 and position < self._ends[k]
 
 
-def score_articles(
-    articles: pd.DataFrame, lexicon: Lexicon, on_article: Callable[[str], None] | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+def score_articles(articles: pd.DataFrame, lexicon: Lexicon) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split each article's clean `text` into sentences and score them; return (sentences, hits).
 
     Each hit is marked with its voice (inside a quote or not, quotes followed across sentences)
-    and whether it is negated. `on_article` is called with each article_id once it is scored.
+    and whether it is negated.
     """
     matcher = Matcher(lexicon)
     sentence_rows, hit_rows = [], []
@@ -171,8 +169,6 @@ def score_articles(
                 )
                 for m, voice, negated in hits
             )
-        if on_article:
-            on_article(article.article_id)
     sentences = pd.DataFrame(sentence_rows, columns=SENTENCE_COLUMNS)
     hits = pd.DataFrame(hit_rows, columns=HIT_COLUMNS).astype({"negated": "bool"})
     return sentences.astype({"polarity": "float64", "subjectivity": "float64", "loaded_weight": "float64"}), hits
