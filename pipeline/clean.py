@@ -117,8 +117,18 @@ def normalize_text(text: str) -> str:
     """Repair mojibake and normalize Unicode and whitespace; keep curly quotes as they are.
 
     ftfy runs only on text it judges broken, and never straightens quotes, so “ ” ‘ ’ stay
-    distinguishable from the straight apostrophe.
+    distinguishable from the straight apostrophe. Repeated until nothing changes (a repair can
+    reveal more mojibake), so normalizing normalized text changes nothing.
     """
+    for _ in range(4):
+        normalized = _normalize_once(text)
+        if normalized == text:
+            break
+        text = normalized
+    return text
+
+
+def _normalize_once(text: str) -> str:
     if ftfy.is_bad(text):
         text = ftfy.fix_text(text, uncurl_quotes=False)
     text = unicodedata.normalize("NFC", text)
