@@ -123,6 +123,15 @@ def main() -> None:
 @click.option(
     "--scheduler", default=None, help="Address of a Dask scheduler (tcp://host:8786); default: a local cluster."
 )
+@click.option(
+    "--cache",
+    "cache_dir",
+    type=click.Path(path_type=Path),
+    default=Path(".mediabias-cache"),
+    show_default=True,
+    help="Folder caching sentence splitting and sentiment by article text; safe to delete.",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
 def run(
     corpus_dir: Path,
     lexicon_dir: Path,
@@ -132,6 +141,8 @@ def run(
     jobs: int,
     engine: str,
     scheduler: str | None,
+    cache_dir: Path,
+    no_cache: bool,
 ) -> None:
     """Read, clean and score a corpus and write framing reports per outlet.
 
@@ -149,6 +160,7 @@ def run(
         jobs=jobs,
         engine=engine,
         scheduler=scheduler,
+        cache_dir=None if no_cache else cache_dir,
     )
     tables.provenance["options"].update(
         out=str(out_dir), event_threshold=event_threshold, event_window_days=event_window_days

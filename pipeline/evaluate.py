@@ -234,7 +234,7 @@ def misses_and_false_alarms(
     )
 
 
-def sentence_scores(gold: pd.DataFrame, scored: pd.DataFrame) -> pd.DataFrame:
+def sentence_label_scores(gold: pd.DataFrame, scored: pd.DataFrame) -> pd.DataFrame:
     """ROC AUC and best-threshold F1 of each score against sentence labels (1 = loaded).
 
     `scored` has one row per gold sentence with `label` and the score columns `loaded_weight`

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import __version__
+from pipeline.cache import SentenceCache
 from pipeline.clean import clean_articles
 from pipeline.compare import outlet_intervals, outlet_vs_corpus, term_counts
 from pipeline.corpus import corpus_fingerprint, problems_frame, read_corpus
@@ -22,7 +23,7 @@ from pipeline.evaluate import (
     misses_and_false_alarms,
     read_gold,
     select_hits,
-    sentence_scores,
+    sentence_label_scores,
     span_scores,
 )
 from pipeline.events import EVENT_DISTANCE_THRESHOLD, EVENT_WINDOW_DAYS, align_statements, group_events
@@ -37,7 +38,7 @@ from pipeline.framing import (
     frame_table,
     label_table,
 )
-from pipeline.lexicons import FramingLexicons, Lexicon, read_framing_lexicons, read_lexicons
+from pipeline.lexicons import Lexicon, read_framing_lexicons, read_lexicons
 from pipeline.parallel import CHUNK_ARTICLES, map_chunks
 from pipeline.report import Tables
 from pipeline.score import (
@@ -48,6 +49,8 @@ from pipeline.score import (
     outlet_scores,
     score_articles,
     score_sentence,
+    sentence_cache_key,
+    sentence_scores,
 )
 from pipeline.tune import changes_since, lexicon_stats, run_snapshot, suggest_terms
 
@@ -63,6 +66,7 @@ def analyze(
     scheduler: str | None = None,
     timings: dict | None = None,
     chunk_articles: int = CHUNK_ARTICLES,
+    cache_dir: Path | None = None,
     on_start: Callable[[int], None] | None = None,
     on_scored: Callable[[int], None] | None = None,
 ) -> Tables:
@@ -75,7 +79,9 @@ def analyze(
     on `jobs` local processes, or on a Dask cluster with `engine="dask"` (`scheduler` = its address,
     else a local cluster); the tables are the same either way. `on_start(n)` is called with the
     number of articles about to be scored and `on_scored(k)` as k more are done, for progress;
-    `timings`, if given, receives the seconds each stage took. Problems of every stage are collected
+    `timings`, if given, receives the seconds each stage took. With `cache_dir`, sentence splitting
+    and sentiment are cached by article text (pipeline.cache): a re-run after a lexicon edit only
+    matches and reports. Problems of every stage are collected
     in `Tables.problems`; nothing is printed.
     """
     clock = _Clock(timings)
@@ -88,12 +94,18 @@ def analyze(
     clock.lap("clean")
     if on_start:
         on_start(len(cleaned))
-    chunks = [
-        (cleaned.iloc[start : start + chunk_articles], lexicon, framing_lexicons)
-        for start in range(0, len(cleaned), chunk_articles)
-    ]
+    cache = SentenceCache(cache_dir)
+    known = cache.get_many(sentence_cache_key(text) for text in cleaned["text"])
+    chunks = []
+    for start in range(0, len(cleaned), chunk_articles):
+        chunk = cleaned.iloc[start : start + chunk_articles]
+        keys = {sentence_cache_key(text) for text in chunk["text"]}
+        chunks.append((chunk, lexicon, framing_lexicons, {k: known[k] for k in sorted(keys & known.keys())}))
     done = (lambda k: on_scored(len(chunks[k][0]))) if on_scored else None
     results = map_chunks(score_chunk, chunks, jobs=jobs, engine=engine, scheduler=scheduler, on_done=done)
+    for result in results:
+        cache.put_many(result[3])
+    cache.close()
     sentences = _concat([r[0] for r in results], SENTENCE_COLUMNS)
     hits = _concat([r[1] for r in results], HIT_COLUMNS)
     annotations = _concat([r[2] for r in results], ANNOTATION_COLUMNS)
@@ -160,13 +172,19 @@ class _Clock:
         self.last = now
 
 
-def score_chunk(
-    payload: tuple[pd.DataFrame, Lexicon, FramingLexicons],
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The per-article work, for one chunk of clean articles: (sentences, hits, annotations)."""
-    articles, lexicon, framing_lexicons = payload
-    sentences, hits = score_articles(articles, lexicon)
-    return sentences, hits, annotate(articles, sentences, framing_lexicons)
+def score_chunk(payload: tuple) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict]:
+    """The per-article work for one chunk of clean articles: (sentences, hits, annotations, new sentence scores).
+
+    `payload` is (articles, lexicon, framing lexicons, cached sentence scores by key).
+    """
+    articles, lexicon, framing_lexicons, known = payload
+    new = {}
+    for text in articles["text"]:
+        key = sentence_cache_key(text)
+        if key not in known and key not in new:
+            new[key] = sentence_scores(text)
+    sentences, hits = score_articles(articles, lexicon, {**known, **new})
+    return sentences, hits, annotate(articles, sentences, framing_lexicons), new
 
 
 def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
@@ -217,7 +235,7 @@ def evaluate_against_gold(gold_text: str, gold_source: str, corpus_dir: Path, le
                 "subjectivity": [score_sentence(text)[1] for text in texts],
             }
         )
-        return Evaluation("sentence", sentence_scores=sentence_scores(gold, scored))
+        return Evaluation("sentence", sentence_scores=sentence_label_scores(gold, scored))
     articles, _ = read_corpus(Path(corpus_dir))
     cleaned, _, _ = clean_articles(articles, lexicon.boilerplate)
     sentences, hits = score_articles(cleaned, lexicon)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import bisect
+import hashlib
+import importlib.metadata
 import re
 from collections.abc import Sequence
 
@@ -115,19 +117,43 @@ class _QuoteIndex:
         return k >= 0 and position < self._ends[k]
 
 
-def score_articles(articles: pd.DataFrame, lexicon: Lexicon) -> tuple[pd.DataFrame, pd.DataFrame]:
+# Changes whenever sentence splitting or sentiment could give other results: cached results of
+# another version are never used.
+SENTENCE_STAGE_VERSION = (
+    f"1/syntok-{importlib.metadata.version('syntok')}/textblob-{importlib.metadata.version('textblob')}"
+)
+
+# Per article, what does not depend on the lexicons: each sentence's (start, end, polarity, subjectivity).
+SentenceScores = list[tuple[int, int, float, float]]
+
+
+def sentence_cache_key(text: str) -> str:
+    """The key under which an article text's SentenceScores are cached (content and stage version)."""
+    return hashlib.sha256(f"{SENTENCE_STAGE_VERSION}\0{text}".encode()).hexdigest()[:40]
+
+
+def sentence_scores(text: str) -> SentenceScores:
+    """Split a clean text into sentences and score each with TextBlob: the costly, lexicon-free part."""
+    return [(start, end, *score_sentence(text[start:end])) for start, end in split_sentences(text)]
+
+
+def score_articles(
+    articles: pd.DataFrame, lexicon: Lexicon, known: dict[str, SentenceScores] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split each article's clean `text` into sentences and score them; return (sentences, hits).
 
     Each hit is marked with its voice (inside a quote or not, quotes followed across sentences)
-    and whether it is negated.
+    and whether it is negated. `known` maps sentence_cache_key(text) to sentence scores computed
+    earlier (a cache); articles found there are not split or scored again.
     """
     matcher = Matcher(lexicon)
+    known = {} if known is None else known
     sentence_rows, hit_rows = [], []
     for article in articles.itertuples(index=False):
         quoted = _QuoteIndex(article.text)
-        for sentence_id, (start, end) in enumerate(split_sentences(article.text), start=1):
+        scored = known.get(sentence_cache_key(article.text)) or sentence_scores(article.text)
+        for sentence_id, (start, end, polarity, subjectivity) in enumerate(scored, start=1):
             text = article.text[start:end]
-            polarity, subjectivity = score_sentence(text)
             word_starts = [start + m.start() for m in _WORD.finditer(text)]
             hits = [
                 (m, QUOTE if start + m.start in quoted else NARRATIVE, is_negated(text, m.start, lexicon.negators))
