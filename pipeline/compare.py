@@ -132,34 +132,50 @@ def permutation_test(
     scale: float = 1.0,
     name: str = "",
 ) -> tuple[float, float]:
-    """(observed difference group - rest of sum(num)/sum(den)*scale, two-sided permutation p-value).
+    """(observed difference group - rest of sum(num)/sum(den)*scale, two-sided permutation p-value)."""
+    observed, p_values = group_permutation_tests(
+        np.asarray(in_group, dtype=bool).astype(int), numerators, denominators, scale, name
+    )
+    return float(observed[1]), float(p_values[1])
 
-    Group labels are shuffled PERMUTATIONS times (seeded by RANDOM_SEED and `name`);
-    p = (1 + shuffles at least as extreme) / (1 + PERMUTATIONS).
+
+def group_permutation_tests(
+    groups: np.ndarray,
+    numerators: np.ndarray,
+    denominators: np.ndarray | None = None,
+    scale: float = 1.0,
+    name: str = "",
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each group against all the others: observed differences of sum(num)/sum(den)*scale, and permutation p-values.
+
+    `groups` holds a group number (0..G-1) per row (sentence). The group labels are shuffled
+    PERMUTATIONS times (seeded by RANDOM_SEED and `name`), one shuffle serving every group;
+    p = (1 + shuffles at least as extreme) / (1 + PERMUTATIONS), nan for a group that is all rows.
     """
-    in_group = np.asarray(in_group, dtype=bool)
+    groups = np.asarray(groups, dtype=int)
     numerators = np.asarray(numerators, dtype=float)
     denominators = np.ones_like(numerators) if denominators is None else np.asarray(denominators, dtype=float)
-
+    n_groups = int(groups.max()) + 1 if len(groups) else 0
     total_num, total_den = numerators.sum(), denominators.sum()
 
-    def difference(group_num: np.ndarray, group_den: np.ndarray) -> np.ndarray:
+    def differences(labels: np.ndarray) -> np.ndarray:
+        group_num = np.bincount(labels, weights=numerators, minlength=n_groups)
+        group_den = np.bincount(labels, weights=denominators, minlength=n_groups)
         rest_num, rest_den = total_num - group_num, total_den - group_den
         with np.errstate(divide="ignore", invalid="ignore"):
             group = np.where(group_den > 0, group_num / group_den, 0.0)
             rest = np.where(rest_den > 0, rest_num / rest_den, 0.0)
         return (group - rest) * scale
 
-    observed = float(difference(numerators[in_group].sum(), denominators[in_group].sum()))
-    if in_group.all() or not in_group.any():
-        return observed, float("nan")
+    observed = differences(groups)
     rng = _rng("permutation", name)
-    # A shuffle of the labels is a random subset of the group's size: sample just that subset.
-    k, n = int(in_group.sum()), len(in_group)
-    picks = np.array([rng.choice(n, k, replace=False) for _ in range(PERMUTATIONS)])
-    shuffled = difference(numerators[picks].sum(axis=1), denominators[picks].sum(axis=1))
-    extreme = int((np.abs(shuffled) >= abs(observed) - 1e-12).sum())
-    return observed, (1 + extreme) / (1 + PERMUTATIONS)
+    extreme = np.zeros(n_groups)
+    for _ in range(PERMUTATIONS):
+        extreme += np.abs(differences(rng.permutation(groups))) >= np.abs(observed) - 1e-12
+    p_values = (1 + extreme) / (1 + PERMUTATIONS)
+    sizes = np.bincount(groups, minlength=n_groups)
+    p_values[(sizes == 0) | (sizes == len(groups))] = np.nan
+    return observed, p_values
 
 
 def cohens_d(group: np.ndarray, rest: np.ndarray) -> float:

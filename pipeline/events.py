@@ -15,6 +15,8 @@ EVENT_DISTANCE_THRESHOLD = 0.9
 EVENT_WINDOW_DAYS = 60
 # Two sentences of different outlets report the same fact when their TF-IDF cosine similarity is at least this.
 ALIGNMENT_THRESHOLD = 0.3
+# Alignment looks at an event's first sentences only (in article order) beyond this many.
+MAX_ALIGNED_SENTENCES = 20_000
 
 # One row per article.
 #   article_id, outlet, published  the article
@@ -136,23 +138,23 @@ def align_statements(
     rows = []
     with_event = sentences.merge(events[["article_id", "event_id"]], on="article_id")
     for event_id, group in with_event.groupby("event_id", sort=True):
-        group = group.reset_index(drop=True)
+        # The pairwise comparison grows with the square of the sentences: large events are cut.
+        group = group.head(MAX_ALIGNED_SENTENCES).reset_index(drop=True)
         if group["outlet"].nunique() < 2:
             continue
         try:
             matrix = _vectorizer().fit_transform(group["text"])
         except ValueError:  # no usable word at all
             continue
-        similarity = cosine_similarity(matrix)
+        # TF-IDF rows are unit length, so the sparse product holds the cosine similarities.
+        similarity = (matrix @ matrix.T).tocoo()
         outlets = group["outlet"].to_numpy()
-        pairs = [
-            (similarity[i, j], i, j)
-            for i in range(len(group))
-            for j in range(i + 1, len(group))
-            if outlets[i] != outlets[j] and similarity[i, j] >= threshold
-        ]
+        keep = (similarity.row < similarity.col) & (similarity.data >= threshold)
+        keep &= outlets[similarity.row] != outlets[similarity.col]
+        pairs = sorted(zip(-similarity.data[keep], similarity.row[keep], similarity.col[keep], strict=True))
+        pairs = [(-score, i, j) for score, i, j in pairs]
         used: set[int] = set()
-        for score, i, j in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
+        for score, i, j in pairs:
             if i in used or j in used:
                 continue
             used.update((i, j))

@@ -8,7 +8,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from pipeline.compare import bootstrap_interval, cohens_d, log_odds_dirichlet, permutation_test
+from pipeline.compare import bootstrap_interval, cohens_d, group_permutation_tests, log_odds_dirichlet
 from pipeline.lexicons import FRAME_DIMENSIONS, FramingLexicons
 from pipeline.match import Match, Matcher
 from pipeline.segment import quote_spans
@@ -315,25 +315,27 @@ def event_contrasts(sentences: pd.DataFrame, hits: pd.DataFrame, events: pd.Data
         n_hits = per_sentence.reindex(keys, fill_value=0).to_numpy(dtype=float)
         own_words = (group["n_words"] - group["n_quoted_words"]).to_numpy(dtype=float)
         polarity = group["polarity"].to_numpy(dtype=float)
-        for outlet in sorted(group["outlet"].unique()):
-            mine = (group["outlet"] == outlet).to_numpy()
-            name = f"{event_id}/{outlet}"
-            difference, p_value = permutation_test(mine, polarity, name=f"{name}/polarity")
+        outlets = sorted(group["outlet"].unique())
+        codes = group["outlet"].map({o: k for k, o in enumerate(outlets)}).to_numpy()
+        polarity_diff, polarity_p = group_permutation_tests(codes, polarity, name=f"{event_id}/polarity")
+        loaded_diff, loaded_p = group_permutation_tests(codes, n_hits, own_words, 1000, name=f"{event_id}/loaded")
+        for k, outlet in enumerate(outlets):
+            mine = codes == k
+            rest_polarity = polarity[~mine].mean() if (~mine).any() else np.nan
             rows.append(
                 (
                     event_id,
                     outlet,
                     "polarity",
                     polarity[mine].mean(),
-                    polarity[~mine].mean() if (~mine).any() else np.nan,
-                    difference,
+                    rest_polarity,
+                    polarity_diff[k],
                     cohens_d(polarity[mine], polarity[~mine]),
-                    p_value,
+                    polarity_p[k],
                     int(mine.sum()),
                     int((~mine).sum()),
                 )
             )
-            difference, p_value = permutation_test(mine, n_hits, own_words, 1000, name=f"{name}/loaded")
             outlet_rate = n_hits[mine].sum() * 1000 / max(own_words[mine].sum(), 1)
             rest_rate = n_hits[~mine].sum() * 1000 / own_words[~mine].sum() if own_words[~mine].sum() else np.nan
             ratio = outlet_rate / rest_rate if rest_rate else np.nan
@@ -344,9 +346,9 @@ def event_contrasts(sentences: pd.DataFrame, hits: pd.DataFrame, events: pd.Data
                     "loaded_per_1k",
                     outlet_rate,
                     rest_rate,
-                    difference,
+                    loaded_diff[k],
                     ratio,
-                    p_value,
+                    loaded_p[k],
                     int(mine.sum()),
                     int((~mine).sum()),
                 )
