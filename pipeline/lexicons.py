@@ -324,30 +324,25 @@ def read_lexicons(lexicon_dir: Path) -> tuple[Lexicon, list[Problem]]:
         raise LexiconError(
             f"{lexicon_dir}: no usable term in any lexicon file (*.csv with columns {','.join(LEXICON_COLUMNS)})"
         )
-    boilerplate: list[BoilerplatePattern] = []
-    boilerplate_path = lexicon_dir / BOILERPLATE_FILE
-    if boilerplate_path.is_file():
-        text, problem = _read_text(boilerplate_path)
-        if problem:
-            problems.append(problem)
-        else:
-            boilerplate, boilerplate_problems = parse_boilerplate(text.splitlines(), BOILERPLATE_FILE)
-            problems.extend(boilerplate_problems)
-    negators = DEFAULT_NEGATORS
-    negators_path = lexicon_dir / NEGATORS_FILE
-    if negators_path.is_file():
-        text, problem = _read_text(negators_path)
-        if problem:
-            problems.append(problem)
-        else:
-            negators, negator_problems = parse_negators(text.splitlines(), NEGATORS_FILE)
-            problems.extend(negator_problems)
+    boilerplate, boilerplate_problems = _read_optional(lexicon_dir / BOILERPLATE_FILE, parse_boilerplate, [])
+    negators, negator_problems = _read_optional(lexicon_dir / NEGATORS_FILE, parse_negators, DEFAULT_NEGATORS)
+    problems.extend(boilerplate_problems + negator_problems)
     hashes = tuple(
         (path.name, hashlib.sha256(path.read_bytes()).hexdigest())
         for path in sorted(lexicon_dir.iterdir())
         if path.is_file() and path.suffix.lower() in LEXICON_SUFFIXES
     )
     return Lexicon(tuple(entries), tuple(boilerplate), negators, hashes), problems
+
+
+def _read_optional(path: Path, parse, default):
+    """parse(lines, file name) of a file that may be absent: (default, []) when it is."""
+    if not path.is_file():
+        return default, []
+    text, problem = _read_text(path)
+    if problem:
+        return default, [problem]
+    return parse(text.splitlines(), path.name)
 
 
 def parse_negators(lines: list[str], source: str) -> tuple[frozenset[str], list[Problem]]:

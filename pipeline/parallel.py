@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -36,20 +36,20 @@ def map_chunks(
     if engine != "local":
         raise MediaBiasError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
     if jobs <= 1 or len(chunks) <= 1:
-        results = []
-        for k, chunk in enumerate(chunks):
-            results.append(function(chunk))
-            if on_done:
-                on_done(k)
-        return results
+        return _collect(((lambda chunk=chunk: function(chunk)) for chunk in chunks), on_done)
     with ProcessPoolExecutor(max_workers=min(jobs, len(chunks))) as pool:
         futures = [pool.submit(function, chunk) for chunk in chunks]
-        results = []
-        for k, future in enumerate(futures):
-            results.append(future.result())
-            if on_done:
-                on_done(k)
-    return results
+        return _collect((future.result for future in futures), on_done)
+
+
+def _collect(getters: Iterable[Callable[[], Any]], on_done: Callable[[int], None] | None) -> list[Any]:
+    """Call each result getter in order, reporting each chunk done."""
+    collected = []
+    for k, get in enumerate(getters):
+        collected.append(get())
+        if on_done:
+            on_done(k)
+    return collected
 
 
 def _map_dask(function, chunks, scheduler, on_done):
@@ -67,12 +67,7 @@ def _map_dask(function, chunks, scheduler, on_done):
         client = Client(cluster)
     try:
         futures = client.map(function, list(chunks), pure=False)
-        results = []
-        for k, future in enumerate(futures):
-            results.append(future.result())
-            if on_done:
-                on_done(k)
-        return results
+        return _collect((future.result for future in futures), on_done)
     finally:
         client.close()
         if cluster is not None:
