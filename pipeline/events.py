@@ -17,6 +17,7 @@ EVENT_WINDOW_DAYS = 60
 ALIGNMENT_THRESHOLD = 0.3
 # Alignment looks at an event's first sentences only (in article order) beyond this many.
 MAX_ALIGNED_SENTENCES = 20_000
+CANDIDATES_PER_SENTENCE = 5
 
 # One row per article.
 #   article_id, outlet, published  the article
@@ -127,6 +128,24 @@ def _name_events(articles: pd.DataFrame, labels: np.ndarray, matrix, terms: np.n
     )
 
 
+def _similar_pairs(matrix, outlets: np.ndarray, threshold: float, block: int = 1000) -> list[tuple[float, int, int]]:
+    """(similarity, i, j) for i < j of different outlets with cosine similarity >= threshold.
+
+    TF-IDF rows are unit length, so a sparse product gives cosine similarities; it is computed a
+    block of rows at a time so memory stays bounded on large events.
+    """
+    pairs = []
+    transposed = matrix.T.tocsc()
+    for start in range(0, matrix.shape[0], block):
+        similarity = (matrix[start : start + block] @ transposed).tocoo()
+        rows = similarity.row + start
+        keep = (rows < similarity.col) & (similarity.data >= threshold) & (outlets[rows] != outlets[similarity.col])
+        pairs.extend(
+            zip(similarity.data[keep].tolist(), rows[keep].tolist(), similarity.col[keep].tolist(), strict=True)
+        )
+    return pairs
+
+
 def align_statements(
     sentences: pd.DataFrame, events: pd.DataFrame, threshold: float = ALIGNMENT_THRESHOLD
 ) -> pd.DataFrame:
@@ -146,30 +165,22 @@ def align_statements(
             matrix = _vectorizer().fit_transform(group["text"])
         except ValueError:  # no usable word at all
             continue
-        # TF-IDF rows are unit length, so the sparse product holds the cosine similarities.
-        similarity = (matrix @ matrix.T).tocoo()
         outlets = group["outlet"].to_numpy()
-        keep = (similarity.row < similarity.col) & (similarity.data >= threshold)
-        keep &= outlets[similarity.row] != outlets[similarity.col]
-        pairs = sorted(zip(-similarity.data[keep], similarity.row[keep], similarity.col[keep], strict=True))
-        pairs = [(-score, i, j) for score, i, j in pairs]
+        pairs = sorted(_similar_pairs(matrix, outlets, threshold), key=lambda p: (-p[0], p[1], p[2]))
         used: set[int] = set()
+        columns = {c: group[c].to_numpy() for c in ("outlet", "article_id", "sentence_id", "text")}
         for score, i, j in pairs:
             if i in used or j in used:
                 continue
             used.update((i, j))
-            a, b = sorted([group.iloc[i], group.iloc[j]], key=lambda s: (s.outlet, s.article_id, s.sentence_id))
+            a, b = sorted(
+                [i, j], key=lambda k: (columns["outlet"][k], columns["article_id"][k], columns["sentence_id"][k])
+            )
             rows.append(
                 (
                     event_id,
-                    a.outlet,
-                    a.article_id,
-                    a.sentence_id,
-                    a.text,
-                    b.outlet,
-                    b.article_id,
-                    b.sentence_id,
-                    b.text,
+                    *(columns[c][a] for c in ("outlet", "article_id", "sentence_id", "text")),
+                    *(columns[c][b] for c in ("outlet", "article_id", "sentence_id", "text")),
                     float(score),
                 )
             )
