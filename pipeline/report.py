@@ -18,6 +18,7 @@ import matplotlib
 
 matplotlib.use("svg")
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
@@ -251,6 +252,31 @@ def outlet_chart_svg(outlets: pd.DataFrame, categories: list[str]) -> str:
     return svg[svg.index("<svg") :]
 
 
+def frames_chart_svg(frames: pd.DataFrame, outlets: list[str]) -> str:
+    """Heatmap, frames as rows and outlets as columns: the share of each outlet's sentences cueing each frame."""
+    shown = frames[frames.groupby("frame")["n_sentences"].transform("sum") > 0]
+    if shown.empty:
+        return ""
+    plt.rcParams["svg.fonttype"] = "none"
+    plt.rcParams["svg.hashsalt"] = "mediabias"
+    grid = shown.pivot(index="frame", columns="outlet", values="share").reindex(columns=outlets).fillna(0.0)
+    figure, axis = plt.subplots(figsize=(1.6 + 1.4 * len(outlets), 0.8 + 0.32 * len(grid)))
+    axis.imshow(grid.to_numpy(), cmap="Blues", vmin=0, vmax=1, aspect="auto")
+    axis.set_xticks(range(len(outlets)), outlets, fontsize=8, rotation=20, ha="right")
+    axis.set_yticks(range(len(grid)), grid.index, fontsize=8)
+    for (row, column), value in np.ndenumerate(grid.to_numpy()):
+        axis.text(
+            column, row, f"{value:.0%}", ha="center", va="center", fontsize=7, color="white" if value > 0.6 else "black"
+        )
+    axis.set_title("Share of sentences cueing each frame", fontsize=10)
+    figure.tight_layout()
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None})
+    plt.close(figure)
+    svg = buffer.getvalue()
+    return svg[svg.index("<svg") :]
+
+
 def _environment() -> jinja2.Environment:
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("pipeline", "templates"),
@@ -397,6 +423,7 @@ def event_pages(tables: Tables, slugs: dict[str, str]) -> list[dict]:
                 "labels": detail["labels"],
                 "attribution": detail["attribution"],
                 "frames": detail["frames"][detail["frames"].groupby("frame")["n_sentences"].transform("sum") > 0],
+                "frames_chart": Markup(frames_chart_svg(detail["frames"], outlets)),
                 "pairs": pairs,
                 "one_article_each": bool((members.groupby("outlet").size() == 1).all()),
             }
