@@ -145,7 +145,8 @@ def test_the_report_numbers_come_from_the_outlet_table(seed_reports):
     _, out = seed_reports
     index = (out / "index.html").read_text()
     for row in read_table(out / "tables" / "outlets.csv"):
-        assert f'<td class="n">{float(row["loaded_per_1k"]):.1f}</td>' in index
+        assert f'<td class="n">{float(row["loaded_per_1k"]):.1f}<br>' in index
+        assert f"[{float(row['ci_low_loaded_per_1k']):.1f}, {float(row['ci_high_loaded_per_1k']):.1f}]" in index
         assert f"{float(row['polarity']):+.3f}" in index
 
 
