@@ -140,49 +140,21 @@ def annotate(articles: pd.DataFrame, sentences: pd.DataFrame, framing: FramingLe
             text, offset = sentence.text, sentence.start
             actors = [(m, in_quote(offset + m.start)) for m in _actor_matches(matchers["actor"], text)]
             base = (article_id, sentence.outlet, sentence.sentence_id)
+
+            def add(kind: str, m: Match, value: float, quoted: bool, speaker: str = "", base=base, text=text) -> None:
+                rows.append(
+                    (*base, kind, m.entry.category, m.entry.term, text[m.start : m.end], value, quoted, speaker)
+                )
+
             for m, quoted in actors:
-                rows.append((*base, "actor", m.entry.category, m.entry.term, text[m.start : m.end], 1.0, quoted, ""))
+                add("actor", m, 1.0, quoted)
             for m in matchers["label"].find(text):
-                rows.append(
-                    (
-                        *base,
-                        "label",
-                        m.entry.category,
-                        m.entry.term,
-                        text[m.start : m.end],
-                        m.entry.weight,
-                        in_quote(offset + m.start),
-                        "",
-                    )
-                )
+                add("label", m, m.entry.weight, in_quote(offset + m.start))
             for m in matchers["attribution"].find(text):
-                if in_quote(offset + m.start):
-                    continue
-                rows.append(
-                    (
-                        *base,
-                        "attribution",
-                        m.entry.category,
-                        m.entry.term,
-                        text[m.start : m.end],
-                        1.0,
-                        False,
-                        _speaker(m, actors),
-                    )
-                )
+                if not in_quote(offset + m.start):
+                    add("attribution", m, 1.0, False, _speaker(m, actors))
             for m in matchers["frame"].find(text):
-                rows.append(
-                    (
-                        *base,
-                        "frame",
-                        m.entry.category,
-                        m.entry.term,
-                        text[m.start : m.end],
-                        1.0,
-                        in_quote(offset + m.start),
-                        "",
-                    )
-                )
+                add("frame", m, 1.0, in_quote(offset + m.start))
     return pd.DataFrame(rows, columns=ANNOTATION_COLUMNS).astype({"in_quote": bool, "value": float})
 
 

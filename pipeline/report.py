@@ -244,12 +244,7 @@ def outlet_chart_svg(outlets: pd.DataFrame, categories: list[str]) -> str:
     for axis in axes:
         axis.tick_params(labelsize=9)
         axis.spines[["top", "right"]].set_visible(False)
-    figure.tight_layout()
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None})
-    plt.close(figure)
-    svg = buffer.getvalue()
-    return svg[svg.index("<svg") :]
+    return _svg_of(figure)
 
 
 def frames_chart_svg(frames: pd.DataFrame, outlets: list[str]) -> str:
@@ -269,6 +264,11 @@ def frames_chart_svg(frames: pd.DataFrame, outlets: list[str]) -> str:
             column, row, f"{value:.0%}", ha="center", va="center", fontsize=7, color="white" if value > 0.6 else "black"
         )
     axis.set_title("Share of sentences cueing each frame", fontsize=10)
+    return _svg_of(figure)
+
+
+def _svg_of(figure) -> str:
+    """The figure as an inline <svg> element (no XML header, no date: the same figure gives the same text)."""
     figure.tight_layout()
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None})
