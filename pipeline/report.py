@@ -21,6 +21,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from markupsafe import Markup
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from pipeline import __version__
 
@@ -354,11 +355,15 @@ _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 
 def highlight_differences_html(sentence: str, other: str, hit_spans: list[tuple[int, int, str, str]]) -> Markup:
-    """The sentence escaped: lexicon hits in <mark>, words the other sentence does not have in <ins>."""
+    """The sentence escaped: lexicon hits in <mark>, content words the other sentence does not have in <ins>."""
     other_words = {w.lower() for w in _WORD.findall(other)}
     spans = list(hit_spans)
     for match in _WORD.finditer(sentence):
-        if match.group().lower() not in other_words and not any(s <= match.start() < e for s, e, _, _ in hit_spans):
+        word = match.group().lower()
+        # "US" in capitals is a country, not the pronoun on the stop-word list.
+        if (word in ENGLISH_STOP_WORDS and not match.group().isupper()) or word in other_words:
+            continue
+        if not any(s <= match.start() < e for s, e, _, _ in hit_spans):
             spans.append((match.start(), match.end(), "", "diff"))
     parts, position = [], 0
     for start, end, label, kind in sorted(spans):

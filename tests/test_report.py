@@ -5,7 +5,15 @@ import pytest
 from conftest import LEXICONS
 
 from pipeline import report
-from pipeline.report import highlight_html, markdown_escape, outlet_slugs, safe_link, to_csv_text, write_reports
+from pipeline.report import (
+    highlight_differences_html,
+    highlight_html,
+    markdown_escape,
+    outlet_slugs,
+    safe_link,
+    to_csv_text,
+    write_reports,
+)
 from pipeline.run import analyze
 
 
@@ -81,3 +89,17 @@ def test_a_failed_write_leaves_the_previous_reports_whole(small_run, tmp_path, m
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
     assert [p.name for p in tmp_path.iterdir()] == ["corpus", "reports"]  # no staging folder left behind
+
+
+def test_aligned_sentences_underline_the_content_words_the_other_lacks_and_mark_hits():
+    sentence = "The parliament voted to expel the occupying forces."
+    start = sentence.index("occupying forces")
+    html = highlight_differences_html(
+        sentence, "Parliament voted to expel US troops.", [(start, start + 16, "occupying forces", "narrative")]
+    )
+    assert html == (
+        'The parliament voted to expel the <mark class="narrative" title="occupying forces">occupying forces</mark>.'
+    )
+    assert str(highlight_differences_html("Parliament voted to expel US troops.", sentence, [])) == (
+        "Parliament voted to expel <ins>US</ins> <ins>troops</ins>."
+    )
