@@ -222,11 +222,11 @@ def provenance(corpus_dir: Path, lexicon_dir: Path, file_hashes, n_read: int, n_
 def evaluate_against_gold(gold_text: str, gold_source: str, corpus_dir: Path, lexicon_dir: Path) -> Evaluation:
     """Score the lexicons against a gold file (span or sentence gold; see pipeline.evaluate)."""
     kind, gold = read_gold(gold_text, gold_source)
-    lexicon, _ = read_lexicons(Path(lexicon_dir))
     if kind == "sentence":
+        lexicon, _ = read_lexicons(Path(lexicon_dir))
         texts = gold["text"].fillna("").astype(str)
         rows = pd.DataFrame({"article_id": [f"s{k}" for k in range(len(texts))], "outlet": "gold", "text": list(texts)})
-        sentences, hits = score_articles(rows, lexicon)
+        _, hits = score_articles(rows, lexicon)
         counted = select_hits(hits, "counted").groupby("article_id")["weight"].sum()
         scored = pd.DataFrame(
             {
@@ -236,8 +236,7 @@ def evaluate_against_gold(gold_text: str, gold_source: str, corpus_dir: Path, le
             }
         )
         return Evaluation("sentence", sentence_scores=sentence_label_scores(gold, scored))
-    articles, _ = read_corpus(Path(corpus_dir))
-    cleaned, _, _ = clean_articles(articles, lexicon.boilerplate)
+    cleaned, lexicon = clean_corpus(corpus_dir, lexicon_dir)
     sentences, hits = score_articles(cleaned, lexicon)
     spans, problems = locate_gold_spans(gold, cleaned)
     located = hit_spans(hits, sentences)
