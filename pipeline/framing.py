@@ -10,7 +10,7 @@ import pandas as pd
 
 from pipeline.compare import bootstrap_interval, cohens_d, group_permutation_tests, log_odds_dirichlet
 from pipeline.lexicons import FRAME_DIMENSIONS, FramingLexicons
-from pipeline.match import Match, Matcher
+from pipeline.match import Match, Matcher, Words
 from pipeline.segment import quote_spans
 from pipeline.tune import candidate_terms
 
@@ -106,17 +106,23 @@ EVENT_CONTRAST_COLUMNS = [
 DISTINCTIVE_COLUMNS = ["outlet", "term", "n_outlet", "n_rest", "log_odds", "z"]
 
 
-def _actor_matches(matcher: Matcher, text: str) -> list[Match]:
+def _actor_matches(found: list[Match], text: str) -> list[Match]:
     """Actor aliases written in capitals (US, PMF) only match capitals, so "us" the pronoun is no actor."""
     return [
-        m
-        for m in matcher.find(text)
-        if not (m.entry.term.isupper() and len(m.entry.term) > 1) or text[m.start : m.end].isupper()
+        m for m in found if not (m.entry.term.isupper() and len(m.entry.term) > 1) or text[m.start : m.end].isupper()
     ]
 
 
-def annotate(articles: pd.DataFrame, sentences: pd.DataFrame, framing: FramingLexicons) -> pd.DataFrame:
-    """Find actors, labels, attribution verbs and frame cues in every sentence (ANNOTATION_COLUMNS)."""
+def annotate(
+    articles: pd.DataFrame,
+    sentences: pd.DataFrame,
+    framing: FramingLexicons,
+    words_by_article: dict[str, Words] | None = None,
+) -> pd.DataFrame:
+    """Find actors, labels, attribution verbs and frame cues in every sentence (ANNOTATION_COLUMNS).
+
+    `words_by_article` holds articles' Words already built by score_articles (others are built here).
+    """
     matchers = {
         kind: Matcher(getattr(framing, name))
         for kind, name in [
@@ -127,6 +133,7 @@ def annotate(articles: pd.DataFrame, sentences: pd.DataFrame, framing: FramingLe
         ]
     }
     texts = dict(zip(articles["article_id"], articles["text"], strict=True))
+    known_words = words_by_article or {}
     rows = []
     for article_id, group in sentences.groupby("article_id", sort=True):
         spans = quote_spans(texts[article_id])
@@ -136,9 +143,13 @@ def annotate(articles: pd.DataFrame, sentences: pd.DataFrame, framing: FramingLe
             k = bisect.bisect_right(starts, position) - 1
             return k >= 0 and position < spans[k][1]
 
-        for sentence in group.itertuples(index=False):
+        words = known_words.get(article_id) or Words(
+            texts[article_id], list(zip(group["start"], group["end"], strict=True))
+        )
+        found = {kind: matcher.find_in_sentences(words) for kind, matcher in matchers.items()}
+        for k, sentence in enumerate(group.itertuples(index=False)):
             text, offset = sentence.text, sentence.start
-            actors = [(m, in_quote(offset + m.start)) for m in _actor_matches(matchers["actor"], text)]
+            actors = [(m, in_quote(offset + m.start)) for m in _actor_matches(found["actor"][k], text)]
             base = (article_id, sentence.outlet, sentence.sentence_id)
 
             def add(kind: str, m: Match, value: float, quoted: bool, speaker: str = "", base=base, text=text) -> None:
@@ -148,12 +159,12 @@ def annotate(articles: pd.DataFrame, sentences: pd.DataFrame, framing: FramingLe
 
             for m, quoted in actors:
                 add("actor", m, 1.0, quoted)
-            for m in matchers["label"].find(text):
+            for m in found["label"][k]:
                 add("label", m, m.entry.weight, in_quote(offset + m.start))
-            for m in matchers["attribution"].find(text):
+            for m in found["attribution"][k]:
                 if not in_quote(offset + m.start):
                     add("attribution", m, 1.0, False, _speaker(m, actors))
-            for m in matchers["frame"].find(text):
+            for m in found["frame"][k]:
                 add("frame", m, 1.0, in_quote(offset + m.start))
     return pd.DataFrame(rows, columns=ANNOTATION_COLUMNS).astype({"in_quote": bool, "value": float})
 

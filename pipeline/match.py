@@ -1,14 +1,24 @@
-"""Find lexicon terms in text: whole words, case-insensitive, longest match first, never overlapping."""
+"""Find lexicon terms in text: whole words, case-insensitive, longest match first, never overlapping.
+
+A text is first turned into its normalized words (Words); each lexicon's terms are found in them
+with one Aho-Corasick automaton (ahocorasick-rs, a Rust library), so matching costs about the same
+however many terms a lexicon has. Several lexicons can share one Words of a sentence.
+"""
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+import ahocorasick_rs
+
 from pipeline.lexicons import Entry, Lexicon, normalize_token
 
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*")
+# Normalized words never contain a space: it separates them in Words.haystack.
+_POSSESSIVE = re.compile(r"'s(?= )")
 NEGATION_WINDOW = 5
 # Where a clause ends for negation: a negator before one of these does not reach the hit after it.
 _CLAUSE_BREAK = re.compile(r"[,;:.!?()\[\]—–]|\bbut\b", re.IGNORECASE)
@@ -23,58 +33,128 @@ class Match:
     entry: Entry
 
 
+# Stands between two sentences in a Words haystack, so no term runs across a sentence break. It is
+# no word character, so inside a sentence it would only separate words, as a space does.
+_SENTINEL = "\x00"
+_BREAK = f" {_SENTINEL} "
+_BREAK_AT = re.compile(f" {_SENTINEL}(?= )")  # (?= ): two breaks in a row share a space
+_TOKEN_OR_BREAK = re.compile(r"\w+(?:['’]\w+)*|\x00")
+
+
+class Words:
+    """The words of a text's sentences, normalized as lexicon terms are (normalize_token).
+
+    All sentences of an article go into one haystack " w0 w1 \\x00 w2 … " built with a few C-level
+    string operations, and each lexicon's automaton runs over it once: far cheaper than one
+    Python call per word or per sentence. Character spans of words are only worked out for
+    sentences where a term was found. `spans` are the sentences' (start, end) in `text`; without
+    them the whole text is one sentence.
+    """
+
+    __slots__ = ("_breaks", "_spans", "haystack", "sentences")
+
+    def __init__(self, text: str, spans: list[tuple[int, int]] | None = None):
+        self.sentences = [text[start:end] for start, end in spans] if spans is not None else [text]
+        pieces = _SENTINEL.join(self.sentences)
+        if pieces.count(_SENTINEL) != len(self.sentences) - 1:
+            pieces = _SENTINEL.join(sentence.replace(_SENTINEL, " ") for sentence in self.sentences)
+        joined = " ".join(_TOKEN_OR_BREAK.findall(pieces)).lower()
+        if "’" in joined:
+            joined = joined.replace("’", "'")
+        self.haystack = f" {joined} "
+        if "'s " in self.haystack:
+            self.haystack = _POSSESSIVE.sub("", self.haystack)
+        self._breaks: list[int] | None = None
+        self._spans: dict[int, list[tuple[int, int]]] = {}
+
+    def locate(self, position: int) -> tuple[int, int, int]:
+        """(sentence, word in it, haystack position of the sentence's leading space) for a word's leading space."""
+        if self._breaks is None:
+            self._breaks = [m.start() for m in _BREAK_AT.finditer(self.haystack)]
+        k = bisect.bisect_left(self._breaks, position)
+        begin = self._breaks[k - 1] + 2 if k else 0
+        return k, self.haystack.count(" ", begin, position), begin
+
+    def words_from(self, begin: int) -> list[str]:
+        """The words of the sentence whose leading space is at haystack[begin]."""
+        end = self.haystack.find(_BREAK, begin)
+        return self.haystack[begin + 1 : end if end >= 0 else -1].split(" ")
+
+    def span(self, sentence: int, first: int, last: int) -> tuple[int, int]:
+        """Character span in the sentence from the start of word `first` to the end of word `last`."""
+        if sentence not in self._spans:
+            self._spans[sentence] = [m.span() for m in _TOKEN.finditer(self.sentences[sentence])]
+        spans = self._spans[sentence]
+        return spans[first][0], spans[last][1]
+
+
+def _rank(entry: Entry) -> tuple[int, int, int]:
+    """Which entry wins at one word: most words, then exact words over prefixes, then longer prefixes."""
+    return (len(entry.parts), -sum(p.prefix for p in entry.parts), sum(len(p.text) for p in entry.parts))
+
+
+def _key(entry: Entry) -> str:
+    """The entry's text in a Words haystack, up to its first prefix word (the rest is checked after)."""
+    key = ""
+    for part in entry.parts:
+        if part.prefix:
+            return f"{key} {part.text}"
+        key += f" {part.text}"
+    return key + " "
+
+
 class Matcher:
-    """Index of a lexicon's terms by their first word, for a left-to-right longest-match scan.
+    """Finds a lexicon's terms in texts; at each word the best-ranked term starting there wins
+    (most words, then an exact word over a wildcard, then the longer wildcard prefix), and the scan
+    goes on after it.
 
     Words are compared after normalize_token (lower case, ’ = ', possessive 's dropped), so
     "Regime's" matches `regime`; hyphens and line breaks separate words, so "so-called" matches
-    `so called`. At each word the longest term starting there wins (most words, then an exact
-    word over a wildcard, then the longer wildcard prefix), and the scan goes on after it.
+    `so called`.
     """
 
     def __init__(self, lexicon: Lexicon):
-        self._exact: dict[str, list[Entry]] = defaultdict(list)
-        self._prefix: dict[int, dict[str, list[Entry]]] = defaultdict(lambda: defaultdict(list))
+        by_key: dict[str, list[Entry]] = defaultdict(list)
         for entry in lexicon.entries:
-            first = entry.parts[0]
-            if first.prefix:
-                self._prefix[len(first.text)][first.text].append(entry)
-            else:
-                self._exact[first.text].append(entry)
-        self._prefix_lengths = sorted(self._prefix)
+            if entry.parts:
+                by_key[_key(entry)].append(entry)
+        keys = sorted(by_key)
+        # Per key: its entries, best first, each with its rank and whether words after the key need checking.
+        self._entries = [
+            [(_rank(e), e, any(p.prefix for p in e.parts)) for e in sorted(by_key[key], key=_rank, reverse=True)]
+            for key in keys
+        ]
+        self._automaton = ahocorasick_rs.AhoCorasick(keys) if keys else None
 
     def find(self, text: str) -> list[Match]:
-        tokens = [(normalize_token(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(text)]
-        words = [t[0] for t in tokens]
-        matches = []
-        i = 0
-        while i < len(tokens):
-            best = self._best_entry_at(words, i)
-            if best is None:
-                i += 1
-                continue
-            last = i + len(best.parts) - 1
-            matches.append(Match(tokens[i][1], tokens[last][2], best))
-            i = last + 1
-        return matches
+        """The terms found in one sentence (or any text taken as one sentence)."""
+        return self.find_in_sentences(Words(text))[0]
 
-    def _candidates(self, word: str) -> list[Entry]:
-        found = list(self._exact.get(word, ()))
-        for length in self._prefix_lengths:
-            if length > len(word):
+    def find_in_sentences(self, words: Words) -> list[list[Match]]:
+        """The terms found in each sentence of `words`; offsets are within the sentence."""
+        found: list[list[Match]] = [[] for _ in words.sentences]
+        if self._automaton is None:
+            return found
+        best: dict[tuple[int, int], tuple[tuple[int, int, int], Entry]] = {}
+        for key_index, position, _ in self._automaton.find_matches_as_indexes(words.haystack, overlapping=True):
+            sentence, i, begin = words.locate(position)
+            for rank, entry, check_rest in self._entries[key_index]:
+                current = best.get((sentence, i))
+                if current is not None and current[0] >= rank:
+                    break
+                if check_rest and not _matches_at(entry, words.words_from(begin), i):
+                    continue
+                best[(sentence, i)] = (rank, entry)
                 break
-            found.extend(self._prefix[length].get(word[:length], ()))
-        return found
-
-    def _best_entry_at(self, words: list[str], i: int) -> Entry | None:
-        best, best_rank = None, None
-        for entry in self._candidates(words[i]):
-            if not _matches_at(entry, words, i):
+        next_free = (-1, 0)
+        for sentence, i in sorted(best):
+            if sentence == next_free[0] and i < next_free[1]:
                 continue
-            rank = (len(entry.parts), -sum(p.prefix for p in entry.parts), sum(len(p.text) for p in entry.parts))
-            if best_rank is None or rank > best_rank:
-                best, best_rank = entry, rank
-        return best
+            entry = best[(sentence, i)][1]
+            last = i + len(entry.parts) - 1
+            found[sentence].append(Match(*words.span(sentence, i, last), entry))
+            next_free = (sentence, last + 1)
+        return found
 
 
 def _matches_at(entry: Entry, words: list[str], i: int) -> bool:

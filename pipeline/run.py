@@ -183,8 +183,9 @@ def score_chunk(payload: tuple) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFram
         key = sentence_cache_key(text)
         if key not in known and key not in new:
             new[key] = sentence_scores(text)
-    sentences, hits = score_articles(articles, lexicon, {**known, **new})
-    return sentences, hits, annotate(articles, sentences, framing_lexicons), new
+    words: dict = {}
+    sentences, hits = score_articles(articles, lexicon, {**known, **new}, words)
+    return sentences, hits, annotate(articles, sentences, framing_lexicons, words), new
 
 
 def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:

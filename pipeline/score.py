@@ -12,7 +12,7 @@ import pandas as pd
 from textblob.en import sentiment as textblob_sentiment
 
 from pipeline.lexicons import IGNORE_CATEGORY, Lexicon
-from pipeline.match import Matcher, is_negated
+from pipeline.match import Matcher, Words, is_negated
 from pipeline.segment import quote_spans, split_sentences
 
 # One row per sentence.
@@ -138,13 +138,17 @@ def sentence_scores(text: str) -> SentenceScores:
 
 
 def score_articles(
-    articles: pd.DataFrame, lexicon: Lexicon, known: dict[str, SentenceScores] | None = None
+    articles: pd.DataFrame,
+    lexicon: Lexicon,
+    known: dict[str, SentenceScores] | None = None,
+    words_by_article: dict[str, Words] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split each article's clean `text` into sentences and score them; return (sentences, hits).
 
     Each hit is marked with its voice (inside a quote or not, quotes followed across sentences)
     and whether it is negated. `known` maps sentence_cache_key(text) to sentence scores computed
-    earlier (a cache); articles found there are not split or scored again.
+    earlier (a cache); articles found there are not split or scored again. `words_by_article`,
+    if given, receives each article's Words, for other lexicons to match in.
     """
     matcher = Matcher(lexicon)
     known = {} if known is None else known
@@ -152,12 +156,16 @@ def score_articles(
     for article in articles.itertuples(index=False):
         quoted = _QuoteIndex(article.text)
         scored = known.get(sentence_cache_key(article.text)) or sentence_scores(article.text)
+        words = Words(article.text, [(start, end) for start, end, _, _ in scored])
+        if words_by_article is not None:
+            words_by_article[article.article_id] = words
+        found = matcher.find_in_sentences(words)
         for sentence_id, (start, end, polarity, subjectivity) in enumerate(scored, start=1):
-            text = article.text[start:end]
+            text = words.sentences[sentence_id - 1]
             word_starts = [start + m.start() for m in _WORD.finditer(text)]
             hits = [
                 (m, QUOTE if start + m.start in quoted else NARRATIVE, is_negated(text, m.start, lexicon.negators))
-                for m in matcher.find(text)
+                for m in found[sentence_id - 1]
                 if m.entry.category != IGNORE_CATEGORY
             ]
             counted = [m for m, voice, negated in hits if voice == NARRATIVE and not negated]

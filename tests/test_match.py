@@ -1,12 +1,13 @@
 """Matching rules: whole words, any spacing or hyphen, prefixes, longest match, no overlaps."""
 
 import itertools
+import re
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.lexicons import DEFAULT_NEGATORS, Lexicon, parse_term_lexicon
-from pipeline.match import Matcher, is_negated
+from pipeline.lexicons import DEFAULT_NEGATORS, Lexicon, normalize_token, parse_term_lexicon
+from pipeline.match import Matcher, Words, is_negated
 
 
 def lexicon_of(*lines):
@@ -77,6 +78,67 @@ def test_hits_never_overlap_and_offsets_slice_the_matched_words(words, separator
         )
 
 
+def reference_find(lexicon, text):
+    """The matching rules spelled out word by word, slowly: what the automaton must agree with."""
+    tokens = [(normalize_token(m.group()), m.start(), m.end()) for m in re.finditer(r"\w+(?:['’]\w+)*", text)]
+    found, i = [], 0
+    while i < len(tokens):
+        fits = [
+            e
+            for e in lexicon.entries
+            if i + len(e.parts) <= len(tokens)
+            and all(
+                tokens[i + k][0].startswith(p.text) if p.prefix else tokens[i + k][0] == p.text
+                for k, p in enumerate(e.parts)
+            )
+        ]
+        if not fits:
+            i += 1
+            continue
+        best = max(
+            fits, key=lambda e: (len(e.parts), -sum(p.prefix for p in e.parts), sum(len(p.text) for p in e.parts))
+        )
+        last = i + len(best.parts) - 1
+        found.append((tokens[i][1], tokens[last][2], best.term))
+        i = last + 1
+    return found
+
+
+TRICKY_WORDS = [*WORDS, "Iraq’s", "IRAQ'S", "so-called", "terrorists'", "strikes", "ΟΔΟΣ", "İstanbul", "drone-strike"]
+TRICKY = lexicon_of(
+    "war,a,1",
+    "so called,b,1",
+    "so call*,b,1",
+    "terror*,c,1",
+    "terrorist*,c,1",
+    "drone strike,d,1",
+    "drone strike*,d,1",
+    "strike*,d,1",
+    "iraq,e,1",
+    "οδος,f,1",
+    "istanbul,f,1",
+    "i̇stanbul,f,1",
+)
+
+
+@given(
+    st.lists(st.sampled_from(TRICKY_WORDS), max_size=30),
+    st.lists(st.sampled_from([" ", "  ", "\n", ", ", "-", "“", "'s "]), min_size=30, max_size=30),
+)
+def test_the_automaton_finds_what_the_word_by_word_rules_find(words, separators):
+    text = "".join(w + s for w, s in zip(words, separators, strict=False))
+    assert [(m.start, m.end, m.entry.term) for m in Matcher(TRICKY).find(text)] == reference_find(TRICKY, text)
+
+
+def test_several_lexicons_can_share_one_sentences_words():
+    text = "The regime’s so-called war. It ended."
+    words = Words(text, [(0, 27), (28, 37)])
+    loaded = Matcher(lexicon_of("so called,b,1", "war,a,1", "ended,c,1")).find_in_sentences(words)
+    actors = Matcher(lexicon_of("regime,x,1")).find_in_sentences(words)
+    assert [[m.entry.term for m in found] for found in loaded] == [["so called", "war"], ["ended"]]
+    assert [[m.entry.term for m in found] for found in actors] == [["regime"], []]
+
+
 def negated(text, word):
     return is_negated(text, text.index(word), DEFAULT_NEGATORS)
 
@@ -91,3 +153,21 @@ def test_a_negator_in_another_clause_or_far_away_does_not():
     assert not negated("Not only brutal, it was a massacre.", "massacre")
     assert not negated("It was never clear who ordered what turned into a massacre.", "massacre")
     assert not negated("Nobody expected it, but it was a massacre.", "massacre")
+
+
+@given(
+    st.lists(
+        st.lists(st.sampled_from([*TRICKY_WORDS, "\x00", ""]), max_size=8).map(" ".join),
+        max_size=6,
+    )
+)
+def test_an_article_matched_at_once_finds_what_each_sentence_finds_alone(sentences):
+    text, spans = "", []
+    for sentence in sentences:
+        spans.append((len(text), len(text) + len(sentence)))
+        text += sentence + " "
+    matcher = Matcher(TRICKY)
+    by_sentence = matcher.find_in_sentences(Words(text, spans))
+    assert [[(m.start, m.end, m.entry.term) for m in found] for found in by_sentence] == [
+        reference_find(TRICKY, sentence) for sentence in sentences
+    ]
