@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import deque
+
 import numpy as np
 import pandas as pd
 from sklearn.cluster import AgglomerativeClustering
@@ -128,21 +130,50 @@ def _name_events(articles: pd.DataFrame, labels: np.ndarray, matrix, terms: np.n
     )
 
 
-def _similar_pairs(matrix, outlets: np.ndarray, threshold: float, block: int = 1000) -> list[tuple[float, int, int]]:
-    """(similarity, i, j) for i < j of different outlets with cosine similarity >= threshold.
+def _nearest_statements(matrix, threshold: float, k: int = CANDIDATES_PER_SENTENCE, block: int = 500) -> np.ndarray:
+    """Candidate pairs of distinct statements: each row's k most similar other rows at or above `threshold`.
 
-    TF-IDF rows are unit length, so a sparse product gives cosine similarities; it is computed a
-    block of rows at a time so memory stays bounded on large events.
+    Returns an (m, 3) array of (similarity, u, v) with u < v, each pair once. TF-IDF rows are unit
+    length, so a sparse product gives cosine similarities; it is computed a block of rows at a time
+    and only the k best per row are kept, so memory and the greedy pairing stay bounded however
+    large the event.
     """
-    pairs = []
+    found = []
     transposed = matrix.T.tocsc()
     for start in range(0, matrix.shape[0], block):
         similarity = (matrix[start : start + block] @ transposed).tocoo()
-        rows = similarity.row + start
-        keep = (rows < similarity.col) & (similarity.data >= threshold) & (outlets[rows] != outlets[similarity.col])
-        pairs.extend(
-            zip(similarity.data[keep].tolist(), rows[keep].tolist(), similarity.col[keep].tolist(), strict=True)
-        )
+        rows, cols, values = similarity.row + start, similarity.col, similarity.data
+        keep = (values >= threshold - 1e-12) & (rows != cols)
+        rows, cols, values = rows[keep], cols[keep], values[keep]
+        order = np.lexsort((cols, -values, rows))
+        rows, cols, values = rows[order], cols[order], values[order]
+        first_of_row = np.r_[0, np.flatnonzero(np.diff(rows)) + 1]
+        rank = np.arange(len(rows)) - np.repeat(first_of_row, np.diff(np.r_[first_of_row, len(rows)]))
+        best = rank < k
+        found.append(np.column_stack([values[best], np.minimum(rows, cols)[best], np.maximum(rows, cols)[best]]))
+    if not found:
+        return np.empty((0, 3))
+    pairs = np.concatenate(found)
+    _, unique = np.unique(pairs[:, 1:], axis=0, return_index=True)
+    return pairs[np.sort(unique)]
+
+
+def _pair_members(pool_a: dict[str, deque], pool_b: dict[str, deque]) -> list[tuple[int, int]]:
+    """Pair unused sentences of two statements (or of one, when both pools are the same) across outlets.
+
+    Pools map an outlet to its unused sentences in order; paired sentences leave them.
+    """
+    pairs = []
+    for outlet_a in sorted(pool_a):
+        while pool_a.get(outlet_a):
+            outlet_b = next((o for o in sorted(pool_b) if o != outlet_a), None)
+            if outlet_b is None:
+                break
+            a, b = pool_a[outlet_a].popleft(), pool_b[outlet_b].popleft()
+            for pool, outlet in ((pool_a, outlet_a), (pool_b, outlet_b)):
+                if outlet in pool and not pool[outlet]:
+                    del pool[outlet]
+            pairs.append((a, b))
     return pairs
 
 
@@ -151,39 +182,42 @@ def align_statements(
 ) -> pd.DataFrame:
     """Pair sentences of different outlets within each event that report the same fact (ALIGNMENT_COLUMNS).
 
-    TF-IDF cosine similarity over the event's sentences; candidate pairs from the most similar down,
-    each sentence used at most once.
+    Identical sentences are one statement (wire copy reprinted by several outlets is common). TF-IDF
+    cosine similarity over an event's statements; each statement's CANDIDATES_PER_SENTENCE most
+    similar ones are candidates; pairs are taken from the most similar down (a statement with
+    itself, 1.0, first), each sentence used at most once and always across two outlets.
     """
     rows = []
     with_event = sentences.merge(events[["article_id", "event_id"]], on="article_id")
     for event_id, group in with_event.groupby("event_id", sort=True):
-        # The pairwise comparison grows with the square of the sentences: large events are cut.
+        # Beyond this many sentences an event is cut, to keep the pairing bounded.
         group = group.head(MAX_ALIGNED_SENTENCES).reset_index(drop=True)
         if group["outlet"].nunique() < 2:
             continue
+        codes, statements = pd.factorize(group["text"])
         try:
-            matrix = _vectorizer().fit_transform(group["text"])
+            matrix = _vectorizer().fit_transform(statements)
         except ValueError:  # no usable word at all
             continue
-        outlets = group["outlet"].to_numpy()
-        pairs = sorted(_similar_pairs(matrix, outlets, threshold), key=lambda p: (-p[0], p[1], p[2]))
-        used: set[int] = set()
+        pools: list[dict[str, deque]] = [{} for _ in statements]
+        for row, (code, outlet) in enumerate(zip(codes, group["outlet"], strict=True)):
+            pools[code].setdefault(outlet, deque()).append(row)
+        candidates = [(1.0, u, u) for u in range(len(statements)) if len(pools[u]) > 1]
+        candidates += [(float(s), int(u), int(v)) for s, u, v in _nearest_statements(matrix, threshold)]
         columns = {c: group[c].to_numpy() for c in ("outlet", "article_id", "sentence_id", "text")}
-        for score, i, j in pairs:
-            if i in used or j in used:
-                continue
-            used.update((i, j))
-            a, b = sorted(
-                [i, j], key=lambda k: (columns["outlet"][k], columns["article_id"][k], columns["sentence_id"][k])
-            )
-            rows.append(
-                (
-                    event_id,
-                    *(columns[c][a] for c in ("outlet", "article_id", "sentence_id", "text")),
-                    *(columns[c][b] for c in ("outlet", "article_id", "sentence_id", "text")),
-                    float(score),
+        for score, u, v in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
+            for i, j in _pair_members(pools[u], pools[v]):
+                a, b = sorted(
+                    [i, j], key=lambda k: (columns["outlet"][k], columns["article_id"][k], columns["sentence_id"][k])
                 )
-            )
+                rows.append(
+                    (
+                        event_id,
+                        *(columns[c][a] for c in ("outlet", "article_id", "sentence_id", "text")),
+                        *(columns[c][b] for c in ("outlet", "article_id", "sentence_id", "text")),
+                        min(score, 1.0),
+                    )
+                )
     table = pd.DataFrame(rows, columns=ALIGNMENT_COLUMNS)
     return table.sort_values(
         ["event_id", "similarity", "article_a", "sentence_a"], ascending=[True, False, True, True], kind="stable"
