@@ -1,17 +1,26 @@
-"""A content-addressed cache of sentence splitting and sentiment, so a re-run after a lexicon edit skips them.
+"""Caches that let a re-run after a lexicon edit skip what the edit cannot change.
 
-The cache is one SQLite file in a folder (default `.mediabias-cache/`). Keys hash each article's
-clean text with the version of the sentence stage (score.SENTENCE_STAGE_VERSION: our code, syntok
-and TextBlob versions), so an edited article, or a new version of any of them, misses the cache
-and is computed again. The folder is safe to delete at any time.
+SentenceCache: per article, sentence splitting and sentiment (content-addressed, SQLite).
+StageCache: per stage, whole-corpus results such as the clean articles and the events (pickles).
+
+Both live in one folder (default `.mediabias-cache/`). Sentence keys hash each article's clean
+text with the version of the sentence stage (score.SENTENCE_STAGE_VERSION: our code, syntok and
+TextBlob versions); stage keys hash the corpus fingerprint, the lexicon files the stage reads, its
+options and run.STAGE_CACHE_VERSION. An edited article or file, or a new version of the code,
+misses the cache and is computed again. The folder is safe to delete at any time.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import pickle
 import sqlite3
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from pipeline.score import SentenceScores
 
@@ -53,3 +62,45 @@ class SentenceCache:
     def close(self) -> None:
         if self.connection is not None:
             self.connection.close()
+
+
+class StageCache:
+    """Whole-corpus results of a stage (clean articles, events, alignments...), one pickle per stage.
+
+    Each stage keeps only its latest result, under a key that hashes everything the result depends
+    on (corpus fingerprint, lexicon files, options, stage version): a different key is a miss.
+    Files are written atomically. Pickles run code when loaded: use only a cache folder you made.
+    A `None` folder makes a cache that stores nothing.
+    """
+
+    def __init__(self, folder: Path | None):
+        self.folder = None if folder is None else Path(folder)
+
+    def load(self, stage: str, key: str) -> Any | None:
+        if self.folder is None:
+            return None
+        path = self.folder / f"{stage}.pickle"
+        try:
+            with open(path, "rb") as handle:
+                stored_key, value = pickle.load(handle)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+            return None
+        return value if stored_key == key else None
+
+    def save(self, stage: str, key: str, value: Any) -> None:
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=self.folder, prefix=f".{stage}-")
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                pickle.dump((key, value), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.folder / f"{stage}.pickle")
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+
+def cache_key(*parts: object) -> str:
+    """A key hashing the given parts (strings, numbers, nested tuples and dicts), in order."""
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import __version__
-from pipeline.cache import SentenceCache
+from pipeline.cache import SentenceCache, StageCache, cache_key
 from pipeline.clean import clean_articles
 from pipeline.compare import outlet_intervals, outlet_vs_corpus, term_counts
 from pipeline.corpus import corpus_fingerprint, problems_frame, read_corpus
@@ -38,7 +38,7 @@ from pipeline.framing import (
     frame_table,
     label_table,
 )
-from pipeline.lexicons import Lexicon, read_framing_lexicons, read_lexicons
+from pipeline.lexicons import BOILERPLATE_FILE, Lexicon, read_framing_lexicons, read_lexicons
 from pipeline.parallel import CHUNK_ARTICLES, map_chunks
 from pipeline.report import Tables
 from pipeline.score import (
@@ -53,6 +53,10 @@ from pipeline.score import (
     sentence_scores,
 )
 from pipeline.tune import changes_since, lexicon_stats, run_snapshot, suggest_terms
+
+# Part of every StageCache key: bump it whenever a change to the code could change what cleaning,
+# event grouping, alignment or distinctive words give for the same inputs.
+STAGE_CACHE_VERSION = f"{__version__}/stages-1"
 
 
 def analyze(
@@ -88,9 +92,17 @@ def analyze(
     corpus_dir, lexicon_dir = Path(corpus_dir), Path(lexicon_dir)
     lexicon, lexicon_problems = read_lexicons(lexicon_dir)
     framing_lexicons, framing_problems = read_framing_lexicons(lexicon_dir)
-    articles, corpus_problems = read_corpus(corpus_dir)
-    clock.lap("read")
-    cleaned, removed_lines, clean_problems = clean_articles(articles, lexicon.boilerplate)
+    stage_cache = StageCache(cache_dir)
+    corpus_hash, n_files = corpus_fingerprint(corpus_dir)
+    corpus_key = cache_key(STAGE_CACHE_VERSION, corpus_hash, dict(lexicon.file_hashes).get(BOILERPLATE_FILE, ""))
+    prepared = stage_cache.load("corpus", corpus_key)
+    if prepared is None:
+        articles, corpus_problems = read_corpus(corpus_dir)
+        clock.lap("read")
+        cleaned, removed_lines, clean_problems = clean_articles(articles, lexicon.boilerplate)
+        prepared = (len(articles), cleaned.drop(columns="raw_text"), removed_lines, corpus_problems, clean_problems)
+        stage_cache.save("corpus", corpus_key, prepared)
+    n_read, cleaned, removed_lines, corpus_problems, clean_problems = prepared
     clock.lap("clean")
     if on_start:
         on_start(len(cleaned))
@@ -120,19 +132,27 @@ def analyze(
     )
     snapshot = run_snapshot(lexicon, outlets, terms)
     clock.lap("summaries")
-    events = group_events(cleaned, event_threshold, event_window_days)
+    # Events, aligned statements and distinctive words depend on the clean texts and the event
+    # options only, never on the lexicons: a re-run after a lexicon edit takes them from the cache.
+    events_key = cache_key(corpus_key, event_threshold, event_window_days)
+    lexicon_free = stage_cache.load("events", events_key)
+    if lexicon_free is None:
+        events = group_events(cleaned, event_threshold, event_window_days)
+        lexicon_free = (events, align_statements(sentences, events), distinctive_terms(sentences))
+        stage_cache.save("events", events_key, lexicon_free)
+    events, alignments, distinctive = lexicon_free
     frames = frame_table(sentences, annotations, events)
     contrasts = event_contrasts(sentences, hits, events)
     framing = {
         "events": events,
-        "alignments": align_statements(sentences, events),
+        "alignments": alignments,
         "actors": actor_table(sentences, hits, annotations),
         "labels": label_table(annotations),
         "attribution": attribution_table(annotations),
         "frames": frames,
         "event_contrasts": contrasts,
         "event_details": event_details(sentences, hits, annotations, events, frames, contrasts),
-        "distinctive_terms": distinctive_terms(sentences),
+        "distinctive_terms": distinctive,
     }
     clock.lap("compare")
     tuning = {"lexicon_stats": lexicon_stats(lexicon, hits), "suggestions": suggest_terms(sentences, hits, lexicon)}
@@ -152,7 +172,12 @@ def analyze(
         changes=changes_since(previous_snapshot, snapshot),
         annotations=annotations,
         provenance=provenance(
-            corpus_dir, lexicon_dir, lexicon.file_hashes, n_read=len(articles), n_scored=len(cleaned)
+            corpus_dir,
+            lexicon_dir,
+            lexicon.file_hashes,
+            n_read=n_read,
+            n_scored=len(cleaned),
+            corpus=(corpus_hash, n_files),
         ),
         **framing,
         **tuning,
@@ -203,9 +228,14 @@ def clean_corpus(corpus_dir: Path, lexicon_dir: Path) -> tuple[pd.DataFrame, Lex
     return cleaned, lexicon
 
 
-def provenance(corpus_dir: Path, lexicon_dir: Path, file_hashes, n_read: int, n_scored: int) -> dict:
-    """What produced a run, so a published finding can be reproduced: versions, inputs' hashes, options, date."""
-    corpus_hash, n_files = corpus_fingerprint(corpus_dir)
+def provenance(
+    corpus_dir: Path, lexicon_dir: Path, file_hashes, n_read: int, n_scored: int, corpus: tuple[str, int] | None = None
+) -> dict:
+    """What produced a run, so a published finding can be reproduced: versions, inputs' hashes, options, date.
+
+    `corpus` is the corpus's (fingerprint, file count) when already computed.
+    """
+    corpus_hash, n_files = corpus or corpus_fingerprint(corpus_dir)
     return {
         "mediabias_version": __version__,
         "run_at": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),

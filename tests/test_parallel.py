@@ -1,5 +1,8 @@
 """The same tables from one process, two processes and a Dask cluster."""
 
+import re
+import shutil
+
 import pytest
 from conftest import LEXICONS, SEED_CORPUS
 
@@ -50,3 +53,37 @@ def test_the_cache_key_changes_with_the_text_and_the_stage_version(monkeypatch):
     assert score.sentence_cache_key("The regime fell!") != key
     monkeypatch.setattr(score, "SENTENCE_STAGE_VERSION", "2/other")
     assert score.sentence_cache_key("The regime fell.") != key
+
+
+def test_after_a_lexicon_edit_cleaning_and_events_come_from_the_cache(tmp_path, monkeypatch, one_process):
+    lexicons = tmp_path / "lexicons"
+    shutil.copytree(LEXICONS, lexicons)
+    cache = tmp_path / "cache"
+    analyze(SEED_CORPUS, lexicons, cache_dir=cache)
+    emotive = lexicons / "emotive.csv"
+    emotive.write_text(emotive.read_text(encoding="utf-8") + "killing,emotive,3,test\n", encoding="utf-8")
+    fresh = analyze(SEED_CORPUS, lexicons)
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("this stage should come from the cache")
+
+    for stage in ("read_corpus", "clean_articles", "group_events", "align_statements", "distinctive_terms"):
+        monkeypatch.setattr(run, stage, not_again)
+    warm = analyze(SEED_CORPUS, lexicons, cache_dir=cache)
+    assert {name: to_csv_text(t) for name, t in warm.csv_tables().items()} == {
+        name: to_csv_text(t) for name, t in fresh.csv_tables().items()
+    }
+    assert "killing" in set(warm.hits["term"])
+
+
+def test_editing_the_boilerplate_list_cleans_again(tmp_path):
+    lexicons = tmp_path / "lexicons"
+    shutil.copytree(LEXICONS, lexicons)
+    cache = tmp_path / "cache"
+    before = analyze(SEED_CORPUS, lexicons, cache_dir=cache)
+    first_sentence = before.sentences["text"].iloc[0]
+    with open(lexicons / "boilerplate.txt", "a", encoding="utf-8") as handle:
+        handle.write(f"re:^{re.escape(first_sentence)}\n")
+    after = analyze(SEED_CORPUS, lexicons, cache_dir=cache)
+    assert any(line.startswith(first_sentence) for line in after.removed_lines["text"])
+    assert first_sentence not in set(after.sentences["text"])
