@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import ftfy
@@ -318,20 +318,30 @@ def title_from_url(url: str) -> str:
 
 
 def clean_articles(
-    articles: pd.DataFrame, patterns: Sequence[BoilerplatePattern] = ()
+    articles: pd.DataFrame,
+    patterns: Sequence[BoilerplatePattern] = (),
+    map_items: Callable[[Callable, list], list] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
     """Clean every article; return (articles, removed_lines, problems).
 
     Adds to the articles: `text` (clean, one paragraph a line), `title` (the source's title, else the
     headline found in the text, else one made from the URL), `title_source` ("source", "text", "url"
     or "none") and `n_removed_lines`. Articles with no text left are dropped and listed as problems.
+    `map_items(function, items)` applies a module-level function to every item, in order (the
+    default is a plain loop; pipeline.parallel.map_items spreads it over processes).
     """
-    normalized = [normalize_text(raw) for raw in articles["raw_text"]]
+    map_items = map_items or (lambda function, items: [function(item) for item in items])
+    normalized = map_items(normalize_text, list(articles["raw_text"]))
     shared = cross_article_keys(list(articles["outlet"]), normalized)
+    cleaned_texts = map_items(
+        _clean_one,
+        [
+            (text, patterns, shared.get(outlet, frozenset()))
+            for text, outlet in zip(normalized, articles["outlet"], strict=True)
+        ],
+    )
     texts, titles, sources, removed_counts, removed_rows, problems = [], [], [], [], [], []
-    for article, article_text in zip(articles.itertuples(index=False), normalized, strict=True):
-        shared_keys = shared.get(article.outlet, frozenset())
-        text, found_title, removed = _clean_normalized(article_text, patterns, shared_keys)
+    for article, (text, found_title, removed) in zip(articles.itertuples(index=False), cleaned_texts, strict=True):
         title, source = _choose_title(article.title, found_title, article.url)
         texts.append(text)
         titles.append(title)
@@ -353,6 +363,10 @@ def clean_articles(
     cleaned = cleaned.loc[has_text].reset_index(drop=True)
     removed_lines = pd.DataFrame(removed_rows, columns=REMOVED_LINE_COLUMNS).astype({"line_no": "int64"})
     return cleaned, removed_lines, problems
+
+
+def _clean_one(item: tuple[str, Sequence[BoilerplatePattern], frozenset[str]]) -> tuple[str, str, list]:
+    return _clean_normalized(*item)
 
 
 def _choose_title(given: str, found: str, url: str) -> tuple[str, str]:

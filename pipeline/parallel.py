@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from typing import Any
 
 from pipeline.errors import MediaBiasError
@@ -40,6 +41,24 @@ def map_chunks(
     with ProcessPoolExecutor(max_workers=min(jobs, len(chunks))) as pool:
         futures = [pool.submit(function, chunk) for chunk in chunks]
         return _collect((future.result for future in futures), on_done)
+
+
+def map_items(
+    function: Callable[[Any], Any],
+    items: Sequence[Any],
+    jobs: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    chunk_size: int = CHUNK_ARTICLES,
+) -> list[Any]:
+    """[function(item) for item in items], sent to map_chunks in chunks of `chunk_size` items."""
+    chunks = [items[start : start + chunk_size] for start in range(0, len(items), chunk_size)]
+    results = map_chunks(partial(_apply_to_each, function), chunks, jobs=jobs, engine=engine, scheduler=scheduler)
+    return [result for chunk in results for result in chunk]
+
+
+def _apply_to_each(function: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+    return [function(item) for item in items]
 
 
 def _collect(getters: Iterable[Callable[[], Any]], on_done: Callable[[int], None] | None) -> list[Any]:

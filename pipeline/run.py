@@ -7,6 +7,7 @@ import importlib.metadata
 import platform
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -39,7 +40,7 @@ from pipeline.framing import (
     label_table,
 )
 from pipeline.lexicons import BOILERPLATE_FILE, Lexicon, read_framing_lexicons, read_lexicons
-from pipeline.parallel import CHUNK_ARTICLES, map_chunks
+from pipeline.parallel import CHUNK_ARTICLES, map_chunks, map_items
 from pipeline.report import Tables
 from pipeline.score import (
     HIT_COLUMNS,
@@ -99,7 +100,8 @@ def analyze(
     if prepared is None:
         articles, corpus_problems = read_corpus(corpus_dir)
         clock.lap("read")
-        cleaned, removed_lines, clean_problems = clean_articles(articles, lexicon.boilerplate)
+        spread = partial(map_items, jobs=jobs, engine=engine, scheduler=scheduler, chunk_size=chunk_articles)
+        cleaned, removed_lines, clean_problems = clean_articles(articles, lexicon.boilerplate, spread)
         prepared = (len(articles), cleaned.drop(columns="raw_text"), removed_lines, corpus_problems, clean_problems)
         stage_cache.save("corpus", corpus_key, prepared)
     n_read, cleaned, removed_lines, corpus_problems, clean_problems = prepared
