@@ -12,7 +12,7 @@ from pipeline.compare import bootstrap_interval, cohens_d, group_permutation_tes
 from pipeline.lexicons import FRAME_DIMENSIONS, FramingLexicons
 from pipeline.match import Match, Matcher, Words
 from pipeline.segment import quote_spans
-from pipeline.tune import candidate_terms
+from pipeline.tune import candidate_counts
 
 # An attribution verb is credited to the nearest actor mentioned outside quotes within this many characters.
 SPEAKER_DISTANCE = 80
@@ -341,10 +341,7 @@ def event_contrasts(sentences: pd.DataFrame, hits: pd.DataFrame, events: pd.Data
 
 def distinctive_terms(sentences: pd.DataFrame, top: int = 25) -> pd.DataFrame:
     """Per outlet, the words and two-word phrases most typical of it against all other outlets (DISTINCTIVE_COLUMNS)."""
-    counts = {
-        outlet: Counter(t for text in texts for t in candidate_terms(text))
-        for outlet, texts in sentences.groupby("outlet", sort=True)["text"]
-    }
+    counts = {outlet: candidate_counts(texts) for outlet, texts in sentences.groupby("outlet", sort=True)["text"]}
     total = sum(counts.values(), Counter())
     rows = []
     for outlet, outlet_counts in counts.items():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import ahocorasick_rs
@@ -36,6 +37,7 @@ class Match:
 # Stands between two sentences in a Words haystack, so no term runs across a sentence break. It is
 # no word character, so inside a sentence it would only separate words, as a space does.
 _SENTINEL = "\x00"
+BREAK = _SENTINEL
 _BREAK = f" {_SENTINEL} "
 _BREAK_AT = re.compile(f" {_SENTINEL}(?= )")  # (?= ): two breaks in a row share a space
 _TOKEN_OR_BREAK = re.compile(r"\w+(?:['’]\w+)*|\x00")
@@ -58,12 +60,7 @@ class Words:
         pieces = _SENTINEL.join(self.sentences)
         if pieces.count(_SENTINEL) != len(self.sentences) - 1:
             pieces = _SENTINEL.join(sentence.replace(_SENTINEL, " ") for sentence in self.sentences)
-        joined = " ".join(_TOKEN_OR_BREAK.findall(pieces)).lower()
-        if "’" in joined:
-            joined = joined.replace("’", "'")
-        self.haystack = f" {joined} "
-        if "'s " in self.haystack:
-            self.haystack = _POSSESSIVE.sub("", self.haystack)
+        self.haystack = _haystack(pieces)
         self._breaks: list[int] | None = None
         self._spans: dict[int, list[tuple[int, int]]] = {}
 
@@ -86,6 +83,22 @@ class Words:
             self._spans[sentence] = [m.span() for m in _TOKEN.finditer(self.sentences[sentence])]
         spans = self._spans[sentence]
         return spans[first][0], spans[last][1]
+
+
+def _haystack(text: str) -> str:
+    """ " w0 w1 … ": the text's words normalized (normalize_token), each NUL as a word of its own."""
+    joined = " ".join(_TOKEN_OR_BREAK.findall(text)).lower()
+    if "’" in joined:
+        joined = joined.replace("’", "'")
+    haystack = f" {joined} "
+    return _POSSESSIVE.sub("", haystack) if "'s " in haystack else haystack
+
+
+def normalized_words(texts: Iterable[str]) -> list[str]:
+    """The words of many texts at once, normalized as lexicon terms are; BREAK stands between texts
+    (and wherever a text has a NUL), so nothing is taken to run from one text into the next."""
+    haystack = _haystack(_SENTINEL.join(texts))
+    return haystack[1:-1].split(" ") if len(haystack) > 2 else []
 
 
 def _rank(entry: Entry) -> tuple[int, int, int]:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
+from collections.abc import Iterable
 
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from pipeline.compare import log_odds_dirichlet
 from pipeline.lexicons import IGNORE_CATEGORY, Entry, Lexicon, normalize_token, term_parts
-from pipeline.match import Matcher, is_negated
+from pipeline.match import BREAK, Matcher, is_negated, normalized_words
 from pipeline.segment import quote_spans
 
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*")
@@ -141,28 +142,47 @@ def lexicon_stats(lexicon: Lexicon, hits: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=LEXICON_STATS_COLUMNS)
 
 
-def name_like_words(texts: pd.Series) -> frozenset[str]:
+def name_like_words(texts: Iterable[str]) -> frozenset[str]:
     """Words capitalized in most of their occurrences away from a sentence start: names, not wording."""
-    capitalized, seen = Counter(), Counter()
+    as_written: Counter = Counter()
     for text in texts:
-        for k, match in enumerate(_TOKEN.finditer(text)):
-            if k == 0:
-                continue
-            word = normalize_token(match.group())
-            seen[word] += 1
-            capitalized[word] += match.group()[0].isupper()
+        as_written.update(_TOKEN.findall(text)[1:])
+    capitalized, seen = Counter(), Counter()
+    for token, n in as_written.items():
+        word = normalize_token(token)
+        seen[word] += n
+        capitalized[word] += n if token[0].isupper() else 0
     return frozenset(w for w, n in seen.items() if capitalized[w] >= 0.8 * n)
+
+
+def _is_candidate(word: str, names: frozenset[str]) -> bool:
+    return (
+        word != BREAK
+        and word not in ENGLISH_STOP_WORDS
+        and word not in names
+        and len(word) > 2
+        and not word[0].isdigit()
+    )
 
 
 def candidate_terms(text: str, names: frozenset[str] = frozenset()) -> list[str]:
     """Words (and two-word phrases of non-stopwords) that could become lexicon terms; names are left out."""
-    words = [normalize_token(w) for w in _TOKEN.findall(text)]
-    content = [
-        w if (w not in ENGLISH_STOP_WORDS and w not in names and len(w) > 2 and not w[0].isdigit()) else ""
-        for w in words
-    ]
+    content = [w if _is_candidate(w, names) else "" for w in normalized_words([text])]
     bigrams = [f"{a} {b}" for a, b in itertools.pairwise(content) if a and b]
     return [w for w in content if w] + bigrams
+
+
+def candidate_counts(texts: Iterable[str], names: frozenset[str] = frozenset()) -> Counter:
+    """How often each candidate_terms term occurs in the texts: the same counts as calling it on each
+    text, computed over all of them at once (a phrase never runs from one text into the next)."""
+    words = normalized_words(texts)
+    keep = {word: _is_candidate(word, names) for word in set(words)}
+    content = [word if keep[word] else "" for word in words]
+    counts = Counter(filter(None, content))
+    for (a, b), n in Counter(itertools.pairwise(content)).items():
+        if a and b:
+            counts[f"{a} {b}"] += n
+    return counts
 
 
 def suggest_terms(
@@ -184,7 +204,7 @@ def suggest_terms(
     names = name_like_words(sentences["text"])
     counts: dict[str, Counter] = {}
     for name, texts in uncovered.groupby("outlet", sort=True)["text"]:
-        counts[name] = Counter(term for text in texts for term in candidate_terms(text, names))
+        counts[name] = candidate_counts(texts, names)
     total = sum(counts.values(), Counter())
     rows = []
     for name in sorted(counts):
@@ -212,7 +232,7 @@ def _text_without_hits(sentences: pd.DataFrame, hits: pd.DataFrame) -> pd.DataFr
     for sentence in sentences.itertuples(index=False):
         text = sentence.text
         for start, end in sorted(spans.get((sentence.article_id, sentence.sentence_id), []), reverse=True):
-            text = text[:start] + " | " + text[end:]
+            text = text[:start] + f" {BREAK} " + text[end:]  # no phrase runs across the hit
         texts.append(text)
     return pd.DataFrame({"outlet": sentences["outlet"], "text": texts, "original": sentences["text"]})
 

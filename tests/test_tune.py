@@ -1,14 +1,20 @@
 """The tuning loop: kwic, per-entry statistics, suggestions, log-odds, and what changed between runs."""
 
 import math
+from collections import Counter
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.compare import log_odds_dirichlet, term_counts
 from pipeline.lexicons import Lexicon, parse_term_lexicon
 from pipeline.score import outlet_scores, score_articles
 from pipeline.tune import (
+    _text_without_hits,
+    candidate_counts,
+    candidate_terms,
     changes_since,
     keyword_in_context,
     lexicon_stats,
@@ -143,3 +149,17 @@ def test_an_edited_lexicon_line_shows_as_a_change_with_the_terms_that_moved_the_
 def test_an_unchanged_run_reports_no_change():
     snapshot = scores_with(LEXICON)
     assert changes_since(snapshot, snapshot) == {"first_run": False, "entries": [], "outlets": [], "terms": []}
+
+
+@given(st.lists(st.text(alphabet="ab’'s -.\nIRAQ2", max_size=40), max_size=5))
+def test_candidate_counts_over_many_texts_equal_the_counts_text_by_text(texts):
+    assert candidate_counts(texts) == Counter(term for text in texts for term in candidate_terms(text))
+
+
+def test_a_suggested_phrase_never_runs_across_a_removed_hit():
+    sentences = pd.DataFrame(
+        {"article_id": ["a"], "outlet": ["X"], "sentence_id": [1], "text": ["fierce brutal attacks continued"]}
+    )
+    hits = pd.DataFrame({"article_id": ["a"], "sentence_id": [1], "start": [7], "end": [13]})
+    uncovered = _text_without_hits(sentences, hits)
+    assert "fierce attacks" not in candidate_counts(uncovered["text"])
