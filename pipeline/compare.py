@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import zlib
 
 import numpy as np
@@ -91,6 +92,9 @@ def log_odds_dirichlet(counts: pd.DataFrame, prior: pd.Series | None = None) -> 
 
 BOOTSTRAP_SAMPLES = 1000
 PERMUTATIONS = 2000
+# Beyond this many rows (sentences) a permutation test uses the normal limit of the permutation
+# distribution instead of PERMUTATIONS shuffles, which would cost PERMUTATIONS x rows.
+PERMUTATION_EXACT_MAX_ROWS = 20_000
 # Fixed so that intervals and p-values are the same on every run; combined with the group's name.
 RANDOM_SEED = 20200103
 
@@ -155,6 +159,8 @@ def group_permutation_tests(
     `groups` holds a group number (0..G-1) per row (sentence). The group labels are shuffled
     PERMUTATIONS times (seeded by RANDOM_SEED and `name`), one shuffle serving every group;
     p = (1 + shuffles at least as extreme) / (1 + PERMUTATIONS), nan for a group that is all rows.
+    Beyond PERMUTATION_EXACT_MAX_ROWS rows p comes from the normal limit of the same permutation
+    distribution (_normal_permutation_p_values), which shuffling would only approximate more slowly.
     """
     groups = np.asarray(groups, dtype=int)
     numerators = np.asarray(numerators, dtype=float)
@@ -172,14 +178,39 @@ def group_permutation_tests(
         return (group - rest) * scale
 
     observed = differences(groups)
-    rng = _rng("permutation", name)
-    extreme = np.zeros(n_groups)
-    for _ in range(PERMUTATIONS):
-        extreme += np.abs(differences(rng.permutation(groups))) >= np.abs(observed) - 1e-12
-    p_values = (1 + extreme) / (1 + PERMUTATIONS)
     sizes = np.bincount(groups, minlength=n_groups)
+    if len(groups) > PERMUTATION_EXACT_MAX_ROWS:
+        p_values = _normal_permutation_p_values(observed, sizes, numerators, denominators, scale)
+    else:
+        rng = _rng("permutation", name)
+        extreme = np.zeros(n_groups)
+        for _ in range(PERMUTATIONS):
+            extreme += np.abs(differences(rng.permutation(groups))) >= np.abs(observed) - 1e-12
+        p_values = (1 + extreme) / (1 + PERMUTATIONS)
     p_values[(sizes == 0) | (sizes == len(groups))] = np.nan
     return observed, p_values
+
+
+def _normal_permutation_p_values(
+    observed: np.ndarray, sizes: np.ndarray, numerators: np.ndarray, denominators: np.ndarray, scale: float
+) -> np.ndarray:
+    """Two-sided p-values from the normal limit of the permutation distribution, for large samples.
+
+    Linearized around the overall ratio R, a group's difference is sum_group(e) * N / (n (N - n) d)
+    with e = num - R * den and d the mean denominator; drawing n of N rows without replacement,
+    sum_group(e) has mean 0 and variance n (N - n) / (N - 1) * mean(e^2).
+    """
+    n_rows = len(numerators)
+    mean_den = denominators.mean()
+    if mean_den <= 0:
+        return np.full(len(sizes), np.nan)
+    residuals = numerators - numerators.sum() / denominators.sum() * denominators
+    rest = n_rows - sizes
+    with np.errstate(divide="ignore", invalid="ignore"):
+        spread = np.sqrt(sizes * rest / (n_rows - 1) * np.mean(residuals**2))
+        sd = spread * n_rows / (sizes * rest * mean_den) * abs(scale)
+        z = np.where(sd > 0, np.abs(observed) / sd, np.where(np.abs(observed) > 1e-12, np.inf, 0.0))
+    return np.array([math.erfc(value / math.sqrt(2)) for value in z])
 
 
 def cohens_d(group: np.ndarray, rest: np.ndarray) -> float:

@@ -20,6 +20,9 @@ ALIGNMENT_THRESHOLD = 0.3
 # Alignment looks at an event's first sentences only (in article order) beyond this many.
 MAX_ALIGNED_SENTENCES = 20_000
 CANDIDATES_PER_SENTENCE = 5
+# Event grouping is exact complete linkage up to this many articles (an n x n distance matrix:
+# 4,000 articles take 64 MB); beyond, see events._cluster_large.
+MAX_EXACT_EVENT_ARTICLES = 4_000
 
 # One row per article.
 #   article_id, outlet, published  the article
@@ -52,11 +55,10 @@ def _vectorizer() -> TfidfVectorizer:
     return TfidfVectorizer(stop_words="english", sublinear_tf=True, token_pattern=r"(?u)\b[^\W\d_][\w'-]+\b")
 
 
-def _date_distance_days(published: pd.Series) -> np.ndarray:
+def _days(published: pd.Series) -> np.ndarray:
+    """Days since 1970 of each publication date; nan when there is none."""
     dates = pd.to_datetime(published, errors="coerce", format="mixed")
-    days = (dates - pd.Timestamp("1970-01-01")).dt.days.to_numpy(dtype=float)
-    apart = np.abs(days[:, None] - days[None, :])
-    return np.nan_to_num(apart, nan=0.0)
+    return (dates - pd.Timestamp("1970-01-01")).dt.days.to_numpy(dtype=float)
 
 
 def group_events(
@@ -68,7 +70,7 @@ def group_events(
 
     Agglomerative clustering, complete linkage, on cosine distances of TF-IDF vectors of the clean
     text; pairs published more than `window_days` apart get the maximum distance, so they never
-    share an event.
+    share an event. Beyond MAX_EXACT_EVENT_ARTICLES articles see _cluster_large.
     """
     articles = articles.sort_values("article_id", kind="stable").reset_index(drop=True)
     if articles.empty:
@@ -80,18 +82,66 @@ def group_events(
     )
     labels = np.array([f"manifest:{e}" if e else "" for e in given], dtype=object)
     free = np.flatnonzero(labels == "")
-    if len(free) == 1:
-        labels[free[0]] = "cluster:0"
-    elif len(free) > 1:
-        distance = 1 - cosine_similarity(matrix[free])
-        distance[_date_distance_days(articles["published"].iloc[free]) > window_days] = 1.0
-        np.fill_diagonal(distance, 0.0)
-        clusters = AgglomerativeClustering(
-            n_clusters=None, distance_threshold=distance_threshold, metric="precomputed", linkage="complete"
-        ).fit_predict(np.clip(distance, 0.0, 1.0))
+    if len(free):
+        days = _days(articles["published"].iloc[free])
+        clusters = _cluster_large(matrix[free], days, distance_threshold, window_days)
         for position, cluster in zip(free, clusters, strict=True):
             labels[position] = f"cluster:{cluster}"
     return _name_events(articles, labels, matrix, vectors.get_feature_names_out())
+
+
+def _cluster_exact(matrix, days: np.ndarray, threshold: float, window_days: int) -> np.ndarray:
+    """Complete-linkage cluster numbers of the rows of `matrix` (n x n distances: keep n moderate)."""
+    if matrix.shape[0] == 1:
+        return np.zeros(1, dtype=int)
+    distance = 1 - cosine_similarity(matrix).astype(np.float32)
+    apart = np.abs(days[:, None] - days[None, :])
+    distance[apart > window_days] = 1.0  # nan (no date) compares False: no limit
+    del apart
+    np.fill_diagonal(distance, 0.0)
+    np.clip(distance, 0.0, 1.0, out=distance)
+    return AgglomerativeClustering(
+        n_clusters=None, distance_threshold=threshold, metric="precomputed", linkage="complete"
+    ).fit_predict(distance)
+
+
+def _cluster_large(matrix, days: np.ndarray, threshold: float, window_days: int, block: int = 1000) -> np.ndarray:
+    """Complete linkage for any number of articles, in bounded memory.
+
+    Up to MAX_EXACT_EVENT_ARTICLES articles this is exact. Beyond, complete linkage runs on an evenly
+    spread sample of that many; every other article joins the sampled event whose farthest member
+    is nearest, if that is within the threshold and the event's dates stay within the window (the
+    complete-linkage rule, checked against the sampled members); articles that join none are
+    clustered among themselves the same way.
+    """
+    n = matrix.shape[0]
+    if n <= MAX_EXACT_EVENT_ARTICLES:
+        return _cluster_exact(matrix, days, threshold, window_days)
+    sample = np.unique(np.linspace(0, n - 1, MAX_EXACT_EVENT_ARTICLES).round().astype(int))
+    rest = np.setdiff1d(np.arange(n), sample)
+    labels = np.full(n, -1)
+    labels[sample] = _cluster_exact(matrix[sample], days[sample], threshold, window_days)
+    order = np.argsort(labels[sample], kind="stable")
+    members = sample[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(labels[members])) + 1]
+    event_of_start = labels[members[starts]]
+    first_day = np.fmin.reduceat(days[members], starts)
+    last_day = np.fmax.reduceat(days[members], starts)
+    transposed = matrix[members].T.tocsc()
+    for begin in range(0, len(rest), block):
+        rows = rest[begin : begin + block]
+        similarity = np.asarray((matrix[rows] @ transposed).todense())
+        farthest = 1 - np.minimum.reduceat(similarity, starts, axis=1)
+        late = days[rows][:, None] - first_day[None, :] > window_days
+        early = last_day[None, :] - days[rows][:, None] > window_days
+        farthest[late | early] = np.inf
+        best = np.argmin(farthest, axis=1)
+        fits = farthest[np.arange(len(rows)), best] < threshold
+        labels[rows[fits]] = event_of_start[best[fits]]
+    left = np.flatnonzero(labels < 0)
+    if len(left):
+        labels[left] = labels.max() + 1 + _cluster_large(matrix[left], days[left], threshold, window_days, block)
+    return labels
 
 
 def _name_events(articles: pd.DataFrame, labels: np.ndarray, matrix, terms: np.ndarray) -> pd.DataFrame:

@@ -8,8 +8,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import LEXICONS, SEED_CORPUS
 
+from pipeline import compare
+from pipeline import events as events_module
 from pipeline.cli import main
-from pipeline.compare import bootstrap_interval, outlet_intervals, permutation_test
+from pipeline.compare import bootstrap_interval, group_permutation_tests, outlet_intervals, permutation_test
 from pipeline.events import align_statements, group_events
 from pipeline.framing import actor_table, annotate, attribution_table, label_table
 from pipeline.lexicons import read_framing_lexicons, read_lexicons
@@ -40,6 +42,26 @@ def test_same_words_far_apart_in_time_are_different_events():
         ("b", "Daily", "2024-01-05", "A US drone strike in Baghdad killed a commander; Iraq protested again."),
     )
     assert list(group_events(corpus).event_id) == ["E1", "E2"]
+
+
+def test_a_corpus_larger_than_exact_clustering_allows_is_grouped_the_same_way(monkeypatch):
+    stories = [
+        "Iraq's parliament voted to expel US troops after the drone strike in Baghdad",
+        "Farmers in Kansas expect a record wheat harvest this summer after the rain",
+        "The central bank raised interest rates again to fight stubborn inflation",
+    ]
+    rows = [
+        (f"a{k:02d}", f"Outlet {k % 4}", f"2020-01-{1 + k % 20:02d}", f"{stories[k % 3]}, report {k} says.")
+        for k in range(30)
+    ]
+    rows.append(("z", "Outlet 9", "2024-06-01", f"{stories[0]}, a later report says."))
+    exact = group_events(articles(*rows))
+    monkeypatch.setattr(events_module, "MAX_EXACT_EVENT_ARTICLES", 7)
+    sampled = group_events(articles(*rows))
+    assert exact.groupby("event_id")["article_id"].apply(tuple).sort_values().tolist() == (
+        sampled.groupby("event_id")["article_id"].apply(tuple).sort_values().tolist()
+    )
+    assert exact["event_id"].nunique() == 4  # three stories, and the 2024 report apart
 
 
 def test_a_manifest_event_column_overrides_the_grouping():
@@ -184,3 +206,20 @@ def test_the_labels_matrix_shows_the_outlets_different_words_for_the_killing(see
     assert ("Salam Web Today", "strike") in killing
     page = (out / "events" / "e1.html").read_text()
     assert "GTV News calls the killing “assassination” (assassinat*) 3 times" in page
+
+
+def test_for_large_samples_the_normal_limit_agrees_with_shuffling(monkeypatch):
+    rng = np.random.default_rng(7)
+    groups = rng.integers(0, 3, 6000)
+    words = rng.integers(5, 40, 6000).astype(float)
+    hits = rng.poisson(words * np.where(groups == 0, 0.012, 0.01))
+    shuffled = group_permutation_tests(groups, hits, words, 1000, name="t")
+    monkeypatch.setattr(compare, "PERMUTATION_EXACT_MAX_ROWS", 1000)
+    normal = group_permutation_tests(groups, hits, words, 1000, name="t")
+    assert np.allclose(shuffled[0], normal[0])
+    assert np.allclose(shuffled[1], normal[1], atol=0.03)
+    polarity = rng.normal(0, 0.3, 6000) + (groups == 1) * 0.02
+    monkeypatch.setattr(compare, "PERMUTATION_EXACT_MAX_ROWS", 20_000)
+    shuffled = group_permutation_tests(groups, polarity, name="p")
+    monkeypatch.setattr(compare, "PERMUTATION_EXACT_MAX_ROWS", 1000)
+    assert np.allclose(shuffled[1], group_permutation_tests(groups, polarity, name="p")[1], atol=0.03)
