@@ -26,6 +26,8 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from pipeline import __version__
 
 FLOAT_DECIMALS = 6
+# Rows of a table turned into CSV text at a time when written.
+CSV_CHUNK_ROWS = 50_000
 EVIDENCE_PER_TERM = 3
 ALIGNED_PAIRS_PER_EVENT = 30
 # Outlet pages show this many sentences per term; the rest are in tables/hits.csv.
@@ -123,7 +125,7 @@ def neutralize_formula(cell: object) -> object:
     return "'" + cell if isinstance(cell, str) and cell.startswith(_FORMULA_START) else cell
 
 
-def to_csv_text(table: pd.DataFrame) -> str:
+def to_csv_text(table: pd.DataFrame, header: bool = True) -> str:
     """CSV text that is the same, byte for byte, for the same table: fixed decimals, \\n line ends.
 
     Text cells that a spreadsheet would run as a formula are neutralized (neutralize_formula).
@@ -133,8 +135,15 @@ def to_csv_text(table: pd.DataFrame) -> str:
     if text_columns:
         rounded = rounded.assign(**{c: rounded[c].map(neutralize_formula) for c in text_columns})
     buffer = io.StringIO()
-    rounded.to_csv(buffer, index=False, lineterminator="\n")
+    rounded.to_csv(buffer, index=False, lineterminator="\n", header=header)
     return buffer.getvalue()
+
+
+def csv_chunks(table: pd.DataFrame, rows: int = CSV_CHUNK_ROWS) -> Iterator[str]:
+    """to_csv_text(table) in pieces of `rows` rows, so a large table is never one string in memory."""
+    yield to_csv_text(table.iloc[:rows])
+    for start in range(rows, len(table), rows):
+        yield to_csv_text(table.iloc[start : start + rows], header=False)
 
 
 def outlet_slugs(outlets: list[str]) -> dict[str, str]:
@@ -525,7 +534,7 @@ def write_reports(tables: Tables, out_dir: Path) -> Path:
 
 def _report_files(tables: Tables) -> Iterator[tuple[str, str]]:
     for name, table in tables.csv_tables().items():
-        yield f"tables/{name}", to_csv_text(table)
+        yield f"tables/{name}", csv_chunks(table)
     yield from render_pages(tables).items()
     yield "run.json", json.dumps(tables.provenance, indent=2, sort_keys=True) + "\n"
     yield SNAPSHOT_FILE, json.dumps(tables.snapshot, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
@@ -533,7 +542,7 @@ def _report_files(tables: Tables) -> Iterator[tuple[str, str]]:
 
 
 def publish_folder(out_dir: Path, files: Callable[[], Iterable[tuple[str, str]]]) -> Path:
-    """Write `files()` ((relative path, text) pairs) as the folder `out_dir`, atomically.
+    """Write `files()` ((relative path, text or iterable of text pieces) pairs) as the folder `out_dir`, atomically.
 
     The files are written to a staging folder beside `out_dir` and swapped in with renames;
     if anything fails, the previous folder stays as it was.
@@ -578,9 +587,14 @@ def read_snapshot(out_dir: Path) -> dict | None:
     return snapshot if isinstance(snapshot, dict) and {"entries", "outlets", "term_hits"} <= set(snapshot) else None
 
 
-def _write(path: Path, text: str) -> None:
+def _write(path: Path, text: str | Iterable[str]) -> None:
+    """Write a text, or the pieces of one in turn."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="\n")
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        if isinstance(text, str):
+            handle.write(text)
+        else:
+            handle.writelines(text)
 
 
 def _remove_leftovers(out_dir: Path) -> None:

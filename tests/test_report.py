@@ -6,6 +6,7 @@ from conftest import LEXICONS
 
 from pipeline import report
 from pipeline.report import (
+    csv_chunks,
     highlight_differences_html,
     highlight_html,
     markdown_escape,
@@ -103,3 +104,9 @@ def test_aligned_sentences_underline_the_content_words_the_other_lacks_and_mark_
     assert str(highlight_differences_html("Parliament voted to expel US troops.", sentence, [])) == (
         "Parliament voted to expel <ins>US</ins> <ins>troops</ins>."
     )
+
+
+def test_a_table_written_in_pieces_is_byte_identical_to_one_piece():
+    table = pd.DataFrame({"text": ["=1+1", "plain", "b"] * 5, "value": [0.1234567891, 2.0, 3.5] * 5})
+    assert "".join(csv_chunks(table, rows=4)) == to_csv_text(table)
+    assert "".join(csv_chunks(table.iloc[0:0], rows=4)) == to_csv_text(table.iloc[0:0])
