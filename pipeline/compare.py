@@ -133,6 +133,16 @@ def bootstrap_interval(
     return float(low), float(high)
 
 
+def share_interval(k: int, n: int, name: str = "") -> tuple[float, float]:
+    """bootstrap_interval of n flags (1/0) of which k are set, drawn directly: resampling n flags
+    with replacement sets Binomial(n, k/n) of them. Seeded by RANDOM_SEED and `name`."""
+    if n == 0:
+        return float("nan"), float("nan")
+    estimates = _rng("bootstrap", name).binomial(n, k / n, size=BOOTSTRAP_SAMPLES) / n
+    low, high = np.percentile(estimates, [2.5, 97.5])
+    return float(low), float(high)
+
+
 def permutation_test(
     in_group: np.ndarray,
     numerators: np.ndarray,

@@ -8,7 +8,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from pipeline.compare import bootstrap_interval, cohens_d, group_permutation_tests, log_odds_dirichlet
+from pipeline.compare import bootstrap_interval, cohens_d, group_permutation_tests, log_odds_dirichlet, share_interval
 from pipeline.lexicons import FRAME_DIMENSIONS, FramingLexicons
 from pipeline.match import Match, Matcher, Words
 from pipeline.segment import quote_spans
@@ -267,23 +267,23 @@ def attribution_table(annotations: pd.DataFrame) -> pd.DataFrame:
 def frame_table(sentences: pd.DataFrame, annotations: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     """Per event, outlet and frame: the share of sentences cueing it, with intervals; the primary frame (FRAME_COLUMNS)."""
     cues = annotations[annotations["kind"] == "frame"][["article_id", "sentence_id", "key"]].drop_duplicates()
-    with_event = sentences.merge(events[["article_id", "event_id"]], on="article_id")
+    with_event = sentences[["article_id", "sentence_id", "outlet"]].merge(
+        events[["article_id", "event_id"]], on="article_id"
+    )
+    sizes = with_event.groupby(["event_id", "outlet"], sort=True).size()
+    cued = cues.merge(with_event, on=["article_id", "sentence_id"]).groupby(["event_id", "outlet", "key"]).size()
+    cued_counts = {key: int(n) for key, n in cued.items()}
     rows = []
-    for (event_id, outlet), group in with_event.groupby(["event_id", "outlet"], sort=True):
-        keys = list(zip(group["article_id"], group["sentence_id"], strict=True))
-        outlet_cues = cues.merge(group[["article_id", "sentence_id"]], on=["article_id", "sentence_id"])
-        cued = {
-            frame: set(zip(g["article_id"], g["sentence_id"], strict=True)) for frame, g in outlet_cues.groupby("key")
-        }
+    for (event_id, outlet), n in sizes.items():
         shares = {}
         for frame in FRAME_DIMENSIONS:
-            flags = np.array([key in cued.get(frame, set()) for key in keys], dtype=float)
-            low, high = bootstrap_interval(flags, name=f"{event_id}/{outlet}/{frame}")
-            shares[frame] = (int(flags.sum()), float(flags.mean()) if len(flags) else 0.0, low, high)
+            k = cued_counts.get((event_id, outlet, frame), 0)
+            low, high = share_interval(k, int(n), name=f"{event_id}/{outlet}/{frame}")
+            shares[frame] = (k, k / n if n else 0.0, low, high)
         primary = max(FRAME_DIMENSIONS, key=lambda f: (shares[f][0], -FRAME_DIMENSIONS.index(f)))
         for frame in FRAME_DIMENSIONS:
-            n, share, low, high = shares[frame]
-            rows.append((event_id, outlet, frame, n, share, low, high, frame == primary and n > 0))
+            k, share, low, high = shares[frame]
+            rows.append((event_id, outlet, frame, k, share, low, high, frame == primary and k > 0))
     return pd.DataFrame(rows, columns=FRAME_COLUMNS)
 
 

@@ -11,7 +11,13 @@ from conftest import LEXICONS, SEED_CORPUS
 from pipeline import compare
 from pipeline import events as events_module
 from pipeline.cli import main
-from pipeline.compare import bootstrap_interval, group_permutation_tests, outlet_intervals, permutation_test
+from pipeline.compare import (
+    bootstrap_interval,
+    group_permutation_tests,
+    outlet_intervals,
+    permutation_test,
+    share_interval,
+)
 from pipeline.events import align_statements, group_events
 from pipeline.framing import actor_table, annotate, attribution_table, label_table
 from pipeline.lexicons import read_framing_lexicons, read_lexicons
@@ -223,3 +229,11 @@ def test_for_large_samples_the_normal_limit_agrees_with_shuffling(monkeypatch):
     shuffled = group_permutation_tests(groups, polarity, name="p")
     monkeypatch.setattr(compare, "PERMUTATION_EXACT_MAX_ROWS", 1000)
     assert np.allclose(shuffled[1], group_permutation_tests(groups, polarity, name="p")[1], atol=0.03)
+
+
+def test_a_share_interval_is_the_bootstrap_interval_of_the_flags():
+    flags = np.array([1.0] * 30 + [0.0] * 170)
+    low, high = share_interval(30, 200, name="x")
+    reference = bootstrap_interval(flags, name="x")
+    assert low < 0.15 < high
+    assert abs(low - reference[0]) < 0.015 and abs(high - reference[1]) < 0.015
