@@ -116,19 +116,30 @@ def bootstrap_interval(
     n = len(numerators)
     if n == 0:
         return float("nan"), float("nan")
-    # Resampling n rows with replacement draws each distinct (numerator, denominator) row a
-    # multinomial number of times: the same distribution, at a cost that grows with the distinct
-    # rows (few: flags, word counts) rather than with n.
-    rows, counts = np.unique(np.column_stack([numerators, denominators]), axis=0, return_counts=True)
     rng = _rng("bootstrap", name)
     estimates = np.empty(BOOTSTRAP_SAMPLES)
-    chunk = max(1, min(BOOTSTRAP_SAMPLES, 2_000_000 // len(rows)))
-    for start in range(0, BOOTSTRAP_SAMPLES, chunk):
-        size = min(chunk, BOOTSTRAP_SAMPLES - start)
-        draws = rng.multinomial(n, counts / n, size=size)
-        totals = draws @ rows[:, 1]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            estimates[start : start + size] = np.where(totals > 0, draws @ rows[:, 0] / totals * scale, 0.0)
+    rows, counts = np.unique(np.column_stack([numerators, denominators]), axis=0, return_counts=True)
+    if len(rows) * 10 < n:
+        # Resampling n rows with replacement draws each distinct (numerator, denominator) row a
+        # multinomial number of times: the same distribution, at a cost that grows with the
+        # distinct rows (few: flags, word counts) rather than with n.
+        chunk = max(1, min(BOOTSTRAP_SAMPLES, 2_000_000 // len(rows)))
+        for start in range(0, BOOTSTRAP_SAMPLES, chunk):
+            size = min(chunk, BOOTSTRAP_SAMPLES - start)
+            draws = rng.multinomial(n, counts / n, size=size)
+            totals = draws @ rows[:, 1]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                estimates[start : start + size] = np.where(totals > 0, draws @ rows[:, 0] / totals * scale, 0.0)
+    else:
+        chunk = max(1, min(BOOTSTRAP_SAMPLES, 2_000_000 // n))
+        for start in range(0, BOOTSTRAP_SAMPLES, chunk):
+            size = min(chunk, BOOTSTRAP_SAMPLES - start)
+            picks = rng.integers(0, n, size=(size, n))
+            totals = denominators[picks].sum(axis=1)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                estimates[start : start + size] = np.where(
+                    totals > 0, numerators[picks].sum(axis=1) / totals * scale, 0.0
+                )
     low, high = np.percentile(estimates, [2.5, 97.5])
     return float(low), float(high)
 

@@ -185,19 +185,9 @@ def actor_table(sentences: pd.DataFrame, hits: pd.DataFrame, annotations: pd.Dat
     mentions = annotations[annotations["kind"] == "actor"]
     counted = hits[~hits["negated"].astype(bool) & (hits["voice"] == "narrative")]
     hits_per_sentence = counted.groupby(["article_id", "sentence_id"]).size()
-    quoting = set(
-        zip(
-            sentences.loc[sentences["n_quoted_words"] > 0, "article_id"],
-            sentences.loc[sentences["n_quoted_words"] > 0, "sentence_id"],
-            strict=True,
-        )
-    )
+    quoting = sentences.loc[sentences["n_quoted_words"] > 0, ["article_id", "sentence_id"]]
     attributions = annotations[annotations["kind"] == "attribution"]
-    quoted = Counter(
-        (row.outlet, row.speaker)
-        for row in attributions.itertuples(index=False)
-        if (row.article_id, row.sentence_id) in quoting
-    )
+    quoted = attributions.merge(quoting, on=["article_id", "sentence_id"]).groupby(["outlet", "speaker"]).size()
     per_sentence = sentences[["article_id", "sentence_id", "polarity"]].assign(
         own_words=sentences["n_words"] - sentences["n_quoted_words"]
     )
@@ -225,7 +215,7 @@ def actor_table(sentences: pd.DataFrame, hits: pd.DataFrame, annotations: pd.Dat
                 low,
                 high,
                 float(rate),
-                quoted[(outlet, actor)],
+                int(quoted.get((outlet, actor), 0)),
             )
         )
     return pd.DataFrame(rows, columns=ACTOR_COLUMNS)

@@ -16,6 +16,8 @@ from pipeline.match import BREAK, Matcher, is_negated, normalized_words
 from pipeline.segment import quote_spans
 
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*")
+# The first word of each text in texts joined by BREAK.
+_FIRST_TOKEN = re.compile(r"(?:^|\x00)[^\w\x00]*(\w+(?:['’]\w+)*)")
 
 # One row per occurrence of the searched term.
 #   outlet, article_id  where it is
@@ -144,15 +146,15 @@ def lexicon_stats(lexicon: Lexicon, hits: pd.DataFrame) -> pd.DataFrame:
 
 def name_like_words(texts: Iterable[str]) -> frozenset[str]:
     """Words capitalized in most of their occurrences away from a sentence start: names, not wording."""
-    as_written: Counter = Counter()
-    for text in texts:
-        as_written.update(_TOKEN.findall(text)[1:])
+    joined = BREAK.join(texts)
+    as_written = Counter(_TOKEN.findall(joined))
+    as_written.subtract(_FIRST_TOKEN.findall(joined))
     capitalized, seen = Counter(), Counter()
     for token, n in as_written.items():
         word = normalize_token(token)
         seen[word] += n
         capitalized[word] += n if token[0].isupper() else 0
-    return frozenset(w for w, n in seen.items() if capitalized[w] >= 0.8 * n)
+    return frozenset(w for w, n in seen.items() if n > 0 and capitalized[w] >= 0.8 * n)
 
 
 def _is_candidate(word: str, names: frozenset[str]) -> bool:
@@ -226,14 +228,15 @@ def suggest_terms(
 
 def _text_without_hits(sentences: pd.DataFrame, hits: pd.DataFrame) -> pd.DataFrame:
     spans: dict[tuple[str, int], list[tuple[int, int]]] = {}
-    for hit in hits.itertuples(index=False):
-        spans.setdefault((hit.article_id, hit.sentence_id), []).append((hit.start, hit.end))
-    texts = []
-    for sentence in sentences.itertuples(index=False):
-        text = sentence.text
-        for start, end in sorted(spans.get((sentence.article_id, sentence.sentence_id), []), reverse=True):
-            text = text[:start] + f" {BREAK} " + text[end:]  # no phrase runs across the hit
-        texts.append(text)
+    for article_id, sentence_id, start, end in zip(
+        hits["article_id"], hits["sentence_id"], hits["start"], hits["end"], strict=True
+    ):
+        spans.setdefault((article_id, sentence_id), []).append((start, end))
+    texts = list(sentences["text"])
+    keys = zip(sentences["article_id"], sentences["sentence_id"], strict=True)
+    for k, key in enumerate(keys):
+        for start, end in sorted(spans.get(key, ()), reverse=True):
+            texts[k] = texts[k][:start] + f" {BREAK} " + texts[k][end:]  # no phrase runs across the hit
     return pd.DataFrame({"outlet": sentences["outlet"], "text": texts, "original": sentences["text"]})
 
 

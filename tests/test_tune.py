@@ -18,6 +18,7 @@ from pipeline.tune import (
     changes_since,
     keyword_in_context,
     lexicon_stats,
+    name_like_words,
     run_snapshot,
     suggest_terms,
     suggestions_as_lexicon,
@@ -163,3 +164,10 @@ def test_a_suggested_phrase_never_runs_across_a_removed_hit():
     hits = pd.DataFrame({"article_id": ["a"], "sentence_id": [1], "start": [7], "end": [13]})
     uncovered = _text_without_hits(sentences, hits)
     assert "fierce attacks" not in candidate_counts(uncovered["text"])
+
+
+def test_names_are_words_capitalized_away_from_the_start_of_a_sentence():
+    texts = ["Pompeo said so.", "Officials met Pompeo.", "Strikes continued.", "The strikes went on.", "Baghdad."]
+    names = name_like_words(texts)
+    assert "pompeo" in names
+    assert "strikes" not in names and "baghdad" not in names  # only ever first: no evidence
