@@ -18,7 +18,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     line_start = 0
     for line in text.split("\n"):
-        if line.strip():
+        if _is_one_sentence(line):
+            stripped = line.strip()
+            start = line.index(stripped[0])
+            spans.append((line_start + start, line_start + start + len(stripped)))
+        elif line.strip():
             for paragraph in syntok.segmenter.analyze(line):
                 for sentence in paragraph:
                     span = _trimmed_span(line, sentence)
@@ -26,6 +30,22 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
                         spans.append((line_start + span[0], line_start + span[1]))
         line_start += len(line) + 1
     return spans
+
+
+# syntok can only split a line at one of its terminals (. ! ? ; ... and their full-width forms) or
+# before an opening bracket. A line with none of them before its closing run of terminals, quotes
+# and brackets is one sentence, and most news paragraphs are: they skip syntok, which costs about
+# as much as sentiment.
+_SPLIT_POINT = re.compile(
+    r"[.!?;…\u203c\u203d\u2047-\u2049\u3002\ufe52\ufe57\uff01\uff0e\uff1f\uff61(\[{\uff5f\uff5b\uff3b\uff08\ufe5d\ufe5b\ufe59\ufd3e\u301a\u3018\u2985\u2983\u2329]"
+)
+_CLOSING_RUN = re.compile(r"[.!?;…\u203c\u203d\u2047-\u2049\u3002\ufe52\ufe57\uff01\uff0e\uff1f\uff61)\]}'\"´’”»]*\s*$")
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _is_one_sentence(line: str) -> bool:
+    body = line[: _CLOSING_RUN.search(line).start()]
+    return bool(_WORD_CHAR.search(body)) and not _SPLIT_POINT.search(body)
 
 
 def _trimmed_span(line: str, tokens: list) -> tuple[int, int] | None:

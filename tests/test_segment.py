@@ -2,10 +2,13 @@
 
 import itertools
 
+import syntok.segmenter
+from conftest import LEXICONS, SEED_CORPUS
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.segment import quote_spans, split_sentences
+from pipeline.run import clean_corpus
+from pipeline.segment import _is_one_sentence, _trimmed_span, quote_spans, split_sentences
 
 
 def sentences(text):
@@ -59,3 +62,52 @@ def test_apostrophes_are_not_quotes_but_single_quotes_are():
 
 def test_a_quote_left_open_runs_to_the_end_of_its_paragraph_only():
     assert quoted("He said: “We will stay.\nThe vote passed.") == ["“We will stay."]
+
+
+def syntok_spans(line):
+    """What syntok alone gives for one line, trimmed as split_sentences trims."""
+    return [span for paragraph in syntok.segmenter.analyze(line) for s in paragraph if (span := _trimmed_span(line, s))]
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Iraq",
+                "troops",
+                "U.S.",
+                "said",
+                " ",
+                "  ",
+                ",",
+                ".",
+                "!",
+                "?",
+                ";",
+                "(",
+                ")",
+                "“",
+                "”",
+                '"',
+                "’",
+                "'",
+                "…",
+                "2.5",
+                "\t",
+                "a",
+            ]
+        ),
+        max_size=25,
+    ).map("".join)
+)
+def test_a_line_taken_as_one_sentence_without_syntok_is_one_for_syntok_too(line):
+    if _is_one_sentence(line):
+        assert split_sentences(line) == syntok_spans(line)
+
+
+def test_most_seed_paragraphs_are_one_sentence_and_skip_syntok():
+    cleaned, _ = clean_corpus(SEED_CORPUS, LEXICONS)
+    lines = [line for text in cleaned["text"] for line in text.split("\n") if line.strip()]
+    single = [line for line in lines if _is_one_sentence(line)]
+    assert len(single) > len(lines) / 2
+    assert all(split_sentences(line) == syntok_spans(line) for line in lines)
