@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 from collections import Counter
 
 import numpy as np
@@ -11,7 +10,7 @@ import pandas as pd
 from pipeline.compare import bootstrap_interval, cohens_d, group_permutation_tests, log_odds_dirichlet, share_interval
 from pipeline.lexicons import FRAME_DIMENSIONS, FramingLexicons
 from pipeline.match import Match, Matcher, Words
-from pipeline.segment import quote_spans
+from pipeline.segment import QuoteIndex
 from pipeline.tune import candidate_counts
 
 # An attribution verb is credited to the nearest actor mentioned outside quotes within this many characters.
@@ -117,11 +116,12 @@ def annotate(
     articles: pd.DataFrame,
     sentences: pd.DataFrame,
     framing: FramingLexicons,
-    words_by_article: dict[str, Words] | None = None,
+    words_by_article: dict[str, tuple[Words, QuoteIndex]] | None = None,
 ) -> pd.DataFrame:
     """Find actors, labels, attribution verbs and frame cues in every sentence (ANNOTATION_COLUMNS).
 
-    `words_by_article` holds articles' Words already built by score_articles (others are built here).
+    `words_by_article` holds articles' (Words, QuoteIndex) already built by score_articles (others
+    are built here).
     """
     matchers = {
         kind: Matcher(getattr(framing, name))
@@ -136,16 +136,15 @@ def annotate(
     known_words = words_by_article or {}
     rows = []
     for article_id, group in sentences.groupby("article_id", sort=True):
-        spans = quote_spans(texts[article_id])
-        starts = [s for s, _ in spans]
+        if article_id in known_words:
+            words, quoted = known_words[article_id]
+        else:
+            words = Words(texts[article_id], list(zip(group["start"], group["end"], strict=True)))
+            quoted = QuoteIndex(texts[article_id])
 
-        def in_quote(position: int, spans=spans, starts=starts) -> bool:
-            k = bisect.bisect_right(starts, position) - 1
-            return k >= 0 and position < spans[k][1]
+        def in_quote(position: int, quoted=quoted) -> bool:
+            return position in quoted
 
-        words = known_words.get(article_id) or Words(
-            texts[article_id], list(zip(group["start"], group["end"], strict=True))
-        )
         found = {kind: matcher.find_in_sentences(words) for kind, matcher in matchers.items()}
         for k, sentence in enumerate(group.itertuples(index=False)):
             text, offset = sentence.text, sentence.start

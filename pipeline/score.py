@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import importlib.metadata
 import re
@@ -13,7 +12,7 @@ from textblob.en import sentiment as textblob_sentiment
 
 from pipeline.lexicons import IGNORE_CATEGORY, Lexicon
 from pipeline.match import Matcher, Words, is_negated
-from pipeline.segment import quote_spans, split_sentences
+from pipeline.segment import QuoteIndex, split_sentences
 
 # One row per sentence.
 #   article_id      str    the article
@@ -104,19 +103,6 @@ def score_sentence(text: str) -> tuple[float, float]:
     return float(polarity), float(subjectivity)
 
 
-class _QuoteIndex:
-    """Answers "is this character inside a quote?" for one article."""
-
-    def __init__(self, text: str):
-        spans = quote_spans(text)
-        self._starts = [start for start, _ in spans]
-        self._ends = [end for _, end in spans]
-
-    def __contains__(self, position: int) -> bool:
-        k = bisect.bisect_right(self._starts, position) - 1
-        return k >= 0 and position < self._ends[k]
-
-
 # Changes whenever sentence splitting or sentiment could give other results: cached results of
 # another version are never used.
 SENTENCE_STAGE_VERSION = (
@@ -141,24 +127,24 @@ def score_articles(
     articles: pd.DataFrame,
     lexicon: Lexicon,
     known: dict[str, SentenceScores] | None = None,
-    words_by_article: dict[str, Words] | None = None,
+    words_by_article: dict[str, tuple[Words, QuoteIndex]] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split each article's clean `text` into sentences and score them; return (sentences, hits).
 
     Each hit is marked with its voice (inside a quote or not, quotes followed across sentences)
     and whether it is negated. `known` maps sentence_cache_key(text) to sentence scores computed
     earlier (a cache); articles found there are not split or scored again. `words_by_article`,
-    if given, receives each article's Words, for other lexicons to match in.
+    if given, receives each article's (Words, QuoteIndex), for other lexicons to match in.
     """
     matcher = Matcher(lexicon)
     known = {} if known is None else known
     sentence_rows, hit_rows = [], []
     for article in articles.itertuples(index=False):
-        quoted = _QuoteIndex(article.text)
+        quoted = QuoteIndex(article.text)
         scored = known.get(sentence_cache_key(article.text)) or sentence_scores(article.text)
         words = Words(article.text, [(start, end) for start, end, _, _ in scored])
         if words_by_article is not None:
-            words_by_article[article.article_id] = words
+            words_by_article[article.article_id] = (words, quoted)
         found = matcher.find_in_sentences(words)
         for sentence_id, (start, end, polarity, subjectivity) in enumerate(scored, start=1):
             text = words.sentences[sentence_id - 1]

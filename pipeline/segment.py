@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 import syntok.segmenter
@@ -81,11 +82,29 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+class QuoteIndex:
+    """Answers "is this character inside a quote?" for one text (quote_spans)."""
+
+    def __init__(self, text: str):
+        spans = quote_spans(text)
+        self._starts = [start for start, _ in spans]
+        self._ends = [end for _, end in spans]
+
+    def __contains__(self, position: int) -> bool:
+        k = bisect.bisect_right(self._starts, position) - 1
+        return k >= 0 and position < self._ends[k]
+
+
+_QUOTE_MARK = re.compile("[“”\"‘’']")
+
+
 def _line_quote_spans(line: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     open_at: int | None = None
     closer = ""
-    for i, ch in enumerate(line):
+    # Only quotation marks can open or close a quote: visit those, not every character.
+    for mark in _QUOTE_MARK.finditer(line):
+        i, ch = mark.start(), mark.group()
         before = line[i - 1] if i else " "
         after = line[i + 1] if i + 1 < len(line) else " "
         if open_at is None:

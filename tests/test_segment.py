@@ -111,3 +111,26 @@ def test_most_seed_paragraphs_are_one_sentence_and_skip_syntok():
     single = [line for line in lines if _is_one_sentence(line)]
     assert len(single) > len(lines) / 2
     assert all(split_sentences(line) == syntok_spans(line) for line in lines)
+
+
+def reference_quote_spans(line):
+    """The quote rules character by character: what the mark-by-mark scan must agree with."""
+    spans, open_at, closer = [], None, ""
+    for i, ch in enumerate(line):
+        before, after = (line[i - 1] if i else " "), (line[i + 1] if i + 1 < len(line) else " ")
+        if open_at is None:
+            if ch in '“"' or (ch in "‘'" and not before.isalpha() and after.isalpha()):
+                open_at, closer = i, {"“": '”"', '"': '"', "‘": "’'", "'": "'’"}[ch]
+        elif ch in closer and not (ch in "’'" and after.isalpha()):
+            spans.append((open_at, i + 1))
+            open_at = None
+    return spans + ([(open_at, len(line))] if open_at is not None else [])
+
+
+@given(
+    st.lists(st.sampled_from(["Iraq", "s", " ", "“", "”", '"', "‘", "’", "'", ",", "don", "t"]), max_size=30).map(
+        "".join
+    )
+)
+def test_quote_spans_follow_the_rules_mark_by_mark(line):
+    assert quote_spans(line) == reference_quote_spans(line)
