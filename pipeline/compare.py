@@ -94,7 +94,7 @@ BOOTSTRAP_SAMPLES = 1000
 PERMUTATIONS = 2000
 # Beyond this many rows (sentences) a permutation test uses the normal limit of the permutation
 # distribution instead of PERMUTATIONS shuffles, which would cost PERMUTATIONS x rows.
-PERMUTATION_EXACT_MAX_ROWS = 20_000
+PERMUTATION_EXACT_MAX_ROWS = 5_000
 # Fixed so that intervals and p-values are the same on every run; combined with the group's name.
 RANDOM_SEED = 20200103
 

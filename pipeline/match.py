@@ -8,9 +8,10 @@ however many terms a lexicon has. Several lexicons can share one Words of a sent
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import ahocorasick_rs
@@ -62,7 +63,7 @@ class Words:
             pieces = _SENTINEL.join(sentence.replace(_SENTINEL, " ") for sentence in self.sentences)
         self.haystack = _haystack(pieces)
         self._breaks: list[int] | None = None
-        self._spans: dict[int, list[tuple[int, int]]] = {}
+        self._spans: dict[int, tuple[list[tuple[int, int]], Iterator[re.Match]]] = {}
 
     def locate(self, position: int) -> tuple[int, int, int]:
         """(sentence, word in it, haystack position of the sentence's leading space) for a word's leading space."""
@@ -79,9 +80,11 @@ class Words:
 
     def span(self, sentence: int, first: int, last: int) -> tuple[int, int]:
         """Character span in the sentence from the start of word `first` to the end of word `last`."""
+        # Word spans are found lazily, only as far into the sentence as a term was found.
         if sentence not in self._spans:
-            self._spans[sentence] = [m.span() for m in _TOKEN.finditer(self.sentences[sentence])]
-        spans = self._spans[sentence]
+            self._spans[sentence] = ([], _TOKEN.finditer(self.sentences[sentence]))
+        spans, pending = self._spans[sentence]
+        spans.extend(m.span() for m in itertools.islice(pending, max(0, last + 1 - len(spans))))
         return spans[first][0], spans[last][1]
 
 

@@ -148,7 +148,7 @@ def score_articles(
         found = matcher.find_in_sentences(words)
         for sentence_id, (start, end, polarity, subjectivity) in enumerate(scored, start=1):
             text = words.sentences[sentence_id - 1]
-            word_starts = [start + m.start() for m in _WORD.finditer(text)]
+            n_words, n_quoted_words = _word_counts(text, start, quoted)
             hits = [
                 (m, QUOTE if start + m.start in quoted else NARRATIVE, is_negated(text, m.start, lexicon.negators))
                 for m in found[sentence_id - 1]
@@ -162,8 +162,8 @@ def score_articles(
                     sentence_id,
                     start,
                     end,
-                    len(word_starts),
-                    sum(position in quoted for position in word_starts),
+                    n_words,
+                    n_quoted_words,
                     polarity,
                     subjectivity,
                     len(counted),
@@ -192,6 +192,14 @@ def score_articles(
     sentences = pd.DataFrame(sentence_rows, columns=SENTENCE_COLUMNS)
     hits = pd.DataFrame(hit_rows, columns=HIT_COLUMNS).astype({"negated": "bool"})
     return sentences.astype({"polarity": "float64", "subjectivity": "float64", "loaded_weight": "float64"}), hits
+
+
+def _word_counts(sentence: str, offset: int, quoted: QuoteIndex) -> tuple[int, int]:
+    """(words, words inside quotes) of a sentence starting at `offset` in its article."""
+    if not quoted.overlaps(offset, offset + len(sentence)):
+        return len(_WORD.findall(sentence)), 0
+    starts = [offset + m.start() for m in _WORD.finditer(sentence)]
+    return len(starts), sum(position in quoted for position in starts)
 
 
 def _per_1k(counts: pd.Series, words: pd.Series) -> pd.Series:

@@ -94,6 +94,11 @@ class QuoteIndex:
         k = bisect.bisect_right(self._starts, position) - 1
         return k >= 0 and position < self._ends[k]
 
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether any quote has a character in [start, end)."""
+        k = bisect.bisect_left(self._starts, end) - 1  # the last quote opening before `end`
+        return k >= 0 and self._ends[k] > start
+
 
 _QUOTE_MARK = re.compile("[“”\"‘’']")
 
