@@ -30,6 +30,10 @@ FLOAT_DECIMALS = 6
 CSV_CHUNK_ROWS = 50_000
 EVIDENCE_PER_TERM = 3
 ALIGNED_PAIRS_PER_EVENT = 30
+# Event pages list the articles closest to the event's centre, up to this many (all are in events.csv) ...
+MEMBERS_PER_EVENT_PAGE = 50
+# ... and only this many events get a page (most outlets, then most articles, first).
+MAX_EVENT_PAGES = 100
 # Outlet pages show this many sentences per term; the rest are in tables/hits.csv.
 EXAMPLES_PER_TERM_ON_OUTLET_PAGE = 25
 TOP_TERMS = 10
@@ -395,8 +399,18 @@ def event_pages(tables: Tables, slugs: dict[str, str]) -> list[dict]:
     pages = []
     marks = _OutletEvidence(tables.sentences, tables.hits).marks
     articles = tables.articles.set_index("article_id")
+    sizes = tables.events.groupby("event_id").size()
+    # The largest events get pages (most outlets first, then most articles); the rest are in events.csv.
+    outlets_per_event = tables.events.groupby("event_id")["outlet"].nunique()
+    ranked = sorted(sizes.index, key=lambda e: (-outlets_per_event[e], -sizes[e], e))
+    with_page = set(ranked[:MAX_EVENT_PAGES])
     for event_id, members in tables.events.groupby("event_id", sort=True):
+        if event_id not in with_page:
+            continue
         detail = tables.event_details[event_id]
+        shown = members.sort_values(["similarity", "article_id"], ascending=[False, True], kind="stable").head(
+            MEMBERS_PER_EVENT_PAGE
+        )
         alignments = tables.alignments[tables.alignments["event_id"] == event_id].head(ALIGNED_PAIRS_PER_EVENT)
         pairs = [
             {
@@ -426,8 +440,9 @@ def event_pages(tables: Tables, slugs: dict[str, str]) -> list[dict]:
                         "similarity": m.similarity,
                         "title": articles.loc[m.article_id, "title"] if m.article_id in articles.index else "",
                     }
-                    for m in members.itertuples(index=False)
+                    for m in shown.itertuples(index=False)
                 ],
+                "n_members": len(members),
                 "outlets": outlets,
                 "outlet_slugs": slugs,
                 "scores": scores,
@@ -490,6 +505,7 @@ def page_contexts(tables: Tables) -> tuple[dict, list[dict]]:
         "provenance": tables.provenance,
         "changes": tables.changes,
         "events": event_pages(tables, slugs),
+        "n_events": int(tables.events["event_id"].nunique()) if len(tables.events) else 0,
         "version": __version__,
     }
     return corpus_page, outlet_pages

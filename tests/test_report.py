@@ -2,7 +2,7 @@
 
 import pandas as pd
 import pytest
-from conftest import LEXICONS
+from conftest import LEXICONS, SEED_CORPUS
 
 from pipeline import report
 from pipeline.report import (
@@ -110,3 +110,15 @@ def test_a_table_written_in_pieces_is_byte_identical_to_one_piece():
     table = pd.DataFrame({"text": ["=1+1", "plain", "b"] * 5, "value": [0.1234567891, 2.0, 3.5] * 5})
     assert "".join(csv_chunks(table, rows=4)) == to_csv_text(table)
     assert "".join(csv_chunks(table.iloc[0:0], rows=4)) == to_csv_text(table.iloc[0:0])
+
+
+def test_a_large_corpus_gets_pages_for_its_widest_events_and_lists_the_rest(tmp_path, monkeypatch):
+    monkeypatch.setattr(report, "MAX_EVENT_PAGES", 1)
+    monkeypatch.setattr(report, "MEMBERS_PER_EVENT_PAGE", 2)
+    out = write_reports(analyze(SEED_CORPUS, LEXICONS), tmp_path / "reports")
+    assert sorted(p.name for p in (out / "events").iterdir()) == ["e1.html", "e1.md"]  # 4 outlets beat 1
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "The 1 events covered by the most outlets have a page; all 2 are in" in index
+    event = (out / "events" / "e1.html").read_text(encoding="utf-8")
+    assert "The 2 articles closest to the event&#39;s centre, of 4" in event
+    assert event.count('<td class="n">0.') + event.count('<td class="n">1.') >= 2
