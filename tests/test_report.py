@@ -120,5 +120,4 @@ def test_a_large_corpus_gets_pages_for_its_widest_events_and_lists_the_rest(tmp_
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "The 1 events covered by the most outlets have a page; all 2 are in" in index
     event = (out / "events" / "e1.html").read_text(encoding="utf-8")
-    assert "The 2 articles closest to the event&#39;s centre, of 4" in event
-    assert event.count('<td class="n">0.') + event.count('<td class="n">1.') >= 2
+    assert "The 2 articles closest to the event's centre, of 4" in event
