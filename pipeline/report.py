@@ -304,27 +304,36 @@ def _environment() -> jinja2.Environment:
     return environment
 
 
+def hit_marks(hits: pd.DataFrame) -> dict[tuple[str, int], list[tuple[int, int, str, str]]]:
+    """Per (article_id, sentence_id), the hits to mark: (start, end, label, kind)."""
+    marks: dict[tuple[str, int], list[tuple[int, int, str, str]]] = {}
+    columns = [hits[c].tolist() for c in ("article_id", "sentence_id", "start", "end", "term", "category", "weight")]
+    kinds = ["negated" if negated else voice for negated, voice in zip(hits["negated"], hits["voice"], strict=True)]
+    for article_id, sentence_id, start, end, term, category, weight, kind in zip(*columns, kinds, strict=True):
+        label = f"{term} · {category} · weight {weight:g} · {kind}"
+        marks.setdefault((article_id, sentence_id), []).append((start, end, label, kind))
+    return marks
+
+
 class _OutletEvidence:
     """One outlet's sentences and hits, indexed once, to render example sentences with every hit marked."""
 
     def __init__(self, sentences: pd.DataFrame, hits: pd.DataFrame):
         self.sentences = sentences
-        self.text = dict(
-            zip(zip(sentences["article_id"], sentences["sentence_id"], strict=True), sentences["text"], strict=True)
-        )
-        self.polarity = dict(
-            zip(zip(sentences["article_id"], sentences["sentence_id"], strict=True), sentences["polarity"], strict=True)
-        )
-        self.marks: dict[tuple[str, int], list[tuple[int, int, str, str]]] = {}
+        # Columns as lists first: iterating plain lists is far cheaper than iterating pandas arrays.
+        places = list(zip(sentences["article_id"].tolist(), sentences["sentence_id"].tolist(), strict=True))
+        self.text = dict(zip(places, sentences["text"].tolist(), strict=True))
+        self.polarity = dict(zip(places, sentences["polarity"].tolist(), strict=True))
+        self.marks = hit_marks(hits)
         self.places: dict[str, list[tuple[str, int]]] = {}
-        for hit in hits.itertuples(index=False):
-            kind = "negated" if hit.negated else hit.voice
-            label = f"{hit.term} · {hit.category} · weight {hit.weight:g} · {kind}"
-            place = (hit.article_id, hit.sentence_id)
-            self.marks.setdefault(place, []).append((hit.start, hit.end, label, kind))
-            places = self.places.setdefault(hit.term, [])
-            if not places or places[-1] != place:
-                places.append(place)
+        for term, place in zip(
+            hits["term"].tolist(),
+            zip(hits["article_id"].tolist(), hits["sentence_id"].tolist(), strict=True),
+            strict=True,
+        ):
+            term_places = self.places.setdefault(term, [])
+            if not term_places or term_places[-1] != place:
+                term_places.append(place)
 
     def example(self, place: tuple[str, int]) -> dict:
         spans = self.marks.get(place, [])
@@ -358,6 +367,15 @@ class _OutletEvidence:
             name: [self.example((s.article_id, s.sentence_id)) for s in rows.itertuples(index=False)]
             for name, rows in (("negative", negative), ("positive", positive))
         }
+
+
+def _rows_by_outlet(frame: pd.DataFrame, keys: str | list[str]) -> list[tuple]:
+    """A table pivoted for a page: (key, first row, {outlet: row}) per key, rows as dicts, keys sorted."""
+    rows = []
+    for key, group in frame.groupby(keys, sort=True):
+        records = group.to_dict("records")
+        rows.append((key, records[0], {record["outlet"]: record for record in records}))
+    return rows
 
 
 def _by_outlet(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -397,7 +415,7 @@ def highlight_differences_html(sentence: str, other: str, hit_spans: list[tuple[
 def event_pages(tables: Tables, slugs: dict[str, str]) -> list[dict]:
     """The data of each event page: members, findings, per-outlet tables and aligned statements."""
     pages = []
-    marks = _OutletEvidence(tables.sentences, tables.hits).marks
+    marks = hit_marks(tables.hits)
     articles = tables.articles.set_index("article_id")
     sizes = tables.events.groupby("event_id").size()
     # The largest events get pages (most outlets first, then most articles); the rest are in events.csv.
@@ -408,9 +426,8 @@ def event_pages(tables: Tables, slugs: dict[str, str]) -> list[dict]:
         if event_id not in with_page:
             continue
         detail = tables.event_details[event_id]
-        shown = members.sort_values(["similarity", "article_id"], ascending=[False, True], kind="stable").head(
-            MEMBERS_PER_EVENT_PAGE
-        )
+        closest = members.sort_values(["similarity", "article_id"], ascending=[False, True], kind="stable")
+        shown = closest.head(MEMBERS_PER_EVENT_PAGE).sort_index()
         alignments = tables.alignments[tables.alignments["event_id"] == event_id].head(ALIGNED_PAIRS_PER_EVENT)
         pairs = [
             {
@@ -452,6 +469,12 @@ def event_pages(tables: Tables, slugs: dict[str, str]) -> list[dict]:
                 "labels": detail["labels"],
                 "attribution": detail["attribution"],
                 "frames": detail["frames"][detail["frames"].groupby("frame")["n_sentences"].transform("sum") > 0],
+                "label_rows": _rows_by_outlet(detail["labels"], ["concept", "label"]),
+                "actor_rows": _rows_by_outlet(detail["actors"], "actor"),
+                "attribution_rows": _rows_by_outlet(detail["attribution"], ["speaker", "verb_class"]),
+                "frame_rows": _rows_by_outlet(
+                    detail["frames"][detail["frames"].groupby("frame")["n_sentences"].transform("sum") > 0], "frame"
+                ),
                 "frames_chart": Markup(frames_chart_svg(detail["frames"], outlets)),
                 "pairs": pairs,
                 "one_article_each": bool((members.groupby("outlet").size() == 1).all()),
