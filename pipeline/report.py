@@ -18,7 +18,6 @@ import matplotlib
 
 matplotlib.use("svg")
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 from markupsafe import Markup
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -261,24 +260,10 @@ def outlet_chart_svg(outlets: pd.DataFrame, categories: list[str]) -> str:
     return _svg_of(figure)
 
 
-def frames_chart_svg(frames: pd.DataFrame, outlets: list[str]) -> str:
-    """Heatmap, frames as rows and outlets as columns: the share of each outlet's sentences cueing each frame."""
-    shown = frames[frames.groupby("frame")["n_sentences"].transform("sum") > 0]
-    if shown.empty:
-        return ""
-    plt.rcParams["svg.fonttype"] = "none"
-    plt.rcParams["svg.hashsalt"] = "mediabias"
-    grid = shown.pivot(index="frame", columns="outlet", values="share").reindex(columns=outlets).fillna(0.0)
-    figure, axis = plt.subplots(figsize=(1.6 + 1.4 * len(outlets), 0.8 + 0.32 * len(grid)))
-    axis.imshow(grid.to_numpy(), cmap="Blues", vmin=0, vmax=1, aspect="auto")
-    axis.set_xticks(range(len(outlets)), outlets, fontsize=8, rotation=20, ha="right")
-    axis.set_yticks(range(len(grid)), grid.index, fontsize=8)
-    for (row, column), value in np.ndenumerate(grid.to_numpy()):
-        axis.text(
-            column, row, f"{value:.0%}", ha="center", va="center", fontsize=7, color="white" if value > 0.6 else "black"
-        )
-    axis.set_title("Share of sentences cueing each frame", fontsize=10)
-    return _svg_of(figure)
+def heat_style(share: float) -> str:
+    """A table cell's inline style shading it by a share in [0, 1] (a heatmap without a chart library)."""
+    share = min(1.0, max(0.0, float(share))) if share == share else 0.0
+    return f"background: rgba(31, 119, 180, {share:.2f}); color: {'#fff' if share > 0.6 else 'inherit'}"
 
 
 def _svg_of(figure) -> str:
@@ -300,7 +285,9 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    environment.filters.update(md=markdown_escape, num=fmt, signed=signed, link=safe_link, metric=metric_label)
+    environment.filters.update(
+        md=markdown_escape, num=fmt, signed=signed, link=safe_link, metric=metric_label, heat=heat_style
+    )
     return environment
 
 
@@ -475,7 +462,6 @@ def event_pages(tables: Tables, slugs: dict[str, str]) -> list[dict]:
                 "frame_rows": _rows_by_outlet(
                     detail["frames"][detail["frames"].groupby("frame")["n_sentences"].transform("sum") > 0], "frame"
                 ),
-                "frames_chart": Markup(frames_chart_svg(detail["frames"], outlets)),
                 "pairs": pairs,
                 "one_article_each": bool((members.groupby("outlet").size() == 1).all()),
             }
