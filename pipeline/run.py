@@ -39,12 +39,13 @@ from pipeline.framing import (
     frame_table,
     label_table,
 )
-from pipeline.lexicons import BOILERPLATE_FILE, Lexicon, read_framing_lexicons, read_lexicons
+from pipeline.lexicons import BOILERPLATE_FILE, RESERVED_FILES, Lexicon, read_framing_lexicons, read_lexicons
 from pipeline.parallel import CHUNK_ARTICLES, map_chunks, map_items
 from pipeline.report import Tables
 from pipeline.score import (
     HIT_COLUMNS,
     SENTENCE_COLUMNS,
+    SENTENCE_STAGE_VERSION,
     article_scores,
     corpus_scores,
     outlet_scores,
@@ -58,6 +59,8 @@ from pipeline.tune import changes_since, lexicon_stats, run_snapshot, suggest_te
 # Part of every StageCache key: bump it whenever a change to the code could change what cleaning,
 # event grouping, alignment or distinctive words give for the same inputs.
 STAGE_CACHE_VERSION = f"{__version__}/stages-1"
+# Chunks smaller than this cost more in process start-up and pickling than they save in balance.
+MIN_CHUNK_ARTICLES = 20
 
 
 def analyze(
@@ -103,6 +106,7 @@ def analyze(
         spread = partial(map_items, jobs=jobs, engine=engine, scheduler=scheduler, chunk_size=chunk_articles)
         cleaned, removed_lines, clean_problems = clean_articles(articles, lexicon.boilerplate, spread)
         prepared = (len(articles), cleaned.drop(columns="raw_text"), removed_lines, corpus_problems, clean_problems)
+        del articles, cleaned  # the raw texts are not needed any more
         stage_cache.save("corpus", corpus_key, prepared)
     n_read, cleaned, removed_lines, corpus_problems, clean_problems = prepared
     clock.lap("clean")
@@ -110,19 +114,30 @@ def analyze(
         on_start(len(cleaned))
     cache = SentenceCache(cache_dir)
     known = cache.get_many(sentence_cache_key(text) for text in cleaned["text"])
+    # Annotations depend on the clean texts and the framing lexicons only: an edit of a loaded-language
+    # lexicon reuses them.
+    framing_hashes = {name: digest for name, digest in lexicon.file_hashes if name in RESERVED_FILES}
+    annotations_key = cache_key(corpus_key, SENTENCE_STAGE_VERSION, framing_hashes)
+    annotations = stage_cache.load("annotations", annotations_key)
+    framing_wanted = framing_lexicons if annotations is None else None
+    size = _chunk_size(len(cleaned), jobs, chunk_articles)
     chunks = []
-    for start in range(0, len(cleaned), chunk_articles):
-        chunk = cleaned.iloc[start : start + chunk_articles]
+    for start in range(0, len(cleaned), size):
+        chunk = cleaned.iloc[start : start + size]
         keys = {sentence_cache_key(text) for text in chunk["text"]}
-        chunks.append((chunk, lexicon, framing_lexicons, {k: known[k] for k in sorted(keys & known.keys())}))
-    done = (lambda k: on_scored(len(chunks[k][0]))) if on_scored else None
+        chunks.append((chunk, lexicon, framing_wanted, {k: known[k] for k in sorted(keys & known.keys())}))
+    chunk_sizes = [len(chunk[0]) for chunk in chunks]
+    done = (lambda k: on_scored(chunk_sizes[k])) if on_scored else None
     results = map_chunks(score_chunk, chunks, jobs=jobs, engine=engine, scheduler=scheduler, on_done=done)
     for result in results:
         cache.put_many(result[3])
     cache.close()
     sentences = _concat([r[0] for r in results], SENTENCE_COLUMNS)
     hits = _concat([r[1] for r in results], HIT_COLUMNS)
-    annotations = _concat([r[2] for r in results], ANNOTATION_COLUMNS)
+    if annotations is None:
+        annotations = _concat([r[2] for r in results], ANNOTATION_COLUMNS)
+        stage_cache.save("annotations", annotations_key, annotations)
+    del results, chunks
     clock.lap("split_score_match")
     categories = lexicon.categories
     outlets = outlet_scores(cleaned, sentences, hits, categories)
@@ -199,10 +214,11 @@ class _Clock:
         self.last = now
 
 
-def score_chunk(payload: tuple) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict]:
+def score_chunk(payload: tuple) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None, dict]:
     """The per-article work for one chunk of clean articles: (sentences, hits, annotations, new sentence scores).
 
-    `payload` is (articles, lexicon, framing lexicons, cached sentence scores by key).
+    `payload` is (articles, lexicon, framing lexicons or None to skip annotation, cached sentence
+    scores by key).
     """
     articles, lexicon, framing_lexicons, known = payload
     new = {}
@@ -212,7 +228,13 @@ def score_chunk(payload: tuple) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFram
             new[key] = sentence_scores(text)
     words: dict = {}
     sentences, hits = score_articles(articles, lexicon, {**known, **new}, words)
-    return sentences, hits, annotate(articles, sentences, framing_lexicons, words), new
+    annotations = None if framing_lexicons is None else annotate(articles, sentences, framing_lexicons, words)
+    return sentences, hits, annotations, new
+
+
+def _chunk_size(n_articles: int, jobs: int, most: int) -> int:
+    """Articles per chunk: at most `most`, and small enough that every process gets about four chunks."""
+    return max(1, min(most, max(MIN_CHUNK_ARTICLES, -(-n_articles // (4 * max(1, jobs))))))
 
 
 def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:

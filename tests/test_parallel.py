@@ -67,7 +67,7 @@ def test_after_a_lexicon_edit_cleaning_and_events_come_from_the_cache(tmp_path, 
     def not_again(*args, **kwargs):
         raise AssertionError("this stage should come from the cache")
 
-    for stage in ("read_corpus", "clean_articles", "group_events", "align_statements", "distinctive_terms"):
+    for stage in ("read_corpus", "clean_articles", "group_events", "align_statements", "distinctive_terms", "annotate"):
         monkeypatch.setattr(run, stage, not_again)
     warm = analyze(SEED_CORPUS, lexicons, cache_dir=cache)
     assert {name: to_csv_text(t) for name, t in warm.csv_tables().items()} == {
@@ -87,3 +87,15 @@ def test_editing_the_boilerplate_list_cleans_again(tmp_path):
     after = analyze(SEED_CORPUS, lexicons, cache_dir=cache)
     assert any(line.startswith(first_sentence) for line in after.removed_lines["text"])
     assert first_sentence not in set(after.sentences["text"])
+
+
+def test_editing_a_framing_lexicon_annotates_again(tmp_path):
+    lexicons = tmp_path / "lexicons"
+    shutil.copytree(LEXICONS, lexicons)
+    cache = tmp_path / "cache"
+    before = analyze(SEED_CORPUS, lexicons, cache_dir=cache)
+    assert "Muqtada al-Sadr" not in set(before.annotations["key"])
+    with open(lexicons / "actors.csv", "a", encoding="utf-8") as handle:
+        handle.write("Muqtada al-Sadr,Sadr,test alias\n")
+    after = analyze(SEED_CORPUS, lexicons, cache_dir=cache)
+    assert "Muqtada al-Sadr" in set(after.annotations["key"])
