@@ -54,11 +54,11 @@ from pipeline.score import (
     sentence_cache_key,
     sentence_scores,
 )
-from pipeline.tune import changes_since, lexicon_stats, run_snapshot, suggest_terms
+from pipeline.tune import changes_since, lexicon_stats, name_like_words, run_snapshot, suggest_terms
 
 # Part of every StageCache key: bump it whenever a change to the code could change what cleaning,
 # event grouping, alignment or distinctive words give for the same inputs.
-STAGE_CACHE_VERSION = f"{__version__}/stages-1"
+STAGE_CACHE_VERSION = f"{__version__}/stages-2"
 # Chunks smaller than this cost more in process start-up and pickling than they save in balance.
 MIN_CHUNK_ARTICLES = 20
 
@@ -149,15 +149,20 @@ def analyze(
     )
     snapshot = run_snapshot(lexicon, outlets, terms)
     clock.lap("summaries")
-    # Events, aligned statements and distinctive words depend on the clean texts and the event
+    # Events, aligned statements, distinctive words and names depend on the clean texts and the event
     # options only, never on the lexicons: a re-run after a lexicon edit takes them from the cache.
     events_key = cache_key(corpus_key, event_threshold, event_window_days)
     lexicon_free = stage_cache.load("events", events_key)
     if lexicon_free is None:
         events = group_events(cleaned, event_threshold, event_window_days)
-        lexicon_free = (events, align_statements(sentences, events), distinctive_terms(sentences))
+        lexicon_free = (
+            events,
+            align_statements(sentences, events),
+            distinctive_terms(sentences),
+            name_like_words(sentences["text"]),
+        )
         stage_cache.save("events", events_key, lexicon_free)
-    events, alignments, distinctive = lexicon_free
+    events, alignments, distinctive, names = lexicon_free
     frames = frame_table(sentences, annotations, events)
     contrasts = event_contrasts(sentences, hits, events)
     framing = {
@@ -172,7 +177,10 @@ def analyze(
         "distinctive_terms": distinctive,
     }
     clock.lap("compare")
-    tuning = {"lexicon_stats": lexicon_stats(lexicon, hits), "suggestions": suggest_terms(sentences, hits, lexicon)}
+    tuning = {
+        "lexicon_stats": lexicon_stats(lexicon, hits),
+        "suggestions": suggest_terms(sentences, hits, lexicon, names=names),
+    }
     clock.lap("tune")
     return Tables(
         articles=article_scores(cleaned, sentences, hits, categories),

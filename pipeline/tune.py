@@ -194,6 +194,7 @@ def suggest_terms(
     outlet: str | None = None,
     min_count: int = 2,
     top: int = 20,
+    names: frozenset[str] | None = None,
 ) -> pd.DataFrame:
     """Terms no lexicon entry covers, ranked per outlet by how distinctive they are (SUGGESTION_COLUMNS).
 
@@ -203,7 +204,7 @@ def suggest_terms(
     """
     matcher = Matcher(lexicon)
     uncovered = _text_without_hits(sentences, hits)
-    names = name_like_words(sentences["text"])
+    names = name_like_words(sentences["text"]) if names is None else names
     counts: dict[str, Counter] = {}
     for name, texts in uncovered.groupby("outlet", sort=True)["text"]:
         counts[name] = candidate_counts(texts, names)
