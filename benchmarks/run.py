@@ -52,6 +52,19 @@ def measure(n_articles: int, jobs: int) -> dict:
         write_reports(tables, work / "reports")
         stages["report"] = round(time.perf_counter() - report_start, 3)
         cold = time.perf_counter() - start
+        # Partial results as soon as they exist, for long runs.
+        print(
+            json.dumps(
+                {
+                    "articles": n_articles,
+                    "cold_s": round(cold, 2),
+                    "stages_s": stages,
+                    "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                }
+            ),
+            file=sys.stderr,
+            flush=True,
+        )
 
         emotive = lexicons / "emotive.csv"
         emotive.write_text(emotive.read_text().replace("brutal,emotive,2,", "brutal,emotive,3,"))

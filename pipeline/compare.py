@@ -200,6 +200,8 @@ def group_permutation_tests(
 
     observed = differences(groups)
     sizes = np.bincount(groups, minlength=n_groups)
+    if (sizes > 0).sum() < 2:  # nothing to compare with: no test
+        return observed, np.full(n_groups, np.nan)
     if len(groups) > PERMUTATION_EXACT_MAX_ROWS:
         p_values = _normal_permutation_p_values(observed, sizes, numerators, denominators, scale)
     else:

@@ -16,6 +16,8 @@ from pipeline.tune import candidate_counts
 # An attribution verb is credited to the nearest actor mentioned outside quotes within this many characters.
 SPEAKER_DISTANCE = 80
 UNNAMED = "(unnamed source)"
+# Events that get a page (and the details it shows): the widest first (widest_events).
+EVENT_PAGES = 100
 
 # Sentence-level annotations: one row per actor mention, label, attribution verb or frame cue.
 #   article_id, outlet, sentence_id   where
@@ -281,10 +283,11 @@ def event_contrasts(sentences: pd.DataFrame, hits: pd.DataFrame, events: pd.Data
     counted = hits[~hits["negated"].astype(bool) & (hits["voice"] == "narrative")]
     per_sentence = counted.groupby(["article_id", "sentence_id"]).size()
     with_event = sentences.merge(events[["article_id", "event_id"]], on="article_id")
+    keys = pd.MultiIndex.from_arrays([with_event["article_id"], with_event["sentence_id"]])
+    with_event["n_hits"] = per_sentence.reindex(keys, fill_value=0).to_numpy(dtype=float)
     rows = []
     for event_id, group in with_event.groupby("event_id", sort=True):
-        keys = pd.MultiIndex.from_arrays([group["article_id"], group["sentence_id"]])
-        n_hits = per_sentence.reindex(keys, fill_value=0).to_numpy(dtype=float)
+        n_hits = group["n_hits"].to_numpy(dtype=float)
         own_words = (group["n_words"] - group["n_quoted_words"]).to_numpy(dtype=float)
         polarity = group["polarity"].to_numpy(dtype=float)
         outlets = sorted(group["outlet"].unique())
@@ -422,6 +425,17 @@ def _join(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def widest_events(events: pd.DataFrame, limit: int = EVENT_PAGES) -> list[str]:
+    """The `limit` events covered by the most outlets, then with the most articles (then by id)."""
+    if events.empty:
+        return []
+    sizes = events.groupby("event_id").agg(n_outlets=("outlet", "nunique"), n_articles=("article_id", "size"))
+    ranked = sizes.reset_index().sort_values(
+        ["n_outlets", "n_articles", "event_id"], ascending=[False, False, True], kind="stable"
+    )
+    return list(ranked["event_id"].head(limit))
+
+
 def event_details(
     sentences: pd.DataFrame,
     hits: pd.DataFrame,
@@ -429,14 +443,26 @@ def event_details(
     events: pd.DataFrame,
     frames: pd.DataFrame,
     contrasts: pd.DataFrame,
+    limit: int = EVENT_PAGES,
 ) -> dict[str, dict]:
-    """Per event: its outlets, actor, label and attribution tables restricted to its articles, and the findings."""
+    """Per event: its outlets, actor, label and attribution tables restricted to its articles, and the findings.
+
+    Only the `limit` events that widest_events ranks first get details (they are what event pages show).
+    """
+    chosen = set(widest_events(events, limit))
+    members_of = events[events["event_id"].isin(chosen)]
+    event_of = dict(zip(members_of["article_id"], members_of["event_id"], strict=True))
+
+    def by_event(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+        keys = frame["article_id"].map(event_of)
+        return {event_id: group for event_id, group in frame[keys.notna()].groupby(keys[keys.notna()], sort=False)}
+
+    sentences_of, hits_of, annotations_of = by_event(sentences), by_event(hits), by_event(annotations)
     details = {}
-    for event_id, members in events.groupby("event_id", sort=True):
-        ids = set(members["article_id"])
-        event_sentences = sentences[sentences["article_id"].isin(ids)]
-        event_hits = hits[hits["article_id"].isin(ids)]
-        event_annotations = annotations[annotations["article_id"].isin(ids)]
+    for event_id, members in members_of.groupby("event_id", sort=True):
+        event_sentences = sentences_of.get(event_id, sentences.iloc[0:0])
+        event_hits = hits_of.get(event_id, hits.iloc[0:0])
+        event_annotations = annotations_of.get(event_id, annotations.iloc[0:0])
         outlets = sorted(members["outlet"].unique())
         labels = label_table(event_annotations)
         attribution = attribution_table(event_annotations)

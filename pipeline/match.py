@@ -100,7 +100,8 @@ def _haystack(text: str) -> str:
 def normalized_words(texts: Iterable[str]) -> list[str]:
     """The words of many texts at once, normalized as lexicon terms are; BREAK stands between texts
     (and wherever a text has a NUL), so nothing is taken to run from one text into the next."""
-    haystack = _haystack(_SENTINEL.join(texts))
+    # A pandas Series is joined far faster as a list than element by element.
+    haystack = _haystack(_SENTINEL.join(texts.tolist() if hasattr(texts, "tolist") else texts))
     return haystack[1:-1].split(" ") if len(haystack) > 2 else []
 
 

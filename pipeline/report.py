@@ -23,6 +23,7 @@ from markupsafe import Markup
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from pipeline import __version__
+from pipeline.framing import EVENT_PAGES, widest_events
 
 FLOAT_DECIMALS = 6
 # Rows of a table turned into CSV text at a time when written.
@@ -32,7 +33,7 @@ ALIGNED_PAIRS_PER_EVENT = 30
 # Event pages list the articles closest to the event's centre, up to this many (all are in events.csv) ...
 MEMBERS_PER_EVENT_PAGE = 50
 # ... and only this many events get a page (most outlets, then most articles, first).
-MAX_EVENT_PAGES = 100
+MAX_EVENT_PAGES = EVENT_PAGES
 # Outlet pages show this many sentences per term; the rest are in tables/hits.csv.
 EXAMPLES_PER_TERM_ON_OUTLET_PAGE = 25
 TOP_TERMS = 10
@@ -404,11 +405,8 @@ def event_pages(tables: Tables, slugs: dict[str, str]) -> list[dict]:
     pages = []
     marks = hit_marks(tables.hits)
     articles = tables.articles.set_index("article_id")
-    sizes = tables.events.groupby("event_id").size()
-    # The largest events get pages (most outlets first, then most articles); the rest are in events.csv.
-    outlets_per_event = tables.events.groupby("event_id")["outlet"].nunique()
-    ranked = sorted(sizes.index, key=lambda e: (-outlets_per_event[e], -sizes[e], e))
-    with_page = set(ranked[:MAX_EVENT_PAGES])
+    # The widest events get pages (most outlets first, then most articles); the rest are in events.csv.
+    with_page = set(widest_events(tables.events, MAX_EVENT_PAGES)) & set(tables.event_details)
     for event_id, members in tables.events.groupby("event_id", sort=True):
         if event_id not in with_page:
             continue

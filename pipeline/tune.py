@@ -146,7 +146,7 @@ def lexicon_stats(lexicon: Lexicon, hits: pd.DataFrame) -> pd.DataFrame:
 
 def name_like_words(texts: Iterable[str]) -> frozenset[str]:
     """Words capitalized in most of their occurrences away from a sentence start: names, not wording."""
-    joined = BREAK.join(texts)
+    joined = BREAK.join(texts.tolist() if hasattr(texts, "tolist") else texts)
     as_written = Counter(_TOKEN.findall(joined))
     as_written.subtract(_FIRST_TOKEN.findall(joined))
     capitalized, seen = Counter(), Counter()
