@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 
 import numpy as np
@@ -155,7 +156,16 @@ def annotate(
 
             def add(kind: str, m: Match, value: float, quoted: bool, speaker: str = "", base=base, text=text) -> None:
                 rows.append(
-                    (*base, kind, m.entry.category, m.entry.term, text[m.start : m.end], value, quoted, speaker)
+                    (
+                        *base,
+                        kind,
+                        m.entry.category,
+                        m.entry.term,
+                        sys.intern(text[m.start : m.end]),
+                        value,
+                        quoted,
+                        speaker,
+                    )
                 )
 
             for m, quoted in actors:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import re
+import sys
 from collections.abc import Sequence
 
 import pandas as pd
@@ -177,7 +178,7 @@ def score_articles(
                     article.outlet,
                     sentence_id,
                     m.entry.term,
-                    text[m.start : m.end],
+                    sys.intern(text[m.start : m.end]),  # one string per distinct form: tables of millions of hits
                     m.entry.category,
                     m.entry.weight,
                     voice,
