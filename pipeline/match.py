@@ -8,10 +8,9 @@ however many terms a lexicon has. Several lexicons can share one Words of a sent
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import ahocorasick_rs
@@ -54,7 +53,7 @@ class Words:
     them the whole text is one sentence.
     """
 
-    __slots__ = ("_breaks", "_spans", "haystack", "sentences")
+    __slots__ = ("_breaks", "haystack", "sentences")
 
     def __init__(self, text: str, spans: list[tuple[int, int]] | None = None):
         self.sentences = [text[start:end] for start, end in spans] if spans is not None else [text]
@@ -63,7 +62,6 @@ class Words:
             pieces = _SENTINEL.join(sentence.replace(_SENTINEL, " ") for sentence in self.sentences)
         self.haystack = _haystack(pieces)
         self._breaks: list[int] | None = None
-        self._spans: dict[int, tuple[list[tuple[int, int]], Iterator[re.Match]]] = {}
 
     def locate(self, position: int) -> tuple[int, int, int]:
         """(sentence, word in it, haystack position of the sentence's leading space) for a word's leading space."""
@@ -80,21 +78,65 @@ class Words:
 
     def span(self, sentence: int, first: int, last: int) -> tuple[int, int]:
         """Character span in the sentence from the start of word `first` to the end of word `last`."""
-        # Word spans are found lazily, only as far into the sentence as a term was found.
-        if sentence not in self._spans:
-            self._spans[sentence] = ([], _TOKEN.finditer(self.sentences[sentence]))
-        spans, pending = self._spans[sentence]
-        spans.extend(m.span() for m in itertools.islice(pending, max(0, last + 1 - len(spans))))
-        return spans[first][0], spans[last][1]
+        text = self.sentences[sentence]
+        start = _word_after(text, 0, first)
+        end = _word_after(text, start.start(), last - first) if last > first else start
+        return start.start(), end.end()
+
+
+_SKIPS: dict[int, re.Pattern] = {}
+
+
+def _word_after(text: str, position: int, skip: int) -> re.Match:
+    """The word that comes `skip` words after the one starting at (or first after) `position`."""
+    # One regex skips the words in C; a finditer over them costs a Python object per word.
+    # Tokens are maximal runs, so the greedy skip takes exactly the words finditer would.
+    if skip:
+        if skip not in _SKIPS:
+            _SKIPS[skip] = re.compile(rf"(?:\W*{_TOKEN.pattern}){{{skip}}}")
+        position = _SKIPS[skip].match(text, position).end()
+    return _TOKEN.search(text, position)
 
 
 def _haystack(text: str) -> str:
     """ " w0 w1 … ": the text's words normalized (normalize_token), each NUL as a word of its own."""
-    joined = " ".join(_TOKEN_OR_BREAK.findall(text)).lower()
+    joined = _joined_words(text).lower()
     if "’" in joined:
         joined = joined.replace("’", "'")
     haystack = f" {joined} "
     return _POSSESSIVE.sub("", haystack) if "'s " in haystack else haystack
+
+
+# Non-ASCII characters that are common in news text and are no word characters: they only separate words.
+_SEPARATORS = "“”‘«»—–…\u00a0\u2009\u202f•·"
+# Any other non-ASCII character that is no word character needs the exact (regex) path.
+_ODD_CHARACTER = re.compile(r"[^\x00-\x7f\w]")
+_KEEP = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_'\x00") | frozenset(range(128, 256))
+_TO_SPACES = bytes(b if b in _KEEP else 32 for b in range(256))
+_LONE_APOSTROPHE = re.compile(rb"'(?<![\w\x80-\xff]')|'(?![\w\x80-\xff])")
+
+
+def _joined_words(text: str) -> str:
+    """The text's words (_TOKEN_OR_BREAK) joined by single spaces, as " ".join(findall) gives them.
+
+    A regex findall costs a Python string per word; this does the same with byte-level C calls:
+    every byte that is no word byte becomes a space, then split and join. Bytes of non-ASCII
+    characters count as word bytes, which is right once the common non-ASCII separators are
+    spaces; a text with any other non-ASCII non-word character takes the regex.
+    """
+    if not text.isascii():
+        for separator in _SEPARATORS:
+            if separator in text:
+                text = text.replace(separator, " ")
+        text = text.replace("’", "'")
+        if not text.isascii() and _ODD_CHARACTER.search(text):
+            return " ".join(_TOKEN_OR_BREAK.findall(text))
+    if "\x00" in text:
+        text = text.replace("\x00", " \x00 ")
+    data = text.encode().translate(_TO_SPACES)
+    if b"'" in data:  # an apostrophe is only part of a word between two word characters
+        data = _LONE_APOSTROPHE.sub(b" ", data)
+    return b" ".join(data.split()).decode()
 
 
 def normalized_words(texts: Iterable[str]) -> list[str]:

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.lexicons import DEFAULT_NEGATORS, Lexicon, normalize_token, parse_term_lexicon
-from pipeline.match import Matcher, Words, is_negated
+from pipeline.match import Matcher, Words, is_negated, normalized_words
 
 
 def lexicon_of(*lines):
@@ -171,3 +171,17 @@ def test_an_article_matched_at_once_finds_what_each_sentence_finds_alone(sentenc
     assert [[(m.start, m.end, m.entry.term) for m in found] for found in by_sentence] == [
         reference_find(TRICKY, sentence) for sentence in sentences
     ]
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [*"ab Z_9'’-.,\x00\n\t“”—é", "İ", "ΟΔ", "\u0301", "’s", "'s", "''", "¿", "€", "\u00a0", "rock 'n' roll"]
+        ),
+        max_size=25,
+    ).map("".join)
+)
+def test_words_are_cut_exactly_where_the_word_pattern_cuts_them(text):
+    # The byte-level fast path must agree with the plain regex, odd characters and apostrophes included.
+    regex_words = re.findall(r"\w+(?:['’]\w+)*|\x00", text)
+    assert normalized_words([text]) == [normalize_token(w) for w in regex_words]
