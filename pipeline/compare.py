@@ -8,6 +8,8 @@ import zlib
 import numpy as np
 import pandas as pd
 
+from pipeline.memo import remembered
+
 # Metrics compared between an outlet and the corpus, in report order.
 COMPARED_METRICS = ["polarity", "subjectivity", "loaded_per_1k", "loaded_weight_per_1k", "quoted_per_1k"]
 
@@ -103,6 +105,7 @@ def _rng(*names: str) -> np.random.Generator:
     return np.random.default_rng([RANDOM_SEED, *(zlib.crc32(name.encode("utf-8")) for name in names)])
 
 
+@remembered
 def bootstrap_interval(
     numerators: np.ndarray, denominators: np.ndarray | None = None, scale: float = 1.0, name: str = ""
 ) -> tuple[float, float]:
@@ -144,6 +147,7 @@ def bootstrap_interval(
     return float(low), float(high)
 
 
+@remembered
 def share_interval(k: int, n: int, name: str = "") -> tuple[float, float]:
     """bootstrap_interval of n flags (1/0) of which k are set, drawn directly: resampling n flags
     with replacement sets Binomial(n, k/n) of them. Seeded by RANDOM_SEED and `name`."""
@@ -168,6 +172,7 @@ def permutation_test(
     return float(observed[1]), float(p_values[1])
 
 
+@remembered
 def group_permutation_tests(
     groups: np.ndarray,
     numerators: np.ndarray,

@@ -40,6 +40,7 @@ from pipeline.framing import (
     label_table,
 )
 from pipeline.lexicons import BOILERPLATE_FILE, RESERVED_FILES, Lexicon, read_framing_lexicons, read_lexicons
+from pipeline.memo import MEMO_VERSION, Memo, remembering
 from pipeline.parallel import CHUNK_ARTICLES, map_chunks, map_items
 from pipeline.report import Tables
 from pipeline.score import (
@@ -92,8 +93,45 @@ def analyze(
     matches and reports. Problems of every stage are collected
     in `Tables.problems`; nothing is printed.
     """
-    clock = _Clock(timings)
-    corpus_dir, lexicon_dir = Path(corpus_dir), Path(lexicon_dir)
+    # Statistics whose inputs did not change since the last run are taken from the memo (pipeline.memo).
+    stage_cache = StageCache(cache_dir)
+    memo_key = cache_key(STAGE_CACHE_VERSION, MEMO_VERSION)
+    memo = Memo(stage_cache.load("memo", memo_key))
+    with remembering(memo):
+        tables = _analyze(
+            Path(corpus_dir),
+            Path(lexicon_dir),
+            previous_snapshot,
+            event_threshold,
+            event_window_days,
+            jobs,
+            engine,
+            scheduler,
+            _Clock(timings),
+            chunk_articles,
+            cache_dir,
+            on_start,
+            on_scored,
+        )
+    stage_cache.save("memo", memo_key, memo.used)
+    return tables
+
+
+def _analyze(
+    corpus_dir: Path,
+    lexicon_dir: Path,
+    previous_snapshot: dict | None,
+    event_threshold: float,
+    event_window_days: int,
+    jobs: int,
+    engine: str,
+    scheduler: str | None,
+    clock: _Clock,
+    chunk_articles: int,
+    cache_dir: Path | None,
+    on_start: Callable[[int], None] | None,
+    on_scored: Callable[[int], None] | None,
+) -> Tables:
     lexicon, lexicon_problems = read_lexicons(lexicon_dir)
     framing_lexicons, framing_problems = read_framing_lexicons(lexicon_dir)
     stage_cache = StageCache(cache_dir)

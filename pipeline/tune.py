@@ -13,6 +13,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from pipeline.compare import log_odds_dirichlet
 from pipeline.lexicons import IGNORE_CATEGORY, Entry, Lexicon, normalize_token, term_parts
 from pipeline.match import BREAK, Matcher, is_negated, normalized_words
+from pipeline.memo import remembered
 from pipeline.segment import quote_spans
 
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*")
@@ -174,6 +175,7 @@ def candidate_terms(text: str, names: frozenset[str] = frozenset()) -> list[str]
     return [w for w in content if w] + bigrams
 
 
+@remembered
 def candidate_counts(texts: Iterable[str], names: frozenset[str] = frozenset()) -> Counter:
     """How often each candidate_terms term occurs in the texts: the same counts as calling it on each
     text, computed over all of them at once (a phrase never runs from one text into the next)."""

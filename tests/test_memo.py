@@ -1,0 +1,81 @@
+"""Statistics whose inputs did not change are taken from the last run instead of computed again."""
+
+import shutil
+
+import numpy as np
+import pytest
+from conftest import LEXICONS, SEED_CORPUS
+
+from pipeline import compare
+from pipeline.memo import Memo, content_key, remembered, remembering
+from pipeline.report import to_csv_text
+from pipeline.run import analyze
+
+calls = []
+
+
+@remembered
+def mean_of(values, name=""):
+    calls.append(name)
+    return float(np.mean(values))
+
+
+def test_equal_inputs_in_the_next_run_are_not_computed_again():
+    calls.clear()
+    with remembering(Memo()) as first:
+        assert mean_of(np.array([1.0, 2.0]), name="a") == 1.5
+    with remembering(Memo(first.used)) as second:
+        assert mean_of(np.array([1.0, 2.0]), name="a") == 1.5
+        assert mean_of(np.array([1.0, 3.0]), name="a") == 2.0
+    assert calls == ["a", "a"]  # the second run computed only the changed input
+    assert second.hits == 1
+
+
+def test_outside_a_memo_the_function_just_runs():
+    calls.clear()
+    mean_of([1.0], name="b")
+    mean_of([1.0], name="b")
+    assert calls == ["b", "b"]
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ((["ab", "c"],), (["a", "bc"],)),  # texts do not run together
+        ((np.array([1, 2], dtype=np.int64),), (np.array([1, 2], dtype=np.int32),)),
+        ((np.array([1.0, 2.0]),), (np.array([2.0, 1.0]),)),
+        ((1,), (1.0,)),
+        (("x",), (["x"],)),
+    ],
+)
+def test_different_inputs_never_share_a_key(one, other):
+    assert content_key("f", one, {}) != content_key("f", other, {})
+
+
+@remembered
+def total(values):
+    return sum(values)
+
+
+def test_a_generator_is_left_for_the_function_to_consume():
+    with remembering(Memo()):
+        assert total(x for x in [2.0, 4.0]) == 6.0
+
+
+def test_an_edit_that_changes_no_hit_draws_no_new_resamples(tmp_path, monkeypatch):
+    lexicons = tmp_path / "lexicons"
+    shutil.copytree(LEXICONS, lexicons)
+    cache = tmp_path / "cache"
+    analyze(SEED_CORPUS, lexicons, cache_dir=cache)
+    with open(lexicons / "emotive.csv", "a", encoding="utf-8") as handle:
+        handle.write("zzyzx,emotive,2,a word no article uses\n")
+    fresh = analyze(SEED_CORPUS, lexicons)
+
+    def no_draws(*names):
+        raise AssertionError(f"{names} was resampled although its input did not change")
+
+    monkeypatch.setattr(compare, "_rng", no_draws)
+    warm = analyze(SEED_CORPUS, lexicons, cache_dir=cache)
+    assert {n: to_csv_text(t) for n, t in warm.csv_tables().items()} == {
+        n: to_csv_text(t) for n, t in fresh.csv_tables().items()
+    }
