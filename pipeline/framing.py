@@ -191,78 +191,104 @@ def _speaker(verb: Match, actors: list[tuple[Match, bool]]) -> str:
     return min(candidates)[2] if candidates else UNNAMED
 
 
-def actor_table(sentences: pd.DataFrame, hits: pd.DataFrame, annotations: pd.DataFrame) -> pd.DataFrame:
-    """Per outlet and actor: mentions, tone of the sentences that mention it, loaded language there, quotes (ACTOR_COLUMNS)."""
+def actor_table(
+    sentences: pd.DataFrame, hits: pd.DataFrame, annotations: pd.DataFrame, by: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """Per outlet and actor: mentions, tone of the sentences that mention it, loaded language there, quotes (ACTOR_COLUMNS).
+
+    `by` names columns of `annotations` to group by first (e.g. event_id); they lead the result.
+    """
+    keys = [*by, "outlet"]
     mentions = annotations[annotations["kind"] == "actor"]
     counted = hits[~hits["negated"].astype(bool) & (hits["voice"] == "narrative")]
     hits_per_sentence = counted.groupby(["article_id", "sentence_id"]).size()
     quoting = sentences.loc[sentences["n_quoted_words"] > 0, ["article_id", "sentence_id"]]
     attributions = annotations[annotations["kind"] == "attribution"]
-    quoted = attributions.merge(quoting, on=["article_id", "sentence_id"]).groupby(["outlet", "speaker"]).size()
+    quoted = attributions.merge(quoting, on=["article_id", "sentence_id"]).groupby([*keys, "speaker"]).size()
+    quoted_counts = {key: int(n) for key, n in quoted.items()}
     per_sentence = sentences[["article_id", "sentence_id", "polarity"]].assign(
         own_words=sentences["n_words"] - sentences["n_quoted_words"]
     )
     hit_counts = hits_per_sentence.rename("n_hits").reset_index()
     mentioned = (
-        mentions[["outlet", "key", "article_id", "sentence_id"]]
+        mentions[[*keys, "key", "article_id", "sentence_id"]]
         .drop_duplicates()
         .merge(per_sentence, on=["article_id", "sentence_id"])
         .merge(hit_counts, on=["article_id", "sentence_id"], how="left")
         .fillna({"n_hits": 0})
     )
-    n_mentions = mentions.groupby(["outlet", "key"]).size()
+    group_keys = [*keys, "key"]
+    n_mentions = mentions.groupby(group_keys).size()
+    mentioned = mentioned.sort_values(group_keys, kind="stable")  # each group's rows together, in their order
+    grouped = mentioned.groupby(group_keys, sort=True)
+    summary = grouped.agg(
+        n_sentences=("polarity", "size"),
+        hits=("n_hits", "sum"),
+        own_words=("own_words", "sum"),
+    )
+    ends = np.cumsum(summary["n_sentences"].to_numpy())
+    polarity_of_group = np.split(mentioned["polarity"].to_numpy(), ends[:-1]) if len(ends) else []
     rows = []
-    for (outlet, actor), group in mentioned.groupby(["outlet", "key"], sort=True):
-        low, high = bootstrap_interval(group["polarity"].to_numpy(), name=f"{outlet}/{actor}/polarity")
-        own_words = group["own_words"].sum()
-        rate = group["n_hits"].sum() * 1000 / own_words if own_words else 0.0
+    for group_key, values, row in zip(summary.index, polarity_of_group, summary.itertuples(index=False), strict=True):
+        outlet, actor = group_key[-2:]
+        low, high = bootstrap_interval(values, name=f"{outlet}/{actor}/polarity")
+        rate = row.hits * 1000 / row.own_words if row.own_words else 0.0
         rows.append(
             (
-                outlet,
-                actor,
-                int(n_mentions[(outlet, actor)]),
-                len(group),
-                float(group["polarity"].mean()),
+                *group_key,
+                int(n_mentions[group_key]),
+                int(row.n_sentences),
+                float(values.mean()),
                 low,
                 high,
                 float(rate),
-                int(quoted.get((outlet, actor), 0)),
+                quoted_counts.get(group_key, 0),
             )
         )
-    return pd.DataFrame(rows, columns=ACTOR_COLUMNS)
+    return pd.DataFrame(rows, columns=[*by, *ACTOR_COLUMNS])
 
 
-def label_table(annotations: pd.DataFrame) -> pd.DataFrame:
-    """Per outlet, concept and label: how often the outlet uses that word for the thing (LABEL_COLUMNS)."""
+def label_table(annotations: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Per outlet, concept and label: how often the outlet uses that word for the thing (LABEL_COLUMNS).
+
+    `by` names columns to group by first (e.g. event_id); they lead the result.
+    """
     labels = annotations[annotations["kind"] == "label"]
+    keys = [*by, "outlet", "key", "term"]
     table = (
-        labels.groupby(["outlet", "key", "term"], sort=True)
-        .agg(
-            n=("matched", "size"),
-            n_quoted=("in_quote", "sum"),
-            connotation=("value", "first"),
-            forms=("matched", _forms),
-        )
+        labels.groupby(keys, sort=True)
+        .agg(n=("matched", "size"), n_quoted=("in_quote", "sum"), connotation=("value", "first"))
+        .join(_forms(labels, keys).rename("forms"))
         .reset_index()
         .rename(columns={"key": "concept", "term": "label"})
     )
-    return table.astype({"n": "int64", "n_quoted": "int64"})[LABEL_COLUMNS]
+    return table.astype({"n": "int64", "n_quoted": "int64"})[[*by, *LABEL_COLUMNS]]
 
 
-def _forms(matched: pd.Series) -> str:
-    counts = Counter(matched.str.lower())
-    return "; ".join(f"{form} {n}" for form, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+def _forms(rows: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Per group: its matched forms (lower case) with their counts, most frequent first: "killed 3; killing 1"."""
+    counted = (
+        rows.assign(form=rows["matched"].str.lower())
+        .groupby([*keys, "form"], sort=True)
+        .size()
+        .rename("n")
+        .reset_index()
+    )
+    counted = counted.sort_values([*keys, "n", "form"], ascending=[True] * len(keys) + [False, True], kind="stable")
+    listed = counted["form"] + " " + counted["n"].astype(str)
+    return listed.groupby([counted[k] for k in keys], sort=True).agg("; ".join)
 
 
-def attribution_table(annotations: pd.DataFrame) -> pd.DataFrame:
-    """Per outlet, speaker and verb class: how statements are introduced (ATTRIBUTION_COLUMNS)."""
+def attribution_table(annotations: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Per outlet, speaker and verb class: how statements are introduced (ATTRIBUTION_COLUMNS).
+
+    `by` names columns to group by first (e.g. event_id); they lead the result.
+    """
     verbs = annotations[annotations["kind"] == "attribution"]
-    rows = []
-    for (outlet, speaker, verb_class), group in verbs.groupby(["outlet", "speaker", "key"], sort=True):
-        counts = Counter(group["matched"].str.lower())
-        listed = "; ".join(f"{verb} {n}" for verb, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])))
-        rows.append((outlet, speaker, verb_class, len(group), listed))
-    return pd.DataFrame(rows, columns=ATTRIBUTION_COLUMNS)
+    keys = [*by, "outlet", "speaker", "key"]
+    table = verbs.groupby(keys, sort=True).size().rename("n").to_frame().join(_forms(verbs, keys).rename("verbs"))
+    table = table.reset_index().rename(columns={"key": "verb_class"})
+    return table.astype({"n": "int64"})[[*by, *ATTRIBUTION_COLUMNS]]
 
 
 def frame_table(sentences: pd.DataFrame, annotations: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
@@ -461,26 +487,24 @@ def event_details(
     """
     chosen = set(widest_events(events, limit))
     members_of = events[events["event_id"].isin(chosen)]
-    event_of = dict(zip(members_of["article_id"], members_of["event_id"], strict=True))
-
-    def by_event(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
-        keys = frame["article_id"].map(event_of)
-        return {event_id: group for event_id, group in frame[keys.notna()].groupby(keys[keys.notna()], sort=False)}
-
-    sentences_of, hits_of, annotations_of = by_event(sentences), by_event(hits), by_event(annotations)
+    event_of = members_of[["article_id", "event_id"]]
+    # One grouped pass over all chosen events, not one pass per event.
+    in_events = annotations.merge(event_of, on="article_id")
+    by_event = ("event_id",)
+    labels_of = _split(label_table(in_events, by_event))
+    attribution_of = _split(attribution_table(in_events, by_event))
+    actors_of = _split(actor_table(sentences, hits, in_events, by_event))
+    frames_of, contrasts_of = _split(frames, keep_column=True), _split(contrasts, keep_column=True)
     details = {}
     for event_id, members in members_of.groupby("event_id", sort=True):
-        event_sentences = sentences_of.get(event_id, sentences.iloc[0:0])
-        event_hits = hits_of.get(event_id, hits.iloc[0:0])
-        event_annotations = annotations_of.get(event_id, annotations.iloc[0:0])
         outlets = sorted(members["outlet"].unique())
-        labels = label_table(event_annotations)
-        attribution = attribution_table(event_annotations)
-        event_frames = frames[frames["event_id"] == event_id]
-        event_contrasts_ = contrasts[contrasts["event_id"] == event_id]
+        labels = labels_of.get(event_id, _empty(LABEL_COLUMNS))
+        attribution = attribution_of.get(event_id, _empty(ATTRIBUTION_COLUMNS))
+        event_frames = frames_of.get(event_id, frames.iloc[0:0])
+        event_contrasts_ = contrasts_of.get(event_id, contrasts.iloc[0:0])
         details[event_id] = {
             "outlets": outlets,
-            "actors": actor_table(event_sentences, event_hits, event_annotations),
+            "actors": actors_of.get(event_id, _empty(ACTOR_COLUMNS)),
             "labels": labels,
             "attribution": attribution,
             "frames": event_frames,
@@ -488,3 +512,16 @@ def event_details(
             "findings": headline_findings(outlets, labels, event_contrasts_, attribution, event_frames),
         }
     return details
+
+
+def _split(table: pd.DataFrame, keep_column: bool = False, column: str = "event_id") -> dict[str, pd.DataFrame]:
+    """The table's rows per value of `column`: with their own index and without the column unless kept."""
+    if keep_column:
+        return {value: part for value, part in table.groupby(column, sort=False)}
+    return {
+        value: part.drop(columns=column).reset_index(drop=True) for value, part in table.groupby(column, sort=False)
+    }
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(columns=columns)
