@@ -292,27 +292,45 @@ def _environment() -> jinja2.Environment:
     return environment
 
 
-def hit_marks(hits: pd.DataFrame) -> dict[tuple[str, int], list[tuple[int, int, str, str]]]:
+class HitMarks:
+    """Per (article_id, sentence_id), the hits to mark: `get(place)` gives [(start, end, label, kind)].
+
+    Labels are only built for the sentences a page shows, a few out of a corpus's hits.
+    """
+
+    def __init__(self, hits: pd.DataFrame):
+        self._columns = [hits[c].tolist() for c in ("start", "end", "term", "category", "weight", "voice", "negated")]
+        self._rows: dict[tuple[str, int], list[int]] = {}
+        places = zip(hits["article_id"].tolist(), hits["sentence_id"].tolist(), strict=True)
+        for row, place in enumerate(places):
+            self._rows.setdefault(place, []).append(row)
+
+    def get(self, place: tuple[str, int], default: list | None = None) -> list[tuple[int, int, str, str]]:
+        if place not in self._rows:
+            return [] if default is None else default
+        starts, ends, terms, categories, weights, voices, negated = self._columns
+        marks = []
+        for row in self._rows[place]:
+            kind = "negated" if negated[row] else voices[row]
+            label = f"{terms[row]} · {categories[row]} · weight {weights[row]:g} · {kind}"
+            marks.append((starts[row], ends[row], label, kind))
+        return marks
+
+
+def hit_marks(hits: pd.DataFrame) -> HitMarks:
     """Per (article_id, sentence_id), the hits to mark: (start, end, label, kind)."""
-    marks: dict[tuple[str, int], list[tuple[int, int, str, str]]] = {}
-    columns = [hits[c].tolist() for c in ("article_id", "sentence_id", "start", "end", "term", "category", "weight")]
-    kinds = ["negated" if negated else voice for negated, voice in zip(hits["negated"], hits["voice"], strict=True)]
-    for article_id, sentence_id, start, end, term, category, weight, kind in zip(*columns, kinds, strict=True):
-        label = f"{term} · {category} · weight {weight:g} · {kind}"
-        marks.setdefault((article_id, sentence_id), []).append((start, end, label, kind))
-    return marks
+    return HitMarks(hits)
 
 
 class _OutletEvidence:
     """One outlet's sentences and hits, indexed once, to render example sentences with every hit marked."""
 
-    def __init__(self, sentences: pd.DataFrame, hits: pd.DataFrame):
+    def __init__(self, sentences: pd.DataFrame, hits: pd.DataFrame, marks: HitMarks):
         self.sentences = sentences
-        # Columns as lists first: iterating plain lists is far cheaper than iterating pandas arrays.
-        places = list(zip(sentences["article_id"].tolist(), sentences["sentence_id"].tolist(), strict=True))
-        self.text = dict(zip(places, sentences["text"].tolist(), strict=True))
-        self.polarity = dict(zip(places, sentences["polarity"].tolist(), strict=True))
-        self.marks = hit_marks(hits)
+        self._indexed = sentences.set_index(["article_id", "sentence_id"])[["text", "polarity"]]
+        self.text: dict[tuple[str, int], str] = {}
+        self.polarity: dict[tuple[str, int], float] = {}
+        self.marks = marks
         self.places: dict[str, list[tuple[str, int]]] = {}
         for term, place in zip(
             hits["term"].tolist(),
@@ -323,7 +341,16 @@ class _OutletEvidence:
             if not term_places or term_places[-1] != place:
                 term_places.append(place)
 
+    def _look_up(self, places: list[tuple[str, int]]) -> None:
+        """Fetch the text and polarity of the sentences about to be shown, in one indexed lookup."""
+        missing = list(dict.fromkeys(p for p in places if p not in self.text))
+        if missing:
+            rows = self._indexed.reindex(pd.MultiIndex.from_tuples(missing))
+            self.text.update(zip(missing, rows["text"].tolist(), strict=True))
+            self.polarity.update(zip(missing, rows["polarity"].tolist(), strict=True))
+
     def example(self, place: tuple[str, int]) -> dict:
+        self._look_up([place])
         spans = self.marks.get(place, [])
         return {
             "article_id": place[0],
@@ -336,6 +363,7 @@ class _OutletEvidence:
     def for_terms(self, terms: pd.DataFrame, per_term: int) -> list[dict]:
         """Per term row: up to `per_term` sentences where it fired, and how many more there are."""
         result = []
+        self._look_up([p for term in terms["term"] for p in self.places.get(term, [])[:per_term]])
         for term in terms.itertuples(index=False):
             places = self.places.get(term.term, [])
             result.append(
@@ -400,10 +428,10 @@ def highlight_differences_html(sentence: str, other: str, hit_spans: list[tuple[
     return Markup("".join(parts))
 
 
-def event_pages(tables: Tables, slugs: dict[str, str]) -> list[dict]:
+def event_pages(tables: Tables, slugs: dict[str, str], marks: HitMarks | None = None) -> list[dict]:
     """The data of each event page: members, findings, per-outlet tables and aligned statements."""
     pages = []
-    marks = hit_marks(tables.hits)
+    marks = hit_marks(tables.hits) if marks is None else marks
     articles = tables.articles.set_index("article_id")
     # The widest events get pages (most outlets first, then most articles); the rest are in events.csv.
     with_page = set(widest_events(tables.events, MAX_EVENT_PAGES)) & set(tables.event_details)
@@ -470,12 +498,13 @@ def event_pages(tables: Tables, slugs: dict[str, str]) -> list[dict]:
 def page_contexts(tables: Tables) -> tuple[dict, list[dict]]:
     """The data each page template renders: (corpus page, one dict per outlet page)."""
     slugs = outlet_slugs(list(tables.outlets["outlet"]))
+    marks = hit_marks(tables.hits)
     sentences, hits, terms = _by_outlet(tables.sentences), _by_outlet(tables.hits), _by_outlet(tables.terms)
     articles, contrasts = _by_outlet(tables.articles), _by_outlet(tables.contrasts)
     outlet_pages = []
     for outlet in tables.outlets.itertuples(index=False):
         name = outlet.outlet
-        found = _OutletEvidence(sentences[name], hits.get(name, tables.hits.iloc[0:0]))
+        found = _OutletEvidence(sentences[name], hits.get(name, tables.hits.iloc[0:0]), marks)
         outlet_terms = terms.get(name, tables.terms.iloc[0:0])
         outlet_pages.append(
             {
@@ -511,7 +540,7 @@ def page_contexts(tables: Tables) -> tuple[dict, list[dict]]:
         "run_files": RUN_FILES,
         "provenance": tables.provenance,
         "changes": tables.changes,
-        "events": event_pages(tables, slugs),
+        "events": event_pages(tables, slugs, marks),
         "n_events": int(tables.events["event_id"].nunique()) if len(tables.events) else 0,
         "version": __version__,
     }
