@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 import json
@@ -66,6 +67,11 @@ RUN_FILES = {
     "snapshot.json": "this run's lexicon entries and scores, which the next run compares itself with",
 }
 SNAPSHOT_FILE = "snapshot.json"
+# Beside the tables: each table file's content digest and file hash, so that the next run can copy a
+# table that did not change instead of writing it again.
+DIGESTS_FILE = ".table-digests.json"
+# Part of every content digest: bump it when to_csv_text would write the same table differently.
+CSV_FORMAT_VERSION = f"1/{FLOAT_DECIMALS}"
 
 
 @dataclass
@@ -580,21 +586,90 @@ def data_dictionary() -> str:
 
 
 def write_reports(tables: Tables, out_dir: Path) -> Path:
-    """Write every table and page under `out_dir`, atomically: readers see the old reports or the new, never half."""
-    return publish_folder(out_dir, lambda: _report_files(tables))
+    """Write every table and page under `out_dir`, atomically: readers see the old reports or the new, never half.
+
+    A table whose content is the same as in the reports already there is copied from them, not
+    written again: after a lexicon edit most of the large tables are unchanged.
+    """
+    out_dir = Path(out_dir)
+    return publish_folder(out_dir, lambda: _report_files(tables, out_dir))
 
 
-def _report_files(tables: Tables) -> Iterator[tuple[str, str]]:
+def _report_files(tables: Tables, previous_dir: Path | None = None) -> Iterator[tuple[str, str | Iterable[str] | Path]]:
+    previous = _read_digests(previous_dir)
+    digests: dict[str, dict[str, str]] = {}
     for name, table in tables.csv_tables().items():
-        yield f"tables/{name}", csv_chunks(table)
+        yield f"tables/{name}", _table_file(f"tables/{name}", table, previous_dir, previous, digests)
     yield from render_pages(tables).items()
     yield "run.json", json.dumps(tables.provenance, indent=2, sort_keys=True) + "\n"
     yield SNAPSHOT_FILE, json.dumps(tables.snapshot, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     yield "README.md", data_dictionary()
+    yield DIGESTS_FILE, json.dumps(digests, indent=1, sort_keys=True) + "\n"
 
 
-def publish_folder(out_dir: Path, files: Callable[[], Iterable[tuple[str, str]]]) -> Path:
-    """Write `files()` ((relative path, text or iterable of text pieces) pairs) as the folder `out_dir`, atomically.
+def table_digest(table: pd.DataFrame) -> str | None:
+    """A digest of a table's columns, types and every cell, or None for a table pandas cannot hash."""
+    try:
+        rows = pd.util.hash_pandas_object(table, index=False).to_numpy()
+    except TypeError:
+        return None
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(
+        json.dumps([CSV_FORMAT_VERSION, list(map(str, table.columns)), list(map(str, table.dtypes))]).encode()
+    )
+    digest.update(rows.tobytes())
+    return digest.hexdigest()
+
+
+def _table_file(
+    relative: str,
+    table: pd.DataFrame,
+    previous_dir: Path | None,
+    previous: dict[str, dict[str, str]],
+    digests: dict[str, dict[str, str]],
+) -> Path | Iterator[str]:
+    """The previous file, when it holds exactly this table and nobody changed it since; else the CSV text."""
+    content = table_digest(table)
+    before = previous.get(relative)
+    before = before if isinstance(before, dict) else {}
+    unchanged = content is not None and before.get("content") == content and previous_dir is not None
+    if unchanged and _file_sha256(previous_dir / relative) == before.get("sha256"):
+        digests[relative] = before
+        return previous_dir / relative
+    return _hashed(csv_chunks(table), relative, content, digests)
+
+
+def _hashed(pieces: Iterable[str], relative: str, content: str | None, digests: dict) -> Iterator[str]:
+    """The pieces as they are written; once all are written, the file's hash goes into `digests`."""
+    file_hash = hashlib.sha256()
+    for piece in pieces:
+        file_hash.update(piece.encode("utf-8"))
+        yield piece
+    if content is not None:
+        digests[relative] = {"content": content, "sha256": file_hash.hexdigest()}
+
+
+def _file_sha256(path: Path) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def _read_digests(out_dir: Path | None) -> dict[str, dict[str, str]]:
+    if out_dir is None:
+        return {}
+    try:
+        digests = json.loads((out_dir / DIGESTS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return digests if isinstance(digests, dict) else {}
+
+
+def publish_folder(out_dir: Path, files: Callable[[], Iterable[tuple[str, str | Iterable[str] | Path]]]) -> Path:
+    """Write `files()` as the folder `out_dir`, atomically: (relative path, text, iterable of text pieces
+    or the Path of a file to copy) pairs.
 
     The files are written to a staging folder beside `out_dir` and swapped in with renames;
     if anything fails, the previous folder stays as it was.
@@ -639,9 +714,12 @@ def read_snapshot(out_dir: Path) -> dict | None:
     return snapshot if isinstance(snapshot, dict) and {"entries", "outlets", "term_hits"} <= set(snapshot) else None
 
 
-def _write(path: Path, text: str | Iterable[str]) -> None:
-    """Write a text, or the pieces of one in turn."""
+def _write(path: Path, text: str | Iterable[str] | Path) -> None:
+    """Write a text, or the pieces of one in turn, or a copy of an existing file."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, Path):
+        shutil.copyfile(text, path)
+        return
     with open(path, "w", encoding="utf-8", newline="\n") as handle:
         if isinstance(text, str):
             handle.write(text)

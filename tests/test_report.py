@@ -1,5 +1,7 @@
 """Reports: escaped, self-contained, deterministic, and written whole or not at all."""
 
+import dataclasses
+
 import pandas as pd
 import pytest
 from conftest import LEXICONS, SEED_CORPUS
@@ -90,6 +92,39 @@ def test_a_failed_write_leaves_the_previous_reports_whole(small_run, tmp_path, m
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
     assert [p.name for p in tmp_path.iterdir()] == ["corpus", "reports"]  # no staging folder left behind
+
+
+def files_of(folder):
+    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_unchanged_tables_are_copied_from_the_last_reports_and_changed_ones_written(small_run, tmp_path, monkeypatch):
+    out = write_reports(small_run, tmp_path / "reports")
+    first = files_of(out)
+    written = []
+    real_csv_chunks = report.csv_chunks
+
+    def recording_csv_chunks(table, *args, **kwargs):
+        written.append(list(table.columns))
+        return real_csv_chunks(table, *args, **kwargs)
+
+    monkeypatch.setattr(report, "csv_chunks", recording_csv_chunks)
+    write_reports(small_run, out)
+    assert written == []  # nothing changed: every table was copied
+    assert files_of(out) == first
+
+    edited = dataclasses.replace(small_run, sentences=small_run.sentences.assign(polarity=0.5))
+    write_reports(edited, out)
+    assert written == [list(small_run.sentences.columns)]  # only the changed table was written
+    assert (out / "tables" / "sentences.csv").read_bytes() == to_csv_text(edited.sentences).encode()
+
+
+def test_a_table_file_edited_by_hand_is_written_again(small_run, tmp_path):
+    out = write_reports(small_run, tmp_path / "reports")
+    with open(out / "tables" / "hits.csv", "a", encoding="utf-8") as handle:
+        handle.write("a row someone added\n")
+    write_reports(small_run, out)
+    assert (out / "tables" / "hits.csv").read_bytes() == to_csv_text(small_run.hits).encode()
 
 
 def test_aligned_sentences_underline_the_content_words_the_other_lacks_and_mark_hits():
