@@ -42,6 +42,7 @@ from pipeline.framing import (
 from pipeline.lexicons import BOILERPLATE_FILE, RESERVED_FILES, Lexicon, read_framing_lexicons, read_lexicons
 from pipeline.memo import MEMO_VERSION, Memo, remembering
 from pipeline.parallel import CHUNK_ARTICLES, map_chunks, map_items
+from pipeline.rematch import articles_to_rematch, changed_entries, match_state, merge_rematched
 from pipeline.report import Tables
 from pipeline.score import (
     HIT_COLUMNS,
@@ -148,34 +149,37 @@ def _analyze(
         stage_cache.save("corpus", corpus_key, prepared)
     n_read, cleaned, removed_lines, corpus_problems, clean_problems = prepared
     clock.lap("clean")
-    if on_start:
-        on_start(len(cleaned))
-    cache = SentenceCache(cache_dir)
-    known = cache.get_many(sentence_cache_key(text) for text in cleaned["text"])
     # Annotations depend on the clean texts and the framing lexicons only: an edit of a loaded-language
     # lexicon reuses them.
     framing_hashes = {name: digest for name, digest in lexicon.file_hashes if name in RESERVED_FILES}
     annotations_key = cache_key(corpus_key, SENTENCE_STAGE_VERSION, framing_hashes)
     annotations = stage_cache.load("annotations", annotations_key)
-    framing_wanted = framing_lexicons if annotations is None else None
-    size = _chunk_size(len(cleaned), jobs, chunk_articles)
-    chunks = []
-    for start in range(0, len(cleaned), size):
-        chunk = cleaned.iloc[start : start + size]
-        keys = {sentence_cache_key(text) for text in chunk["text"]}
-        chunks.append((chunk, lexicon, framing_wanted, {k: known[k] for k in sorted(keys & known.keys())}))
-    chunk_sizes = [len(chunk[0]) for chunk in chunks]
-    done = (lambda k: on_scored(chunk_sizes[k])) if on_scored else None
-    results = map_chunks(score_chunk, chunks, jobs=jobs, engine=engine, scheduler=scheduler, on_done=done)
-    for result in results:
-        cache.put_many(result[3])
-    cache.close()
-    sentences = _concat([r[0] for r in results], SENTENCE_COLUMNS)
-    hits = _concat([r[1] for r in results], HIT_COLUMNS)
+    # The last run's sentences and hits: after a lexicon edit only the articles it can change are
+    # scored again (pipeline.rematch).
+    matching_key = cache_key(corpus_key, SENTENCE_STAGE_VERSION)
+    before = stage_cache.load("matching", matching_key) if annotations is not None else None
+    changed = changed_entries(before, lexicon) if before is not None else None
+    to_score = cleaned
+    if changed is not None:
+        redone = articles_to_rematch(cleaned, changed)
+        to_score = cleaned[cleaned["article_id"].isin(redone)]
+    if on_start:
+        on_start(len(to_score))
+    sentences, hits, new_annotations = _score_in_chunks(
+        to_score,
+        lexicon,
+        framing_lexicons if annotations is None else None,
+        SentenceCache(cache_dir),
+        partial(map_chunks, jobs=jobs, engine=engine, scheduler=scheduler),
+        _chunk_size(len(to_score), jobs, chunk_articles),
+        on_scored,
+    )
+    if changed is not None:
+        sentences, hits = merge_rematched(before, redone, sentences, hits, cleaned["article_id"])
     if annotations is None:
-        annotations = _concat([r[2] for r in results], ANNOTATION_COLUMNS)
+        annotations = new_annotations
         stage_cache.save("annotations", annotations_key, annotations)
-    del results, chunks
+    stage_cache.save("matching", matching_key, match_state(lexicon, sentences, hits))
     clock.lap("split_score_match")
     categories = lexicon.categories
     outlets = outlet_scores(cleaned, sentences, hits, categories)
@@ -276,6 +280,35 @@ def score_chunk(payload: tuple) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFram
     sentences, hits = score_articles(articles, lexicon, {**known, **new}, words)
     annotations = None if framing_lexicons is None else annotate(articles, sentences, framing_lexicons, words)
     return sentences, hits, annotations, new
+
+
+def _score_in_chunks(
+    articles: pd.DataFrame,
+    lexicon: Lexicon,
+    framing_lexicons,
+    cache: SentenceCache,
+    spread: Callable,
+    size: int,
+    on_scored: Callable[[int], None] | None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+    """score_chunk over the articles in chunks of `size` (on `spread`, a map_chunks); sentence scores
+    come from the cache where it has them and go into it where it did not."""
+    known = cache.get_many(sentence_cache_key(text) for text in articles["text"])
+    chunks = []
+    for start in range(0, len(articles), size):
+        chunk = articles.iloc[start : start + size]
+        keys = {sentence_cache_key(text) for text in chunk["text"]}
+        chunks.append((chunk, lexicon, framing_lexicons, {k: known[k] for k in sorted(keys & known.keys())}))
+    chunk_sizes = [len(chunk[0]) for chunk in chunks]
+    done = (lambda k: on_scored(chunk_sizes[k])) if on_scored else None
+    results = spread(score_chunk, chunks, on_done=done) if chunks else []
+    for result in results:
+        cache.put_many(result[3])
+    cache.close()
+    sentences = _concat([r[0] for r in results], SENTENCE_COLUMNS)
+    hits = _concat([r[1] for r in results], HIT_COLUMNS)
+    annotations = None if framing_lexicons is None else _concat([r[2] for r in results], ANNOTATION_COLUMNS)
+    return sentences, hits, annotations
 
 
 def _chunk_size(n_articles: int, jobs: int, most: int) -> int:

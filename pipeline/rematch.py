@@ -1,0 +1,96 @@
+"""After a lexicon edit, match again only the articles the edit can change.
+
+A run keeps its sentences and hits with the identity of every lexicon entry it matched (MatchState,
+stored in the stage cache). The next run compares entries: an article's hits can only differ if an
+added, removed or edited entry is a candidate somewhere in it, because the matcher picks among the
+candidates at each word and copies each winning entry's fields into its hit. So only the articles
+where one of those entries occurs are scored again; every other article keeps its sentences and hits.
+A change of negators changes every negation decision, so it matches everything again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from pipeline.lexicons import Entry, Lexicon
+from pipeline.match import Matcher, Words
+
+# What about an entry ends up in a hit, or decides which entry wins: any change makes it another entry.
+EntryIdentity = tuple
+
+
+def entry_identity(entry: Entry) -> EntryIdentity:
+    return (entry.source, entry.line, entry.term, entry.category, entry.weight, entry.parts)
+
+
+@dataclass(frozen=True)
+class MatchState:
+    """What one run matched: the entries (by identity) and negators, and the sentences and hits they gave."""
+
+    entries: frozenset[EntryIdentity]
+    negators: frozenset[str]
+    sentences: pd.DataFrame
+    hits: pd.DataFrame
+
+
+def match_state(lexicon: Lexicon, sentences: pd.DataFrame, hits: pd.DataFrame) -> MatchState:
+    return MatchState(frozenset(map(entry_identity, lexicon.entries)), lexicon.negators, sentences, hits)
+
+
+def changed_entries(before: MatchState, lexicon: Lexicon) -> list[Entry] | None:
+    """Entries added, removed or edited since `before` (as Entries to match), or None when everything changed."""
+    if before.negators != lexicon.negators:
+        return None
+    now = {entry_identity(entry): entry for entry in lexicon.entries}
+    added = [entry for identity, entry in now.items() if identity not in before.entries]
+    removed = [_as_entry(identity) for identity in before.entries - now.keys()]
+    by_parts = {entry.parts: entry for entry in [*removed, *added] if entry.parts}
+    return [by_parts[parts] for parts in sorted(by_parts, key=repr)]
+
+
+def _as_entry(identity: EntryIdentity) -> Entry:
+    source, line, term, category, weight, parts = identity
+    return Entry(term=term, category=category, weight=weight, note="", source=source, line=line, parts=parts)
+
+
+def articles_to_rematch(articles: pd.DataFrame, changed: list[Entry]) -> set[str]:
+    """The articles (by article_id) in whose clean text any of the changed entries can match.
+
+    Each text is searched as a whole, ignoring sentence breaks: that can only find more articles
+    than matching sentence by sentence would, never fewer.
+    """
+    if not changed:
+        return set()
+    matcher = Matcher(Lexicon(tuple(changed)))
+    return {
+        article_id
+        for article_id, text in zip(articles["article_id"], articles["text"], strict=True)
+        if matcher.find_in_sentences(Words(text))[0]
+    }
+
+
+def merge_rematched(
+    before: MatchState,
+    redone: set[str],
+    sentences: pd.DataFrame,
+    hits: pd.DataFrame,
+    article_order: Iterable[str],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The previous sentences and hits with those of the `redone` articles replaced, in article order,
+    exactly as one full run would have them."""
+    position = {article_id: k for k, article_id in enumerate(article_order)}
+
+    def merged(old: pd.DataFrame, new: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+        kept = old[~old["article_id"].isin(redone)]
+        parts = [frame for frame in (kept, new) if not frame.empty]
+        if not parts:
+            return old.iloc[0:0].reset_index(drop=True)
+        table = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        table = table.astype(old.dtypes.to_dict())
+        ranks = table.assign(_article=table["article_id"].map(position))
+        return table.loc[ranks.sort_values(["_article", *order], kind="stable").index].reset_index(drop=True)
+
+    return merged(before.sentences, sentences, ["sentence_id"]), merged(before.hits, hits, ["sentence_id", "start"])

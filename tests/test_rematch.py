@@ -1,0 +1,70 @@
+"""After a lexicon edit only the articles it can change are matched again, and the tables are exactly a fresh run's."""
+
+import re
+import shutil
+
+import pytest
+from conftest import LEXICONS, SEED_CORPUS
+
+from pipeline.report import to_csv_text
+from pipeline.run import analyze
+
+
+def append(name, line):
+    return lambda folder: (folder / name).write_text((folder / name).read_text(encoding="utf-8") + line + "\n")
+
+
+def substitute(name, pattern, replacement):
+    def edit(folder):
+        path = folder / name
+        text, n = re.subn(pattern, replacement, path.read_text(encoding="utf-8"), flags=re.MULTILINE)
+        assert n == 1, f"the edit must change exactly one line of {name}"
+        path.write_text(text, encoding="utf-8")
+
+    return edit
+
+
+EDITS = {
+    "a weight": substitute("emotive.csv", r"^heinous,emotive,3,", "heinous,emotive,1,"),
+    "a new term": append("emotive.csv", "killing,emotive,3,new"),
+    "a new term that outranks an existing one": append("violence.csv", "assassination of,dysphemism,3,longer"),
+    "a removed term": substitute("violence.csv", r"^atrocit\*,.*\n", ""),
+    "a term set to ignore": substitute("emotive.csv", r"^catastroph\*,emotive,2,", "catastroph*,ignore,2,"),
+    "a line inserted at the top, moving every other": substitute(
+        "emotive.csv", r"^term,category,weight,note\n", "term,category,weight,note\nzzyzx,emotive,1,\n"
+    ),
+    "a new negator": append("negators.txt", "against"),
+    "a new term in a new file": lambda folder: (folder / "extra.csv").write_text(
+        "term,category,weight,note\nstrike,violence,1,\n", encoding="utf-8"
+    ),
+}
+
+
+def csv_tables(tables):
+    return {name: to_csv_text(table) for name, table in tables.csv_tables().items()}
+
+
+@pytest.mark.parametrize("edit", EDITS.values(), ids=EDITS.keys())
+def test_a_warm_run_after_an_edit_gives_exactly_the_tables_of_a_fresh_run(tmp_path, edit):
+    lexicons = tmp_path / "lexicons"
+    shutil.copytree(LEXICONS, lexicons)
+    cache = tmp_path / "cache"
+    analyze(SEED_CORPUS, lexicons, cache_dir=cache)
+    edit(lexicons)
+    warm = analyze(SEED_CORPUS, lexicons, cache_dir=cache)
+    assert csv_tables(warm) == csv_tables(analyze(SEED_CORPUS, lexicons))
+
+
+def test_only_articles_where_the_edited_term_occurs_are_scored_again(tmp_path):
+    lexicons = tmp_path / "lexicons"
+    shutil.copytree(LEXICONS, lexicons)
+    cache = tmp_path / "cache"
+    scored = []
+    analyze(SEED_CORPUS, lexicons, cache_dir=cache, on_start=scored.append)
+    EDITS["a weight"](lexicons)  # "heinous" occurs in one of the five articles
+    warm = analyze(SEED_CORPUS, lexicons, cache_dir=cache, on_start=scored.append)
+    assert scored == [5, 1]
+    assert set(warm.hits.loc[warm.hits["term"] == "heinous", "weight"]) == {1.0}
+    EDITS["a new negator"](lexicons)  # every negation decision may change: everything again
+    analyze(SEED_CORPUS, lexicons, cache_dir=cache, on_start=scored.append)
+    assert scored == [5, 1, 5]
