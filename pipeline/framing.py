@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -191,17 +192,24 @@ def _speaker(verb: Match, actors: list[tuple[Match, bool]]) -> str:
     return min(candidates)[2] if candidates else UNNAMED
 
 
-def actor_table(
-    sentences: pd.DataFrame, hits: pd.DataFrame, annotations: pd.DataFrame, by: tuple[str, ...] = ()
-) -> pd.DataFrame:
-    """Per outlet and actor: mentions, tone of the sentences that mention it, loaded language there, quotes (ACTOR_COLUMNS).
+@dataclass(frozen=True)
+class ActorMentions:
+    """What actor_table needs that no loaded-language lexicon changes, so that it can be cached.
 
-    `by` names columns of `annotations` to group by first (e.g. event_id); they lead the result.
+    `mentioned`: one row per (group, actor, sentence) with the sentence's article_id, sentence_id and
+    own (unquoted) words; `summary`: per group and actor (index), the ACTOR_COLUMNS except loaded_per_1k.
     """
+
+    by: tuple[str, ...]
+    mentioned: pd.DataFrame
+    summary: pd.DataFrame
+
+
+def actor_mentions(sentences: pd.DataFrame, annotations: pd.DataFrame, by: tuple[str, ...] = ()) -> ActorMentions:
+    """The lexicon-free part of actor_table: mentions, tone with its interval, and quotes per outlet and actor."""
     keys = [*by, "outlet"]
+    group_keys = [*keys, "key"]
     mentions = annotations[annotations["kind"] == "actor"]
-    counted = hits[~hits["negated"].astype(bool) & (hits["voice"] == "narrative")]
-    hits_per_sentence = counted.groupby(["article_id", "sentence_id"]).size()
     quoting = sentences.loc[sentences["n_quoted_words"] > 0, ["article_id", "sentence_id"]]
     attributions = annotations[annotations["kind"] == "attribution"]
     quoted = attributions.merge(quoting, on=["article_id", "sentence_id"]).groupby([*keys, "speaker"]).size()
@@ -209,43 +217,67 @@ def actor_table(
     per_sentence = sentences[["article_id", "sentence_id", "polarity"]].assign(
         own_words=sentences["n_words"] - sentences["n_quoted_words"]
     )
-    hit_counts = hits_per_sentence.rename("n_hits").reset_index()
     mentioned = (
-        mentions[[*keys, "key", "article_id", "sentence_id"]]
+        mentions[[*group_keys, "article_id", "sentence_id"]]
         .drop_duplicates()
         .merge(per_sentence, on=["article_id", "sentence_id"])
-        .merge(hit_counts, on=["article_id", "sentence_id"], how="left")
-        .fillna({"n_hits": 0})
+        .sort_values(group_keys, kind="stable")  # each group's rows together, in their order
     )
-    group_keys = [*keys, "key"]
     n_mentions = mentions.groupby(group_keys).size()
-    mentioned = mentioned.sort_values(group_keys, kind="stable")  # each group's rows together, in their order
-    grouped = mentioned.groupby(group_keys, sort=True)
-    summary = grouped.agg(
-        n_sentences=("polarity", "size"),
-        hits=("n_hits", "sum"),
-        own_words=("own_words", "sum"),
-    )
-    ends = np.cumsum(summary["n_sentences"].to_numpy())
+    n_sentences = mentioned.groupby(group_keys, sort=True).size()
+    ends = np.cumsum(n_sentences.to_numpy())
     polarity_of_group = np.split(mentioned["polarity"].to_numpy(), ends[:-1]) if len(ends) else []
     rows = []
-    for group_key, values, row in zip(summary.index, polarity_of_group, summary.itertuples(index=False), strict=True):
+    for group_key, values in zip(n_sentences.index, polarity_of_group, strict=True):
         outlet, actor = group_key[-2:]
         low, high = bootstrap_interval(values, name=f"{outlet}/{actor}/polarity")
-        rate = row.hits * 1000 / row.own_words if row.own_words else 0.0
         rows.append(
             (
-                *group_key,
                 int(n_mentions[group_key]),
-                int(row.n_sentences),
+                len(values),
                 float(values.mean()),
                 low,
                 high,
-                float(rate),
                 quoted_counts.get(group_key, 0),
             )
         )
-    return pd.DataFrame(rows, columns=[*by, *ACTOR_COLUMNS])
+    summary = pd.DataFrame(
+        rows,
+        columns=["mentions", "sentences", "polarity", "polarity_low", "polarity_high", "quoted"],
+        index=n_sentences.index,
+    )
+    return ActorMentions(by, mentioned[[*group_keys, "article_id", "sentence_id", "own_words"]], summary)
+
+
+def actor_table(
+    sentences: pd.DataFrame, hits: pd.DataFrame, annotations: pd.DataFrame, by: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """Per outlet and actor: mentions, tone of the sentences that mention it, loaded language there, quotes (ACTOR_COLUMNS).
+
+    `by` names columns of `annotations` to group by first (e.g. event_id); they lead the result.
+    """
+    return actor_rates(actor_mentions(sentences, annotations, by), hits)
+
+
+def actor_rates(mentions: ActorMentions, hits: pd.DataFrame) -> pd.DataFrame:
+    """actor_table from its lexicon-free part and the hits: adds loaded terms per 1,000 own words."""
+    group_keys = [*mentions.by, "outlet", "key"]
+    counted = hits[~hits["negated"].astype(bool) & (hits["voice"] == "narrative")]
+    hit_counts = counted.groupby(["article_id", "sentence_id"]).size().rename("n_hits").reset_index()
+    sums = (
+        mentions.mentioned.merge(hit_counts, on=["article_id", "sentence_id"], how="left")
+        .fillna({"n_hits": 0})
+        .groupby(group_keys, sort=True)[["n_hits", "own_words"]]
+        .sum()
+        .reindex(mentions.summary.index)
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rates = np.where(sums["own_words"] > 0, sums["n_hits"] * 1000 / sums["own_words"], 0.0)
+    table = mentions.summary.assign(loaded_per_1k=rates.astype(float)).reset_index()
+    table = table.rename(columns={"key": "actor"}).astype(
+        {"mentions": "int64", "sentences": "int64", "quoted": "int64"}
+    )
+    return table[[*mentions.by, *ACTOR_COLUMNS]]
 
 
 def label_table(annotations: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -472,34 +504,47 @@ def widest_events(events: pd.DataFrame, limit: int = EVENT_PAGES) -> list[str]:
     return list(ranked["event_id"].head(limit))
 
 
-def event_details(
-    sentences: pd.DataFrame,
-    hits: pd.DataFrame,
-    annotations: pd.DataFrame,
-    events: pd.DataFrame,
-    frames: pd.DataFrame,
-    contrasts: pd.DataFrame,
-    limit: int = EVENT_PAGES,
-) -> dict[str, dict]:
-    """Per event: its outlets, actor, label and attribution tables restricted to its articles, and the findings.
+@dataclass(frozen=True)
+class EventFraming:
+    """The lexicon-free part of event_details, for the events that get pages: cached between runs."""
 
-    Only the `limit` events that widest_events ranks first get details (they are what event pages show).
-    """
+    event_ids: list[str]
+    outlets: dict[str, list[str]]
+    labels: dict[str, pd.DataFrame]
+    attribution: dict[str, pd.DataFrame]
+    actors: ActorMentions
+
+
+def event_framing(
+    sentences: pd.DataFrame, annotations: pd.DataFrame, events: pd.DataFrame, limit: int = EVENT_PAGES
+) -> EventFraming:
+    """Labels, attribution and actor mentions of the `limit` events that widest_events ranks first,
+    in one grouped pass over all of them."""
     chosen = set(widest_events(events, limit))
     members_of = events[events["event_id"].isin(chosen)]
-    event_of = members_of[["article_id", "event_id"]]
-    # One grouped pass over all chosen events, not one pass per event.
-    in_events = annotations.merge(event_of, on="article_id")
+    in_events = annotations.merge(members_of[["article_id", "event_id"]], on="article_id")
     by_event = ("event_id",)
-    labels_of = _split(label_table(in_events, by_event))
-    attribution_of = _split(attribution_table(in_events, by_event))
-    actors_of = _split(actor_table(sentences, hits, in_events, by_event))
+    return EventFraming(
+        event_ids=sorted(chosen),
+        outlets={event_id: sorted(m["outlet"].unique()) for event_id, m in members_of.groupby("event_id", sort=True)},
+        labels=_split(label_table(in_events, by_event)),
+        attribution=_split(attribution_table(in_events, by_event)),
+        actors=actor_mentions(sentences, in_events, by_event),
+    )
+
+
+def event_details(
+    framing: EventFraming, hits: pd.DataFrame, frames: pd.DataFrame, contrasts: pd.DataFrame
+) -> dict[str, dict]:
+    """Per event with a page: its outlets, actor, label and attribution tables restricted to its articles,
+    frames, contrasts and the findings."""
+    actors_of = _split(actor_rates(framing.actors, hits))
     frames_of, contrasts_of = _split(frames, keep_column=True), _split(contrasts, keep_column=True)
     details = {}
-    for event_id, members in members_of.groupby("event_id", sort=True):
-        outlets = sorted(members["outlet"].unique())
-        labels = labels_of.get(event_id, _empty(LABEL_COLUMNS))
-        attribution = attribution_of.get(event_id, _empty(ATTRIBUTION_COLUMNS))
+    for event_id in framing.event_ids:
+        outlets = framing.outlets[event_id]
+        labels = framing.labels.get(event_id, _empty(LABEL_COLUMNS))
+        attribution = framing.attribution.get(event_id, _empty(ATTRIBUTION_COLUMNS))
         event_frames = frames_of.get(event_id, frames.iloc[0:0])
         event_contrasts_ = contrasts_of.get(event_id, contrasts.iloc[0:0])
         details[event_id] = {

@@ -30,12 +30,14 @@ from pipeline.evaluate import (
 from pipeline.events import EVENT_DISTANCE_THRESHOLD, EVENT_WINDOW_DAYS, align_statements, group_events
 from pipeline.framing import (
     ANNOTATION_COLUMNS,
-    actor_table,
+    actor_mentions,
+    actor_rates,
     annotate,
     attribution_table,
     distinctive_terms,
     event_contrasts,
     event_details,
+    event_framing,
     frame_table,
     label_table,
 )
@@ -205,17 +207,30 @@ def _analyze(
         )
         stage_cache.save("events", events_key, lexicon_free)
     events, alignments, distinctive, names = lexicon_free
-    frames = frame_table(sentences, annotations, events)
+    # What the framing tables take from the annotations alone is cached with them: a loaded-language
+    # edit changes only the loaded rates and contrasts.
+    framing_key = cache_key(annotations_key, events_key)
+    lexicon_free_framing = stage_cache.load("framing", framing_key)
+    if lexicon_free_framing is None:
+        lexicon_free_framing = (
+            frame_table(sentences, annotations, events),
+            label_table(annotations),
+            attribution_table(annotations),
+            actor_mentions(sentences, annotations),
+            event_framing(sentences, annotations, events),
+        )
+        stage_cache.save("framing", framing_key, lexicon_free_framing)
+    frames, labels, attribution, mentions, event_parts = lexicon_free_framing
     contrasts = event_contrasts(sentences, hits, events)
     framing = {
         "events": events,
         "alignments": alignments,
-        "actors": actor_table(sentences, hits, annotations),
-        "labels": label_table(annotations),
-        "attribution": attribution_table(annotations),
+        "actors": actor_rates(mentions, hits),
+        "labels": labels,
+        "attribution": attribution,
         "frames": frames,
         "event_contrasts": contrasts,
-        "event_details": event_details(sentences, hits, annotations, events, frames, contrasts),
+        "event_details": event_details(event_parts, hits, frames, contrasts),
         "distinctive_terms": distinctive,
     }
     clock.lap("compare")

@@ -34,6 +34,7 @@ EDITS = {
         "emotive.csv", r"^term,category,weight,note\n", "term,category,weight,note\nzzyzx,emotive,1,\n"
     ),
     "a new negator": append("negators.txt", "against"),
+    "a new actor alias (a framing lexicon)": append("actors.csv", "Muqtada al-Sadr,Sadr,test alias"),
     "a new term in a new file": lambda folder: (folder / "extra.csv").write_text(
         "term,category,weight,note\nstrike,violence,1,\n", encoding="utf-8"
     ),
