@@ -92,9 +92,10 @@ def analyze(
     else a local cluster); the tables are the same either way. `on_start(n)` is called with the
     number of articles about to be scored and `on_scored(k)` as k more are done, for progress;
     `timings`, if given, receives the seconds each stage took. With `cache_dir`, sentence splitting
-    and sentiment are cached by article text (pipeline.cache): a re-run after a lexicon edit only
-    matches and reports. Problems of every stage are collected
-    in `Tables.problems`; nothing is printed.
+    and sentiment are cached by article text and every lexicon-free stage by its inputs
+    (pipeline.cache); a re-run after a lexicon edit matches only the articles the edit can change
+    (pipeline.rematch) and recomputes only the statistics whose inputs changed (pipeline.memo).
+    Problems of every stage are collected in `Tables.problems`; nothing is printed.
     """
     # Statistics whose inputs did not change since the last run are taken from the memo (pipeline.memo).
     stage_cache = StageCache(cache_dir)
