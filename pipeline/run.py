@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline import __version__
+from pipeline import __version__, compare
 from pipeline.cache import SentenceCache, StageCache, cache_key
 from pipeline.clean import clean_articles
 from pipeline.compare import outlet_intervals, outlet_vs_corpus, term_counts
@@ -99,7 +99,14 @@ def analyze(
     """
     # Statistics whose inputs did not change since the last run are taken from the memo (pipeline.memo).
     stage_cache = StageCache(cache_dir)
-    memo_key = cache_key(STAGE_CACHE_VERSION, MEMO_VERSION)
+    # The statistics' settings are part of the key: changing one must not return results of the other.
+    settings = (
+        compare.BOOTSTRAP_SAMPLES,
+        compare.PERMUTATIONS,
+        compare.PERMUTATION_EXACT_MAX_ROWS,
+        compare.RANDOM_SEED,
+    )
+    memo_key = cache_key(STAGE_CACHE_VERSION, MEMO_VERSION, settings)
     memo = Memo(stage_cache.load("memo", memo_key))
     with remembering(memo):
         tables = _analyze(

@@ -79,3 +79,11 @@ def test_an_edit_that_changes_no_hit_draws_no_new_resamples(tmp_path, monkeypatc
     assert {n: to_csv_text(t) for n, t in warm.csv_tables().items()} == {
         n: to_csv_text(t) for n, t in fresh.csv_tables().items()
     }
+
+
+def test_other_statistics_settings_never_reuse_remembered_results(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    analyze(SEED_CORPUS, LEXICONS, cache_dir=cache)
+    monkeypatch.setattr(compare, "BOOTSTRAP_SAMPLES", 200)
+    warm = analyze(SEED_CORPUS, LEXICONS, cache_dir=cache)
+    assert to_csv_text(warm.outlets) == to_csv_text(analyze(SEED_CORPUS, LEXICONS).outlets)
