@@ -311,9 +311,9 @@ class HitMarks:
         for row, place in enumerate(places):
             self._rows.setdefault(place, []).append(row)
 
-    def get(self, place: tuple[str, int], default: list | None = None) -> list[tuple[int, int, str, str]]:
+    def get(self, place: tuple[str, int]) -> list[tuple[int, int, str, str]]:
         if place not in self._rows:
-            return [] if default is None else default
+            return []
         starts, ends, terms, categories, weights, voices, negated = self._columns
         marks = []
         for row in self._rows[place]:
@@ -321,11 +321,6 @@ class HitMarks:
             label = f"{terms[row]} · {categories[row]} · weight {weights[row]:g} · {kind}"
             marks.append((starts[row], ends[row], label, kind))
         return marks
-
-
-def hit_marks(hits: pd.DataFrame) -> HitMarks:
-    """Per (article_id, sentence_id), the hits to mark: (start, end, label, kind)."""
-    return HitMarks(hits)
 
 
 class _OutletEvidence:
@@ -357,7 +352,7 @@ class _OutletEvidence:
 
     def example(self, place: tuple[str, int]) -> dict:
         self._look_up([place])
-        spans = self.marks.get(place, [])
+        spans = self.marks.get(place)
         return {
             "article_id": place[0],
             "sentence_id": place[1],
@@ -437,7 +432,7 @@ def highlight_differences_html(sentence: str, other: str, hit_spans: list[tuple[
 def event_pages(tables: Tables, slugs: dict[str, str], marks: HitMarks | None = None) -> list[dict]:
     """The data of each event page: members, findings, per-outlet tables and aligned statements."""
     pages = []
-    marks = hit_marks(tables.hits) if marks is None else marks
+    marks = HitMarks(tables.hits) if marks is None else marks
     articles = tables.articles.set_index("article_id")
     # The widest events get pages (most outlets first, then most articles); the rest are in events.csv.
     with_page = set(widest_events(tables.events, MAX_EVENT_PAGES)) & set(tables.event_details)
@@ -452,10 +447,10 @@ def event_pages(tables: Tables, slugs: dict[str, str], marks: HitMarks | None = 
             {
                 "row": row,
                 "html_a": highlight_differences_html(
-                    row.text_a, row.text_b, marks.get((row.article_a, row.sentence_a), [])
+                    row.text_a, row.text_b, marks.get((row.article_a, row.sentence_a))
                 ),
                 "html_b": highlight_differences_html(
-                    row.text_b, row.text_a, marks.get((row.article_b, row.sentence_b), [])
+                    row.text_b, row.text_a, marks.get((row.article_b, row.sentence_b))
                 ),
             }
             for row in alignments.itertuples(index=False)
@@ -504,7 +499,7 @@ def event_pages(tables: Tables, slugs: dict[str, str], marks: HitMarks | None = 
 def page_contexts(tables: Tables) -> tuple[dict, list[dict]]:
     """The data each page template renders: (corpus page, one dict per outlet page)."""
     slugs = outlet_slugs(list(tables.outlets["outlet"]))
-    marks = hit_marks(tables.hits)
+    marks = HitMarks(tables.hits)
     sentences, hits, terms = _by_outlet(tables.sentences), _by_outlet(tables.hits), _by_outlet(tables.terms)
     articles, contrasts = _by_outlet(tables.articles), _by_outlet(tables.contrasts)
     outlet_pages = []

@@ -6,7 +6,8 @@ import datetime
 import importlib.metadata
 import platform
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
@@ -97,8 +98,145 @@ def analyze(
     (pipeline.rematch) and recomputes only the statistics whose inputs changed (pipeline.memo).
     Problems of every stage are collected in `Tables.problems`; nothing is printed.
     """
-    # Statistics whose inputs did not change since the last run are taken from the memo (pipeline.memo).
+    clock = _Clock(timings)
+    corpus_dir, lexicon_dir = Path(corpus_dir), Path(lexicon_dir)
     stage_cache = StageCache(cache_dir)
+    # Statistics whose inputs did not change since the last run are taken from the memo (pipeline.memo).
+    with _memo_in(stage_cache):
+        lexicon, lexicon_problems = read_lexicons(lexicon_dir)
+        framing_lexicons, framing_problems = read_framing_lexicons(lexicon_dir)
+        corpus_hash, n_files = corpus_fingerprint(corpus_dir)
+        corpus_key = cache_key(STAGE_CACHE_VERSION, corpus_hash, dict(lexicon.file_hashes).get(BOILERPLATE_FILE, ""))
+        prepared = stage_cache.load("corpus", corpus_key)
+        if prepared is None:
+            articles, corpus_problems = read_corpus(corpus_dir)
+            clock.lap("read")
+            spread = partial(map_items, jobs=jobs, engine=engine, scheduler=scheduler, chunk_size=chunk_articles)
+            cleaned, removed_lines, clean_problems = clean_articles(articles, lexicon.boilerplate, spread)
+            prepared = (len(articles), cleaned.drop(columns="raw_text"), removed_lines, corpus_problems, clean_problems)
+            del articles, cleaned  # the raw texts are not needed any more
+            stage_cache.save("corpus", corpus_key, prepared)
+        n_read, cleaned, removed_lines, corpus_problems, clean_problems = prepared
+        clock.lap("clean")
+        # Annotations depend on the clean texts and the framing lexicons only: an edit of a loaded-language
+        # lexicon reuses them.
+        framing_hashes = {name: digest for name, digest in lexicon.file_hashes if name in RESERVED_FILES}
+        annotations_key = cache_key(corpus_key, SENTENCE_STAGE_VERSION, framing_hashes)
+        annotations = stage_cache.load("annotations", annotations_key)
+        # The last run's sentences and hits: after a lexicon edit only the articles it can change are
+        # scored again (pipeline.rematch).
+        matching_key = cache_key(corpus_key, SENTENCE_STAGE_VERSION)
+        before = stage_cache.load("matching", matching_key) if annotations is not None else None
+        changed = changed_entries(before, lexicon) if before is not None else None
+        to_score = cleaned
+        if changed is not None:
+            redone = articles_to_rematch(cleaned, changed)
+            to_score = cleaned[cleaned["article_id"].isin(redone)]
+        if on_start:
+            on_start(len(to_score))
+        sentences, hits, new_annotations = _score_in_chunks(
+            to_score,
+            lexicon,
+            framing_lexicons if annotations is None else None,
+            SentenceCache(cache_dir),
+            partial(map_chunks, jobs=jobs, engine=engine, scheduler=scheduler),
+            _chunk_size(len(to_score), jobs, chunk_articles),
+            on_scored,
+        )
+        if changed is not None:
+            sentences, hits = merge_rematched(before, redone, sentences, hits, cleaned["article_id"])
+        if annotations is None:
+            annotations = new_annotations
+            stage_cache.save("annotations", annotations_key, annotations)
+        stage_cache.save("matching", matching_key, match_state(lexicon, sentences, hits))
+        clock.lap("split_score_match")
+        categories = lexicon.categories
+        outlets = outlet_scores(cleaned, sentences, hits, categories)
+        outlets = outlets.merge(outlet_intervals(sentences, hits), on="outlet", how="left")
+        corpus = corpus_scores(sentences, hits, categories)
+        terms = term_counts(hits, outlets)
+        problems = pd.concat(
+            [corpus_problems, problems_frame(lexicon_problems + framing_problems + clean_problems)], ignore_index=True
+        )
+        snapshot = run_snapshot(lexicon, outlets, terms)
+        clock.lap("summaries")
+        # Events, aligned statements, distinctive words and names depend on the clean texts and the event
+        # options only, never on the lexicons: a re-run after a lexicon edit takes them from the cache.
+        events_key = cache_key(corpus_key, event_threshold, event_window_days)
+        lexicon_free = stage_cache.load("events", events_key)
+        if lexicon_free is None:
+            events = group_events(cleaned, event_threshold, event_window_days)
+            lexicon_free = (
+                events,
+                align_statements(sentences, events),
+                distinctive_terms(sentences),
+                name_like_words(sentences["text"]),
+            )
+            stage_cache.save("events", events_key, lexicon_free)
+        events, alignments, distinctive, names = lexicon_free
+        # What the framing tables take from the annotations alone is cached with them: a loaded-language
+        # edit changes only the loaded rates and contrasts.
+        framing_key = cache_key(annotations_key, events_key)
+        lexicon_free_framing = stage_cache.load("framing", framing_key)
+        if lexicon_free_framing is None:
+            lexicon_free_framing = (
+                frame_table(sentences, annotations, events),
+                label_table(annotations),
+                attribution_table(annotations),
+                actor_mentions(sentences, annotations),
+                event_framing(sentences, annotations, events),
+            )
+            stage_cache.save("framing", framing_key, lexicon_free_framing)
+        frames, labels, attribution, mentions, event_parts = lexicon_free_framing
+        contrasts = event_contrasts(sentences, hits, events)
+        framing = {
+            "events": events,
+            "alignments": alignments,
+            "actors": actor_rates(mentions, hits),
+            "labels": labels,
+            "attribution": attribution,
+            "frames": frames,
+            "event_contrasts": contrasts,
+            "event_details": event_details(event_parts, hits, frames, contrasts),
+            "distinctive_terms": distinctive,
+        }
+        clock.lap("compare")
+        tuning = {
+            "lexicon_stats": lexicon_stats(lexicon, hits),
+            "suggestions": suggest_terms(sentences, hits, lexicon, names=names),
+        }
+        clock.lap("tune")
+        return Tables(
+            articles=article_scores(cleaned, sentences, hits, categories),
+            sentences=sentences,
+            hits=hits,
+            outlets=outlets,
+            corpus=corpus,
+            contrasts=outlet_vs_corpus(outlets, corpus),
+            terms=terms,
+            removed_lines=removed_lines,
+            problems=problems.sort_values(["stage", "source", "line"], kind="stable").reset_index(drop=True),
+            categories=categories,
+            snapshot=snapshot,
+            changes=changes_since(previous_snapshot, snapshot),
+            annotations=annotations,
+            provenance=provenance(
+                corpus_dir,
+                lexicon_dir,
+                lexicon.file_hashes,
+                n_read=n_read,
+                n_scored=len(cleaned),
+                corpus=(corpus_hash, n_files),
+            ),
+            **framing,
+            **tuning,
+        )
+
+
+@contextmanager
+def _memo_in(stage_cache: StageCache) -> Iterator[None]:
+    """Within the block, remembered statistics come from the memo the last run stored in the stage cache;
+    afterwards the ones this run used are stored for the next."""
     # The statistics' settings are part of the key: changing one must not return results of the other.
     settings = (
         compare.BOOTSTRAP_SAMPLES,
@@ -106,172 +244,11 @@ def analyze(
         compare.PERMUTATION_EXACT_MAX_ROWS,
         compare.RANDOM_SEED,
     )
-    memo_key = cache_key(STAGE_CACHE_VERSION, MEMO_VERSION, settings)
-    memo = Memo(stage_cache.load("memo", memo_key))
+    key = cache_key(STAGE_CACHE_VERSION, MEMO_VERSION, settings)
+    memo = Memo(stage_cache.load("memo", key))
     with remembering(memo):
-        tables = _analyze(
-            Path(corpus_dir),
-            Path(lexicon_dir),
-            previous_snapshot,
-            event_threshold,
-            event_window_days,
-            jobs,
-            engine,
-            scheduler,
-            _Clock(timings),
-            chunk_articles,
-            cache_dir,
-            on_start,
-            on_scored,
-        )
-    stage_cache.save("memo", memo_key, memo.used)
-    return tables
-
-
-def _analyze(
-    corpus_dir: Path,
-    lexicon_dir: Path,
-    previous_snapshot: dict | None,
-    event_threshold: float,
-    event_window_days: int,
-    jobs: int,
-    engine: str,
-    scheduler: str | None,
-    clock: _Clock,
-    chunk_articles: int,
-    cache_dir: Path | None,
-    on_start: Callable[[int], None] | None,
-    on_scored: Callable[[int], None] | None,
-) -> Tables:
-    lexicon, lexicon_problems = read_lexicons(lexicon_dir)
-    framing_lexicons, framing_problems = read_framing_lexicons(lexicon_dir)
-    stage_cache = StageCache(cache_dir)
-    corpus_hash, n_files = corpus_fingerprint(corpus_dir)
-    corpus_key = cache_key(STAGE_CACHE_VERSION, corpus_hash, dict(lexicon.file_hashes).get(BOILERPLATE_FILE, ""))
-    prepared = stage_cache.load("corpus", corpus_key)
-    if prepared is None:
-        articles, corpus_problems = read_corpus(corpus_dir)
-        clock.lap("read")
-        spread = partial(map_items, jobs=jobs, engine=engine, scheduler=scheduler, chunk_size=chunk_articles)
-        cleaned, removed_lines, clean_problems = clean_articles(articles, lexicon.boilerplate, spread)
-        prepared = (len(articles), cleaned.drop(columns="raw_text"), removed_lines, corpus_problems, clean_problems)
-        del articles, cleaned  # the raw texts are not needed any more
-        stage_cache.save("corpus", corpus_key, prepared)
-    n_read, cleaned, removed_lines, corpus_problems, clean_problems = prepared
-    clock.lap("clean")
-    # Annotations depend on the clean texts and the framing lexicons only: an edit of a loaded-language
-    # lexicon reuses them.
-    framing_hashes = {name: digest for name, digest in lexicon.file_hashes if name in RESERVED_FILES}
-    annotations_key = cache_key(corpus_key, SENTENCE_STAGE_VERSION, framing_hashes)
-    annotations = stage_cache.load("annotations", annotations_key)
-    # The last run's sentences and hits: after a lexicon edit only the articles it can change are
-    # scored again (pipeline.rematch).
-    matching_key = cache_key(corpus_key, SENTENCE_STAGE_VERSION)
-    before = stage_cache.load("matching", matching_key) if annotations is not None else None
-    changed = changed_entries(before, lexicon) if before is not None else None
-    to_score = cleaned
-    if changed is not None:
-        redone = articles_to_rematch(cleaned, changed)
-        to_score = cleaned[cleaned["article_id"].isin(redone)]
-    if on_start:
-        on_start(len(to_score))
-    sentences, hits, new_annotations = _score_in_chunks(
-        to_score,
-        lexicon,
-        framing_lexicons if annotations is None else None,
-        SentenceCache(cache_dir),
-        partial(map_chunks, jobs=jobs, engine=engine, scheduler=scheduler),
-        _chunk_size(len(to_score), jobs, chunk_articles),
-        on_scored,
-    )
-    if changed is not None:
-        sentences, hits = merge_rematched(before, redone, sentences, hits, cleaned["article_id"])
-    if annotations is None:
-        annotations = new_annotations
-        stage_cache.save("annotations", annotations_key, annotations)
-    stage_cache.save("matching", matching_key, match_state(lexicon, sentences, hits))
-    clock.lap("split_score_match")
-    categories = lexicon.categories
-    outlets = outlet_scores(cleaned, sentences, hits, categories)
-    outlets = outlets.merge(outlet_intervals(sentences, hits), on="outlet", how="left")
-    corpus = corpus_scores(sentences, hits, categories)
-    terms = term_counts(hits, outlets)
-    problems = pd.concat(
-        [corpus_problems, problems_frame(lexicon_problems + framing_problems + clean_problems)], ignore_index=True
-    )
-    snapshot = run_snapshot(lexicon, outlets, terms)
-    clock.lap("summaries")
-    # Events, aligned statements, distinctive words and names depend on the clean texts and the event
-    # options only, never on the lexicons: a re-run after a lexicon edit takes them from the cache.
-    events_key = cache_key(corpus_key, event_threshold, event_window_days)
-    lexicon_free = stage_cache.load("events", events_key)
-    if lexicon_free is None:
-        events = group_events(cleaned, event_threshold, event_window_days)
-        lexicon_free = (
-            events,
-            align_statements(sentences, events),
-            distinctive_terms(sentences),
-            name_like_words(sentences["text"]),
-        )
-        stage_cache.save("events", events_key, lexicon_free)
-    events, alignments, distinctive, names = lexicon_free
-    # What the framing tables take from the annotations alone is cached with them: a loaded-language
-    # edit changes only the loaded rates and contrasts.
-    framing_key = cache_key(annotations_key, events_key)
-    lexicon_free_framing = stage_cache.load("framing", framing_key)
-    if lexicon_free_framing is None:
-        lexicon_free_framing = (
-            frame_table(sentences, annotations, events),
-            label_table(annotations),
-            attribution_table(annotations),
-            actor_mentions(sentences, annotations),
-            event_framing(sentences, annotations, events),
-        )
-        stage_cache.save("framing", framing_key, lexicon_free_framing)
-    frames, labels, attribution, mentions, event_parts = lexicon_free_framing
-    contrasts = event_contrasts(sentences, hits, events)
-    framing = {
-        "events": events,
-        "alignments": alignments,
-        "actors": actor_rates(mentions, hits),
-        "labels": labels,
-        "attribution": attribution,
-        "frames": frames,
-        "event_contrasts": contrasts,
-        "event_details": event_details(event_parts, hits, frames, contrasts),
-        "distinctive_terms": distinctive,
-    }
-    clock.lap("compare")
-    tuning = {
-        "lexicon_stats": lexicon_stats(lexicon, hits),
-        "suggestions": suggest_terms(sentences, hits, lexicon, names=names),
-    }
-    clock.lap("tune")
-    return Tables(
-        articles=article_scores(cleaned, sentences, hits, categories),
-        sentences=sentences,
-        hits=hits,
-        outlets=outlets,
-        corpus=corpus,
-        contrasts=outlet_vs_corpus(outlets, corpus),
-        terms=terms,
-        removed_lines=removed_lines,
-        problems=problems.sort_values(["stage", "source", "line"], kind="stable").reset_index(drop=True),
-        categories=categories,
-        snapshot=snapshot,
-        changes=changes_since(previous_snapshot, snapshot),
-        annotations=annotations,
-        provenance=provenance(
-            corpus_dir,
-            lexicon_dir,
-            lexicon.file_hashes,
-            n_read=n_read,
-            n_scored=len(cleaned),
-            corpus=(corpus_hash, n_files),
-        ),
-        **framing,
-        **tuning,
-    )
+        yield
+    stage_cache.save("memo", key, memo.used)
 
 
 class _Clock:
