@@ -138,47 +138,41 @@ def annotate(
     }
     texts = dict(zip(articles["article_id"], articles["text"], strict=True))
     known_words = words_by_article or {}
+    # Plain lists and positions per article: a pandas group per article costs more than its matching.
+    article_ids = sentences["article_id"].tolist()
+    outlets, sentence_ids = sentences["outlet"].tolist(), sentences["sentence_id"].tolist()
+    starts, ends, sentence_texts = sentences["start"].tolist(), sentences["end"].tolist(), sentences["text"].tolist()
+    positions_of: dict[str, list[int]] = {}
+    for position, article_id in enumerate(article_ids):
+        positions_of.setdefault(article_id, []).append(position)
     rows = []
-    for article_id, group in sentences.groupby("article_id", sort=True):
+    for article_id in sorted(positions_of):
+        positions = positions_of[article_id]
         if article_id in known_words:
             words, quoted = known_words[article_id]
         else:
-            words = Words(texts[article_id], list(zip(group["start"], group["end"], strict=True)))
+            words = Words(texts[article_id], [(starts[p], ends[p]) for p in positions])
             quoted = QuoteIndex(texts[article_id])
-
-        def in_quote(position: int, quoted=quoted) -> bool:
-            return position in quoted
-
         found = {kind: matcher.find_in_sentences(words) for kind, matcher in matchers.items()}
-        for k, sentence in enumerate(group.itertuples(index=False)):
-            text, offset = sentence.text, sentence.start
-            actors = [(m, in_quote(offset + m.start)) for m in _actor_matches(found["actor"][k], text)]
-            base = (article_id, sentence.outlet, sentence.sentence_id)
-
-            def add(kind: str, m: Match, value: float, quoted: bool, speaker: str = "", base=base, text=text) -> None:
-                rows.append(
-                    (
-                        *base,
-                        kind,
-                        m.entry.category,
-                        m.entry.term,
-                        sys.intern(text[m.start : m.end]),
-                        value,
-                        quoted,
-                        speaker,
-                    )
-                )
-
-            for m, quoted in actors:
-                add("actor", m, 1.0, quoted)
+        for k, position in enumerate(positions):
+            text, offset = sentence_texts[position], starts[position]
+            base = (article_id, outlets[position], sentence_ids[position])
+            actors = [(m, offset + m.start in quoted) for m in _actor_matches(found["actor"][k], text)]
+            for m, in_quote in actors:
+                rows.append(_annotation(base, "actor", m, text, 1.0, in_quote))
             for m in found["label"][k]:
-                add("label", m, m.entry.weight, in_quote(offset + m.start))
+                rows.append(_annotation(base, "label", m, text, m.entry.weight, offset + m.start in quoted))
             for m in found["attribution"][k]:
-                if not in_quote(offset + m.start):
-                    add("attribution", m, 1.0, False, _speaker(m, actors))
+                if offset + m.start not in quoted:
+                    rows.append(_annotation(base, "attribution", m, text, 1.0, False, _speaker(m, actors)))
             for m in found["frame"][k]:
-                add("frame", m, 1.0, in_quote(offset + m.start))
+                rows.append(_annotation(base, "frame", m, text, 1.0, offset + m.start in quoted))
     return pd.DataFrame(rows, columns=ANNOTATION_COLUMNS).astype({"in_quote": bool, "value": float})
+
+
+def _annotation(base: tuple, kind: str, m: Match, text: str, value: float, in_quote: bool, speaker: str = "") -> tuple:
+    """One ANNOTATION_COLUMNS row; `base` is (article_id, outlet, sentence_id)."""
+    return (*base, kind, m.entry.category, m.entry.term, sys.intern(text[m.start : m.end]), value, in_quote, speaker)
 
 
 def _speaker(verb: Match, actors: list[tuple[Match, bool]]) -> str:
