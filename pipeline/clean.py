@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import ftfy
+import ftfy.badness
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
@@ -49,6 +50,7 @@ _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 _PHRASE_WORD = re.compile(r"\w+")
 _DATE_TOKEN = re.compile(r"[^\W\d_]+|\d+")
+_DIGIT = re.compile(r"\d")
 _MONTHS = (
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec"
@@ -128,8 +130,62 @@ def normalize_text(text: str) -> str:
     return text
 
 
+def _mojibake_marks() -> frozenset[str] | None:
+    """Characters of which every match of ftfy's badness regex (ftfy.is_bad) has at least one.
+
+    Each alternative of the regex has elements it cannot match without; from each, the element
+    whose characters are all non-ASCII and as rare in news text as possible is taken (curly
+    quotes and dashes are common, Ã and box drawing are not). A text without any of these
+    characters cannot be judged bad, so the costly regex (a millisecond per article) is skipped.
+    None when the regex has a shape this does not understand: then the regex always runs.
+    """
+    try:
+        parsed = re._parser.parse(ftfy.badness.BADNESS_RE.pattern, ftfy.badness.BADNESS_RE.flags)
+        ((operator, (_, branches)),) = parsed.data
+    except (AttributeError, TypeError, ValueError, re.error):
+        return None
+    if operator is not re._constants.BRANCH:
+        return None
+    marks: set[str] = set()
+    for branch in branches:
+        required = [s for s in map(_characters_of, branch.data) if s and all(ord(c) > 127 for c in s)]
+        if not required:
+            return None
+        marks |= min(required, key=lambda s: (len(s & _COMMON_IN_NEWS), len(s)))
+    return frozenset(marks)
+
+
+_COMMON_IN_NEWS = frozenset("“”‘’—–…•·\u00a0")
+
+
+def _characters_of(item: tuple) -> set[str] | None:
+    """The characters a parsed regex element (a literal or a plain set) matches; None for anything else."""
+    operator, argument = item
+    if operator is re._constants.LITERAL:
+        return {chr(argument)}
+    if operator is not re._constants.IN:
+        return None
+    characters: set[str] = set()
+    for kind, value in argument:
+        if kind is re._constants.LITERAL:
+            characters.add(chr(value))
+        elif kind is re._constants.RANGE:
+            characters.update(map(chr, range(value[0], value[1] + 1)))
+        else:  # a negated set or a category: not a plain list of characters
+            return None
+    return characters
+
+
+_MOJIBAKE_MARKS = _mojibake_marks()
+
+
+def might_be_mojibake(text: str) -> bool:
+    """False only for text that ftfy.is_bad would certainly pass (see _mojibake_marks)."""
+    return _MOJIBAKE_MARKS is None or not _MOJIBAKE_MARKS.isdisjoint(text)
+
+
 def _normalize_once(text: str) -> str:
-    if ftfy.is_bad(text):
+    if might_be_mojibake(text) and ftfy.is_bad(text):
         text = ftfy.fix_text(text, uncurl_quotes=False)
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
@@ -148,14 +204,19 @@ def ends_like_sentence(line: str) -> bool:
     return bool(_SENTENCE_END.search(line))
 
 
-def is_prose(line: str) -> bool:
-    """A line that reads as running text: ends like a sentence, or is long, lower case and not a list."""
+def is_prose(line: str, words: list[str] | None = None) -> bool:
+    """A line that reads as running text: ends like a sentence, or is long, lower case and not a list.
+
+    `words` are the line's words_of, when already known."""
     if ends_like_sentence(line):
         return True
-    return len(words_of(line)) >= MIN_PROSE_WORDS and not is_title_case(line) and not is_tag_list(line)
+    words = words_of(line) if words is None else words
+    return len(words) >= MIN_PROSE_WORDS and not is_title_case(line, words) and not is_tag_list(line)
 
 
 def is_date_line(line: str) -> bool:
+    if not _DIGIT.search(line):  # a date line has a number: most lines are out at C speed
+        return False
     tokens = _DATE_TOKEN.findall(line.lower())
     has_number = any(t.isdigit() for t in tokens)
     return has_number and len(tokens) <= 12 and all(t.isdigit() or t in _DATE_WORDS for t in tokens)
@@ -168,19 +229,24 @@ def is_tag_list(line: str) -> bool:
     return sum(len(words_of(item)) for item in items) / len(items) <= 3
 
 
-def content_words(line: str) -> list[str]:
-    return [w.lower() for w in words_of(line) if w.lower() not in ENGLISH_STOP_WORDS and not w.isdigit()]
+def content_words(line: str, words: list[str] | None = None) -> list[str]:
+    lowered = (w.lower() for w in (words_of(line) if words is None else words))
+    return [w for w in lowered if w not in ENGLISH_STOP_WORDS and not w.isdigit()]
 
 
-def is_title_case(line: str) -> bool:
-    words = [w for w in words_of(line) if w.lower() not in ENGLISH_STOP_WORDS and not w[0].isdigit()]
+def is_title_case(line: str, words: list[str] | None = None) -> bool:
+    words = [
+        w
+        for w in (words_of(line) if words is None else words)
+        if w.lower() not in ENGLISH_STOP_WORDS and not w[0].isdigit()
+    ]
     if len(words) < 4:
         return False
     return sum(w[0].isupper() for w in words) / len(words) >= 0.8
 
 
-def share_of_words_in(line: str, vocabulary: set[str]) -> float:
-    words = content_words(line)
+def share_of_words_in(line: str, vocabulary: set[str], words: list[str] | None = None) -> float:
+    words = content_words(line, words)
     return sum(w in vocabulary for w in words) / len(words) if words else 0.0
 
 
@@ -200,43 +266,58 @@ def classify_lines(
     """
     decisions: list[tuple[str, str]] = [("blank", "") if not line else ("", "") for line in lines]
     keys = [_line_key(line) for line in lines]
+    words = [words_of(line) for line in lines]  # each line's words, found once for every rule below
+    prose = [bool(line) and is_prose(line, line_words) for line, line_words in zip(lines, words, strict=True)]
     counts = Counter(k for k, line in zip(keys, lines, strict=True) if line)
-    vocabulary = {w for line in lines if line and is_prose(line) for w in content_words(line)}
+    vocabulary = {w for k, line in enumerate(lines) if prose[k] for w in content_words(line, words[k])}
+    patterns = _PatternIndex(patterns)
     seen: set[str] = set()
     body_started = False
     title_found = False
     for i, line in enumerate(lines):
         if not line:
             continue
-        decision = _first_rule(line, keys[i], counts, seen, patterns, shared_keys)
-        if not decision[0] and not title_found and not body_started and _is_title(line, vocabulary):
+        decision = _first_rule(line, keys[i], prose[i], counts, seen, patterns, shared_keys)
+        if not decision[0] and not title_found and not body_started and _is_title(line, words[i], vocabulary):
             decision, title_found = ("title", "headline before the body, moved to the title column"), True
         if not decision[0]:
-            decision = _layout_rule(line, vocabulary)
+            decision = _layout_rule(line, words[i], vocabulary)
         decisions[i] = decision
         seen.add(keys[i])
         body_started = body_started or (not decision[0] and ends_like_sentence(line))
     return decisions
 
 
-def _matching_pattern(line: str, patterns: Sequence[BoilerplatePattern]) -> BoilerplatePattern | None:
-    """The first pattern that matches; phrases are looked up by key, so only regexes are searched."""
-    key = phrase_key(line)
-    for pattern in patterns:
-        if pattern.regex is None and pattern.phrase_key == key:
-            return pattern
-        if pattern.regex is not None and pattern.regex.search(line):
-            return pattern
-    return None
+class _PatternIndex:
+    """Finds the first boilerplate pattern (in file order) that matches a line: phrases by a dict
+    lookup of the line's phrase key, so that only the regexes are tried one by one."""
+
+    def __init__(self, patterns: Sequence[BoilerplatePattern]):
+        self.patterns = list(patterns)
+        self.first_with_key: dict[str, int] = {}
+        for k, pattern in enumerate(self.patterns):
+            if pattern.regex is None:
+                self.first_with_key.setdefault(pattern.phrase_key, k)
+        self.regexes = [(k, pattern) for k, pattern in enumerate(self.patterns) if pattern.regex is not None]
+
+    def first_match(self, line: str) -> BoilerplatePattern | None:
+        phrase_at = (
+            self.first_with_key.get(phrase_key(line), len(self.patterns)) if self.first_with_key else len(self.patterns)
+        )
+        for k, pattern in self.regexes:
+            if k > phrase_at:
+                break
+            if pattern.regex.search(line):
+                return pattern
+        return self.patterns[phrase_at] if phrase_at < len(self.patterns) else None
 
 
-def _first_rule(line, key, counts, seen, patterns, shared_keys) -> tuple[str, str]:
-    pattern = _matching_pattern(line, patterns)
+def _first_rule(line, key, prose, counts, seen, patterns: _PatternIndex, shared_keys) -> tuple[str, str]:
+    pattern = patterns.first_match(line)
     if pattern:
         return "pattern", f"{pattern.pattern!r} ({pattern.source}:{pattern.line})"
     if is_date_line(line):
         return "date_line", "only dates, times and time zones"
-    prose = is_prose(line)
     if counts[key] > 1 and not prose:
         return "repeated_line", f"not a sentence, and occurs {counts[key]} times in the article"
     if key in seen and prose:
@@ -246,19 +327,19 @@ def _first_rule(line, key, counts, seen, patterns, shared_keys) -> tuple[str, st
     return "", ""
 
 
-def _is_title(line: str, vocabulary: set[str]) -> bool:
+def _is_title(line: str, words: list[str], vocabulary: set[str]) -> bool:
     # A headline shares at least a word with its article; page chrome usually shares none.
-    return len(words_of(line)) >= 4 and not ends_like_sentence(line) and share_of_words_in(line, vocabulary) > 0
+    return len(words) >= 4 and not ends_like_sentence(line) and share_of_words_in(line, vocabulary, words) > 0
 
 
-def _layout_rule(line: str, vocabulary: set[str]) -> tuple[str, str]:
+def _layout_rule(line: str, words: list[str], vocabulary: set[str]) -> tuple[str, str]:
     if ends_like_sentence(line):
         return "", ""
     if is_tag_list(line):
         return "tag_list", "comma-separated short items without sentence punctuation"
-    if is_title_case(line):
+    if is_title_case(line, words):
         return "headline", "Title Case line without sentence punctuation"
-    if len(words_of(line)) < MIN_PROSE_WORDS and share_of_words_in(line, vocabulary) <= 0.5:
+    if len(words) < MIN_PROSE_WORDS and share_of_words_in(line, vocabulary, words) <= 0.5:
         return "off_topic", "short line without sentence punctuation; most of its words are not in the article"
     return "", ""
 

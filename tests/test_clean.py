@@ -1,8 +1,20 @@
 """Cleaning: page chrome goes (each removal audited), every real sentence stays."""
 
+import ftfy
+import ftfy.badness
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from pipeline.clean import clean_articles, clean_text, is_date_line, normalize_text, parse_boilerplate, title_from_url
+from pipeline.clean import (
+    clean_articles,
+    clean_text,
+    is_date_line,
+    might_be_mojibake,
+    normalize_text,
+    parse_boilerplate,
+    title_from_url,
+)
 
 PATTERNS, _ = parse_boilerplate(["Leave a Comment", "re: ^your email address will not be published"], "boilerplate.txt")
 
@@ -140,3 +152,18 @@ def test_a_bad_regex_in_the_boilerplate_file_is_reported_with_its_line():
 def test_a_title_can_be_made_from_the_url_slug():
     assert title_from_url("https://x.com/us-sec-of-state-refuses-request/") == "Us sec of state refuses request"
     assert title_from_url("") == ""
+
+
+def test_the_mojibake_pre_check_never_lets_bad_text_through():
+    # The pre-check only skips ftfy's regex for text it could not flag: every text ftfy calls bad passes it.
+    assert might_be_mojibake("Iraqâ€™s parliament") and ftfy.is_bad("Iraqâ€™s parliament")
+    assert not might_be_mojibake("Iraq’s parliament voted — “leave now” … 3 Jan")
+
+
+_BADNESS_CHARACTERS = sorted(set(ftfy.badness.BADNESS_RE.pattern) - set("\n#|()[]?\\") | set("abcXYZ .,!\t"))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_BADNESS_CHARACTERS), max_size=12))
+def test_any_text_ftfy_calls_bad_passes_the_pre_check(text):
+    assert might_be_mojibake(text) or not ftfy.is_bad(text)
