@@ -75,8 +75,8 @@ def group_events(
     articles = articles.sort_values("article_id", kind="stable").reset_index(drop=True)
     if articles.empty:
         return pd.DataFrame(columns=EVENT_COLUMNS)
-    vectors = _vectorizer().fit(articles["text"])
-    matrix = vectors.transform(articles["text"])
+    vectors = _vectorizer()
+    matrix = vectors.fit_transform(articles["text"])  # one pass over the texts, not fit then transform
     given = (
         articles["event"].fillna("").astype(str) if "event" in articles.columns else pd.Series("", index=articles.index)
     )
