@@ -66,6 +66,11 @@ def remembering(memo: Memo) -> Iterator[Memo]:
         _active.reset(token)
 
 
+def active_memo() -> Memo | None:
+    """The Memo `remembering` made active here, if any."""
+    return _active.get()
+
+
 def remembered(function: Callable[..., Result]) -> Callable[..., Result]:
     """Decorate a pure function so that, inside `remembering`, equal arguments return the stored result."""
     name = f"{function.__module__}.{function.__qualname__}"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import traceback
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from typing import Any
 
+from pipeline import memo
 from pipeline.errors import MediaBiasError
 
 ENGINES = ("local", "dask")
@@ -91,3 +94,60 @@ def _map_dask(function, chunks, scheduler, on_done):
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+class Background:
+    """function(*args) computed beside the caller, in a forked copy of this process; `result()` returns it.
+
+    Forking shares the arguments (large tables) with the child without pickling them; only the
+    result comes back through a pipe. Statistics the child remembers (pipeline.memo) are added to
+    the caller's memo, so the next run finds them. Where processes cannot be forked, or with
+    `enabled=False`, the function runs in the caller when `result()` is first asked for; if the
+    child dies without a result, too. Either way the result is the same.
+    """
+
+    def __init__(self, function: Callable[..., Any], *args: Any, enabled: bool = True):
+        self._function, self._args = function, args
+        self._process = self._receiver = None
+        if enabled and "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            self._receiver, sender = context.Pipe(duplex=False)
+            self._process = context.Process(target=_compute_and_send, args=(sender, function, args), daemon=True)
+            self._process.start()
+            sender.close()
+
+    def result(self) -> Any:
+        if self._process is None:
+            return self._function(*self._args)
+        try:
+            outcome, value, remembered, hits = self._receiver.recv()
+        except EOFError:  # the child died (out of memory, killed): compute here instead
+            outcome, value, remembered, hits = "lost", None, {}, 0
+        finally:
+            self._receiver.close()
+            self._process.join()
+            self._process = None
+        active = memo.active_memo()
+        if active is not None:
+            active.used.update(remembered)
+            active.hits += hits
+        if outcome == "error":
+            raise value
+        return value if outcome == "done" else self._function(*self._args)
+
+
+def _compute_and_send(sender, function: Callable[..., Any], args: tuple) -> None:
+    active = memo.active_memo()
+    known_before, hits_before = (set(active.used), active.hits) if active is not None else (set(), 0)
+    try:
+        value = function(*args)
+        if active is None:
+            sender.send(("done", value, {}, 0))
+        else:
+            remembered = {k: v for k, v in active.used.items() if k not in known_before}
+            sender.send(("done", value, remembered, active.hits - hits_before))
+    except BaseException as error:  # handed to the parent, which raises it
+        error.add_note("".join(traceback.format_exception(error)))
+        sender.send(("error", error, {}, 0))
+    finally:
+        sender.close()

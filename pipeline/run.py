@@ -8,6 +8,7 @@ import platform
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -44,7 +45,7 @@ from pipeline.framing import (
 )
 from pipeline.lexicons import BOILERPLATE_FILE, RESERVED_FILES, Lexicon, read_framing_lexicons, read_lexicons
 from pipeline.memo import MEMO_VERSION, Memo, remembering
-from pipeline.parallel import CHUNK_ARTICLES, map_chunks, map_items
+from pipeline.parallel import CHUNK_ARTICLES, Background, map_chunks, map_items
 from pipeline.rematch import articles_to_rematch, changed_entries, match_state, merge_rematched
 from pipeline.report import Tables
 from pipeline.score import (
@@ -164,29 +165,39 @@ def analyze(
         # options only, never on the lexicons: a re-run after a lexicon edit takes them from the cache.
         events_key = cache_key(corpus_key, event_threshold, event_window_days)
         lexicon_free = stage_cache.load("events", events_key)
-        if lexicon_free is None:
-            events = group_events(cleaned, event_threshold, event_window_days)
-            lexicon_free = (
-                events,
-                align_statements(sentences, events),
-                distinctive_terms(sentences),
-                name_like_words(sentences["text"]),
-            )
-            stage_cache.save("events", events_key, lexicon_free)
-        events, alignments, distinctive, names = lexicon_free
         # What the framing tables take from the annotations alone is cached with them: a loaded-language
         # edit changes only the loaded rates and contrasts.
         framing_key = cache_key(annotations_key, events_key)
         lexicon_free_framing = stage_cache.load("framing", framing_key)
+        # What does not wait for the events is computed beside them, in a second process.
+        beside = Background(
+            side_tables,
+            sentences,
+            annotations,
+            hits,
+            lexicon,
+            None if lexicon_free is None else lexicon_free[3],
+            lexicon_free_framing is None,
+            enabled=jobs > 1 and engine == "local",
+        )
+        if lexicon_free is None:
+            events = group_events(cleaned, event_threshold, event_window_days)
+            alignments = align_statements(sentences, events)
+        else:
+            events, alignments, _, _ = lexicon_free
         if lexicon_free_framing is None:
-            lexicon_free_framing = (
+            frames, event_parts = (
                 frame_table(sentences, annotations, events),
-                label_table(annotations),
-                attribution_table(annotations),
-                actor_mentions(sentences, annotations),
                 event_framing(sentences, annotations, events),
             )
+        side = beside.result()
+        if lexicon_free is None:
+            lexicon_free = (events, alignments, side.distinctive, side.names)
+            stage_cache.save("events", events_key, lexicon_free)
+        if lexicon_free_framing is None:
+            lexicon_free_framing = (frames, *side.framing, event_parts)
             stage_cache.save("framing", framing_key, lexicon_free_framing)
+        events, alignments, distinctive, _ = lexicon_free
         frames, labels, attribution, mentions, event_parts = lexicon_free_framing
         contrasts = event_contrasts(sentences, hits, events)
         framing = {
@@ -201,10 +212,7 @@ def analyze(
             "distinctive_terms": distinctive,
         }
         clock.lap("compare")
-        tuning = {
-            "lexicon_stats": lexicon_stats(lexicon, hits),
-            "suggestions": suggest_terms(sentences, hits, lexicon, names=names),
-        }
+        tuning = {"lexicon_stats": lexicon_stats(lexicon, hits), "suggestions": side.suggestions}
         clock.lap("tune")
         return Tables(
             articles=article_scores(cleaned, sentences, hits, categories),
@@ -231,6 +239,35 @@ def analyze(
             **framing,
             **tuning,
         )
+
+
+@dataclass(frozen=True)
+class SideTables:
+    """What the comparison and tuning need that does not depend on the events (see side_tables)."""
+
+    distinctive: pd.DataFrame | None
+    names: frozenset[str]
+    framing: tuple | None  # (labels, attribution, actor mentions)
+    suggestions: pd.DataFrame
+
+
+def side_tables(
+    sentences: pd.DataFrame,
+    annotations: pd.DataFrame,
+    hits: pd.DataFrame,
+    lexicon: Lexicon,
+    names: frozenset[str] | None,
+    with_framing: bool,
+) -> SideTables:
+    """Distinctive words and names (unless `names` are known from the cache), the labels, attribution and
+    actor mentions (with `with_framing`), and the suggestions, which need the names."""
+    distinctive = None
+    if names is None:
+        distinctive, names = distinctive_terms(sentences), name_like_words(sentences["text"])
+    framing = None
+    if with_framing:
+        framing = (label_table(annotations), attribution_table(annotations), actor_mentions(sentences, annotations))
+    return SideTables(distinctive, names, framing, suggest_terms(sentences, hits, lexicon, names=names))
 
 
 @contextmanager

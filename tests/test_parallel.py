@@ -1,12 +1,14 @@
 """The same tables from one process, two processes and a Dask cluster."""
 
+import os
 import re
 import shutil
 
 import pytest
 from conftest import LEXICONS, SEED_CORPUS
 
-from pipeline import run, score
+from pipeline import memo, run, score
+from pipeline.parallel import Background
 from pipeline.report import to_csv_text
 from pipeline.run import analyze
 
@@ -99,3 +101,42 @@ def test_editing_a_framing_lexicon_annotates_again(tmp_path):
         handle.write("Muqtada al-Sadr,Sadr,test alias\n")
     after = analyze(SEED_CORPUS, lexicons, cache_dir=cache)
     assert "Muqtada al-Sadr" in set(after.annotations["key"])
+
+
+def _squares_and_pid(numbers):
+    return [n * n for n in numbers], os.getpid()
+
+
+def _fails():
+    raise ValueError("bad lexicon line")
+
+
+@memo.remembered
+def _remembered_square(n):
+    return n * n
+
+
+def _remember_squares(numbers):
+    return [_remembered_square(n) for n in numbers]
+
+
+def test_work_beside_runs_in_another_process_and_returns_its_result():
+    squares, pid = Background(_squares_and_pid, [1, 2, 3]).result()
+    assert squares == [1, 4, 9] and pid != os.getpid()
+    squares, pid = Background(_squares_and_pid, [4], enabled=False).result()
+    assert squares == [16] and pid == os.getpid()
+
+
+def test_an_error_beside_is_raised_in_the_caller():
+    with pytest.raises(ValueError, match="bad lexicon line"):
+        Background(_fails).result()
+
+
+def test_what_the_other_process_remembered_reaches_the_callers_memo():
+    remembered = memo.Memo()
+    with memo.remembering(remembered):
+        assert Background(_remember_squares, [2, 3]).result() == [4, 9]
+    assert sorted(remembered.used.values()) == [4, 9]
+    with memo.remembering(memo.Memo(remembered.used)) as next_run:
+        assert Background(_remember_squares, [2, 3]).result() == [4, 9]
+    assert next_run.hits == 2
