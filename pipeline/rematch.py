@@ -62,14 +62,22 @@ def articles_to_rematch(articles: pd.DataFrame, changed: list[Entry]) -> set[str
     Each text is searched as a whole, ignoring sentence breaks: that can only find more articles
     than matching sentence by sentence would, never fewer.
     """
-    if not changed:
+    # A match starts with the entry's first word, so a text that does not contain that word (both case
+    # folded, which maps every lower-cased form alike) cannot match and is not cut into words at all.
+    first_words = {entry.parts[0].text.casefold() for entry in changed if entry.parts}
+    if not first_words:
         return set()
     matcher = Matcher(Lexicon(tuple(changed)))
     return {
         article_id
         for article_id, text in zip(articles["article_id"], articles["text"], strict=True)
-        if matcher.find_in_sentences(Words(text))[0]
+        if _contains_any(text, first_words) and matcher.find_in_sentences(Words(text))[0]
     }
+
+
+def _contains_any(text: str, words: set[str]) -> bool:
+    folded = text.replace("’", "'").casefold()
+    return any(word in folded for word in words)
 
 
 def merge_rematched(

@@ -3,9 +3,15 @@
 import re
 import shutil
 
+import pandas as pd
 import pytest
 from conftest import LEXICONS, SEED_CORPUS
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from pipeline.lexicons import Lexicon, parse_term_lexicon
+from pipeline.match import Matcher, Words
+from pipeline.rematch import articles_to_rematch
 from pipeline.report import to_csv_text
 from pipeline.run import analyze
 
@@ -69,3 +75,42 @@ def test_only_articles_where_the_edited_term_occurs_are_scored_again(tmp_path):
     EDITS["a new negator"](lexicons)  # every negation decision may change: everything again
     analyze(SEED_CORPUS, lexicons, cache_dir=cache, on_start=scored.append)
     assert scored == [5, 1, 5]
+
+
+_WORDS = st.sampled_from(
+    [
+        "Iraq’s",
+        "IRAQ'S",
+        "regime",
+        "Regimes",
+        "ΟΔΟΣ",
+        "οδος·",
+        "Straße",
+        "STRASSE",
+        "İstanbul",
+        "so-called",
+        "troops,",
+        "\x00",
+        "“Brutal”",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.lists(_WORDS, max_size=8).map(" ".join), min_size=1, max_size=4),
+    st.lists(
+        st.sampled_from(["iraq", "regime*", "οδος", "straße", "istanbul", "so called", "brutal", "troops"]),
+        min_size=1,
+        max_size=3,
+    ),
+)
+def test_the_articles_an_edit_can_change_are_all_articles_where_its_entries_match(texts, terms):
+    entries, _ = parse_term_lexicon(
+        "term,category,weight\n" + "\n".join(f"{t},emotive,1" for t in terms) + "\n", "x.csv"
+    )
+    articles = pd.DataFrame({"article_id": [f"a{k}" for k in range(len(texts))], "text": texts})
+    matcher = Matcher(Lexicon(tuple(entries)))
+    found = [matcher.find_in_sentences(Words(text))[0] for text in texts]
+    everywhere = {article_id for article_id, matches in zip(articles["article_id"], found, strict=True) if matches}
+    assert articles_to_rematch(articles, entries) == everywhere
