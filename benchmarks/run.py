@@ -55,7 +55,7 @@ def measure(n_articles: int, jobs: int) -> dict:
         start = time.perf_counter()
         tables = analyze(corpus, lexicons, jobs=jobs, cache_dir=work / "cache", timings=stages)
         report_start = time.perf_counter()
-        write_reports(tables, work / "reports", jobs=jobs)
+        write_reports(tables, work / "reports")
         stages["report"] = round(time.perf_counter() - report_start, 3)
         cold = time.perf_counter() - start
         # The cold run's own peak: the warm runs below hold two more sets of tables in this process.
@@ -79,7 +79,7 @@ def measure(n_articles: int, jobs: int) -> dict:
         warm_stages: dict[str, float] = {}
         start = time.perf_counter()
         warm_tables = analyze(corpus, lexicons, jobs=jobs, cache_dir=work / "cache", timings=warm_stages)
-        write_reports(warm_tables, work / "reports", jobs=jobs)
+        write_reports(warm_tables, work / "reports")
         warm = time.perf_counter() - start
 
         # The edit above changes no hit in the synthetic corpus (no article says "brutal"); this one
@@ -87,7 +87,7 @@ def measure(n_articles: int, jobs: int) -> dict:
         term, n_term_hits = _edit_weight_of_most_frequent_entry(lexicons, warm_tables.hits)
         start = time.perf_counter()
         frequent_tables = analyze(corpus, lexicons, jobs=jobs, cache_dir=work / "cache")
-        write_reports(frequent_tables, work / "reports", jobs=jobs)
+        write_reports(frequent_tables, work / "reports")
         warm_frequent = time.perf_counter() - start
         rematched = frequent_tables.hits.loc[frequent_tables.hits["term"] == term, "article_id"].nunique()
 

@@ -171,7 +171,7 @@ def run(
         click.echo(f"  {_problem_line(problem)}", err=True)
     if n_scored == 0:
         raise click.ClickException(f"no article could be scored; see the problems above ({len(tables.problems)}).")
-    write_reports(tables, out_dir, jobs=jobs)
+    write_reports(tables, out_dir)
     click.echo(f"Reports written to {out_dir}/ (open {out_dir / 'index.html'}).")
 
 

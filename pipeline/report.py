@@ -25,7 +25,6 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from pipeline import __version__
 from pipeline.framing import EVENT_PAGES, widest_events
-from pipeline.parallel import Background
 
 FLOAT_DECIMALS = 6
 # Rows of a table turned into CSV text at a time when written.
@@ -497,11 +496,8 @@ def event_pages(tables: Tables, slugs: dict[str, str], marks: HitMarks | None = 
     return pages
 
 
-def page_contexts(tables: Tables, jobs: int = 1) -> tuple[dict, list[dict]]:
-    """The data each page template renders: (corpus page, one dict per outlet page).
-
-    With `jobs` > 1 the chart is drawn in a second process meanwhile (matplotlib takes a second)."""
-    chart = Background(outlet_chart_svg, tables.outlets, tables.categories, enabled=jobs > 1)
+def page_contexts(tables: Tables) -> tuple[dict, list[dict]]:
+    """The data each page template renders: (corpus page, one dict per outlet page)."""
     slugs = outlet_slugs(list(tables.outlets["outlet"]))
     marks = HitMarks(tables.hits)
     sentences, hits, terms = _by_outlet(tables.sentences), _by_outlet(tables.hits), _by_outlet(tables.terms)
@@ -536,7 +532,7 @@ def page_contexts(tables: Tables, jobs: int = 1) -> tuple[dict, list[dict]]:
         "side_by_side": pd.concat([tables.outlets, tables.corpus], ignore_index=True),
         "outlet_pages": outlet_pages,
         "categories": tables.categories,
-        "chart": Markup(chart.result()),
+        "chart": Markup(outlet_chart_svg(tables.outlets, tables.categories)),
         "problems": tables.problems,
         "removed_by_rule": removed_by_rule,
         "n_removed": len(tables.removed_lines),
@@ -552,10 +548,10 @@ def page_contexts(tables: Tables, jobs: int = 1) -> tuple[dict, list[dict]]:
     return corpus_page, outlet_pages
 
 
-def render_pages(tables: Tables, jobs: int = 1) -> dict[str, str]:
+def render_pages(tables: Tables) -> dict[str, str]:
     """Every report page as {relative path: text}."""
     environment = _environment()
-    corpus_page, outlet_pages = page_contexts(tables, jobs)
+    corpus_page, outlet_pages = page_contexts(tables)
     pages = {
         "index.html": environment.get_template("index.html").render(**corpus_page),
         "report.md": environment.get_template("report.md").render(**corpus_page),
@@ -584,25 +580,22 @@ def data_dictionary() -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_reports(tables: Tables, out_dir: Path, jobs: int = 1) -> Path:
+def write_reports(tables: Tables, out_dir: Path) -> Path:
     """Write every table and page under `out_dir`, atomically: readers see the old reports or the new, never half.
 
     A table whose content is the same as in the reports already there is copied from them, not
-    written again: after a lexicon edit most of the large tables are unchanged. With `jobs` > 1
-    some of the work runs in a second process; the files are the same.
+    written again: after a lexicon edit most of the large tables are unchanged.
     """
     out_dir = Path(out_dir)
-    return publish_folder(out_dir, lambda: _report_files(tables, out_dir, jobs))
+    return publish_folder(out_dir, lambda: _report_files(tables, out_dir))
 
 
-def _report_files(
-    tables: Tables, previous_dir: Path | None = None, jobs: int = 1
-) -> Iterator[tuple[str, str | Iterable[str] | Path]]:
+def _report_files(tables: Tables, previous_dir: Path | None = None) -> Iterator[tuple[str, str | Iterable[str] | Path]]:
     previous = _read_digests(previous_dir)
     digests: dict[str, dict[str, str]] = {}
     for name, table in tables.csv_tables().items():
         yield f"tables/{name}", _table_file(f"tables/{name}", table, previous_dir, previous, digests)
-    yield from render_pages(tables, jobs).items()
+    yield from render_pages(tables).items()
     yield "run.json", json.dumps(tables.provenance, indent=2, sort_keys=True) + "\n"
     yield SNAPSHOT_FILE, json.dumps(tables.snapshot, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     yield "README.md", data_dictionary()

@@ -83,7 +83,7 @@ def test_a_failed_write_leaves_the_previous_reports_whole(small_run, tmp_path, m
     out = write_reports(small_run, tmp_path / "reports")
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
-    def broken_pages(tables, jobs=1):
+    def broken_pages(tables):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(report, "render_pages", broken_pages)
@@ -117,11 +117,6 @@ def test_unchanged_tables_are_copied_from_the_last_reports_and_changed_ones_writ
     write_reports(edited, out)
     assert written == [list(small_run.sentences.columns)]  # only the changed table was written
     assert (out / "tables" / "sentences.csv").read_bytes() == to_csv_text(edited.sentences).encode()
-
-
-def test_reports_written_with_a_second_process_are_the_same_files(small_run, tmp_path):
-    one = files_of(write_reports(small_run, tmp_path / "one"))
-    assert files_of(write_reports(small_run, tmp_path / "two", jobs=2)) == one
 
 
 def test_a_table_file_edited_by_hand_is_written_again(small_run, tmp_path):
