@@ -169,7 +169,9 @@ def analyze(
         # edit changes only the loaded rates and contrasts.
         framing_key = cache_key(annotations_key, events_key)
         lexicon_free_framing = stage_cache.load("framing", framing_key)
-        # What does not wait for the events is computed beside them, in a second process.
+        # What does not wait for the events is computed beside them, in a second process; only when
+        # events or framing tables are computed: beside the little a re-run does, a fork costs more than it saves.
+        missing = lexicon_free is None or lexicon_free_framing is None
         beside = Background(
             side_tables,
             sentences,
@@ -178,7 +180,7 @@ def analyze(
             lexicon,
             None if lexicon_free is None else lexicon_free[3],
             lexicon_free_framing is None,
-            enabled=jobs > 1 and engine == "local",
+            enabled=missing and jobs > 1 and engine == "local",
         )
         if lexicon_free is None:
             events = group_events(cleaned, event_threshold, event_window_days)
