@@ -62,7 +62,9 @@ TABLE_DESCRIPTIONS = {
     "distinctive_terms.csv": "one row per outlet and term: the words most typical of the outlet (log-odds, z-score)",
 }
 # Files beside the tables; they change with every run (a date), the tables do not.
+CHART_FILE = "chart.svg"
 RUN_FILES = {
+    CHART_FILE: "the outlet chart of index.html as an SVG file (polarity, subjectivity, loaded terms per 1,000 words)",
     "run.json": "what produced the run: versions, SHA-256 of the corpus and of each lexicon file, options, date",
     "snapshot.json": "this run's lexicon entries and scores, which the next run compares itself with",
 }
@@ -496,8 +498,10 @@ def event_pages(tables: Tables, slugs: dict[str, str], marks: HitMarks | None = 
     return pages
 
 
-def page_contexts(tables: Tables) -> tuple[dict, list[dict]]:
-    """The data each page template renders: (corpus page, one dict per outlet page)."""
+def page_contexts(tables: Tables, chart: str | None = None) -> tuple[dict, list[dict]]:
+    """The data each page template renders: (corpus page, one dict per outlet page).
+
+    `chart` is the outlet chart's SVG when already drawn (outlet_chart_svg)."""
     slugs = outlet_slugs(list(tables.outlets["outlet"]))
     marks = HitMarks(tables.hits)
     sentences, hits, terms = _by_outlet(tables.sentences), _by_outlet(tables.hits), _by_outlet(tables.terms)
@@ -532,7 +536,7 @@ def page_contexts(tables: Tables) -> tuple[dict, list[dict]]:
         "side_by_side": pd.concat([tables.outlets, tables.corpus], ignore_index=True),
         "outlet_pages": outlet_pages,
         "categories": tables.categories,
-        "chart": Markup(outlet_chart_svg(tables.outlets, tables.categories)),
+        "chart": Markup(outlet_chart_svg(tables.outlets, tables.categories) if chart is None else chart),
         "problems": tables.problems,
         "removed_by_rule": removed_by_rule,
         "n_removed": len(tables.removed_lines),
@@ -548,10 +552,10 @@ def page_contexts(tables: Tables) -> tuple[dict, list[dict]]:
     return corpus_page, outlet_pages
 
 
-def render_pages(tables: Tables) -> dict[str, str]:
-    """Every report page as {relative path: text}."""
+def render_pages(tables: Tables, chart: str | None = None) -> dict[str, str]:
+    """Every report page as {relative path: text}; `chart` as in page_contexts."""
     environment = _environment()
-    corpus_page, outlet_pages = page_contexts(tables)
+    corpus_page, outlet_pages = page_contexts(tables, chart)
     pages = {
         "index.html": environment.get_template("index.html").render(**corpus_page),
         "report.md": environment.get_template("report.md").render(**corpus_page),
@@ -595,7 +599,9 @@ def _report_files(tables: Tables, previous_dir: Path | None = None) -> Iterator[
     digests: dict[str, dict[str, str]] = {}
     for name, table in tables.csv_tables().items():
         yield f"tables/{name}", _table_file(f"tables/{name}", table, previous_dir, previous, digests)
-    yield from render_pages(tables).items()
+    chart = _chart(tables, previous_dir, previous, digests)
+    yield CHART_FILE, chart
+    yield from render_pages(tables, chart).items()
     yield "run.json", json.dumps(tables.provenance, indent=2, sort_keys=True) + "\n"
     yield SNAPSHOT_FILE, json.dumps(tables.snapshot, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     yield "README.md", data_dictionary()
@@ -632,6 +638,31 @@ def _table_file(
         digests[relative] = before
         return previous_dir / relative
     return _hashed(csv_chunks(table), relative, content, digests)
+
+
+def _chart(
+    tables: Tables, previous_dir: Path | None, previous: dict[str, dict[str, str]], digests: dict[str, dict[str, str]]
+) -> str:
+    """The outlet chart: the previous reports' file when the numbers it draws are the same, else drawn again
+    (matplotlib takes most of a second)."""
+    drawn = ["outlet", "polarity", "subjectivity", *(f"loaded_per_1k_{c}" for c in tables.categories)]
+    content = table_digest(tables.outlets[drawn])
+    if content is not None:
+        content = f"{content}/matplotlib-{matplotlib.__version__}"
+    before = previous.get(CHART_FILE)
+    before = before if isinstance(before, dict) else {}
+    if content is not None and before.get("content") == content and previous_dir is not None:
+        try:
+            svg = (previous_dir / CHART_FILE).read_bytes()
+        except OSError:
+            svg = None
+        if svg is not None and hashlib.sha256(svg).hexdigest() == before.get("sha256"):
+            digests[CHART_FILE] = before
+            return svg.decode("utf-8")
+    svg = outlet_chart_svg(tables.outlets, tables.categories)
+    if content is not None:
+        digests[CHART_FILE] = {"content": content, "sha256": hashlib.sha256(svg.encode("utf-8")).hexdigest()}
+    return svg
 
 
 def _hashed(pieces: Iterable[str], relative: str, content: str | None, digests: dict) -> Iterator[str]:
