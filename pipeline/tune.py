@@ -118,15 +118,27 @@ def _words_after(text: str, position: int, window: int) -> str:
 
 def lexicon_stats(lexicon: Lexicon, hits: pd.DataFrame) -> pd.DataFrame:
     """Per lexicon entry: hits by voice and by outlet; entries that never fire have n_hits 0."""
+    entry_of_hit = [hits["lexicon"], hits["lexicon_line"]]
+    negated = hits["negated"].astype(bool)
+    # Counted for all entries at once, then looked up entry by entry.
+    flags = pd.DataFrame(
+        {
+            "n_hits": 1,
+            "narrative": ~negated & (hits["voice"] == "narrative"),
+            "quote": ~negated & (hits["voice"] == "quote"),
+            "negated": negated,
+        }
+    )
+    totals = {key: tuple(map(int, row)) for key, row in zip(*_grouped_sums(flags, entry_of_hit), strict=True)}
+    outlets_of: dict[tuple, list[tuple[str, int]]] = {}
+    for (source, line, outlet), n in hits.groupby([*entry_of_hit, hits["outlet"]], sort=False).size().items():
+        outlets_of.setdefault((source, line), []).append((outlet, int(n)))
     rows = []
-    grouped = {key: frame for key, frame in hits.groupby(["lexicon", "lexicon_line"], sort=False)}
     for entry in lexicon.entries:
         if entry.category == IGNORE_CATEGORY:
             continue
-        entry_hits = grouped.get((entry.source, entry.line), hits.iloc[0:0])
-        negated = entry_hits["negated"].astype(bool)
-        per_outlet = Counter(entry_hits["outlet"])
-        ordered = sorted(per_outlet.items(), key=lambda item: (-item[1], item[0]))
+        n_hits, narrative, quoted, n_negated = totals.get((entry.source, entry.line), (0, 0, 0, 0))
+        ordered = sorted(outlets_of.get((entry.source, entry.line), []), key=lambda item: (-item[1], item[0]))
         rows.append(
             (
                 entry.source,
@@ -134,15 +146,21 @@ def lexicon_stats(lexicon: Lexicon, hits: pd.DataFrame) -> pd.DataFrame:
                 entry.term,
                 entry.category,
                 entry.weight,
-                len(entry_hits),
-                int((~negated & (entry_hits["voice"] == "narrative")).sum()),
-                int((~negated & (entry_hits["voice"] == "quote")).sum()),
-                int(negated.sum()),
-                len(per_outlet),
+                n_hits,
+                narrative,
+                quoted,
+                n_negated,
+                len(ordered),
                 "; ".join(f"{name} {n}" for name, n in ordered),
             )
         )
     return pd.DataFrame(rows, columns=LEXICON_STATS_COLUMNS)
+
+
+def _grouped_sums(flags: pd.DataFrame, by: list[pd.Series]) -> tuple[list, list]:
+    """(group keys, rows of column sums) of `flags` grouped by the `by` columns."""
+    sums = flags.groupby(by, sort=False).sum()
+    return list(sums.index), sums.to_numpy().tolist()
 
 
 def name_like_words(texts: Iterable[str]) -> frozenset[str]:
