@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import traceback
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
@@ -115,10 +116,13 @@ class Background:
             self._process = context.Process(target=_compute_and_send, args=(sender, function, args), daemon=True)
             self._process.start()
             sender.close()
+            # If the caller fails before asking for the result, the child is stopped once this object goes.
+            self._stop_unused = weakref.finalize(self, _stop, self._process, self._receiver)
 
     def result(self) -> Any:
         if self._process is None:
             return self._function(*self._args)
+        self._stop_unused.detach()
         try:
             outcome, value, remembered, hits = self._receiver.recv()
         except EOFError:  # the child died (out of memory, killed): compute here instead
@@ -134,6 +138,13 @@ class Background:
         if outcome == "error":
             raise value
         return value if outcome == "done" else self._function(*self._args)
+
+
+def _stop(process, receiver) -> None:
+    receiver.close()
+    if process.is_alive():
+        process.terminate()
+    process.join()
 
 
 def _compute_and_send(sender, function: Callable[..., Any], args: tuple) -> None:

@@ -140,3 +140,17 @@ def test_what_the_other_process_remembered_reaches_the_callers_memo():
     with memo.remembering(memo.Memo(remembered.used)) as next_run:
         assert Background(_remember_squares, [2, 3]).result() == [4, 9]
     assert next_run.hits == 2
+
+
+def _sleeps():
+    import time
+
+    time.sleep(60)
+
+
+def test_work_beside_that_nobody_waits_for_is_stopped():
+    beside = Background(_sleeps)
+    process = beside._process
+    assert process.is_alive()
+    del beside  # as when the caller fails before asking for the result
+    assert not process.is_alive()
