@@ -270,14 +270,14 @@ def classify_lines(
     prose = [bool(line) and is_prose(line, line_words) for line, line_words in zip(lines, words, strict=True)]
     counts = Counter(k for k, line in zip(keys, lines, strict=True) if line)
     vocabulary = {w for k, line in enumerate(lines) if prose[k] for w in content_words(line, words[k])}
-    patterns = _PatternIndex(patterns)
+    boilerplate = _PatternIndex(patterns)
     seen: set[str] = set()
     body_started = False
     title_found = False
     for i, line in enumerate(lines):
         if not line:
             continue
-        decision = _first_rule(line, keys[i], prose[i], counts, seen, patterns, shared_keys)
+        decision = _first_rule(line, keys[i], prose[i], counts, seen, boilerplate, shared_keys)
         if not decision[0] and not title_found and not body_started and _is_title(line, words[i], vocabulary):
             decision, title_found = ("title", "headline before the body, moved to the title column"), True
         if not decision[0]:
@@ -312,8 +312,8 @@ class _PatternIndex:
         return self.patterns[phrase_at] if phrase_at < len(self.patterns) else None
 
 
-def _first_rule(line, key, prose, counts, seen, patterns: _PatternIndex, shared_keys) -> tuple[str, str]:
-    pattern = patterns.first_match(line)
+def _first_rule(line, key, prose, counts, seen, boilerplate: _PatternIndex, shared_keys) -> tuple[str, str]:
+    pattern = boilerplate.first_match(line)
     if pattern:
         return "pattern", f"{pattern.pattern!r} ({pattern.source}:{pattern.line})"
     if is_date_line(line):
