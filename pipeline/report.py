@@ -61,7 +61,7 @@ TABLE_DESCRIPTIONS = {
     "event_contrasts.csv": "one row per event, outlet and metric: outlet vs the rest of the event, effect size, permutation p",
     "distinctive_terms.csv": "one row per outlet and term: the words most typical of the outlet (log-odds, z-score)",
 }
-# Files beside the tables; they change with every run (a date), the tables do not.
+# Files beside the tables; run.json and snapshot.json change with every run (a date), the tables do not.
 CHART_FILE = "chart.svg"
 RUN_FILES = {
     CHART_FILE: "the outlet chart of index.html as an SVG file (polarity, subjectivity, loaded terms per 1,000 words)",
@@ -631,13 +631,27 @@ def _table_file(
 ) -> Path | Iterator[str]:
     """The previous file, when it holds exactly this table and nobody changed it since; else the CSV text."""
     content = table_digest(table)
+    unchanged = _unchanged_previous(relative, content, previous_dir, previous, digests)
+    return unchanged if unchanged is not None else _hashed(csv_chunks(table), relative, content, digests)
+
+
+def _unchanged_previous(
+    relative: str,
+    content: str | None,
+    previous_dir: Path | None,
+    previous: dict[str, dict[str, str]],
+    digests: dict[str, dict[str, str]],
+) -> Path | None:
+    """The previous reports' file, if it was made from the same content and nobody changed it since
+    (its digests then go into `digests` again); else None."""
     before = previous.get(relative)
     before = before if isinstance(before, dict) else {}
-    unchanged = content is not None and before.get("content") == content and previous_dir is not None
-    if unchanged and _file_sha256(previous_dir / relative) == before.get("sha256"):
-        digests[relative] = before
-        return previous_dir / relative
-    return _hashed(csv_chunks(table), relative, content, digests)
+    if content is None or previous_dir is None or before.get("content") != content:
+        return None
+    if _file_sha256(previous_dir / relative) != before.get("sha256"):
+        return None
+    digests[relative] = before
+    return previous_dir / relative
 
 
 def _chart(
@@ -649,16 +663,9 @@ def _chart(
     content = table_digest(tables.outlets[drawn])
     if content is not None:
         content = f"{content}/matplotlib-{matplotlib.__version__}"
-    before = previous.get(CHART_FILE)
-    before = before if isinstance(before, dict) else {}
-    if content is not None and before.get("content") == content and previous_dir is not None:
-        try:
-            svg = (previous_dir / CHART_FILE).read_bytes()
-        except OSError:
-            svg = None
-        if svg is not None and hashlib.sha256(svg).hexdigest() == before.get("sha256"):
-            digests[CHART_FILE] = before
-            return svg.decode("utf-8")
+    unchanged = _unchanged_previous(CHART_FILE, content, previous_dir, previous, digests)
+    if unchanged is not None:
+        return unchanged.read_text(encoding="utf-8")
     svg = outlet_chart_svg(tables.outlets, tables.categories)
     if content is not None:
         digests[CHART_FILE] = {"content": content, "sha256": hashlib.sha256(svg.encode("utf-8")).hexdigest()}
