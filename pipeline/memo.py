@@ -77,16 +77,22 @@ def remembered(function: Callable[..., Result]) -> Callable[..., Result]:
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Result:
-        memo = _active.get()
-        if memo is None:
-            return function(*args, **kwargs)
-        try:
-            key = content_key(name, args, kwargs)
-        except Unkeyable:  # e.g. a generator, which only the function itself may consume
-            return function(*args, **kwargs)
-        return memo.get(key, lambda: function(*args, **kwargs))
+        return remember(name, args, kwargs, lambda: function(*args, **kwargs))
 
     return wrapper
+
+
+def remember(name: str, args: tuple, kwargs: dict, compute: Callable[[], Result]) -> Result:
+    """compute(), or inside `remembering` the result stored under `name` and the content of `args` and
+    `kwargs`: for a computation whose result depends on less than its arguments' whole content."""
+    memo = _active.get()
+    if memo is None:
+        return compute()
+    try:
+        key = content_key(name, args, kwargs)
+    except Unkeyable:  # e.g. a generator, which only the function itself may consume
+        return compute()
+    return memo.get(key, compute)
 
 
 def content_key(name: str, args: tuple, kwargs: dict) -> str:

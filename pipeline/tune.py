@@ -13,7 +13,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from pipeline.compare import log_odds_dirichlet
 from pipeline.lexicons import IGNORE_CATEGORY, Entry, Lexicon, normalize_token, term_parts
 from pipeline.match import BREAK, Matcher, is_negated, normalized_words
-from pipeline.memo import remembered
+from pipeline.memo import remember, remembered
 from pipeline.segment import quote_spans
 
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*")
@@ -222,9 +222,41 @@ def suggest_terms(
     wording; so are names (words mostly capitalized mid-sentence: Pompeo, Baghdad). Each outlet is
     compared with all the others; the prior is the whole corpus's counts.
     """
+    names = name_like_words(sentences["text"]) if names is None else names
+    # They depend on the sentences, the spans of the hits, which terms the lexicons cover, and the names:
+    # after an edit that moves no hit and covers no new term (a weight, a category) they come from the memo.
+    depends_on = (
+        *(sentences[c] for c in ["outlet", "article_id", "sentence_id", "text"]),
+        *(hits[c] for c in ["article_id", "sentence_id", "start", "end"]),
+        _covered_terms(lexicon),
+        names,
+    )
+    return remember(
+        "pipeline.tune.suggest_terms",
+        depends_on,
+        {"outlet": outlet, "min_count": min_count, "top": top},
+        lambda: _suggest_terms(sentences, hits, lexicon, outlet, min_count, top, names),
+    )
+
+
+def _covered_terms(lexicon: Lexicon) -> tuple[str, ...]:
+    """Every term the lexicons match, as its words (a prefix with *): what decides whether a suggestion is new."""
+    return tuple(
+        sorted({" ".join(p.text + "*" * p.prefix for p in entry.parts) for entry in lexicon.entries if entry.parts})
+    )
+
+
+def _suggest_terms(
+    sentences: pd.DataFrame,
+    hits: pd.DataFrame,
+    lexicon: Lexicon,
+    outlet: str | None,
+    min_count: int,
+    top: int,
+    names: frozenset[str],
+) -> pd.DataFrame:
     matcher = Matcher(lexicon)
     uncovered = _text_without_hits(sentences, hits)
-    names = name_like_words(sentences["text"]) if names is None else names
     counts: dict[str, Counter] = {}
     for name, texts in uncovered.groupby("outlet", sort=True)["text"]:
         counts[name] = candidate_counts(texts, names)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from conftest import LEXICONS, SEED_CORPUS
 
-from pipeline import compare
+from pipeline import compare, tune
 from pipeline.memo import Memo, content_key, remembered, remembering
 from pipeline.report import to_csv_text
 from pipeline.run import analyze
@@ -87,3 +87,30 @@ def test_other_statistics_settings_never_reuse_remembered_results(tmp_path, monk
     monkeypatch.setattr(compare, "BOOTSTRAP_SAMPLES", 200)
     warm = analyze(SEED_CORPUS, LEXICONS, cache_dir=cache)
     assert to_csv_text(warm.outlets) == to_csv_text(analyze(SEED_CORPUS, LEXICONS).outlets)
+
+
+def test_suggestions_are_recomputed_only_when_the_terms_the_lexicons_cover_change(tmp_path, monkeypatch):
+    lexicons = tmp_path / "lexicons"
+    shutil.copytree(LEXICONS, lexicons)
+    cache = tmp_path / "cache"
+    first = analyze(SEED_CORPUS, lexicons, cache_dir=cache)
+    assert len(first.suggestions) > 0
+    emotive = lexicons / "emotive.csv"
+    emotive.write_text(emotive.read_text().replace("brutal,emotive,2,", "brutal,emotive,3,"))
+    real_suggest_terms = tune._suggest_terms
+
+    def not_again(*args):
+        raise AssertionError("suggestions recomputed although no hit moved and no term was added")
+
+    monkeypatch.setattr(tune, "_suggest_terms", not_again)
+    warm = analyze(SEED_CORPUS, lexicons, cache_dir=cache)
+    assert to_csv_text(warm.suggestions) == to_csv_text(first.suggestions)
+
+    # A new term covers the top suggestion: it must go.
+    monkeypatch.setattr(tune, "_suggest_terms", real_suggest_terms)
+    top = first.suggestions.iloc[0]["term"]
+    with open(emotive, "a", encoding="utf-8") as handle:
+        handle.write(f"{top},emotive,1,\n")
+    warm = analyze(SEED_CORPUS, lexicons, cache_dir=cache)
+    assert top not in set(warm.suggestions["term"])
+    assert to_csv_text(warm.suggestions) == to_csv_text(analyze(SEED_CORPUS, lexicons).suggestions)
