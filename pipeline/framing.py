@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from pipeline.compare import bootstrap_interval, cohens_d, group_permutation_tests, log_odds_dirichlet, share_interval
 from pipeline.lexicons import FRAME_DIMENSIONS, FramingLexicons
@@ -42,6 +43,10 @@ ANNOTATION_COLUMNS = [
     "in_quote",
     "speaker",
 ]
+# A corpus has tens of annotations per article and few distinct strings in these columns: stored as
+# categories (sorted, so that ordering and grouping are the strings' own), they take a byte or four
+# per row instead of an eight-byte reference, and load from the cache at once.
+ANNOTATION_CATEGORIES = ["article_id", "outlet", "kind", "key", "term", "matched", "speaker"]
 
 # tables/actors.csv, one row per outlet and actor.
 #   outlet, actor
@@ -167,7 +172,27 @@ def annotate(
                     rows.append(_annotation(base, "attribution", m, text, 1.0, False, _speaker(m, actors)))
             for m in found["frame"][k]:
                 rows.append(_annotation(base, "frame", m, text, 1.0, offset + m.start in quoted))
-    return pd.DataFrame(rows, columns=ANNOTATION_COLUMNS).astype({"in_quote": bool, "value": float})
+    table = pd.DataFrame(rows, columns=ANNOTATION_COLUMNS).astype({"in_quote": bool, "value": float})
+    return table.astype(dict.fromkeys(ANNOTATION_CATEGORIES, "category"))
+
+
+def concat_annotations(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """annotate's tables of several chunks as one, in order, its columns still categories.
+
+    pd.concat would turn categories that differ from chunk to chunk into full strings.
+    """
+    parts = [part for part in parts if not part.empty]
+    if not parts:
+        return pd.DataFrame(columns=ANNOTATION_COLUMNS).astype(dict.fromkeys(ANNOTATION_CATEGORIES, "category"))
+    columns = {
+        column: (
+            union_categoricals([part[column] for part in parts], sort_categories=True)
+            if column in ANNOTATION_CATEGORIES
+            else np.concatenate([part[column].to_numpy() for part in parts])
+        )
+        for column in ANNOTATION_COLUMNS
+    }
+    return pd.DataFrame(columns)
 
 
 def _annotation(base: tuple, kind: str, m: Match, text: str, value: float, in_quote: bool, speaker: str = "") -> tuple:
@@ -271,7 +296,7 @@ def actor_rates(mentions: ActorMentions, hits: pd.DataFrame) -> pd.DataFrame:
     table = table.rename(columns={"key": "actor"}).astype(
         {"mentions": "int64", "sentences": "int64", "quoted": "int64"}
     )
-    return table[[*mentions.by, *ACTOR_COLUMNS]]
+    return _plain(table[[*mentions.by, *ACTOR_COLUMNS]])
 
 
 def label_table(annotations: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -288,7 +313,14 @@ def label_table(annotations: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataF
         .reset_index()
         .rename(columns={"key": "concept", "term": "label"})
     )
-    return table.astype({"n": "int64", "n_quoted": "int64"})[[*by, *LABEL_COLUMNS]]
+    return _plain(table.astype({"n": "int64", "n_quoted": "int64"})[[*by, *LABEL_COLUMNS]])
+
+
+def _plain(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with the annotations' categories turned back into strings: tables that leave this module
+    behave like any other (concatenation, comparison with strings, dtypes in tests)."""
+    categorical = [column for column, dtype in table.dtypes.items() if isinstance(dtype, pd.CategoricalDtype)]
+    return table.astype(dict.fromkeys(categorical, "str")) if categorical else table
 
 
 def _forms(rows: pd.DataFrame, keys: list[str]) -> pd.Series:
@@ -314,7 +346,7 @@ def attribution_table(annotations: pd.DataFrame, by: tuple[str, ...] = ()) -> pd
     keys = [*by, "outlet", "speaker", "key"]
     table = verbs.groupby(keys, sort=True).size().rename("n").to_frame().join(_forms(verbs, keys).rename("verbs"))
     table = table.reset_index().rename(columns={"key": "verb_class"})
-    return table.astype({"n": "int64"})[[*by, *ATTRIBUTION_COLUMNS]]
+    return _plain(table.astype({"n": "int64"})[[*by, *ATTRIBUTION_COLUMNS]])
 
 
 def frame_table(sentences: pd.DataFrame, annotations: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:

@@ -31,11 +31,11 @@ from pipeline.evaluate import (
 )
 from pipeline.events import EVENT_DISTANCE_THRESHOLD, EVENT_WINDOW_DAYS, align_statements, group_events
 from pipeline.framing import (
-    ANNOTATION_COLUMNS,
     actor_mentions,
     actor_rates,
     annotate,
     attribution_table,
+    concat_annotations,
     distinctive_terms,
     event_contrasts,
     event_details,
@@ -64,7 +64,7 @@ from pipeline.tune import changes_since, lexicon_stats, name_like_words, run_sna
 
 # Part of every StageCache key: bump it whenever a change to the code could change what cleaning,
 # event grouping, alignment or distinctive words give for the same inputs.
-STAGE_CACHE_VERSION = f"{__version__}/stages-3"
+STAGE_CACHE_VERSION = f"{__version__}/stages-4"
 # Chunks smaller than this cost more in process start-up and pickling than they save in balance.
 MIN_CHUNK_ARTICLES = 20
 
@@ -346,7 +346,7 @@ def _score_in_chunks(
     cache.close()
     sentences = _concat([r[0] for r in results], SENTENCE_COLUMNS)
     hits = _concat([r[1] for r in results], HIT_COLUMNS)
-    annotations = None if framing_lexicons is None else _concat([r[2] for r in results], ANNOTATION_COLUMNS)
+    annotations = None if framing_lexicons is None else concat_annotations([r[2] for r in results])
     return sentences, hits, annotations
 
 

@@ -19,7 +19,7 @@ from pipeline.compare import (
     share_interval,
 )
 from pipeline.events import align_statements, group_events
-from pipeline.framing import actor_table, annotate, attribution_table, label_table
+from pipeline.framing import actor_table, annotate, attribution_table, concat_annotations, label_table
 from pipeline.lexicons import read_framing_lexicons, read_lexicons
 from pipeline.score import score_articles
 
@@ -112,6 +112,17 @@ def test_one_outlets_hostile_labels_for_an_actor_show_in_labels_and_actors():
         actors.loc[("Hostile", "Iraqi armed groups"), "loaded_per_1k"]
         > actors.loc[("Friendly", "Iraqi armed groups"), "loaded_per_1k"]
     )
+
+
+def test_annotations_made_chunk_by_chunk_join_into_those_of_the_whole_corpus_and_stay_compact():
+    whole = framed(HOSTILE)[2]
+    # Each chunk has its own categories (Friendly's labels are not Hostile's); annotate orders by article.
+    joined = concat_annotations([framed(HOSTILE[HOSTILE["article_id"] == a])[2] for a in ["f", "h"]])
+    pd.testing.assert_frame_equal(joined, whole)
+    assert all(isinstance(joined[column].dtype, pd.CategoricalDtype) for column in ["article_id", "term", "matched"])
+    pd.testing.assert_frame_equal(label_table(joined), label_table(whole))
+    assert label_table(joined)["label"].tolist() == ["resistance", "terrorist*"]
+    assert not any(isinstance(dtype, pd.CategoricalDtype) for dtype in label_table(joined).dtypes)
 
 
 def test_a_doubting_verb_is_classified_as_doubting_and_credited_to_its_speaker():
