@@ -548,7 +548,10 @@ def event_framing(
     in one grouped pass over all of them."""
     chosen = set(widest_events(events, limit))
     members_of = events[events["event_id"].isin(chosen)]
-    in_events = annotations.merge(members_of[["article_id", "event_id"]], on="article_id")
+    # Looked up per category, not merged: a merge would turn the article ids of millions of rows into strings.
+    event_of = dict(zip(members_of["article_id"], members_of["event_id"], strict=True))
+    in_events = annotations[annotations["article_id"].isin(list(event_of))]
+    in_events = in_events.assign(event_id=in_events["article_id"].map(event_of).astype("str"))
     by_event = ("event_id",)
     return EventFraming(
         event_ids=sorted(chosen),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import datetime
+import functools
 import importlib.metadata
 import platform
 import time
@@ -118,6 +121,7 @@ def analyze(
             del articles, cleaned  # the raw texts are not needed any more
             stage_cache.save("corpus", corpus_key, prepared)
         n_read, cleaned, removed_lines, corpus_problems, clean_problems = prepared
+        _return_freed_memory()  # the raw texts
         clock.lap("clean")
         # Annotations depend on the clean texts and the framing lexicons only: an edit of a loaded-language
         # lexicon reuses them.
@@ -150,6 +154,7 @@ def analyze(
             annotations = new_annotations
             stage_cache.save("annotations", annotations_key, annotations)
         stage_cache.save("matching", matching_key, match_state(lexicon, sentences, hits))
+        _return_freed_memory()  # the chunks' tables, now joined
         clock.lap("split_score_match")
         categories = lexicon.categories
         outlets = outlet_scores(cleaned, sentences, hits, categories)
@@ -290,6 +295,26 @@ def _memo_in(stage_cache: StageCache) -> Iterator[None]:
     stage_cache.save("memo", key, memo.used)
 
 
+def _return_freed_memory() -> None:
+    """Give the memory a stage freed back to the system, where the C library allows it (glibc).
+
+    Freed article texts leave holes in the C heap that glibc keeps and Python's small objects,
+    which live elsewhere, never reuse: without this, the next stage's tables add to them and the
+    peak grows by the texts' size.
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc (macOS, musl, Windows)
+        return None
+
+
 class _Clock:
     """Records the seconds since the last lap under a stage's name, when asked to."""
 
@@ -340,13 +365,15 @@ def _score_in_chunks(
         chunks.append((chunk, lexicon, framing_lexicons, {k: known[k] for k in sorted(keys & known.keys())}))
     chunk_sizes = [len(chunk[0]) for chunk in chunks]
     done = (lambda k: on_scored(chunk_sizes[k])) if on_scored else None
-    results = spread(score_chunk, chunks, on_done=done) if chunks else []
+    results = [list(result) for result in spread(score_chunk, chunks, on_done=done)] if chunks else []
+    # Each part is let go as soon as it is stored or joined: at 100,000 articles the chunks' tables
+    # and new sentence scores take gigabytes, and holding them all while joining doubles that.
     for result in results:
-        cache.put_many(result[3])
+        cache.put_many(result.pop())
     cache.close()
-    sentences = _concat([r[0] for r in results], SENTENCE_COLUMNS)
-    hits = _concat([r[1] for r in results], HIT_COLUMNS)
-    annotations = None if framing_lexicons is None else concat_annotations([r[2] for r in results])
+    sentences = _concat([result.pop(0) for result in results], SENTENCE_COLUMNS)
+    hits = _concat([result.pop(0) for result in results], HIT_COLUMNS)
+    annotations = None if framing_lexicons is None else concat_annotations([result.pop(0) for result in results])
     return sentences, hits, annotations
 
 
