@@ -412,7 +412,12 @@ def clean_articles(
     default is a plain loop; pipeline.parallel.map_items spreads it over processes).
     """
     map_items = map_items or (lambda function, items: [function(item) for item in items])
-    normalized = map_items(normalize_text, list(articles["raw_text"]))
+    raw_texts = list(articles["raw_text"])
+    normalized = [
+        raw if changed is None else changed
+        for raw, changed in zip(raw_texts, map_items(_normalized_if_changed, raw_texts), strict=True)
+    ]
+    del raw_texts
     shared = cross_article_keys(list(articles["outlet"]), normalized)
     cleaned_texts = map_items(
         _clean_one,
@@ -444,6 +449,13 @@ def clean_articles(
     cleaned = cleaned.loc[has_text].reset_index(drop=True)
     removed_lines = pd.DataFrame(removed_rows, columns=REMOVED_LINE_COLUMNS).astype({"line_no": "int64"})
     return cleaned, removed_lines, problems
+
+
+def _normalized_if_changed(text: str) -> str | None:
+    """normalize_text's result, or None when it is the text itself: what is already normal (most
+    articles) is neither sent back from a worker process nor held twice."""
+    normalized = normalize_text(text)
+    return None if normalized == text else normalized
 
 
 def _clean_one(item: tuple[str, Sequence[BoilerplatePattern], frozenset[str]]) -> tuple[str, str, list]:

@@ -8,6 +8,8 @@ import difflib
 import hashlib
 import io
 import json
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -447,19 +449,28 @@ def _too_large(size: int) -> str:
 def corpus_fingerprint(corpus_dir: Path) -> tuple[str, int]:
     """(SHA-256 over the manifest and every supported file, names and bytes, in name order; file count).
 
-    Two corpus folders with the same fingerprint give the same articles.
+    Two corpus folders with the same fingerprint give the same articles. Every re-run computes it
+    first, so it walks the folder with os.walk and plain strings: pathlib costs more than hashing.
     """
-    corpus_dir = Path(corpus_dir)
+    corpus_dir = os.fspath(corpus_dir)
     digest = hashlib.sha256()
-    paths = sorted(
-        p
-        for p in corpus_dir.rglob("*")
-        if p.is_file() and (p.name == MANIFEST_NAME or p.suffix.lower() in SUPPORTED_SUFFIXES)
-    )
-    for path in paths:
-        digest.update(path.relative_to(corpus_dir).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest(), len(paths)
+    # In the order of the paths' parts, as sorting Path objects gives: "a/b" before "a-c".
+    names = sorted(_corpus_file_names(corpus_dir), key=lambda name: name.split("/"))
+    for name in names:
+        digest.update(name.encode() + b"\0")
+        with open(os.path.join(corpus_dir, name), "rb") as handle:
+            digest.update(hashlib.file_digest(handle, "sha256").digest())
+    return digest.hexdigest(), len(names)
+
+
+def _corpus_file_names(corpus_dir: str) -> Iterator[str]:
+    """Relative names ("/"-separated) of the manifest and the supported files under corpus_dir."""
+    for folder, _, files in os.walk(corpus_dir):
+        relative = os.path.relpath(folder, corpus_dir)
+        for file in files:
+            wanted = file == MANIFEST_NAME or os.path.splitext(file)[1].lower() in SUPPORTED_SUFFIXES
+            if wanted and os.path.isfile(os.path.join(folder, file)):
+                yield Path(relative, file).as_posix() if relative != "." else file
 
 
 def read_text_file(path: Path) -> str:

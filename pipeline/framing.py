@@ -548,10 +548,10 @@ def event_framing(
     in one grouped pass over all of them."""
     chosen = set(widest_events(events, limit))
     members_of = events[events["event_id"].isin(chosen)]
-    # Looked up per category, not merged: a merge would turn the article ids of millions of rows into strings.
     event_of = dict(zip(members_of["article_id"], members_of["event_id"], strict=True))
-    in_events = annotations[annotations["article_id"].isin(list(event_of))]
-    in_events = in_events.assign(event_id=in_events["article_id"].map(event_of).astype("str"))
+    event_id = _events_of(annotations["article_id"], event_of)
+    in_event = event_id.codes >= 0
+    in_events = (annotations if in_event.all() else annotations[in_event]).assign(event_id=event_id[in_event])
     by_event = ("event_id",)
     return EventFraming(
         event_ids=sorted(chosen),
@@ -560,6 +560,20 @@ def event_framing(
         attribution=_split(attribution_table(in_events, by_event)),
         actors=actor_mentions(sentences, in_events, by_event),
     )
+
+
+def _events_of(article_ids: pd.Series, event_of: dict[str, str]) -> pd.Categorical:
+    """Each row's event (sorted categories; missing where the article is in none of `event_of`).
+
+    Looked up once per article, not per row and not by a merge: either would spell out the ids of
+    millions of annotations as strings.
+    """
+    ids = article_ids.astype("category")
+    events = sorted(set(event_of.values()))
+    code_of = {event: code for code, event in enumerate(events)}
+    code_of_article = np.array([code_of.get(event_of.get(a), -1) for a in ids.cat.categories], dtype=np.int32)
+    codes = np.where(ids.cat.codes.to_numpy() >= 0, code_of_article[ids.cat.codes.to_numpy()], -1)
+    return pd.Categorical.from_codes(codes, categories=events)
 
 
 def event_details(

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from pipeline.corpus import decode_bytes, html_to_text, read_corpus
+from pipeline.corpus import corpus_fingerprint, decode_bytes, html_to_text, read_corpus
 from pipeline.errors import CorpusError
 
 NEWS = "Iraq's parliament voted to expel US troops on Sunday.\n"
@@ -119,3 +119,22 @@ def test_utf16_with_a_byte_order_mark_is_decoded():
 def test_a_confident_other_legacy_encoding_wins_over_cp1252():
     russian = "Ирак потребовал вывести американские войска из страны, заявили официальные лица. " * 3
     assert decode_bytes(russian.encode("cp1251")) == (russian, "windows-1251")
+
+
+def test_the_corpus_fingerprint_changes_with_any_article_byte_or_name_and_ignores_other_files(tmp_path):
+    (tmp_path / "manifest.csv").write_text("file,outlet\na.txt,Wire\nsub/b.html,Daily\n")
+    (tmp_path / "a.txt").write_text("Iraq voted.")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.html").write_text("<p>Troops stay.</p>")
+    first, n_files = corpus_fingerprint(tmp_path)
+    assert n_files == 3
+
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG")
+    assert corpus_fingerprint(tmp_path) == (first, 3)
+
+    (tmp_path / "sub" / "b.html").write_text("<p>Troops stay!</p>")
+    edited, _ = corpus_fingerprint(tmp_path)
+    assert edited != first
+
+    (tmp_path / "sub" / "b.html").rename(tmp_path / "sub" / "c.html")
+    assert corpus_fingerprint(tmp_path)[0] not in (first, edited)

@@ -19,8 +19,16 @@ from pipeline.compare import (
     share_interval,
 )
 from pipeline.events import align_statements, group_events
-from pipeline.framing import actor_table, annotate, attribution_table, concat_annotations, label_table
+from pipeline.framing import (
+    actor_table,
+    annotate,
+    attribution_table,
+    concat_annotations,
+    event_framing,
+    label_table,
+)
 from pipeline.lexicons import read_framing_lexicons, read_lexicons
+from pipeline.run import analyze
 from pipeline.score import score_articles
 
 FRAMING, _ = read_framing_lexicons(LEXICONS)
@@ -248,3 +256,14 @@ def test_a_share_interval_is_the_bootstrap_interval_of_the_flags():
     reference = bootstrap_interval(flags, name="x")
     assert low < 0.15 < high
     assert abs(low - reference[0]) < 0.015 and abs(high - reference[1]) < 0.015
+
+
+def test_an_event_pages_labels_count_that_events_articles_only():
+    tables = analyze(SEED_CORPUS, LEXICONS)
+    widest = event_framing(tables.sentences, tables.annotations, tables.events, limit=1)
+    (event,) = widest.event_ids
+    members = set(tables.events.loc[tables.events["event_id"] == event, "article_id"])
+    assert 0 < len(members) < len(tables.events)
+    own = label_table(tables.annotations[tables.annotations["article_id"].isin(members)])
+    pd.testing.assert_frame_equal(widest.labels[event], own)
+    assert own["n"].sum() < label_table(tables.annotations)["n"].sum()
