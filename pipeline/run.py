@@ -55,6 +55,7 @@ from pipeline.score import (
     HIT_COLUMNS,
     SENTENCE_COLUMNS,
     SENTENCE_STAGE_VERSION,
+    SentenceScores,
     article_scores,
     corpus_scores,
     outlet_scores,
@@ -328,22 +329,23 @@ class _Clock:
         self.last = now
 
 
-def score_chunk(payload: tuple) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None, dict]:
-    """The per-article work for one chunk of clean articles: (sentences, hits, annotations, new sentence scores).
+def score_chunk(payload: tuple) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+    """The per-article work for one chunk of clean articles: (sentences, hits, annotations).
 
     `payload` is (articles, lexicon, framing lexicons or None to skip annotation, cached sentence
-    scores by key).
+    scores by key). The sentence scores computed here need not come back: the sentences table
+    holds them (see _sentence_scores_of).
     """
     articles, lexicon, framing_lexicons, known = payload
-    new = {}
-    for text in articles["text"]:
+    known = dict(known)
+    for text in articles["text"]:  # an article text that occurs twice is split and scored once
         key = sentence_cache_key(text)
-        if key not in known and key not in new:
-            new[key] = sentence_scores(text)
+        if key not in known:
+            known[key] = sentence_scores(text)
     words: dict = {}
-    sentences, hits = score_articles(articles, lexicon, {**known, **new}, words)
+    sentences, hits = score_articles(articles, lexicon, known, words)
     annotations = None if framing_lexicons is None else annotate(articles, sentences, framing_lexicons, words)
-    return sentences, hits, annotations, new
+    return sentences, hits, annotations
 
 
 def _score_in_chunks(
@@ -357,24 +359,63 @@ def _score_in_chunks(
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
     """score_chunk over the articles in chunks of `size` (on `spread`, a map_chunks); sentence scores
     come from the cache where it has them and go into it where it did not."""
-    known = cache.get_many(sentence_cache_key(text) for text in articles["text"])
+    keys = [sentence_cache_key(text) for text in articles["text"]]
+    known = cache.get_many(keys)
     chunks = []
     for start in range(0, len(articles), size):
-        chunk = articles.iloc[start : start + size]
-        keys = {sentence_cache_key(text) for text in chunk["text"]}
-        chunks.append((chunk, lexicon, framing_lexicons, {k: known[k] for k in sorted(keys & known.keys())}))
+        chunk_keys = set(keys[start : start + size]) & known.keys()
+        chunks.append(
+            (articles.iloc[start : start + size], lexicon, framing_lexicons, {k: known[k] for k in sorted(chunk_keys)})
+        )
     chunk_sizes = [len(chunk[0]) for chunk in chunks]
     done = (lambda k: on_scored(chunk_sizes[k])) if on_scored else None
     results = [list(result) for result in spread(score_chunk, chunks, on_done=done)] if chunks else []
-    # Each part is let go as soon as it is stored or joined: at 100,000 articles the chunks' tables
-    # and new sentence scores take gigabytes, and holding them all while joining doubles that.
-    for result in results:
-        cache.put_many(result.pop())
-    cache.close()
+    # Each chunk's table is let go as soon as it is joined: at 100,000 articles the chunks' tables take
+    # gigabytes, and holding them all while joining doubles that.
     sentences = _concat([result.pop(0) for result in results], SENTENCE_COLUMNS)
     hits = _concat([result.pop(0) for result in results], HIT_COLUMNS)
     annotations = None if framing_lexicons is None else concat_annotations([result.pop(0) for result in results])
+    unknown = {
+        key: article_id for key, article_id in zip(keys, articles["article_id"], strict=True) if key not in known
+    }
+    for batch in _sentence_scores_of(unknown, sentences):
+        cache.put_many(batch)
+    cache.close()
     return sentences, hits, annotations
+
+
+def _sentence_scores_of(
+    article_of_key: dict[str, str], sentences: pd.DataFrame, batch: int = 5_000, block: int = 100_000
+) -> Iterator[dict[str, SentenceScores]]:
+    """The SentenceScores of the articles named by `article_of_key` (key: article_id), read back from
+    their rows in `sentences`, `batch` articles at a time.
+
+    Every sentence split and scored is a row, and an article's rows are together and in order (as
+    score_articles writes them), so the rows are read `block` at a time and never all at once.
+    """
+    keys_of: dict[str, list[str]] = {}
+    for key, article_id in article_of_key.items():
+        keys_of.setdefault(article_id, []).append(key)
+    found: dict[str, SentenceScores] = {}
+    current, scores = None, []
+    columns = ["article_id", "start", "end", "polarity", "subjectivity"]
+    for first in range(0, len(sentences), block):
+        rows = zip(*(sentences[c].iloc[first : first + block].tolist() for c in columns), strict=True)
+        for article_id, start, end, polarity, subjectivity in rows:
+            if article_id != current:
+                found.update(dict.fromkeys(keys_of.pop(current, ()), scores))
+                if len(found) >= batch:
+                    yield found
+                    found = {}
+                current, scores = article_id, []
+            if current in keys_of:
+                scores.append((start, end, polarity, subjectivity))
+    found.update(dict.fromkeys(keys_of.pop(current, ()), scores))
+    for keys in keys_of.values():  # articles without a sentence
+        found.update({key: [] for key in keys})
+    rest = list(found.items())
+    for first in range(0, len(rest), batch):
+        yield dict(rest[first : first + batch])
 
 
 def _chunk_size(n_articles: int, jobs: int, most: int) -> int:

@@ -50,6 +50,23 @@ def test_a_warm_run_reuses_cached_sentiment_and_gives_the_same_tables(tmp_path, 
     assert {name: to_csv_text(table) for name, table in warm.csv_tables().items()} == one_process
 
 
+def test_the_scores_cached_for_an_article_are_its_sentences_read_back_whatever_the_batch():
+    cleaned, lexicon = run.clean_corpus(SEED_CORPUS, LEXICONS)
+    sentences, _ = score.score_articles(cleaned, lexicon)
+    article_of_key = {
+        score.sentence_cache_key(text): a for a, text in zip(cleaned.article_id, cleaned.text, strict=True)
+    }
+    expected = {key: score.sentence_scores(text) for key, text in zip(article_of_key, cleaned.text, strict=True)}
+    article_of_key["key of an article with no sentence"] = "no-such-article"
+    expected["key of an article with no sentence"] = []
+    for batch, block in [(1, 1), (2, 7), (5_000, 100_000)]:
+        found = {}
+        for part in run._sentence_scores_of(article_of_key, sentences, batch, block):
+            assert len(part) <= batch
+            found.update(part)
+        assert found == expected
+
+
 def test_the_cache_key_changes_with_the_text_and_the_stage_version(monkeypatch):
     key = score.sentence_cache_key("The regime fell.")
     assert score.sentence_cache_key("The regime fell!") != key
