@@ -417,7 +417,6 @@ def clean_articles(
         raw if changed is None else changed
         for raw, changed in zip(raw_texts, map_items(_normalized_if_changed, raw_texts), strict=True)
     ]
-    del raw_texts
     shared = cross_article_keys(list(articles["outlet"]), normalized)
     cleaned_texts = map_items(
         _clean_one,

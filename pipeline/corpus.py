@@ -330,12 +330,9 @@ def _resolve_inside(corpus_dir: Path, name: str) -> Path | None:
 
 def _files_not_in_manifest(corpus_dir: Path, listed: set[str]) -> list[Problem]:
     found = sorted(
-        p.relative_to(corpus_dir).as_posix()
-        for p in corpus_dir.rglob("*")
-        if p.is_file()
-        and p.suffix.lower() in SUPPORTED_SUFFIXES
-        and p.name != MANIFEST_NAME
-        and not any(part.startswith(".") for part in p.relative_to(corpus_dir).parts)
+        name
+        for name in _corpus_file_names(os.fspath(corpus_dir))
+        if name.rsplit("/", 1)[-1] != MANIFEST_NAME and not any(part.startswith(".") for part in name.split("/"))
     )
     return [
         Problem("corpus", name, 0, f"not in {MANIFEST_NAME}: skipped (add a row with its outlet to read it)", "warning")
