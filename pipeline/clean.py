@@ -405,9 +405,9 @@ def clean_articles(
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
     """Clean every article; return (articles, removed_lines, problems).
 
-    Adds to the articles: `text` (clean, one paragraph a line), `title` (the source's title, else the
-    headline found in the text, else one made from the URL), `title_source` ("source", "text", "url"
-    or "none") and `n_removed_lines`. Articles with no text left are dropped and listed as problems.
+    The articles come back with `text` (clean, one paragraph a line) in place of `raw_text`, `title`
+    (the source's title, else the headline found in the text, else one made from the URL),
+    `title_source` ("source", "text", "url" or "none") and `n_removed_lines`. Articles with no text left are dropped and listed as problems.
     `map_items(function, items)` applies a module-level function to every item, in order (the
     default is a plain loop; pipeline.parallel.map_items spreads it over processes).
     """
@@ -443,9 +443,14 @@ def clean_articles(
                     "chrome; see removed_lines.csv)",
                 )
             )
-    cleaned = articles.assign(text=texts, title=titles, title_source=sources, n_removed_lines=removed_counts)
-    has_text = pd.Series([bool(text.strip()) for text in texts], index=cleaned.index, dtype=bool)
-    cleaned = cleaned.loc[has_text].reset_index(drop=True)
+    del normalized, cleaned_texts
+    cleaned = articles.drop(columns="raw_text").assign(
+        text=texts, title=titles, title_source=sources, n_removed_lines=removed_counts
+    )
+    has_text = [bool(text.strip()) for text in texts]
+    if not all(has_text):  # selecting rows copies every column: only when some must go
+        cleaned = cleaned.loc[has_text]
+    cleaned = cleaned.reset_index(drop=True)
     removed_lines = pd.DataFrame(removed_rows, columns=REMOVED_LINE_COLUMNS).astype({"line_no": "int64"})
     return cleaned, removed_lines, problems
 

@@ -261,7 +261,9 @@ def outlet_intervals(sentences: pd.DataFrame, hits: pd.DataFrame) -> pd.DataFram
     counted = hits[~hits["negated"].astype(bool) & (hits["voice"] == "narrative")]
     per_sentence = counted.groupby(["article_id", "sentence_id"]).size()
     rows = []
-    for outlet, group in sentences.groupby("outlet", sort=True):
+    # Only the columns used: a group of the whole table would copy every sentence's text.
+    used = ["outlet", "article_id", "sentence_id", "n_words", "n_quoted_words", "polarity", "subjectivity"]
+    for outlet, group in sentences[used].groupby("outlet", sort=True):
         keys = pd.MultiIndex.from_arrays([group["article_id"], group["sentence_id"]])
         n_hits = per_sentence.reindex(keys, fill_value=0).to_numpy()
         narrative_words = (group["n_words"] - group["n_quoted_words"]).to_numpy()

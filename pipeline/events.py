@@ -238,7 +238,8 @@ def align_statements(
     itself, 1.0, first), each sentence used at most once and always across two outlets.
     """
     rows = []
-    with_event = sentences.merge(events[["article_id", "event_id"]], on="article_id")
+    used = sentences[["article_id", "sentence_id", "outlet", "text"]]  # a merge copies every column it is given
+    with_event = used.merge(events[["article_id", "event_id"]], on="article_id")
     for event_id, group in with_event.groupby("event_id", sort=True):
         # Beyond this many sentences an event is cut, to keep the pairing bounded.
         group = group.head(MAX_ALIGNED_SENTENCES).reset_index(drop=True)

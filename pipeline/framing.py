@@ -376,7 +376,8 @@ def event_contrasts(sentences: pd.DataFrame, hits: pd.DataFrame, events: pd.Data
     """Within each event, each outlet against the others: differences, effect sizes, permutation p-values."""
     counted = hits[~hits["negated"].astype(bool) & (hits["voice"] == "narrative")]
     per_sentence = counted.groupby(["article_id", "sentence_id"]).size()
-    with_event = sentences.merge(events[["article_id", "event_id"]], on="article_id")
+    used = ["article_id", "sentence_id", "outlet", "n_words", "n_quoted_words", "polarity"]
+    with_event = sentences[used].merge(events[["article_id", "event_id"]], on="article_id")  # not the texts
     keys = pd.MultiIndex.from_arrays([with_event["article_id"], with_event["sentence_id"]])
     with_event["n_hits"] = per_sentence.reindex(keys, fill_value=0).to_numpy(dtype=float)
     rows = []

@@ -379,7 +379,8 @@ class _OutletEvidence:
         return result
 
     def extremes(self, n: int = 3) -> dict[str, list[dict]]:
-        ordered = self.sentences.sort_values(["polarity", "article_id", "sentence_id"], kind="stable")
+        keys = ["polarity", "article_id", "sentence_id"]
+        ordered = self.sentences[keys].sort_values(keys, kind="stable")  # sorting the texts too would copy them
         negative = ordered[ordered["polarity"] < 0].head(n)
         positive = ordered[ordered["polarity"] > 0].iloc[::-1].head(n)
         return {

@@ -118,7 +118,7 @@ def analyze(
             clock.lap("read")
             spread = partial(map_items, jobs=jobs, engine=engine, scheduler=scheduler, chunk_size=chunk_articles)
             cleaned, removed_lines, clean_problems = clean_articles(articles, lexicon.boilerplate, spread)
-            prepared = (len(articles), cleaned.drop(columns="raw_text"), removed_lines, corpus_problems, clean_problems)
+            prepared = (len(articles), cleaned, removed_lines, corpus_problems, clean_problems)
             del articles, cleaned  # the raw texts are not needed any more
             stage_cache.save("corpus", corpus_key, prepared)
         n_read, cleaned, removed_lines, corpus_problems, clean_problems = prepared
