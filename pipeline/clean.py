@@ -32,7 +32,7 @@ import ftfy.badness
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from pipeline.corpus import Problem
+from pipeline.corpus import TEXT_BLOCK, Problem, TextColumn
 
 # One row per removed line.
 #   article_id  str  the article the line was removed from
@@ -45,6 +45,8 @@ REMOVED_LINE_COLUMNS = ["article_id", "outlet", "line_no", "text", "rule", "deta
 
 MIN_PROSE_WORDS = 8
 CROSS_ARTICLE_MIN_ARTICLES = 3
+# Articles cleaned at a time: their texts are held as Python strings only while cleaned.
+CLEAN_BLOCK_ARTICLES = 5_000
 
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
@@ -349,17 +351,31 @@ def cross_article_keys(outlets: Sequence[str], texts: Sequence[str]) -> dict[str
 
     `texts` are normalized article texts, `outlets` their outlets, in the same order.
     """
-    by_outlet: dict[str, list[str]] = {}
-    for outlet, text in zip(outlets, texts, strict=True):
-        by_outlet.setdefault(outlet, []).append(text)
-    shared: dict[str, frozenset[str]] = {}
-    for outlet, outlet_texts in sorted(by_outlet.items()):
-        if len(outlet_texts) < CROSS_ARTICLE_MIN_ARTICLES:
-            continue
-        counts = Counter(key for text in outlet_texts for key in {_line_key(x) for x in text.split("\n") if x})
-        threshold = max(CROSS_ARTICLE_MIN_ARTICLES, len(outlet_texts) / 2)
-        shared[outlet] = frozenset(k for k, n in counts.items() if n >= threshold)
-    return shared
+    counts = _LineKeyCounts()
+    counts.add(outlets, texts)
+    return counts.shared()
+
+
+class _LineKeyCounts:
+    """In how many articles of each outlet each line key occurs, counted a few articles at a time."""
+
+    def __init__(self):
+        self.articles: Counter[str] = Counter()
+        self.keys: dict[str, Counter[str]] = {}
+
+    def add(self, outlets: Sequence[str], texts: Sequence[str]) -> None:
+        for outlet, text in zip(outlets, texts, strict=True):
+            self.articles[outlet] += 1
+            self.keys.setdefault(outlet, Counter()).update({_line_key(x) for x in text.split("\n") if x})
+
+    def shared(self) -> dict[str, frozenset[str]]:
+        shared: dict[str, frozenset[str]] = {}
+        for outlet, n_articles in sorted(self.articles.items()):
+            if n_articles < CROSS_ARTICLE_MIN_ARTICLES:
+                continue
+            threshold = max(CROSS_ARTICLE_MIN_ARTICLES, n_articles / 2)
+            shared[outlet] = frozenset(k for k, n in self.keys[outlet].items() if n >= threshold)
+        return shared
 
 
 def clean_text(
@@ -402,56 +418,73 @@ def clean_articles(
     articles: pd.DataFrame,
     patterns: Sequence[BoilerplatePattern] = (),
     map_items: Callable[[Callable, list], list] | None = None,
+    block: int = CLEAN_BLOCK_ARTICLES,
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
-    """Clean every article; return (articles, removed_lines, problems).
+    """Clean every article, `block` articles at a time; return (articles, removed_lines, problems).
 
     The articles come back with `text` (clean, one paragraph a line) in place of `raw_text`, `title`
     (the source's title, else the headline found in the text, else one made from the URL),
-    `title_source` ("source", "text", "url" or "none") and `n_removed_lines`. Articles with no text left are dropped and listed as problems.
-    `map_items(function, items)` applies a module-level function to every item, in order (the
-    default is a plain loop; pipeline.parallel.map_items spreads it over processes).
+    `title_source` ("source", "text", "url" or "none") and `n_removed_lines`. Articles with no text
+    left are dropped and listed as problems. `map_items(function, items)` applies a module-level
+    function to every item, in order (the default is a plain loop; pipeline.parallel.map_items
+    spreads it over processes).
     """
     map_items = map_items or (lambda function, items: [function(item) for item in items])
-    raw_texts = list(articles["raw_text"])
-    normalized = [
-        raw if changed is None else changed
-        for raw, changed in zip(raw_texts, map_items(_normalized_if_changed, raw_texts), strict=True)
-    ]
-    shared = cross_article_keys(list(articles["outlet"]), normalized)
-    cleaned_texts = map_items(
-        _clean_one,
-        [
-            (text, patterns, shared.get(outlet, frozenset()))
-            for text, outlet in zip(normalized, articles["outlet"], strict=True)
-        ],
-    )
-    texts, titles, sources, removed_counts, removed_rows, problems = [], [], [], [], [], []
-    for article, (text, found_title, removed) in zip(articles.itertuples(index=False), cleaned_texts, strict=True):
-        title, source = _choose_title(article.title, found_title, article.url)
-        texts.append(text)
-        titles.append(title)
-        sources.append(source)
-        removed_counts.append(len(removed))
-        removed_rows.extend((article.article_id, article.outlet, *row) for row in removed)
-        if not text.strip():
-            problems.append(
-                Problem(
-                    "clean",
-                    article.file,
-                    article.record,
-                    f"no article text left after cleaning ({len(removed)} lines removed as page "
-                    "chrome; see removed_lines.csv)",
+    blocks = range(0, len(articles), block)
+    # First pass: normalize, and count the lines each outlet repeats. Only the texts normalization
+    # changed are kept (as a table column, outside Python's heap): the rest are the raw texts.
+    key_counts, changed = _LineKeyCounts(), []
+    for start in blocks:
+        raw = articles["raw_text"].iloc[start : start + block].tolist()
+        normalized = map_items(_normalized_if_changed, raw)
+        outlets = articles["outlet"].iloc[start : start + block].tolist()
+        key_counts.add(outlets, [r if n is None else n for r, n in zip(raw, normalized, strict=True)])
+        changed.append(pd.Series(normalized, dtype="str"))
+    shared = key_counts.shared()
+    # Second pass: clean, a block at a time, so no more than a block of texts is ever held as Python strings.
+    texts, titles, sources, removed_counts, removed_tables, problems = TextColumn(TEXT_BLOCK), [], [], [], [], []
+    has_text = []
+    for start, block_changed in zip(blocks, changed, strict=True):
+        part = articles.iloc[start : start + block]
+        normalized = [raw if pd.isna(new) else new for raw, new in zip(part["raw_text"], block_changed, strict=True)]
+        cleaned_texts = map_items(
+            _clean_one,
+            [
+                (text, patterns, shared.get(outlet, frozenset()))
+                for text, outlet in zip(normalized, part["outlet"], strict=True)
+            ],
+        )
+        del normalized
+        removed_rows = []
+        for article, (text, found_title, removed) in zip(part.itertuples(index=False), cleaned_texts, strict=True):
+            title, source = _choose_title(article.title, found_title, article.url)
+            texts.append(text)
+            has_text.append(bool(text.strip()))
+            titles.append(title)
+            sources.append(source)
+            removed_counts.append(len(removed))
+            removed_rows.extend((article.article_id, article.outlet, *row) for row in removed)
+            if not has_text[-1]:
+                problems.append(
+                    Problem(
+                        "clean",
+                        article.file,
+                        article.record,
+                        f"no article text left after cleaning ({len(removed)} lines removed as page "
+                        "chrome; see removed_lines.csv)",
+                    )
                 )
-            )
-    del normalized, cleaned_texts
+        if removed_rows:
+            removed_tables.append(pd.DataFrame(removed_rows, columns=REMOVED_LINE_COLUMNS))
     cleaned = articles.drop(columns="raw_text").assign(
-        text=texts, title=titles, title_source=sources, n_removed_lines=removed_counts
+        text=texts.series().array, title=titles, title_source=sources, n_removed_lines=removed_counts
     )
-    has_text = [bool(text.strip()) for text in texts]
     if not all(has_text):  # selecting rows copies every column: only when some must go
         cleaned = cleaned.loc[has_text]
     cleaned = cleaned.reset_index(drop=True)
-    removed_lines = pd.DataFrame(removed_rows, columns=REMOVED_LINE_COLUMNS).astype({"line_no": "int64"})
+    removed_lines = (
+        pd.concat(removed_tables, ignore_index=True) if removed_tables else pd.DataFrame(columns=REMOVED_LINE_COLUMNS)
+    ).astype({"line_no": "int64"})
     return cleaned, removed_lines, problems
 
 

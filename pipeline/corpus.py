@@ -37,6 +37,8 @@ MAX_ARTICLE_BYTES = 5_000_000
 #   raw_text    str  article text as read, before cleaning
 #   encoding    str  the encoding the bytes were decoded with
 # Extra manifest columns are kept after these.
+# Article texts are moved into the table's own storage this many at a time (see TextColumn).
+TEXT_BLOCK = 2_000
 ARTICLE_COLUMNS = ["article_id", "file", "record", "outlet", "published", "url", "title", "raw_text", "encoding"]
 
 # One row per problem found anywhere in the run.
@@ -276,6 +278,7 @@ def read_corpus(corpus_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         if c not in REQUIRED_MANIFEST_COLUMNS + OPTIONAL_MANIFEST_COLUMNS + ["manifest_line", "title"]
     ]
     rows: list[dict] = []
+    texts = TextColumn(TEXT_BLOCK)
     seen_files: set[str] = set()
     for entry in manifest.to_dict("records"):
         name = entry["file"]
@@ -307,12 +310,35 @@ def read_corpus(corpus_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
             }
             defaults.update({c: entry[c] for c in extra_columns})
             file_rows, file_problems = read_article_file(path, name, defaults)
+            for row in file_rows:
+                texts.append(row.pop("raw_text"))
             rows.extend(file_rows)
             problems.extend(file_problems)
     problems.extend(_files_not_in_manifest(corpus_dir, set(manifest["file"])))
     articles = pd.DataFrame(rows, columns=ARTICLE_COLUMNS + extra_columns)
+    articles["raw_text"] = texts.series()
     articles = articles.astype({"record": "int64"}).reset_index(drop=True)
     return articles, problems_frame(problems)
+
+
+class TextColumn:
+    """A string column built `block` texts at a time.
+
+    A table's strings are stored apart from Python's (pyarrow, with pandas 3): converting the texts
+    as they are read, rather than all at the end, means the whole corpus is never held twice.
+    """
+
+    def __init__(self, block: int):
+        self.block, self.pending, self.done = block, [], []
+
+    def append(self, text: str) -> None:
+        self.pending.append(text)
+        if len(self.pending) >= self.block:
+            self.done.append(pd.Series(self.pending, dtype="str"))
+            self.pending = []
+
+    def series(self) -> pd.Series:
+        return pd.concat([*self.done, pd.Series(self.pending, dtype="str")], ignore_index=True)
 
 
 def _with_reason(where: Problem, reason: str) -> Problem:

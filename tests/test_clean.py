@@ -142,6 +142,34 @@ def test_an_article_with_nothing_left_after_cleaning_is_a_problem():
     )
 
 
+def test_cleaning_a_few_articles_at_a_time_gives_the_same_result_as_all_at_once():
+    # Lines repeated across an outlet's articles are counted over the whole corpus, not per block.
+    footer = "Subscribe to the Daily Brief for the news that matters most."
+    places = ["Baghdad", "Basra", "Erbil", "Najaf", "Mosul"]
+    texts = [f"A reporter in {place} says Iraq voted on the troops.\r\n{footer}" for place in places]
+    texts += ["Share this\nScroll to Top", "Another\u00a0story on the strike near the airport in Baghdad."]
+    n = len(texts)
+    articles = pd.DataFrame(
+        {
+            "article_id": [f"a{k}" for k in range(n)],
+            "file": [f"a{k}.txt" for k in range(n)],
+            "record": [0] * n,
+            "outlet": ["Site", "Other", "Site", "Site", "Other", "Site", "Other"],
+            "url": [""] * n,
+            "title": [""] * n,
+            "raw_text": texts,
+        },
+        index=range(10, 10 + n),
+    )
+    whole = clean_articles(articles)
+    assert "cross_article" in set(whole[1].rule) and len(whole[0]) == n - 1 and len(whole[2]) == 1
+    for block in (1, 2, 3):
+        cleaned, removed, problems = clean_articles(articles, block=block)
+        pd.testing.assert_frame_equal(cleaned, whole[0])
+        pd.testing.assert_frame_equal(removed, whole[1])
+        assert problems == whole[2]
+
+
 def test_a_bad_regex_in_the_boilerplate_file_is_reported_with_its_line():
     patterns, problems = parse_boilerplate(["# comment", "Share this", "re: ([unclosed"], "boilerplate.txt")
     assert [p.pattern for p in patterns] == ["Share this"]

@@ -2,8 +2,11 @@
 
 import json
 
+import pandas as pd
 import pytest
+from conftest import SEED_CORPUS
 
+import pipeline.corpus
 from pipeline.corpus import corpus_fingerprint, decode_bytes, html_to_text, read_corpus
 from pipeline.errors import CorpusError
 
@@ -138,3 +141,11 @@ def test_the_corpus_fingerprint_changes_with_any_article_byte_or_name_and_ignore
 
     (tmp_path / "sub" / "b.html").rename(tmp_path / "sub" / "c.html")
     assert corpus_fingerprint(tmp_path)[0] not in (first, edited)
+
+
+def test_texts_moved_into_the_table_a_few_at_a_time_are_read_the_same(monkeypatch):
+    articles, _ = read_corpus(SEED_CORPUS)
+    monkeypatch.setattr(pipeline.corpus, "TEXT_BLOCK", 2)
+    in_blocks, _ = read_corpus(SEED_CORPUS)
+    pd.testing.assert_frame_equal(in_blocks, articles)
+    assert len(articles) == 5 and articles["raw_text"].str.len().min() > 1000
