@@ -609,17 +609,23 @@ def _report_files(tables: Tables, previous_dir: Path | None = None) -> Iterator[
     yield DIGESTS_FILE, json.dumps(digests, indent=1, sort_keys=True) + "\n"
 
 
-def table_digest(table: pd.DataFrame) -> str | None:
-    """A digest of a table's columns, types and every cell, or None for a table pandas cannot hash."""
-    try:
-        rows = pd.util.hash_pandas_object(table, index=False).to_numpy()
-    except TypeError:
-        return None
+def table_digest(table: pd.DataFrame, block: int = 500_000) -> str | None:
+    """A digest of a table's columns, types and every cell, or None for a table pandas cannot hash.
+
+    Rows are hashed `block` at a time (each row's hash depends on that row only, so the digest does
+    not depend on `block`): hashing a table of millions of rows at once takes several copies of it.
+    """
     digest = hashlib.blake2b(digest_size=20)
     digest.update(
         json.dumps([CSV_FORMAT_VERSION, list(map(str, table.columns)), list(map(str, table.dtypes))]).encode()
     )
-    digest.update(rows.tobytes())
+    try:
+        for start in range(0, len(table), block):
+            digest.update(
+                pd.util.hash_pandas_object(table.iloc[start : start + block], index=False).to_numpy().tobytes()
+            )
+    except TypeError:
+        return None
     return digest.hexdigest()
 
 

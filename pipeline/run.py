@@ -104,6 +104,7 @@ def analyze(
     Problems of every stage are collected in `Tables.problems`; nothing is printed.
     """
     clock = _Clock(timings)
+    _use_the_system_allocator_for_tables()
     corpus_dir, lexicon_dir = Path(corpus_dir), Path(lexicon_dir)
     stage_cache = StageCache(cache_dir)
     # Statistics whose inputs did not change since the last run are taken from the memo (pipeline.memo).
@@ -122,6 +123,7 @@ def analyze(
             del articles, cleaned  # the raw texts are not needed any more
             stage_cache.save("corpus", corpus_key, prepared)
         n_read, cleaned, removed_lines, corpus_problems, clean_problems = prepared
+        del prepared  # so that the texts can go once events are grouped
         _return_freed_memory()  # the raw texts
         clock.lap("clean")
         # Annotations depend on the clean texts and the framing lexicons only: an edit of a loaded-language
@@ -190,6 +192,9 @@ def analyze(
         )
         if lexicon_free is None:
             events = group_events(cleaned, event_threshold, event_window_days)
+        del to_score
+        cleaned = cleaned.drop(columns="text")  # the sentences hold what is left to show; a corpus's worth of memory
+        if lexicon_free is None:
             alignments = align_statements(sentences, events)
         else:
             events, alignments, _, _ = lexicon_free
@@ -306,6 +311,19 @@ def _return_freed_memory() -> None:
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
+
+
+def _use_the_system_allocator_for_tables() -> None:
+    """Let the tables' string storage (pyarrow) allocate with the C library instead of its own pool.
+
+    pyarrow's default pool (mimalloc) keeps what a stage frees for later; the C library gives large
+    blocks back at once, so a stage's temporary copies do not add to the next stage's peak.
+    """
+    try:
+        import pyarrow
+    except ImportError:  # pandas then keeps strings as Python objects
+        return
+    pyarrow.set_memory_pool(pyarrow.system_memory_pool())
 
 
 @functools.cache

@@ -168,6 +168,16 @@ def test_a_table_written_in_pieces_is_byte_identical_to_one_piece():
     assert "".join(csv_chunks(table.iloc[0:0], rows=4)) == to_csv_text(table.iloc[0:0])
 
 
+def test_a_table_digest_does_not_depend_on_how_many_rows_are_hashed_at_once_but_on_every_cell():
+    table = pd.DataFrame(
+        {"term": pd.Categorical(["coup", "regime", "coup"]), "text": ["a", "b", "c"], "weight": [1.0, 2.0, 0.5]}
+    )
+    digest = report.table_digest(table)
+    assert {report.table_digest(table, block=k) for k in (1, 2, 3)} == {digest}
+    assert report.table_digest(table.assign(weight=[1.0, 2.0, 0.25])) != digest
+    assert report.table_digest(table.iloc[:2]) != digest
+
+
 def test_a_large_corpus_gets_pages_for_its_widest_events_and_lists_the_rest(tmp_path, monkeypatch):
     monkeypatch.setattr(report, "MAX_EVENT_PAGES", 1)
     monkeypatch.setattr(report, "MEMBERS_PER_EVENT_PAGE", 2)
