@@ -145,10 +145,18 @@ def to_csv_text(table: pd.DataFrame, header: bool = True) -> str:
     text_columns = [c for c in table.columns if table[c].dtype == object or pd.api.types.is_string_dtype(table[c])]
     rounded = table.round(FLOAT_DECIMALS)
     if text_columns:
-        rounded = rounded.assign(**{c: rounded[c].map(neutralize_formula) for c in text_columns})
+        rounded = rounded.assign(**{c: _neutralized(rounded[c]) for c in text_columns})
     buffer = io.StringIO()
     rounded.to_csv(buffer, index=False, lineterminator="\n", header=header)
     return buffer.getvalue()
+
+
+def _neutralized(column: pd.Series) -> pd.Series:
+    """neutralize_formula on every cell; for a column of strings only, at once (millions of cells)."""
+    if column.dtype == object:  # may hold other things than strings
+        return column.map(neutralize_formula)
+    risky = column.str.startswith(_FORMULA_START).fillna(False).astype(bool)
+    return column.where(~risky, "'" + column) if risky.any() else column
 
 
 def csv_chunks(table: pd.DataFrame, rows: int = CSV_CHUNK_ROWS) -> Iterator[str]:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 
+import pandas as pd
 from click.testing import CliRunner
 from conftest import LEXICONS, PROJECT, SEED_CORPUS
 from hypothesis import given, settings
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 from pipeline.clean import clean_text, normalize_text
 from pipeline.cli import main
 from pipeline.corpus import decode_bytes
-from pipeline.report import neutralize_formula
+from pipeline.report import neutralize_formula, to_csv_text
 
 HOSTILE = "<script>alert('x')</script>"
 
@@ -60,6 +61,14 @@ def test_cells_a_spreadsheet_would_run_as_formulas_are_neutralized(make_corpus, 
         "ok",
         3.5,
     ]
+
+
+def test_a_column_of_strings_is_neutralized_like_cell_by_cell():
+    cells = ["=1+1", "plain", None, "-3", "@x", "\rA", "a=b", ""]
+    as_strings = pd.DataFrame({"text": pd.Series(cells, dtype="str")})
+    as_objects = pd.DataFrame({"text": pd.Series(cells, dtype=object)})
+    assert to_csv_text(as_strings) == to_csv_text(as_objects)
+    assert to_csv_text(as_strings).split("\n")[1:3] == ["'=1+1", "plain"]
 
 
 def test_a_run_killed_while_writing_leaves_the_previous_reports_whole(tmp_path):
