@@ -513,12 +513,16 @@ def page_contexts(tables: Tables, chart: str | None = None) -> tuple[dict, list[
     `chart` is the outlet chart's SVG when already drawn (outlet_chart_svg)."""
     slugs = outlet_slugs(list(tables.outlets["outlet"]))
     marks = HitMarks(tables.hits)
-    sentences, hits, terms = _by_outlet(tables.sentences), _by_outlet(tables.hits), _by_outlet(tables.terms)
+    # An outlet's sentences are taken from the table when its page is made: all outlets' at once
+    # would be a second copy of every sentence's text.
+    sentence_rows = tables.sentences.groupby("outlet", sort=False).indices
+    hits, terms = _by_outlet(tables.hits), _by_outlet(tables.terms)
     articles, contrasts = _by_outlet(tables.articles), _by_outlet(tables.contrasts)
     outlet_pages = []
     for outlet in tables.outlets.itertuples(index=False):
         name = outlet.outlet
-        found = _OutletEvidence(sentences[name], hits.get(name, tables.hits.iloc[0:0]), marks)
+        sentences = tables.sentences.take(sentence_rows[name])
+        found = _OutletEvidence(sentences, hits.get(name, tables.hits.iloc[0:0]), marks)
         outlet_terms = terms.get(name, tables.terms.iloc[0:0])
         outlet_pages.append(
             {
