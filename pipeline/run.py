@@ -193,7 +193,7 @@ def analyze(
         if lexicon_free is None:
             events = group_events(cleaned, event_threshold, event_window_days)
         del to_score
-        cleaned = cleaned.drop(columns="text")  # the sentences hold what is left to show; a corpus's worth of memory
+        cleaned = cleaned.drop(columns="text")  # nothing after event grouping reads the clean texts
         if lexicon_free is None:
             alignments = align_statements(sentences, events)
         else:
