@@ -7,7 +7,8 @@
 
 Each size runs in its own process, so peak RSS is that size's own. For each size it prints a
 table row and one JSON line: wall time (cold, empty cache), articles/s, words/s, peak RSS, seconds
-per stage, lexicon matching alone in words/s (best and median of 5 passes), the warm re-run after a
+per stage, the peak memory of the run's whole process tree (benchmarks/memory.py: the workers
+count too), lexicon matching alone in words/s (best and median of 5 passes), the warm re-run after a
 one-line lexicon edit (with the caches) as a share of the cold run, the same after a second edit (the
 weight of the entry with the most hits), and the ratio against a baseline measured in the same
 process: a plain loop of `TextBlob(sentence).sentiment` over the same sentences on one core.
@@ -37,6 +38,7 @@ MATCHING_PASSES = 5
 
 def measure(n_articles: int, jobs: int) -> dict:
     """Cold run, warm run after a lexicon edit, matching alone and the TextBlob baseline, on n_articles."""
+    from memory import TreeMemory
     from synthetic import PROJECT, write_corpus
     from textblob import TextBlob
 
@@ -53,9 +55,10 @@ def measure(n_articles: int, jobs: int) -> dict:
 
         stages: dict[str, float] = {}
         start = time.perf_counter()
-        tables = analyze(corpus, lexicons, jobs=jobs, cache_dir=work / "cache", timings=stages)
-        report_start = time.perf_counter()
-        write_reports(tables, work / "reports")
+        with TreeMemory() as cold_memory:
+            tables = analyze(corpus, lexicons, jobs=jobs, cache_dir=work / "cache", timings=stages)
+            report_start = time.perf_counter()
+            write_reports(tables, work / "reports")
         stages["report"] = round(time.perf_counter() - report_start, 3)
         cold = time.perf_counter() - start
         # The cold run's own peak: the warm runs below hold two more sets of tables in this process.
@@ -68,6 +71,7 @@ def measure(n_articles: int, jobs: int) -> dict:
                     "cold_s": round(cold, 2),
                     "stages_s": stages,
                     "peak_rss_mb": round(cold_peak_rss, 1),
+                    "peak_mb_with_workers": _rounded(cold_memory.peak_mb),
                 }
             ),
             file=sys.stderr,
@@ -77,23 +81,28 @@ def measure(n_articles: int, jobs: int) -> dict:
         emotive = lexicons / "emotive.csv"
         emotive.write_text(emotive.read_text().replace("brutal,emotive,2,", "brutal,emotive,3,"))
         warm_stages: dict[str, float] = {}
+        del tables  # the warm run's memory is measured with its own tables only
         start = time.perf_counter()
-        warm_tables = analyze(corpus, lexicons, jobs=jobs, cache_dir=work / "cache", timings=warm_stages)
-        write_reports(warm_tables, work / "reports")
+        with TreeMemory() as warm_memory:
+            warm_tables = analyze(corpus, lexicons, jobs=jobs, cache_dir=work / "cache", timings=warm_stages)
+            write_reports(warm_tables, work / "reports")
         warm = time.perf_counter() - start
 
         # The edit above changes no hit in the synthetic corpus (no article says "brutal"); this one
         # changes the weight of the entry with the most hits, which occurs in most articles.
         term, n_term_hits = _edit_weight_of_most_frequent_entry(lexicons, warm_tables.hits)
+        del warm_tables
         start = time.perf_counter()
         frequent_tables = analyze(corpus, lexicons, jobs=jobs, cache_dir=work / "cache")
         write_reports(frequent_tables, work / "reports")
         warm_frequent = time.perf_counter() - start
         rematched = frequent_tables.hits.loc[frequent_tables.hits["term"] == term, "article_id"].nunique()
 
-        texts = list(tables.sentences["text"])
-        n_words = int(tables.sentences["n_words"].sum())
-        articles = [_article_of(group) for _, group in tables.sentences.groupby("article_id", sort=False)["text"]]
+        texts = list(frequent_tables.sentences["text"])
+        n_words = int(frequent_tables.sentences["n_words"].sum())
+        articles = [
+            _article_of(group) for _, group in frequent_tables.sentences.groupby("article_id", sort=False)["text"]
+        ]
         matcher = Matcher(read_lexicons(lexicons)[0])
         # Best of MATCHING_PASSES, as timeit reports: one pass at 1,000 articles takes a quarter of a
         # second, which other processes on a shared machine easily slow down; the median is kept too.
@@ -120,6 +129,8 @@ def measure(n_articles: int, jobs: int) -> dict:
         "words_per_s": round(n_words / cold),
         "peak_rss_mb": round(cold_peak_rss, 1),
         "peak_rss_mb_whole_benchmark": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_mb_with_workers": _rounded(cold_memory.peak_mb),
+        "warm_peak_mb_with_workers": _rounded(warm_memory.peak_mb),
         "stages_s": stages,
         "matching_words_per_s": round(n_words / matching),
         "matching_words_per_s_median": round(n_words / matching_median),
@@ -136,6 +147,10 @@ def measure(n_articles: int, jobs: int) -> dict:
         "baseline_textblob_s": round(baseline, 2),
         "throughput_vs_baseline": round(baseline / cold, 2),
     }
+
+
+def _rounded(megabytes: float | None) -> float | None:
+    return None if megabytes is None else round(megabytes, 1)
 
 
 def _edit_weight_of_most_frequent_entry(lexicons: Path, hits) -> tuple[str, int]:
@@ -175,7 +190,7 @@ def main(sizes: str, large: bool, jobs: int, one: int | None) -> None:
         return
     counts = [int(s) for s in sizes.split(",") if s] + ([100_000] if large else [])
     print(
-        f"{'articles':>9} {'cold s':>8} {'art/s':>7} {'words/s':>8} {'RSS MB':>7} {'match w/s':>10} {'warm':>6} {'vs TextBlob':>11}"
+        f"{'articles':>9} {'cold s':>8} {'art/s':>7} {'words/s':>8} {'RSS MB':>7} {'all MB':>7} {'match w/s':>10} {'warm':>6} {'vs TextBlob':>11}"
     )
     for count in counts:
         output = subprocess.run(
@@ -188,7 +203,7 @@ def main(sizes: str, large: bool, jobs: int, one: int | None) -> None:
         r = json.loads(line)
         print(
             f"{r['articles']:>9} {r['wall_s']:>8} {r['articles_per_s']:>7} {r['words_per_s']:>8} {r['peak_rss_mb']:>7} "
-            f"{r['matching_words_per_s']:>10} {r['warm_share_of_cold']:>6.0%} {r['throughput_vs_baseline']:>10}x"
+            f"{r['peak_mb_with_workers'] or '':>7} {r['matching_words_per_s']:>10} {r['warm_share_of_cold']:>6.0%} {r['throughput_vs_baseline']:>10}x"
         )
         print(line, flush=True)
 
