@@ -3,10 +3,12 @@
 import shutil
 
 import numpy as np
+import pandas as pd
+import pyarrow as pa
 import pytest
 from conftest import LEXICONS, SEED_CORPUS
 
-from pipeline import compare, tune
+from pipeline import compare, memo, tune
 from pipeline.memo import Memo, content_key, remembered, remembering
 from pipeline.report import to_csv_text
 from pipeline.run import analyze
@@ -50,6 +52,31 @@ def test_outside_a_memo_the_function_just_runs():
 )
 def test_different_inputs_never_share_a_key(one, other):
     assert content_key("f", one, {}) != content_key("f", other, {})
+
+
+TEXTS = ["Pompeo said", "", "al-Muhandis (أبو مهدي)", "killed 😀", "a"]
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        pd.Series(TEXTS, dtype="str"),  # pyarrow's string storage, hashed from its buffers
+        pd.Series(["x", *TEXTS], dtype="str").iloc[1:],  # a slice: its buffers begin before it
+        pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([TEXTS[:2], TEXTS[2:]], pa.large_string()))),
+        pd.Series(TEXTS, dtype=object),
+        pd.Index(TEXTS, dtype="str"),
+    ],
+)
+def test_texts_have_one_key_however_they_are_stored(stored, monkeypatch):
+    monkeypatch.setattr(memo, "TEXT_BLOCK", 2)  # lists are hashed in pieces, with the same key
+    assert content_key("f", (stored,), {}) == content_key("f", (TEXTS,), {})
+    assert content_key("f", (stored,), {}) != content_key("f", ([*TEXTS[:-1], "b"],), {})
+
+
+def test_a_missing_text_keys_the_same_as_in_an_object_column():
+    assert content_key("f", (pd.Series(["a", None], dtype="str"),), {}) == content_key(
+        "f", (pd.Series(["a", np.nan], dtype=object),), {}
+    )
 
 
 @remembered
