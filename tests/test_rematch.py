@@ -33,6 +33,7 @@ def substitute(name, pattern, replacement):
 EDITS = {
     "a weight": substitute("emotive.csv", r"^heinous,emotive,3,", "heinous,emotive,1,"),
     "a new term": append("emotive.csv", "killing,emotive,3,new"),
+    "a new term no article contains": append("emotive.csv", "zzyzx,emotive,3,new"),
     "a new term that outranks an existing one": append("violence.csv", "assassination of,dysphemism,3,longer"),
     "a removed term": substitute("violence.csv", r"^atrocit\*,.*\n", ""),
     "a term set to ignore": substitute("emotive.csv", r"^catastroph\*,emotive,2,", "catastroph*,ignore,2,"),
