@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -19,6 +19,8 @@ from pipeline.segment import quote_spans
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*")
 # The first word of each text in texts joined by BREAK.
 _FIRST_TOKEN = re.compile(r"(?:^|\x00)[^\w\x00]*(\w+(?:['’]\w+)*)")
+# Texts whose words are counted at a time (see in_blocks).
+TEXT_BLOCK = 20_000
 
 # One row per occurrence of the searched term.
 #   outlet, article_id  where it is
@@ -165,9 +167,11 @@ def _grouped_sums(flags: pd.DataFrame, by: list[pd.Series]) -> tuple[list, list]
 
 def name_like_words(texts: Iterable[str]) -> frozenset[str]:
     """Words capitalized in most of their occurrences away from a sentence start: names, not wording."""
-    joined = BREAK.join(texts.tolist() if hasattr(texts, "tolist") else texts)
-    as_written = Counter(_TOKEN.findall(joined))
-    as_written.subtract(_FIRST_TOKEN.findall(joined))
+    as_written: Counter = Counter()
+    for block in in_blocks(texts):
+        joined = BREAK.join(block)
+        as_written.update(_TOKEN.findall(joined))
+        as_written.subtract(_FIRST_TOKEN.findall(joined))
     capitalized, seen = Counter(), Counter()
     for token, n in as_written.items():
         word = normalize_token(token)
@@ -197,14 +201,30 @@ def candidate_terms(text: str, names: frozenset[str] = frozenset()) -> list[str]
 def candidate_counts(texts: Iterable[str], names: frozenset[str] = frozenset()) -> Counter:
     """How often each candidate_terms term occurs in the texts: the same counts as calling it on each
     text, computed over all of them at once (a phrase never runs from one text into the next)."""
-    words = normalized_words(texts)
-    keep = {word: _is_candidate(word, names) for word in set(words)}
-    content = [word if keep[word] else "" for word in words]
-    counts = Counter(filter(None, content))
-    for (a, b), n in Counter(itertools.pairwise(content)).items():
-        if a and b:
-            counts[f"{a} {b}"] += n
+    counts: Counter = Counter()
+    keep: dict[str, bool] = {}
+    for block in in_blocks(texts):  # texts are independent: the counts of blocks add up
+        words = normalized_words(block)
+        keep.update((word, _is_candidate(word, names)) for word in set(words).difference(keep))
+        content = [word if keep[word] else "" for word in words]
+        counts.update(filter(None, content))
+        for (a, b), n in Counter(itertools.pairwise(content)).items():
+            if a and b:
+                counts[f"{a} {b}"] += n
     return counts
+
+
+def in_blocks(texts: Iterable[str], size: int | None = None) -> Iterator[list[str]]:
+    """The texts as lists of at most `size` (default TEXT_BLOCK): a corpus's words are counted block by block,
+    because a list of every word of 100,000 articles as Python strings takes gigabytes."""
+    size = size or TEXT_BLOCK
+    if isinstance(texts, pd.Series):
+        for start in range(0, len(texts), size):
+            yield texts.iloc[start : start + size].tolist()
+        return
+    iterator = iter(texts)
+    while block := list(itertools.islice(iterator, size)):
+        yield block
 
 
 def suggest_terms(

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pipeline import tune
 from pipeline.compare import log_odds_dirichlet, term_counts
 from pipeline.lexicons import Lexicon, parse_term_lexicon
 from pipeline.score import outlet_scores, score_articles
@@ -155,6 +156,17 @@ def test_an_unchanged_run_reports_no_change():
 @given(st.lists(st.text(alphabet="ab’'s -.\nIRAQ2", max_size=40), max_size=5))
 def test_candidate_counts_over_many_texts_equal_the_counts_text_by_text(texts):
     assert candidate_counts(texts) == Counter(term for text in texts for term in candidate_terms(text))
+
+
+@pytest.mark.parametrize("block", [1, 2, 3])
+def test_words_counted_block_by_block_give_the_counts_of_all_texts_at_once(block, monkeypatch):
+    texts = pd.Series(
+        ["Pompeo said the strike was legal.", "Officials met Pompeo in Baghdad.", "", "strike was legal", "Baghdad."]
+    )
+    at_once = candidate_counts(texts.tolist()), name_like_words(texts)
+    monkeypatch.setattr(tune, "TEXT_BLOCK", block)
+    assert (candidate_counts(texts), name_like_words(texts)) == at_once
+    assert (candidate_counts(iter(texts)), name_like_words(iter(texts))) == at_once
 
 
 def test_a_suggested_phrase_never_runs_across_a_removed_hit():
