@@ -9,6 +9,7 @@ import pandas as pd
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
+from sklearn.preprocessing import normalize
 
 # Two articles can share an event only if their cosine distance (TF-IDF of the clean text) is below
 # this for every pair in the event (complete linkage) ...
@@ -23,6 +24,8 @@ CANDIDATES_PER_SENTENCE = 5
 # Event grouping is exact complete linkage up to this many articles (an n x n distance matrix:
 # 4,000 articles take 64 MB); beyond, see events._cluster_large.
 MAX_EXACT_EVENT_ARTICLES = 4_000
+# Rows of that matrix computed at a time.
+DISTANCE_BLOCK = 500
 
 # One row per article.
 #   article_id, outlet, published  the article
@@ -94,10 +97,18 @@ def _cluster_exact(matrix, days: np.ndarray, threshold: float, window_days: int)
     """Complete-linkage cluster numbers of the rows of `matrix` (n x n distances: keep n moderate)."""
     if matrix.shape[0] == 1:
         return np.zeros(1, dtype=int)
-    distance = 1 - cosine_similarity(matrix).astype(np.float32)
-    apart = np.abs(days[:, None] - days[None, :])
-    distance[apart > window_days] = 1.0  # nan (no date) compares False: no limit
-    del apart
+    # Filled a block of rows at a time: the whole n x n similarity in 64 bits, its sparse form and the
+    # n x n date differences would be 0.5 GB at once for 4,000 articles.
+    n = matrix.shape[0]
+    normalized = normalize(matrix)
+    transposed = normalized.T.tocsr()  # as the product would convert it, once
+    distance = np.empty((n, n), dtype=np.float32)
+    for start in range(0, n, DISTANCE_BLOCK):
+        rows = slice(start, start + DISTANCE_BLOCK)
+        distance[rows] = (normalized[rows] @ transposed).toarray()
+        np.subtract(1, distance[rows], out=distance[rows])
+        apart = np.abs(days[rows, None] - days[None, :])
+        distance[rows][apart > window_days] = 1.0  # nan (no date) compares False: no limit
     np.fill_diagonal(distance, 0.0)
     np.clip(distance, 0.0, 1.0, out=distance)
     return AgglomerativeClustering(
