@@ -104,16 +104,19 @@ class Background:
     result comes back through a pipe. Statistics the child remembers (pipeline.memo) are added to
     the caller's memo, so the next run finds them. Where processes cannot be forked, or with
     `enabled=False`, the function runs in the caller when `result()` is first asked for; if the
-    child dies without a result, too. Either way the result is the same.
+    child dies without a result, too. Either way the result is the same. With `starts_processes`,
+    the function may start processes of its own (map_chunks); the child is then not a daemon.
     """
 
-    def __init__(self, function: Callable[..., Any], *args: Any, enabled: bool = True):
+    def __init__(self, function: Callable[..., Any], *args: Any, enabled: bool = True, starts_processes: bool = False):
         self._function, self._args = function, args
         self._process = self._receiver = None
         if enabled and "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
             self._receiver, sender = context.Pipe(duplex=False)
-            self._process = context.Process(target=_compute_and_send, args=(sender, function, args), daemon=True)
+            self._process = context.Process(
+                target=_compute_and_send, args=(sender, function, args), daemon=not starts_processes
+            )
             self._process.start()
             sender.close()
             # If the caller fails before asking for the result, the child is stopped once this object goes.
