@@ -177,18 +177,19 @@ def annotate(
 
 
 def concat_annotations(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """annotate's tables of several chunks as one, in order, its columns still categories.
+    """annotate's tables of several chunks as one, in order, its columns still categories; the parts are emptied.
 
     pd.concat would turn categories that differ from chunk to chunk into full strings.
     """
     parts = [part for part in parts if not part.empty]
     if not parts:
         return pd.DataFrame(columns=ANNOTATION_COLUMNS).astype(dict.fromkeys(ANNOTATION_CATEGORIES, "category"))
+    # Each part's column is let go once joined (the parts are the chunks' own): see run._concat.
     columns = {
         column: (
-            union_categoricals([part[column] for part in parts], sort_categories=True)
+            union_categoricals([part.pop(column) for part in parts], sort_categories=True)
             if column in ANNOTATION_CATEGORIES
-            else np.concatenate([part[column].to_numpy() for part in parts])
+            else np.concatenate([part.pop(column).to_numpy() for part in parts])
         )
         for column in ANNOTATION_COLUMNS
     }

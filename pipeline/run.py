@@ -466,10 +466,17 @@ def _chunk_size(n_articles: int, jobs: int, most: int) -> int:
 
 
 def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    """The frames (chunks' tables, which nothing else holds) as one table, joined column by column.
+
+    Each chunk's column is let go as soon as it is joined: joining whole tables holds every chunk and
+    the result at once, twice the sentences' texts at 100,000 articles.
+    """
     frames = [f for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame(columns=columns)
-    return pd.concat(frames, ignore_index=True)
+    return pd.DataFrame(
+        {column: pd.concat([f.pop(column) for f in frames], ignore_index=True) for column in list(frames[0].columns)}
+    )
 
 
 def clean_corpus(corpus_dir: Path, lexicon_dir: Path) -> tuple[pd.DataFrame, Lexicon]:
