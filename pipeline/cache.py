@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from pipeline import pickling
 from pipeline.score import SentenceScores
 
 CACHE_FILE = "sentences.sqlite"
@@ -82,7 +83,7 @@ class StageCache:
         path = self.folder / f"{stage}.pickle"
         try:
             with open(path, "rb") as handle:
-                stored_key, value = pickle.load(handle)
+                stored_key, value = pickling.load(handle)
         except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
             return None
         return value if stored_key == key else None
@@ -94,7 +95,7 @@ class StageCache:
         descriptor, temporary = tempfile.mkstemp(dir=self.folder, prefix=f".{stage}-")
         try:
             with os.fdopen(descriptor, "wb") as handle:
-                pickle.dump((key, value), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                pickling.dump((key, value), handle)
             os.replace(temporary, self.folder / f"{stage}.pickle")
         except BaseException:
             Path(temporary).unlink(missing_ok=True)

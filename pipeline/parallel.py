@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import traceback
 import weakref
 from collections.abc import Callable, Iterable, Sequence
@@ -11,7 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from typing import Any
 
-from pipeline import memo
+from pipeline import memo, pickling
 from pipeline.errors import MediaBiasError
 
 ENGINES = ("local", "dask")
@@ -113,12 +114,15 @@ class Background:
         self._process = self._receiver = None
         if enabled and "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
-            self._receiver, sender = context.Pipe(duplex=False)
+            # A plain pipe, read and written as files: the result is pickled and unpickled as it flows,
+            # never held whole as bytes on either side (pipeline.pickling).
+            reading, writing = os.pipe()
             self._process = context.Process(
-                target=_compute_and_send, args=(sender, function, args), daemon=not starts_processes
+                target=_compute_and_send, args=(writing, function, args), daemon=not starts_processes
             )
             self._process.start()
-            sender.close()
+            os.close(writing)
+            self._receiver = os.fdopen(reading, "rb")
             # If the caller fails before asking for the result, the child is stopped once this object goes.
             self._stop_unused = weakref.finalize(self, _stop, self._process, self._receiver)
 
@@ -127,8 +131,8 @@ class Background:
             return self._function(*self._args)
         self._stop_unused.detach()
         try:
-            outcome, value, remembered, hits = self._receiver.recv()
-        except EOFError:  # the child died (out of memory, killed): compute here instead
+            outcome, value, remembered, hits = pickling.load(self._receiver)
+        except (EOFError, pickle.UnpicklingError):  # the child died (out of memory, killed): compute here instead
             outcome, value, remembered, hits = "lost", None, {}, 0
         finally:
             self._receiver.close()
@@ -150,18 +154,18 @@ def _stop(process, receiver) -> None:
     process.join()
 
 
-def _compute_and_send(sender, function: Callable[..., Any], args: tuple) -> None:
+def _compute_and_send(writing: int, function: Callable[..., Any], args: tuple) -> None:
     active = memo.active_memo()
     known_before, hits_before = (set(active.used), active.hits) if active is not None else (set(), 0)
-    try:
-        value = function(*args)
-        if active is None:
-            sender.send(("done", value, {}, 0))
-        else:
-            remembered = {k: v for k, v in active.used.items() if k not in known_before}
-            sender.send(("done", value, remembered, active.hits - hits_before))
-    except BaseException as error:  # handed to the parent, which raises it
-        error.add_note("".join(traceback.format_exception(error)))
-        sender.send(("error", error, {}, 0))
-    finally:
-        sender.close()
+    with os.fdopen(writing, "wb") as sender:
+        try:
+            value = function(*args)
+            if active is None:
+                message = ("done", value, {}, 0)
+            else:
+                remembered = {k: v for k, v in active.used.items() if k not in known_before}
+                message = ("done", value, remembered, active.hits - hits_before)
+        except BaseException as error:  # handed to the parent, which raises it
+            error.add_note("".join(traceback.format_exception(error)))
+            message = ("error", error, {}, 0)
+        pickling.dump(message, sender)
