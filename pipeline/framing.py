@@ -229,19 +229,29 @@ def actor_mentions(sentences: pd.DataFrame, annotations: pd.DataFrame, by: tuple
     """The lexicon-free part of actor_table: mentions, tone with its interval, and quotes per outlet and actor."""
     keys = [*by, "outlet"]
     group_keys = [*keys, "key"]
-    mentions = annotations[annotations["kind"] == "actor"]
-    quoting = sentences.loc[sentences["n_quoted_words"] > 0, ["article_id", "sentence_id"]]
-    attributions = annotations[annotations["kind"] == "attribution"]
-    quoted = attributions.merge(quoting, on=["article_id", "sentence_id"]).groupby([*keys, "speaker"]).size()
+    # Sentences are found by row number, not by merging on article ids: a merge of millions of mentions
+    # on ids as strings took ten times the annotations' size at its peak.
+    kind = annotations["kind"]  # compared as a category, never spelled out as strings
+    mentions = annotations.loc[(kind == "actor").to_numpy(), [*group_keys, "article_id", "sentence_id"]]
+    attributions = annotations.loc[(kind == "attribution").to_numpy(), [*keys, "speaker", "article_id", "sentence_id"]]
+    attribution_rows = sentence_rows(sentences, attributions)
+    quotes = np.append(sentences["n_quoted_words"].to_numpy() > 0, False)  # row -1: no sentence
+    quoted = attributions.loc[quotes[attribution_rows], [*keys, "speaker"]].groupby([*keys, "speaker"]).size()
     quoted_counts = {key: int(n) for key, n in quoted.items()}
-    per_sentence = sentences[["article_id", "sentence_id", "polarity"]].assign(
-        own_words=sentences["n_words"] - sentences["n_quoted_words"]
-    )
+    # One row per group and sentence the table has, in the order first mentioned, then by group.
+    rows = sentence_rows(sentences, mentions)
     mentioned = (
-        mentions[[*group_keys, "article_id", "sentence_id"]]
+        mentions[group_keys]
+        .assign(_row=rows)[rows >= 0]
         .drop_duplicates()
-        .merge(per_sentence, on=["article_id", "sentence_id"])
         .sort_values(group_keys, kind="stable")  # each group's rows together, in their order
+    )
+    row = mentioned.pop("_row").to_numpy()
+    mentioned = mentioned.assign(
+        article_id=sentences["article_id"].take(row).array,
+        sentence_id=sentences["sentence_id"].to_numpy()[row],
+        polarity=sentences["polarity"].to_numpy()[row],
+        own_words=(sentences["n_words"] - sentences["n_quoted_words"]).to_numpy()[row],
     )
     n_mentions = mentions.groupby(group_keys).size()
     n_sentences = mentioned.groupby(group_keys, sort=True).size()
@@ -267,6 +277,25 @@ def actor_mentions(sentences: pd.DataFrame, annotations: pd.DataFrame, by: tuple
         index=n_sentences.index,
     )
     return ActorMentions(by, _compact(mentioned[[*group_keys, "article_id", "sentence_id", "own_words"]]), summary)
+
+
+def sentence_rows(sentences: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
+    """The position in `sentences` of each row's (article_id, sentence_id), -1 where there is none."""
+    sentence_articles, ids = pd.factorize(sentences["article_id"])
+    ids = pd.Index(ids)
+    articles = rows["article_id"]
+    if isinstance(articles.dtype, pd.CategoricalDtype):  # look each category up once
+        codes = articles.cat.codes.to_numpy()
+        article_codes = np.where(codes >= 0, np.append(ids.get_indexer(articles.cat.categories), -1)[codes], -1)
+    else:
+        article_codes = ids.get_indexer(articles)
+    place = (sentence_articles.astype(np.int64) << 32) | sentences["sentence_id"].to_numpy(dtype=np.int64)
+    wanted = (article_codes.astype(np.int64) << 32) | rows["sentence_id"].to_numpy(dtype=np.int64)
+    order = np.argsort(place, kind="stable")
+    found = np.minimum(np.searchsorted(place[order], wanted), max(len(place) - 1, 0))
+    if not len(place):
+        return np.full(len(rows), -1)
+    return np.where((article_codes >= 0) & (place[order][found] == wanted), order[found], -1)
 
 
 def _compact(mentioned: pd.DataFrame) -> pd.DataFrame:
