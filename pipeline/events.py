@@ -87,7 +87,10 @@ def group_events(
     free = np.flatnonzero(labels == "")
     if len(free):
         days = _days(articles["published"].iloc[free])
-        clusters = _cluster_large(matrix[free], days, distance_threshold, window_days)
+        # Without events named in the manifest every article is free: no copy of the matrix (360 MB at 100,000).
+        clusters = _cluster_large(
+            matrix if len(free) == len(labels) else matrix[free], days, distance_threshold, window_days
+        )
         for position, cluster in zip(free, clusters, strict=True):
             labels[position] = f"cluster:{cluster}"
     return _name_events(articles, labels, matrix, vectors.get_feature_names_out())
@@ -169,9 +172,11 @@ def _name_events(articles: pd.DataFrame, labels: np.ndarray, matrix, terms: np.n
     rows = []
     for label in order.index:
         members = np.flatnonzero(labels == label)
-        centroid = np.asarray(matrix[members].mean(axis=0)).ravel()
+        vectors = matrix[members]  # taken once: an event can hold most of the corpus
+        centroid = np.asarray(vectors.mean(axis=0)).ravel()
         top = [terms[i] for i in np.argsort(-centroid, kind="stable")[:4] if centroid[i] > 0]
-        similarity = cosine_similarity(matrix[members], centroid.reshape(1, -1)).ravel()
+        similarity = cosine_similarity(vectors, centroid.reshape(1, -1)).ravel()
+        del vectors
         name = label.removeprefix("manifest:") if label.startswith("manifest:") else event_ids[label]
         for position, score in zip(members, similarity, strict=True):
             rows.append(
