@@ -6,7 +6,8 @@ from collections import deque
 
 import numpy as np
 import pandas as pd
-from sklearn.cluster import AgglomerativeClustering
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 from sklearn.preprocessing import normalize
@@ -114,9 +115,20 @@ def _cluster_exact(matrix, days: np.ndarray, threshold: float, window_days: int)
         distance[rows][apart > window_days] = 1.0  # nan (no date) compares False: no limit
     np.fill_diagonal(distance, 0.0)
     np.clip(distance, 0.0, 1.0, out=distance)
-    return AgglomerativeClustering(
-        n_clusters=None, distance_threshold=threshold, metric="precomputed", linkage="complete"
-    ).fit_predict(distance)
+    return complete_linkage_clusters(distance, threshold)
+
+
+def complete_linkage_clusters(distance: np.ndarray, threshold: float) -> np.ndarray:
+    """Cluster numbers of complete-linkage clustering of a square distance matrix, keeping the merges closer
+    than `threshold`: the partition of sklearn's AgglomerativeClustering(distance_threshold=threshold,
+    metric="precomputed", linkage="complete"), whose own copies (two n x n/2 index arrays) took 0.2 GB
+    at 4,000 articles. `distance` is used up."""
+    condensed = squareform(distance, checks=False)  # the upper triangle, row by row, as sklearn takes it
+    del distance
+    tree = linkage(condensed, method="complete")
+    del condensed
+    # fcluster keeps merges at or below its bound; sklearn only those below the threshold.
+    return fcluster(tree, t=np.nextafter(threshold, -np.inf), criterion="distance") - 1
 
 
 def _cluster_large(matrix, days: np.ndarray, threshold: float, window_days: int, block: int = 1000) -> np.ndarray:

@@ -267,3 +267,19 @@ def test_an_event_pages_labels_count_that_events_articles_only():
     own = label_table(tables.annotations[tables.annotations["article_id"].isin(members)])
     pd.testing.assert_frame_equal(widest.labels[event], own)
     assert own["n"].sum() < label_table(tables.annotations)["n"].sum()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_event_clusters_are_the_partition_of_sklearns_complete_linkage(seed):
+    from sklearn.cluster import AgglomerativeClustering
+
+    rng = np.random.default_rng(seed)
+    points = rng.random((int(rng.integers(2, 40)), 2))
+    distance = np.sqrt(((points[:, None] - points[None]) ** 2).sum(-1))
+    distance = (np.round(distance / distance.max() * 8) / 8).astype(np.float32)  # ties, some at the threshold
+    for threshold in (0.25, 0.5, 0.875):
+        expected = AgglomerativeClustering(
+            n_clusters=None, distance_threshold=threshold, metric="precomputed", linkage="complete"
+        ).fit_predict(distance)
+        found = events_module.complete_linkage_clusters(distance.copy(), threshold)
+        assert len(set(zip(expected, found, strict=True))) == len(set(expected)) == len(set(found))  # same groups
