@@ -321,19 +321,26 @@ class HitMarks:
         articles, article_ids = pd.factorize(hits["article_id"], use_na_sentinel=False)
         self._article_code = {article_id: code for code, article_id in enumerate(article_ids)}
         places = (articles.astype(np.int64) << 32) | hits["sentence_id"].to_numpy(dtype=np.int64)
-        self._rows = np.argsort(places, kind="stable")  # a place's hits stay in table order
-        self._places = places[self._rows]
+        # The hits table is in place order already (article by article, sentence by sentence): then a place's
+        # hits are a slice of it, found without a list of row numbers.
+        self._rows = None if bool(np.all(places[1:] >= places[:-1])) else np.argsort(places, kind="stable")
+        self._places = places if self._rows is None else places[self._rows]
         self._numbers = [hits[c].to_numpy() for c in ("start", "end", "weight", "negated")]
-        self._texts = [pd.factorize(hits[c], use_na_sentinel=False) for c in ("term", "category", "voice")]
+        self._texts = [
+            (codes, names.tolist())  # a few hundred names: a list, not an Index, is fast to pick from
+            for codes, names in (pd.factorize(hits[c], use_na_sentinel=False) for c in ("term", "category", "voice"))
+        ]
 
     def get(self, place: tuple[str, int]) -> list[tuple[int, int, str, str]]:
         code = self._article_code.get(place[0])
         if code is None:
             return []
         key = (code << 32) | int(place[1])
-        rows = self._rows[np.searchsorted(self._places, key) : np.searchsorted(self._places, key, side="right")]
+        rows = slice(np.searchsorted(self._places, key), np.searchsorted(self._places, key, side="right"))
+        if self._rows is not None:
+            rows = self._rows[rows]  # a place's hits in table order (the sort is stable)
         starts, ends, weights, negated = (column[rows].tolist() for column in self._numbers)
-        terms, categories, voices = (names[codes[rows]].tolist() for codes, names in self._texts)
+        terms, categories, voices = ([names[k] for k in codes[rows].tolist()] for codes, names in self._texts)
         marks = []
         for start, end, term, category, weight, voice, is_negated in zip(
             starts, ends, terms, categories, weights, voices, negated, strict=True

@@ -8,6 +8,7 @@ from conftest import LEXICONS, SEED_CORPUS
 
 from pipeline import report
 from pipeline.report import (
+    HitMarks,
     csv_chunks,
     highlight_differences_html,
     highlight_html,
@@ -187,3 +188,27 @@ def test_a_large_corpus_gets_pages_for_its_widest_events_and_lists_the_rest(tmp_
     assert "The 1 events covered by the most outlets have a page; all 2 are in" in index
     event = (out / "events" / "e1.html").read_text(encoding="utf-8")
     assert "The 2 articles closest to the event's centre, of 4" in event
+
+
+def test_a_sentence_shows_the_same_hit_marks_whatever_the_order_of_the_hits_table():
+    hits = pd.DataFrame(
+        {
+            "article_id": ["a", "a", "a", "b", "b"],
+            "sentence_id": [1, 1, 2, 1, 1],
+            "start": [0, 10, 4, 0, 7],
+            "end": [5, 15, 9, 6, 12],
+            "term": ["regime", "brutal", "thug*", "regime", "martyr"],
+            "category": ["delegitimizing", "emotive", "dysphemism", "delegitimizing", "partisan"],
+            "weight": [2.0, 3.0, 1.0, 2.0, 1.5],
+            "voice": ["narrative", "quote", "narrative", "narrative", "narrative"],
+            "negated": [False, False, True, False, False],
+        }
+    )
+    in_order, shuffled = HitMarks(hits), HitMarks(hits.iloc[[3, 1, 4, 0, 2]])
+    assert in_order.get(("a", 1)) == [
+        (0, 5, "regime · delegitimizing · weight 2 · narrative", "narrative"),
+        (10, 15, "brutal · emotive · weight 3 · quote", "quote"),
+    ]
+    assert in_order.get(("a", 2)) == [(4, 9, "thug* · dysphemism · weight 1 · negated", "negated")]
+    for place in [("a", 1), ("a", 2), ("b", 1), ("b", 2), ("c", 1)]:
+        assert sorted(shuffled.get(place)) == sorted(in_order.get(place))  # the same marks, in table order
