@@ -69,9 +69,6 @@ from pipeline.tune import changes_since, lexicon_stats, name_like_words, run_sna
 # Part of every StageCache key: bump it whenever a change to the code could change what cleaning,
 # event grouping, alignment or distinctive words give for the same inputs.
 STAGE_CACHE_VERSION = f"{__version__}/stages-4"
-# glibc's mallopt parameter and the size from which freed blocks go straight back to the system.
-M_MMAP_THRESHOLD = -3
-MMAP_THRESHOLD_BYTES = 256 * 1024
 # Chunks smaller than this cost more in process start-up and pickling than they save in balance.
 MIN_CHUNK_ARTICLES = 20
 
@@ -343,29 +340,12 @@ def _use_the_system_allocator_for_tables() -> None:
     except ImportError:  # pandas then keeps strings as Python objects
         return
     pyarrow.set_memory_pool(pyarrow.system_memory_pool())
-    _return_large_blocks_at_once()
-
-
-def _return_large_blocks_at_once() -> None:
-    """Keep the C library's threshold for giving freed blocks straight back to the system where it starts.
-
-    glibc raises the threshold each time such a block is freed, so that after the chunks' tables are
-    joined, the next tables of similar size stay in its heap after they are freed, and every stage's
-    temporary copies add to the next stage's peak. Where the C library is not glibc, nothing happens.
-    """
-    mallopt = _libc_function("mallopt")
-    if mallopt is not None:
-        mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
-
-
-def _malloc_trim() -> Callable[[int], int] | None:
-    return _libc_function("malloc_trim")
 
 
 @functools.cache
-def _libc_function(name: str) -> Callable[..., int] | None:
+def _malloc_trim() -> Callable[[int], int] | None:
     try:
-        return getattr(ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6"), name)
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
     except (OSError, AttributeError):  # not glibc (macOS, musl, Windows)
         return None
 
