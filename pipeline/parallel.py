@@ -7,7 +7,7 @@ import os
 import pickle
 import traceback
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from typing import Any
@@ -37,15 +37,34 @@ def map_chunks(
     `function` must be a module-level function (it is pickled). `on_done(k)` is called as chunk k
     finishes, for progress. The result is the same whatever the engine or the number of jobs.
     """
+    return list(iter_chunks(function, chunks, jobs, engine, scheduler, on_done))
+
+
+def iter_chunks(
+    function: Callable[[Any], Any],
+    chunks: Sequence[Any],
+    jobs: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    on_done: Callable[[int], None] | None = None,
+) -> Iterator[Any]:
+    """map_chunks, yielding each result in order as soon as it and those before it are done, so that the
+    caller can combine and let go of results while the rest are computed."""
     if engine == "dask":
-        return _map_dask(function, chunks, scheduler, on_done)
+        yield from _map_dask(function, chunks, scheduler, on_done)
+        return
     if engine != "local":
         raise MediaBiasError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
     if jobs <= 1 or len(chunks) <= 1:
-        return _collect(((lambda chunk=chunk: function(chunk)) for chunk in chunks), on_done)
+        yield from _collect(((lambda chunk=chunk: function(chunk)) for chunk in chunks), on_done)
+        return
     with ProcessPoolExecutor(max_workers=min(jobs, len(chunks))) as pool:
         futures = [pool.submit(function, chunk) for chunk in chunks]
-        return _collect((future.result for future in futures), on_done)
+        for k, future in enumerate(futures):
+            yield future.result()
+            futures[k] = None  # the result is the caller's now
+            if on_done:
+                on_done(k)
 
 
 def map_items(
@@ -66,14 +85,12 @@ def _apply_to_each(function: Callable[[Any], Any], items: Sequence[Any]) -> list
     return [function(item) for item in items]
 
 
-def _collect(getters: Iterable[Callable[[], Any]], on_done: Callable[[int], None] | None) -> list[Any]:
+def _collect(getters: Iterable[Callable[[], Any]], on_done: Callable[[int], None] | None) -> Iterator[Any]:
     """Call each result getter in order, reporting each chunk done."""
-    collected = []
     for k, get in enumerate(getters):
-        collected.append(get())
+        yield get()
         if on_done:
             on_done(k)
-    return collected
 
 
 def _map_dask(function, chunks, scheduler, on_done):
@@ -91,7 +108,7 @@ def _map_dask(function, chunks, scheduler, on_done):
         client = Client(cluster)
     try:
         futures = client.map(function, list(chunks), pure=False)
-        return _collect((future.result for future in futures), on_done)
+        yield from _collect((future.result for future in futures), on_done)
     finally:
         client.close()
         if cluster is not None:

@@ -31,6 +31,12 @@ def test_a_dask_local_cluster_gives_byte_identical_tables(one_process):
     assert tables_of(engine="dask") == one_process
 
 
+def test_chunks_joined_a_few_at_a_time_as_they_arrive_give_byte_identical_tables(one_process, monkeypatch):
+    monkeypatch.setattr(run, "JOIN_CHUNKS", 2)  # five chunks of one article: joined as 2 + 2 + 1, then together
+    tables = analyze(SEED_CORPUS, LEXICONS, chunk_articles=1, jobs=2)
+    assert {name: to_csv_text(table) for name, table in tables.csv_tables().items()} == one_process
+
+
 def test_each_stage_reports_its_time():
     timings = {}
     analyze(SEED_CORPUS, LEXICONS, timings=timings)
