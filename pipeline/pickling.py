@@ -14,15 +14,18 @@ import copyreg
 import pickle
 from typing import IO, Any
 
+import pyarrow as pa
 from pandas.arrays import ArrowExtensionArray
 
 
 class _TablePickler(pickle.Pickler):
     def reducer_override(self, obj: Any) -> Any:
-        if isinstance(obj, ArrowExtensionArray) and obj._pa_array.num_chunks > 0:
+        # pandas keeps the column in `_pa_array`; should a later pandas not, its own pickling is used.
+        stored = getattr(obj, "_pa_array", None) if isinstance(obj, ArrowExtensionArray) else None
+        if isinstance(stored, pa.ChunkedArray) and stored.num_chunks > 0:
             state = dict(obj.__dict__)
             # __setstate__ rebuilds a ChunkedArray from this list of chunks, as from pandas' own single array.
-            state["_pa_array"] = obj._pa_array.chunks
+            state["_pa_array"] = stored.chunks
             state.pop("_cache", None)  # recomputed when needed, as pandas' own pickling does
             return copyreg.__newobj__, (type(obj),), state
         return NotImplemented
