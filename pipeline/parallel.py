@@ -24,22 +24,6 @@ def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
-def map_chunks(
-    function: Callable[[Any], Any],
-    chunks: Sequence[Any],
-    jobs: int = 1,
-    engine: str = "local",
-    scheduler: str | None = None,
-    on_done: Callable[[int], None] | None = None,
-) -> list[Any]:
-    """[function(chunk) for chunk in chunks], in order, spread over `jobs` processes or a Dask cluster.
-
-    `function` must be a module-level function (it is pickled). `on_done(k)` is called as chunk k
-    finishes, for progress. The result is the same whatever the engine or the number of jobs.
-    """
-    return list(iter_chunks(function, chunks, jobs, engine, scheduler, on_done))
-
-
 def iter_chunks(
     function: Callable[[Any], Any],
     chunks: Sequence[Any],
@@ -48,8 +32,13 @@ def iter_chunks(
     scheduler: str | None = None,
     on_done: Callable[[int], None] | None = None,
 ) -> Iterator[Any]:
-    """map_chunks, yielding each result in order as soon as it and those before it are done, so that the
-    caller can combine and let go of results while the rest are computed."""
+    """function(chunk) for each chunk, in order, spread over `jobs` processes or a Dask cluster; each result
+    is yielded as soon as it and those before it are done, so that the caller can combine and let go of
+    results while the rest are computed.
+
+    `function` must be a module-level function (it is pickled). `on_done(k)` is called as chunk k
+    finishes, for progress. The results are the same whatever the engine or the number of jobs.
+    """
     if engine == "dask":
         yield from _map_dask(function, chunks, scheduler, on_done)
         return
@@ -75,9 +64,9 @@ def map_items(
     scheduler: str | None = None,
     chunk_size: int = CHUNK_ARTICLES,
 ) -> list[Any]:
-    """[function(item) for item in items], sent to map_chunks in chunks of `chunk_size` items."""
+    """[function(item) for item in items], sent to iter_chunks in chunks of `chunk_size` items."""
     chunks = [items[start : start + chunk_size] for start in range(0, len(items), chunk_size)]
-    results = map_chunks(partial(_apply_to_each, function), chunks, jobs=jobs, engine=engine, scheduler=scheduler)
+    results = iter_chunks(partial(_apply_to_each, function), chunks, jobs=jobs, engine=engine, scheduler=scheduler)
     return [result for chunk in results for result in chunk]
 
 
@@ -123,7 +112,7 @@ class Background:
     the caller's memo, so the next run finds them. Where processes cannot be forked, or with
     `enabled=False`, the function runs in the caller when `result()` is first asked for; if the
     child dies without a result, too. Either way the result is the same. With `starts_processes`,
-    the function may start processes of its own (map_chunks); the child is then not a daemon.
+    the function may start processes of its own (iter_chunks); the child is then not a daemon.
     """
 
     def __init__(self, function: Callable[..., Any], *args: Any, enabled: bool = True, starts_processes: bool = False):
