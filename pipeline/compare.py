@@ -252,27 +252,24 @@ def cohens_d(group: np.ndarray, rest: np.ndarray) -> float:
     return float((group.mean() - rest.mean()) / pooled) if pooled > 0 else float("nan")
 
 
-def outlet_intervals(sentences: pd.DataFrame, hits: pd.DataFrame) -> pd.DataFrame:
+def outlet_intervals(sentences: pd.DataFrame) -> pd.DataFrame:
     """Per outlet, 95% bootstrap intervals (over sentences) of polarity, subjectivity and loaded_per_1k.
 
     Columns: outlet, ci_low_polarity, ci_high_polarity, ci_low_subjectivity, ci_high_subjectivity,
-    ci_low_loaded_per_1k, ci_high_loaded_per_1k.
+    ci_low_loaded_per_1k, ci_high_loaded_per_1k. A sentence's loaded hits are its `n_hits`, which
+    counts exactly the hits table's narrative, not negated rows of the sentence.
     """
-    counted = hits[~hits["negated"].astype(bool) & (hits["voice"] == "narrative")]
-    per_sentence = counted.groupby(["article_id", "sentence_id"]).size()
     rows = []
     # Only the columns used: a group of the whole table would copy every sentence's text.
-    used = ["outlet", "article_id", "sentence_id", "n_words", "n_quoted_words", "polarity", "subjectivity"]
+    used = ["outlet", "n_words", "n_quoted_words", "n_hits", "polarity", "subjectivity"]
     for outlet, group in sentences[used].groupby("outlet", sort=True):
-        keys = pd.MultiIndex.from_arrays([group["article_id"], group["sentence_id"]])
-        n_hits = per_sentence.reindex(keys, fill_value=0).to_numpy()
         narrative_words = (group["n_words"] - group["n_quoted_words"]).to_numpy()
         rows.append(
             (
                 outlet,
                 *bootstrap_interval(group["polarity"].to_numpy(), name=f"{outlet}/polarity"),
                 *bootstrap_interval(group["subjectivity"].to_numpy(), name=f"{outlet}/subjectivity"),
-                *bootstrap_interval(n_hits, narrative_words, 1000, name=f"{outlet}/loaded"),
+                *bootstrap_interval(group["n_hits"].to_numpy(), narrative_words, 1000, name=f"{outlet}/loaded"),
             )
         )
     columns = ["outlet", "ci_low_polarity", "ci_high_polarity", "ci_low_subjectivity", "ci_high_subjectivity"]

@@ -11,6 +11,7 @@ import pandas as pd
 from pandas.api.types import union_categoricals
 
 from pipeline.compare import bootstrap_interval, cohens_d, group_permutation_tests, log_odds_dirichlet, share_interval
+from pipeline.events import events_of_rows, sentences_by_event
 from pipeline.lexicons import FRAME_DIMENSIONS, FramingLexicons
 from pipeline.match import Match, Matcher, Words
 from pipeline.segment import QuoteIndex
@@ -279,23 +280,35 @@ def actor_mentions(sentences: pd.DataFrame, annotations: pd.DataFrame, by: tuple
     return ActorMentions(by, _compact(mentioned[[*group_keys, "article_id", "sentence_id", "own_words"]]), summary)
 
 
-def sentence_rows(sentences: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
-    """The position in `sentences` of each row's (article_id, sentence_id), -1 where there is none."""
+def sentence_rows(sentences: pd.DataFrame, rows: pd.DataFrame, block: int = 1_000_000) -> np.ndarray:
+    """The position in `sentences` of each row's (article_id, sentence_id), -1 where there is none.
+
+    Rows are looked up `block` at a time: a lookup's five temporary arrays for millions of
+    annotations at once took 0.4 GB at 100,000 articles.
+    """
     sentence_articles, ids = pd.factorize(sentences["article_id"])
     ids = pd.Index(ids)
+    place = (sentence_articles.astype(np.int64) << 32) | sentences["sentence_id"].to_numpy(dtype=np.int64)
+    order = np.argsort(place, kind="stable")
+    place = place[order]
+    found = np.full(len(rows), -1, dtype=np.int64)
+    if not len(place):
+        return found
     articles = rows["article_id"]
     if isinstance(articles.dtype, pd.CategoricalDtype):  # look each category up once
+        code_of_category = np.append(ids.get_indexer(articles.cat.categories), -1)
         codes = articles.cat.codes.to_numpy()
-        article_codes = np.where(codes >= 0, np.append(ids.get_indexer(articles.cat.categories), -1)[codes], -1)
-    else:
-        article_codes = ids.get_indexer(articles)
-    place = (sentence_articles.astype(np.int64) << 32) | sentences["sentence_id"].to_numpy(dtype=np.int64)
-    wanted = (article_codes.astype(np.int64) << 32) | rows["sentence_id"].to_numpy(dtype=np.int64)
-    order = np.argsort(place, kind="stable")
-    found = np.minimum(np.searchsorted(place[order], wanted), max(len(place) - 1, 0))
-    if not len(place):
-        return np.full(len(rows), -1)
-    return np.where((article_codes >= 0) & (place[order][found] == wanted), order[found], -1)
+    for first in range(0, len(rows), block):
+        part = slice(first, first + block)
+        if isinstance(articles.dtype, pd.CategoricalDtype):
+            article_codes = code_of_category[codes[part]]  # code -1 (missing) takes the appended -1
+        else:
+            article_codes = ids.get_indexer(articles.iloc[part])
+        wanted = (article_codes.astype(np.int64) << 32) | rows["sentence_id"].iloc[part].to_numpy(dtype=np.int64)
+        at = np.minimum(np.searchsorted(place, wanted), len(place) - 1)
+        hit = (article_codes >= 0) & (place[at] == wanted)
+        found[part][hit] = order[at[hit]]
+    return found
 
 
 def _compact(mentioned: pd.DataFrame) -> pd.DataFrame:
@@ -319,12 +332,13 @@ def actor_table(
 def actor_rates(mentions: ActorMentions, hits: pd.DataFrame) -> pd.DataFrame:
     """actor_table from its lexicon-free part and the hits: adds loaded terms per 1,000 own words."""
     group_keys = [*mentions.by, "outlet", "key"]
-    counted = hits[~hits["negated"].astype(bool) & (hits["voice"] == "narrative")]
-    hit_counts = counted.groupby(["article_id", "sentence_id"]).size().rename("n_hits").reset_index()
+    mentioned = mentions.mentioned
     sums = (
-        mentions.mentioned.merge(hit_counts, on=["article_id", "sentence_id"], how="left")
-        .fillna({"n_hits": 0})
-        .astype({"own_words": "int64"})  # summed over an outlet's sentences: may pass 32 bits
+        mentioned[group_keys]
+        .assign(
+            n_hits=_counted_hits_in(mentioned, hits).astype(float),
+            own_words=mentioned["own_words"].astype("int64"),  # summed over an outlet's sentences: may pass 32 bits
+        )
         .groupby(group_keys, sort=True)[["n_hits", "own_words"]]
         .sum()
         .reindex(mentions.summary.index)
@@ -336,6 +350,24 @@ def actor_rates(mentions: ActorMentions, hits: pd.DataFrame) -> pd.DataFrame:
         {"mentions": "int64", "sentences": "int64", "quoted": "int64"}
     )
     return _plain(table[[*mentions.by, *ACTOR_COLUMNS]])
+
+
+def _counted_hits_in(mentioned: pd.DataFrame, hits: pd.DataFrame) -> np.ndarray:
+    """For each row of `mentioned` (article_id as a category, sentence_id), the hits in its sentence that
+    count: narrative voice, not negated.
+
+    Sentences are found by key, not by merging millions of mentions with the hits: the merge and a
+    copy of the counted hits took 0.7 GB above the tables at 100,000 articles.
+    """
+    counted = ~hits["negated"].to_numpy(dtype=bool) & (hits["voice"] == "narrative").to_numpy(dtype=bool)
+    articles = mentioned["article_id"].cat.categories
+    hit_articles = pd.Categorical(hits["article_id"].array[counted], categories=articles).codes.astype(np.int64)
+    hit_keys = (hit_articles << 32) | hits["sentence_id"].to_numpy(dtype=np.int64)[counted]
+    hit_keys = np.sort(hit_keys[hit_articles >= 0])
+    keys = (mentioned["article_id"].cat.codes.to_numpy().astype(np.int64) << 32) | mentioned["sentence_id"].to_numpy(
+        dtype=np.int64
+    )
+    return np.searchsorted(hit_keys, keys, side="right") - np.searchsorted(hit_keys, keys, side="left")
 
 
 def label_table(annotations: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -390,18 +422,36 @@ def attribution_table(annotations: pd.DataFrame, by: tuple[str, ...] = ()) -> pd
 
 def frame_table(sentences: pd.DataFrame, annotations: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     """Per event, outlet and frame: the share of sentences cueing it, with intervals; the primary frame (FRAME_COLUMNS)."""
-    cues = annotations[annotations["kind"] == "frame"][["article_id", "sentence_id", "key"]].drop_duplicates()
-    with_event = sentences[["article_id", "sentence_id", "outlet"]].merge(
-        events[["article_id", "event_id"]], on="article_id"
-    )
-    sizes = with_event.groupby(["event_id", "outlet"], sort=True).size()
-    cued = cues.merge(with_event, on=["article_id", "sentence_id"]).groupby(["event_id", "outlet", "key"]).size()
-    cued_counts = {key: int(n) for key, n in cued.items()}
+    # Counted on integer codes: each sentence's event looked up by article, each cue's sentence by row
+    # number. Merges of millions of sentences and cues on article ids took 0.5 GB above the tables at
+    # 100,000 articles.
+    event_of = events_of_rows(sentences["article_id"], dict(zip(events["article_id"], events["event_id"], strict=True)))
+    outlet_codes, outlet_names = pd.factorize(sentences["outlet"], sort=True)
+    n_outlets = max(len(outlet_names), 1)
+    group_of_sentence = np.where(event_of.codes >= 0, event_of.codes.astype(np.int64) * n_outlets + outlet_codes, -1)
+    groups, sizes = np.unique(group_of_sentence[group_of_sentence >= 0], return_counts=True)
+    is_frame = (annotations["kind"] == "frame").to_numpy()
+    frames = annotations["key"].astype("category").cat
+    n_frames = max(len(frames.categories), 1)
+    rows = sentence_rows(sentences, annotations.loc[is_frame, ["article_id", "sentence_id"]])
+    cue_codes = frames.codes.to_numpy()[is_frame]
+    # A sentence counts once per frame, however many of its cues name it.
+    cued_sentences = np.unique(rows[rows >= 0].astype(np.int64) * n_frames + cue_codes[rows >= 0])
+    cue_groups = group_of_sentence[cued_sentences // n_frames]
+    cued, cue_counts = np.unique(cue_groups * n_frames + cued_sentences % n_frames, return_counts=True)
+    in_group = cued // n_frames >= 0
+    cued_counts = {
+        (int(group), str(frames.categories[frame])): int(n)
+        for group, frame, n in zip(
+            cued[in_group] // n_frames, cued[in_group] % n_frames, cue_counts[in_group], strict=True
+        )
+    }
     rows = []
-    for (event_id, outlet), n in sizes.items():
+    for group, n in zip(groups.tolist(), sizes.tolist(), strict=True):
+        event_id, outlet = event_of.categories[group // n_outlets], outlet_names[group % n_outlets]
         shares = {}
         for frame in FRAME_DIMENSIONS:
-            k = cued_counts.get((event_id, outlet, frame), 0)
+            k = cued_counts.get((group, frame), 0)
             low, high = share_interval(k, int(n), name=f"{event_id}/{outlet}/{frame}")
             shares[frame] = (k, k / n if n else 0.0, low, high)
         primary = max(FRAME_DIMENSIONS, key=lambda f: (shares[f][0], -FRAME_DIMENSIONS.index(f)))
@@ -411,16 +461,15 @@ def frame_table(sentences: pd.DataFrame, annotations: pd.DataFrame, events: pd.D
     return pd.DataFrame(rows, columns=FRAME_COLUMNS)
 
 
-def event_contrasts(sentences: pd.DataFrame, hits: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
-    """Within each event, each outlet against the others: differences, effect sizes, permutation p-values."""
-    counted = hits[~hits["negated"].astype(bool) & (hits["voice"] == "narrative")]
-    per_sentence = counted.groupby(["article_id", "sentence_id"]).size()
-    used = ["article_id", "sentence_id", "outlet", "n_words", "n_quoted_words", "polarity"]
-    with_event = sentences[used].merge(events[["article_id", "event_id"]], on="article_id")  # not the texts
-    keys = pd.MultiIndex.from_arrays([with_event["article_id"], with_event["sentence_id"]])
-    with_event["n_hits"] = per_sentence.reindex(keys, fill_value=0).to_numpy(dtype=float)
+def event_contrasts(sentences: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """Within each event, each outlet against the others: differences, effect sizes, permutation p-values.
+
+    A sentence's loaded hits are its `n_hits` (the hits table's narrative, not negated rows).
+    """
     rows = []
-    for event_id, group in with_event.groupby("event_id", sort=True):
+    for event_id, group in sentences_by_event(
+        sentences, events, ["outlet", "n_words", "n_quoted_words", "n_hits", "polarity"]
+    ):
         n_hits = group["n_hits"].to_numpy(dtype=float)
         own_words = (group["n_words"] - group["n_quoted_words"]).to_numpy(dtype=float)
         polarity = group["polarity"].to_numpy(dtype=float)
@@ -589,7 +638,7 @@ def event_framing(
     chosen = set(widest_events(events, limit))
     members_of = events[events["event_id"].isin(chosen)]
     event_of = dict(zip(members_of["article_id"], members_of["event_id"], strict=True))
-    event_id = _events_of(annotations["article_id"], event_of)
+    event_id = events_of_rows(annotations["article_id"], event_of)
     in_event = event_id.codes >= 0
     in_events = (annotations if in_event.all() else annotations[in_event]).assign(event_id=event_id[in_event])
     by_event = ("event_id",)
@@ -600,20 +649,6 @@ def event_framing(
         attribution=_split(attribution_table(in_events, by_event)),
         actors=actor_mentions(sentences, in_events, by_event),
     )
-
-
-def _events_of(article_ids: pd.Series, event_of: dict[str, str]) -> pd.Categorical:
-    """Each row's event (sorted categories; missing where the article is in none of `event_of`).
-
-    Looked up once per article, not per row and not by a merge: either would spell out the ids of
-    millions of annotations as strings.
-    """
-    ids = article_ids.astype("category")
-    events = sorted(set(event_of.values()))
-    code_of = {event: code for code, event in enumerate(events)}
-    code_of_article = np.array([code_of.get(event_of.get(a), -1) for a in ids.cat.categories], dtype=np.int32)
-    codes = np.where(ids.cat.codes.to_numpy() >= 0, code_of_article[ids.cat.codes.to_numpy()], -1)
-    return pd.Categorical.from_codes(codes, categories=events)
 
 
 def event_details(

@@ -171,7 +171,7 @@ def analyze(
         clock.lap("split_score_match")
         categories = lexicon.categories
         outlets = outlet_scores(cleaned, sentences, hits, categories)
-        outlets = outlets.merge(outlet_intervals(sentences, hits), on="outlet", how="left")
+        outlets = outlets.merge(outlet_intervals(sentences), on="outlet", how="left")
         corpus = corpus_scores(sentences, hits, categories)
         terms = term_counts(hits, outlets)
         problems = pd.concat(
@@ -222,7 +222,7 @@ def analyze(
             stage_cache.save("framing", framing_key, lexicon_free_framing)
         events, alignments, distinctive, _ = lexicon_free
         frames, labels, attribution, mentions, event_parts = lexicon_free_framing
-        contrasts = event_contrasts(sentences, hits, events)
+        contrasts = event_contrasts(sentences, events)
         framing = {
             "events": events,
             "alignments": alignments,

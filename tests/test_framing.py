@@ -26,8 +26,9 @@ from pipeline.framing import (
     concat_annotations,
     event_framing,
     label_table,
+    sentence_rows,
 )
-from pipeline.lexicons import read_framing_lexicons, read_lexicons
+from pipeline.lexicons import FRAME_DIMENSIONS, read_framing_lexicons, read_lexicons
 from pipeline.run import analyze
 from pipeline.score import score_articles
 
@@ -154,8 +155,8 @@ def test_a_planted_loaded_term_moves_the_outlets_interval_up():
     loaded = "Officials met in Baghdad on Monday to discuss the brutal regime."
     calm = articles(*[(f"a{k}", "Wire", "2020-01-05", plain) for k in range(12)])
     heated = articles(*[(f"a{k}", "Wire", "2020-01-05", loaded if k < 6 else plain) for k in range(12)])
-    before = outlet_intervals(*score_articles(calm, LEXICON)).iloc[0]
-    after = outlet_intervals(*score_articles(heated, LEXICON)).iloc[0]
+    before = outlet_intervals(score_articles(calm, LEXICON)[0]).iloc[0]
+    after = outlet_intervals(score_articles(heated, LEXICON)[0]).iloc[0]
     assert (before.ci_low_loaded_per_1k, before.ci_high_loaded_per_1k) == (0.0, 0.0)
     assert after.ci_low_loaded_per_1k > 0 and after.ci_high_loaded_per_1k > after.ci_low_loaded_per_1k
 
@@ -283,3 +284,64 @@ def test_event_clusters_are_the_partition_of_sklearns_complete_linkage(seed):
         ).fit_predict(distance)
         found = events_module.complete_linkage_clusters(distance.copy(), threshold)
         assert len(set(zip(expected, found, strict=True))) == len(set(expected)) == len(set(found))  # same groups
+
+
+@pytest.fixture(scope="module")
+def seed_analysis():
+    return analyze(SEED_CORPUS, LEXICONS)
+
+
+def test_a_sentences_n_hits_counts_its_narrative_unnegated_hits(seed_analysis):
+    # outlet_intervals, event_contrasts and the frame counts rely on this instead of recounting the hits.
+    sentences, hits = seed_analysis.sentences, seed_analysis.hits
+    counted = hits[~hits["negated"] & (hits["voice"] == "narrative")]
+    per_sentence = counted.groupby(["article_id", "sentence_id"]).size()
+    keys = pd.MultiIndex.from_arrays([sentences["article_id"], sentences["sentence_id"]])
+    assert per_sentence.sum() > 0
+    assert per_sentence.reindex(keys, fill_value=0).tolist() == sentences["n_hits"].tolist()
+
+
+def test_sentences_by_event_are_what_a_merge_with_the_events_gives(seed_analysis):
+    sentences, events = seed_analysis.sentences, seed_analysis.events
+    merged = sentences.merge(events[["article_id", "event_id"]], on="article_id")
+    expected = {event: group[["article_id", "text"]] for event, group in merged.groupby("event_id", sort=True)}
+    found = dict(events_module.sentences_by_event(sentences, events, ["article_id", "text"]))
+    assert list(found) == list(expected) and len(found) == 2
+    for event, group in found.items():
+        assert group.to_numpy().tolist() == expected[event].to_numpy().tolist()
+    cut = dict(events_module.sentences_by_event(sentences, events, ["text"], most=3))
+    assert [len(group) for group in cut.values()] == [3, 3]
+
+
+def test_frame_shares_count_each_cued_sentence_once_per_frame(seed_analysis):
+    sentences, annotations, events = seed_analysis.sentences, seed_analysis.annotations, seed_analysis.events
+    cues = annotations[annotations["kind"] == "frame"][["article_id", "sentence_id", "key"]].astype(
+        {"article_id": str, "key": str}
+    )
+    with_event = sentences[["article_id", "sentence_id", "outlet"]].merge(events[["article_id", "event_id"]])
+    cued = cues.drop_duplicates().merge(with_event).groupby(["event_id", "outlet", "key"]).size()
+    sizes = with_event.groupby(["event_id", "outlet"]).size()
+    frames = seed_analysis.frames.set_index(["event_id", "outlet", "frame"])
+    assert len(cued) > 0 and len(frames) == len(sizes) * len(FRAME_DIMENSIONS)
+    for (event, outlet, frame), row in frames.iterrows():
+        assert row["n_sentences"] == cued.get((event, outlet, frame), 0)
+        assert row["share"] == pytest.approx(row["n_sentences"] / sizes[(event, outlet)])
+
+
+def test_sentences_are_found_the_same_in_blocks_of_any_size(seed_analysis):
+    sentences, annotations = seed_analysis.sentences, seed_analysis.annotations
+    wanted = pd.concat(
+        [
+            annotations[["article_id", "sentence_id"]],
+            pd.DataFrame({"article_id": ["no such article", sentences["article_id"][0]], "sentence_id": [1, 10**6]}),
+        ],
+        ignore_index=True,
+    )
+    whole = sentence_rows(sentences, wanted)
+    assert (whole[:-2] >= 0).all() and (whole[-2:] == -1).all()
+    found = sentences.iloc[whole[:-2]]
+    assert found["sentence_id"].tolist() == annotations["sentence_id"].tolist()
+    for block in (1, 7):
+        assert sentence_rows(sentences, wanted, block=block).tolist() == whole.tolist()
+        as_category = wanted.astype({"article_id": "category"})
+        assert sentence_rows(sentences, as_category, block=block).tolist() == whole.tolist()
