@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -70,18 +70,24 @@ def group_events(
     articles: pd.DataFrame,
     distance_threshold: float = EVENT_DISTANCE_THRESHOLD,
     window_days: int = EVENT_WINDOW_DAYS,
+    sentences: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Cluster articles into events (EVENT_COLUMNS); a non-empty `event` column in the manifest wins.
 
     Agglomerative clustering, complete linkage, on cosine distances of TF-IDF vectors of the clean
     text; pairs published more than `window_days` apart get the maximum distance, so they never
     share an event. Beyond MAX_EXACT_EVENT_ARTICLES articles see _cluster_large.
+
+    With `sentences` (score_articles' table), each article's words are taken from its sentences
+    rather than from `articles["text"]`, which then need not be kept: the sentences hold every word
+    of the clean text, and TF-IDF counts words, whatever lies between them.
     """
     articles = articles.sort_values("article_id", kind="stable").reset_index(drop=True)
     if articles.empty:
         return pd.DataFrame(columns=EVENT_COLUMNS)
     vectors = _vectorizer()
-    matrix = vectors.fit_transform(articles["text"])  # one pass over the texts, not fit then transform
+    texts = articles["text"] if sentences is None else article_texts(sentences, articles["article_id"])
+    matrix = vectors.fit_transform(texts)  # one pass over the texts, not fit then transform
     given = (
         articles["event"].fillna("").astype(str) if "event" in articles.columns else pd.Series("", index=articles.index)
     )
@@ -96,6 +102,26 @@ def group_events(
         for position, cluster in zip(free, clusters, strict=True):
             labels[position] = f"cluster:{cluster}"
     return _name_events(articles, labels, matrix, vectors.get_feature_names_out())
+
+
+def article_texts(sentences: pd.DataFrame, article_ids: Iterable[str], block: int = 100_000) -> Iterator[str]:
+    """Each article's sentences, one per line, for the `article_ids` in their order ("" for an article
+    without sentences); one at a time, with the texts taken from the table `block` sentences at a time."""
+    codes, ids = pd.factorize(sentences["article_id"])
+    by_article = np.argsort(codes, kind="stable")  # each article's sentences together, in table order
+    bounds = np.searchsorted(codes[by_article], np.arange(len(ids) + 1))
+    position = {article_id: k for k, article_id in enumerate(ids)}
+    spans = [(bounds[k], bounds[k + 1]) if k is not None else (0, 0) for k in map(position.get, article_ids)]
+    rows = np.concatenate([by_article[start:end] for start, end in spans]) if spans else np.array([], dtype=int)
+    texts, at, taken = [], 0, 0  # texts[at:] are those of the rows before `taken` not yet used
+    for start, end in spans:
+        n = end - start
+        if len(texts) - at < n:
+            more = max(block, n)
+            texts = texts[at:] + sentences["text"].take(rows[taken : taken + more]).tolist()
+            at, taken = 0, taken + more
+        yield "\n".join(texts[at : at + n])
+        at += n
 
 
 def _cluster_exact(matrix, days: np.ndarray, threshold: float, window_days: int) -> np.ndarray:

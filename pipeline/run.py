@@ -135,7 +135,7 @@ def analyze(
         else:
             clock.lap("clean")
         n_read, cleaned, removed_lines, corpus_problems, clean_problems = prepared
-        del prepared  # so that the texts can go once events are grouped
+        del prepared  # so that the texts can go once scored
         # Annotations depend on the clean texts and the framing lexicons only: an edit of a loaded-language
         # lexicon reuses them.
         framing_hashes = {name: digest for name, digest in lexicon.file_hashes if name in RESERVED_FILES}
@@ -163,6 +163,9 @@ def analyze(
         )
         if changed is not None:
             sentences, hits = merge_rematched(before, redone, sentences, hits, cleaned["article_id"])
+        del to_score
+        # Nothing after scoring reads the clean texts: events take each article's words from its sentences.
+        cleaned = cleaned.drop(columns="text")
         if annotations is None:
             annotations = new_annotations
             stage_cache.save("annotations", annotations_key, annotations)
@@ -201,9 +204,7 @@ def analyze(
             enabled=missing and jobs > 1 and engine == "local",
         )
         if lexicon_free is None:
-            events = group_events(cleaned, event_threshold, event_window_days)
-        del to_score
-        cleaned = cleaned.drop(columns="text")  # nothing after event grouping reads the clean texts
+            events = group_events(cleaned, event_threshold, event_window_days, sentences=sentences)
         if lexicon_free is None:
             alignments = align_statements(sentences, events)
         else:

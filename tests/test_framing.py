@@ -29,7 +29,7 @@ from pipeline.framing import (
     sentence_rows,
 )
 from pipeline.lexicons import FRAME_DIMENSIONS, read_framing_lexicons, read_lexicons
-from pipeline.run import analyze
+from pipeline.run import analyze, clean_corpus
 from pipeline.score import score_articles
 
 FRAMING, _ = read_framing_lexicons(LEXICONS)
@@ -345,3 +345,17 @@ def test_sentences_are_found_the_same_in_blocks_of_any_size(seed_analysis):
         assert sentence_rows(sentences, wanted, block=block).tolist() == whole.tolist()
         as_category = wanted.astype({"article_id": "category"})
         assert sentence_rows(sentences, as_category, block=block).tolist() == whole.tolist()
+
+
+def test_events_grouped_from_the_sentences_are_those_grouped_from_the_clean_texts(seed_analysis):
+    cleaned, _ = clean_corpus(SEED_CORPUS, LEXICONS)
+    from_texts = group_events(cleaned)
+    from_sentences = group_events(cleaned.drop(columns="text"), sentences=seed_analysis.sentences)
+    pd.testing.assert_frame_equal(from_sentences, from_texts)
+    ids = [*sorted(cleaned["article_id"]), "an article without sentences"]
+    for block in (1, 5, 100_000):
+        texts = list(events_module.article_texts(seed_analysis.sentences, ids, block=block))
+        assert texts[-1] == "" and len(texts) == len(ids)
+        for article_id, text in zip(ids[:-1], texts[:-1], strict=True):
+            rows = seed_analysis.sentences[seed_analysis.sentences["article_id"] == article_id]
+            assert text == "\n".join(rows["text"])
