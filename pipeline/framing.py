@@ -194,7 +194,7 @@ def concat_annotations(parts: list[pd.DataFrame]) -> pd.DataFrame:
         )
         for column in ANNOTATION_COLUMNS
     }
-    return pd.DataFrame(columns)
+    return pd.DataFrame(columns, copy=False)  # the joined columns are new: no second copy
 
 
 def _annotation(base: tuple, kind: str, m: Match, text: str, value: float, in_quote: bool, speaker: str = "") -> tuple:

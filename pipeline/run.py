@@ -498,7 +498,8 @@ def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame(columns=columns)
     return pd.DataFrame(
-        {column: pd.concat([f.pop(column) for f in frames], ignore_index=True) for column in list(frames[0].columns)}
+        {column: pd.concat([f.pop(column) for f in frames], ignore_index=True) for column in list(frames[0].columns)},
+        copy=False,  # the joined columns are new: no second copy
     )
 
 

@@ -221,6 +221,7 @@ def summarize(sentences: pd.DataFrame, hits: pd.DataFrame, by: str, categories: 
         }
     )
     narrative_words = summary["n_words"] - summary["n_quoted_words"]
+    hits = hits[[by, "negated", "voice", "category", "weight"]]  # each selection below copies every column
     negated = hits["negated"].astype(bool)
     counted = hits[~negated & (hits["voice"] == NARRATIVE)]
     quoted = hits[~negated & (hits["voice"] == QUOTE)]
