@@ -129,19 +129,23 @@ def _cluster_exact(matrix, days: np.ndarray, threshold: float, window_days: int)
     if matrix.shape[0] == 1:
         return np.zeros(1, dtype=int)
     # Filled a block of rows at a time: the whole n x n similarity in 64 bits, its sparse form and the
-    # n x n date differences would be 0.5 GB at once for 4,000 articles.
+    # n x n date differences would be 0.5 GB at once for 4,000 articles. Only the upper triangle is
+    # computed, which is all the clustering reads: half the products, and the lower half of the
+    # matrix is never written, so never takes memory. Each entry is the same sum of the same
+    # products, whichever columns a block takes.
     n = matrix.shape[0]
     normalized = normalize(matrix)
-    transposed = normalized.T.tocsr()  # as the product would convert it, once
-    distance = np.empty((n, n), dtype=np.float32)
+    transposed = normalized.T.tocsc()  # columns sliced per block
+    distance = np.zeros((n, n), dtype=np.float32)
     for start in range(0, n, DISTANCE_BLOCK):
-        rows = slice(start, start + DISTANCE_BLOCK)
-        distance[rows] = (normalized[rows] @ transposed).toarray()
-        np.subtract(1, distance[rows], out=distance[rows])
-        apart = np.abs(days[rows, None] - days[None, :])
-        distance[rows][apart > window_days] = 1.0  # nan (no date) compares False: no limit
+        rows, upper = slice(start, start + DISTANCE_BLOCK), slice(start, n)
+        block = (normalized[rows] @ transposed[:, upper]).toarray().astype(np.float32)
+        np.subtract(1, block, out=block)
+        apart = np.abs(days[rows, None] - days[None, upper])
+        block[apart > window_days] = 1.0  # nan (no date) compares False: no limit
+        np.clip(block, 0.0, 1.0, out=block)
+        distance[rows, upper] = block
     np.fill_diagonal(distance, 0.0)
-    np.clip(distance, 0.0, 1.0, out=distance)
     return complete_linkage_clusters(distance, threshold)
 
 

@@ -193,6 +193,8 @@ def analyze(
         # What does not wait for the events is computed beside them, in a second process; only when
         # events or framing tables are computed: beside the little a re-run does, a fork costs more than it saves.
         missing = lexicon_free is None or lexicon_free_framing is None
+        # The summaries' freed temporaries, given back before a second process shares this heap.
+        _return_freed_memory()
         beside = Background(
             side_tables,
             sentences,
