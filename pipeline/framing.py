@@ -464,10 +464,11 @@ def frame_table(sentences: pd.DataFrame, annotations: pd.DataFrame, events: pd.D
     is_frame = (annotations["kind"] == "frame").to_numpy()
     frames = annotations["key"].astype("category").cat
     n_frames = max(len(frames.categories), 1)
-    rows = sentence_rows(sentences, annotations.loc[is_frame, ["article_id", "sentence_id"]])
+    cue_rows = sentence_rows(sentences, annotations.loc[is_frame, ["article_id", "sentence_id"]])
     cue_codes = frames.codes.to_numpy()[is_frame]
     # A sentence counts once per frame, however many of its cues name it.
-    cued_sentences, _ = _value_counts(rows[rows >= 0].astype(np.int64) * n_frames + cue_codes[rows >= 0])
+    found = cue_rows >= 0
+    cued_sentences, _ = _value_counts(cue_rows[found].astype(np.int64) * n_frames + cue_codes[found])
     cue_groups = group_of_sentence[cued_sentences // n_frames]
     in_group = cue_groups >= 0
     cued, cue_counts = _value_counts(cue_groups[in_group] * n_frames + cued_sentences[in_group] % n_frames)
