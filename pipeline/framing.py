@@ -406,8 +406,9 @@ def label_table(annotations: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataF
 
     `by` names columns to group by first (e.g. event_id); they lead the result.
     """
-    labels = annotations[annotations["kind"] == "label"]
     keys = [*by, "outlet", "key", "term"]
+    # Only the columns used: a selection of rows copies every column it is given.
+    labels = annotations.loc[(annotations["kind"] == "label").to_numpy(), [*keys, "matched", "in_quote", "value"]]
     table = (
         labels.groupby(keys, sort=True)
         .agg(n=("matched", "size"), n_quoted=("in_quote", "sum"), connotation=("value", "first"))
@@ -444,8 +445,8 @@ def attribution_table(annotations: pd.DataFrame, by: tuple[str, ...] = ()) -> pd
 
     `by` names columns to group by first (e.g. event_id); they lead the result.
     """
-    verbs = annotations[annotations["kind"] == "attribution"]
     keys = [*by, "outlet", "speaker", "key"]
+    verbs = annotations.loc[(annotations["kind"] == "attribution").to_numpy(), [*keys, "matched"]]
     table = verbs.groupby(keys, sort=True).size().rename("n").to_frame().join(_forms(verbs, keys).rename("verbs"))
     table = table.reset_index().rename(columns={"key": "verb_class"})
     return _plain(table.astype({"n": "int64"})[[*by, *ATTRIBUTION_COLUMNS]])
