@@ -343,7 +343,7 @@ def sentences_by_event(
     What a merge of the sentences with the events, grouped by event, gives, without the merge: it
     copies every column it is given (at 100,000 articles, 0.8 GB above the tables for the texts).
     """
-    event_of = events_of_rows(sentences["article_id"], dict(zip(events["article_id"], events["event_id"], strict=True)))
+    event_of = events_of_rows(sentences["article_id"], events)
     codes = event_of.codes
     order = np.argsort(codes, kind="stable")
     order = order[codes[order] >= 0]
@@ -355,15 +355,17 @@ def sentences_by_event(
         yield event_of.categories[codes[order[start]]], pd.DataFrame({c: sentences[c].take(rows) for c in columns})
 
 
-def events_of_rows(article_ids: pd.Series, event_of: dict[str, str]) -> pd.Categorical:
-    """Each row's event (sorted categories; missing where the article is in none of `event_of`).
+def events_of_rows(article_ids: pd.Series, events: pd.DataFrame) -> pd.Categorical:
+    """Each row's event in `events` (its article_id and event_id columns; sorted categories; missing where
+    the article is in none of them).
 
     Looked up once per article, not per row and not by a merge: either would spell out the ids of
     millions of annotations as strings.
     """
+    event_of = dict(zip(events["article_id"], events["event_id"], strict=True))
     ids = article_ids.astype("category")
-    events = sorted(set(event_of.values()))
-    code_of = {event: code for code, event in enumerate(events)}
+    names = sorted(set(event_of.values()))
+    code_of = {event: code for code, event in enumerate(names)}
     code_of_article = np.array([code_of.get(event_of.get(a), -1) for a in ids.cat.categories], dtype=np.int32)
     codes = np.where(ids.cat.codes.to_numpy() >= 0, code_of_article[ids.cat.codes.to_numpy()], -1)
-    return pd.Categorical.from_codes(codes, categories=events)
+    return pd.Categorical.from_codes(codes, categories=names)

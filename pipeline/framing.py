@@ -457,7 +457,7 @@ def frame_table(sentences: pd.DataFrame, annotations: pd.DataFrame, events: pd.D
     # Counted on integer codes: each sentence's event looked up by article, each cue's sentence by row
     # number. Merges of millions of sentences and cues on article ids took 0.5 GB above the tables at
     # 100,000 articles.
-    event_of = events_of_rows(sentences["article_id"], dict(zip(events["article_id"], events["event_id"], strict=True)))
+    event_of = events_of_rows(sentences["article_id"], events)
     outlet_codes, outlet_names = pd.factorize(sentences["outlet"], sort=True)
     n_outlets = max(len(outlet_names), 1)
     group_of_sentence = np.where(event_of.codes >= 0, event_of.codes.astype(np.int64) * n_outlets + outlet_codes, -1)
@@ -678,8 +678,7 @@ def event_framing(
     in one grouped pass over all of them."""
     chosen = set(widest_events(events, limit))
     members_of = events[events["event_id"].isin(chosen)]
-    event_of = dict(zip(members_of["article_id"], members_of["event_id"], strict=True))
-    event_id = events_of_rows(annotations["article_id"], event_of)
+    event_id = events_of_rows(annotations["article_id"], members_of)
     in_event = event_id.codes >= 0
     in_events = (annotations if in_event.all() else annotations[in_event]).assign(event_id=event_id[in_event])
     by_event = ("event_id",)
