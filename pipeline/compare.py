@@ -8,6 +8,7 @@ import zlib
 import numpy as np
 import pandas as pd
 
+from pipeline.frames import plain_strings
 from pipeline.memo import remembered
 
 # Metrics compared between an outlet and the corpus, in report order.
@@ -61,9 +62,9 @@ def term_counts(hits: pd.DataFrame, outlets: pd.DataFrame) -> pd.DataFrame:
         n_negated=negated.astype("int64"),
     )
     keys = ["outlet", "term", "category", "weight"]
-    counts = counted.groupby(keys, sort=True)[["n_hits", "n_quoted", "n_negated"]].sum().reset_index()
+    counts = plain_strings(counted.groupby(keys, sort=True)[["n_hits", "n_quoted", "n_negated"]].sum().reset_index())
     narrative_words = (outlets["n_words"] - outlets["n_quoted_words"]).set_axis(outlets["outlet"])
-    counts["per_1k"] = (counts["n_hits"] * 1000 / counts["outlet"].map(narrative_words)).fillna(0.0)
+    counts["per_1k"] = (counts["n_hits"] * 1000 / narrative_words.reindex(counts["outlet"]).to_numpy()).fillna(0.0)
     counts = counts.sort_values(
         ["outlet", "n_hits", "n_quoted", "weight", "term"], ascending=[True, False, False, False, True], kind="stable"
     )

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from pandas.api.types import union_categoricals
 
 from pipeline.compare import bootstrap_interval, cohens_d, group_permutation_tests, log_odds_dirichlet, share_interval
 from pipeline.events import events_of_rows, sentences_by_event
+from pipeline.frames import concat_tables
 from pipeline.lexicons import FRAME_DIMENSIONS, FramingLexicons
 from pipeline.match import Match, Matcher, Words
 from pipeline.segment import QuoteIndex
@@ -48,6 +48,12 @@ ANNOTATION_COLUMNS = [
 # categories (sorted, so that ordering and grouping are the strings' own), they take a byte or four
 # per row instead of an eight-byte reference, and load from the cache at once.
 ANNOTATION_CATEGORIES = ["article_id", "outlet", "kind", "key", "term", "matched", "speaker"]
+ANNOTATION_DTYPES = {
+    **dict.fromkeys(ANNOTATION_CATEGORIES, "category"),
+    "sentence_id": "int32",
+    "value": "float64",
+    "in_quote": "bool",
+}
 
 # tables/actors.csv, one row per outlet and actor.
 #   outlet, actor
@@ -174,30 +180,12 @@ def annotate(
             for m in found["frame"][k]:
                 rows.append(_annotation(base, "frame", m, text, 1.0, offset + m.start in quoted))
     # sentence_id in 32 bits: 70 MB less at 100,000 articles (tens of annotations per article).
-    table = pd.DataFrame(rows, columns=ANNOTATION_COLUMNS).astype(
-        {"sentence_id": "int32", "in_quote": bool, "value": float}
-    )
-    return table.astype(dict.fromkeys(ANNOTATION_CATEGORIES, "category"))
+    return pd.DataFrame(rows, columns=ANNOTATION_COLUMNS).astype(ANNOTATION_DTYPES)
 
 
 def concat_annotations(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """annotate's tables of several chunks as one, in order, its columns still categories; the parts are emptied.
-
-    pd.concat would turn categories that differ from chunk to chunk into full strings.
-    """
-    parts = [part for part in parts if not part.empty]
-    if not parts:
-        return pd.DataFrame(columns=ANNOTATION_COLUMNS).astype(dict.fromkeys(ANNOTATION_CATEGORIES, "category"))
-    # Each part's column is let go once joined (the parts are the chunks' own): see run._concat.
-    columns = {
-        column: (
-            union_categoricals([part.pop(column) for part in parts], sort_categories=True)
-            if column in ANNOTATION_CATEGORIES
-            else np.concatenate([part.pop(column).to_numpy() for part in parts])
-        )
-        for column in ANNOTATION_COLUMNS
-    }
-    return pd.DataFrame(columns, copy=False)  # the joined columns are new: no second copy
+    """annotate's tables of several chunks as one, in order, its columns still categories; the parts are emptied."""
+    return concat_tables(parts, ANNOTATION_COLUMNS, ANNOTATION_DTYPES)
 
 
 def _annotation(base: tuple, kind: str, m: Match, text: str, value: float, in_quote: bool, speaker: str = "") -> tuple:
@@ -515,7 +503,7 @@ def event_contrasts(sentences: pd.DataFrame, events: pd.DataFrame) -> pd.DataFra
         own_words = (group["n_words"] - group["n_quoted_words"]).to_numpy(dtype=float)
         polarity = group["polarity"].to_numpy(dtype=float)
         outlets = sorted(group["outlet"].unique())
-        codes = group["outlet"].map({o: k for k, o in enumerate(outlets)}).to_numpy()
+        codes = pd.Index(outlets).get_indexer(group["outlet"])
         polarity_diff, polarity_p = group_permutation_tests(codes, polarity, name=f"{event_id}/polarity")
         loaded_diff, loaded_p = group_permutation_tests(codes, n_hits, own_words, 1000, name=f"{event_id}/loaded")
         for k, outlet in enumerate(outlets):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from pipeline.frames import concat_column
 from pipeline.lexicons import Entry, Lexicon
 from pipeline.match import Matcher, Words
 
@@ -101,14 +102,11 @@ def merge_rematched(
         # itself: at 100,000 articles, copying the whole table (sentence texts included) two or three
         # times over was most of a warm run's memory.
         keys = pd.concat([old.loc[kept, ["article_id", *order]], new[["article_id", *order]]], ignore_index=True)
-        keys["_article"] = keys["article_id"].map(position)
+        keys["_article"] = keys["article_id"].astype(str).map(position)  # a category's map would stay a category
         rows = keys.sort_values(["_article", *order], kind="stable").index.to_numpy()
         return pd.DataFrame(
             {
-                column: pd.concat([old[column][kept], new[column]], ignore_index=True)
-                .astype(old[column].dtype)
-                .take(rows)
-                .reset_index(drop=True)
+                column: concat_column([old[column][kept], new[column]]).take(rows).reset_index(drop=True)
                 for column in old.columns
             }
         )

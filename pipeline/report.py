@@ -156,6 +156,11 @@ def _neutralized(column: pd.Series) -> pd.Series:
     """neutralize_formula on every cell; for a column of strings only, at once (millions of cells)."""
     if column.dtype == object:  # may hold other things than strings
         return column.map(neutralize_formula)
+    if isinstance(column.dtype, pd.CategoricalDtype):  # the few distinct strings, not every cell
+        categories = _neutralized(pd.Series(column.cat.categories, dtype="str"))
+        if categories.is_unique:
+            return column.cat.rename_categories(categories.tolist())
+        column = column.astype("str")
     risky = column.str.startswith(_FORMULA_START).fillna(False).astype(bool)
     return column.where(~risky, "'" + column) if risky.any() else column
 

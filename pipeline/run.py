@@ -33,6 +33,7 @@ from pipeline.evaluate import (
     span_scores,
 )
 from pipeline.events import EVENT_DISTANCE_THRESHOLD, EVENT_WINDOW_DAYS, align_statements, group_events
+from pipeline.frames import concat_tables
 from pipeline.framing import (
     actor_mentions,
     actor_rates,
@@ -53,7 +54,9 @@ from pipeline.rematch import articles_to_rematch, changed_entries, match_state, 
 from pipeline.report import Tables
 from pipeline.score import (
     HIT_COLUMNS,
+    HIT_DTYPES,
     SENTENCE_COLUMNS,
+    SENTENCE_DTYPES,
     SENTENCE_STAGE_VERSION,
     SentenceScores,
     article_scores,
@@ -68,7 +71,7 @@ from pipeline.tune import changes_since, lexicon_stats, name_like_words, run_sna
 
 # Part of every StageCache key: bump it whenever a change to the code could change what cleaning,
 # event grouping, alignment or distinctive words give for the same inputs.
-STAGE_CACHE_VERSION = f"{__version__}/stages-5"
+STAGE_CACHE_VERSION = f"{__version__}/stages-6"
 # Chunks' tables joined at a time while the others are scored (see _score_in_chunks).
 JOIN_CHUNKS = 25
 # Chunks smaller than this cost more in process start-up and pickling than they save in balance.
@@ -484,25 +487,10 @@ def _joined(results: list[tuple], annotated: bool) -> tuple[pd.DataFrame, pd.Dat
     is emptied, so that each table can go as soon as it is joined."""
     tables = [list(result) for result in results]
     results.clear()
-    sentences = _concat([table.pop(0) for table in tables], SENTENCE_COLUMNS)
-    hits = _concat([table.pop(0) for table in tables], HIT_COLUMNS)
+    sentences = concat_tables([table.pop(0) for table in tables], SENTENCE_COLUMNS, SENTENCE_DTYPES)
+    hits = concat_tables([table.pop(0) for table in tables], HIT_COLUMNS, HIT_DTYPES)
     annotations = concat_annotations([table.pop(0) for table in tables]) if annotated else None
     return sentences, hits, annotations
-
-
-def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
-    """The frames (chunks' tables, which nothing else holds) as one table, joined column by column.
-
-    Each chunk's column is let go as soon as it is joined: joining whole tables holds every chunk and
-    the result at once, twice the sentences' texts at 100,000 articles.
-    """
-    frames = [f for f in frames if not f.empty]
-    if not frames:
-        return pd.DataFrame(columns=columns)
-    return pd.DataFrame(
-        {column: pd.concat([f.pop(column) for f in frames], ignore_index=True) for column in list(frames[0].columns)},
-        copy=False,  # the joined columns are new: no second copy
-    )
 
 
 def clean_corpus(corpus_dir: Path, lexicon_dir: Path) -> tuple[pd.DataFrame, Lexicon]:

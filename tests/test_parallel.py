@@ -8,6 +8,7 @@ import pytest
 from conftest import LEXICONS, SEED_CORPUS
 
 from pipeline import memo, run, score
+from pipeline.frames import concat_tables
 from pipeline.parallel import Background
 from pipeline.report import to_csv_text
 from pipeline.run import analyze
@@ -35,6 +36,18 @@ def test_chunks_joined_a_few_at_a_time_as_they_arrive_give_byte_identical_tables
     monkeypatch.setattr(run, "JOIN_CHUNKS", 2)  # five chunks of one article: joined as 2 + 2 + 1, then together
     tables = analyze(SEED_CORPUS, LEXICONS, chunk_articles=1, jobs=2)
     assert {name: to_csv_text(table) for name, table in tables.csv_tables().items()} == one_process
+
+
+def test_chunks_scored_apart_join_into_the_table_scored_at_once_with_compact_columns():
+    articles, lexicon = run.clean_corpus(SEED_CORPUS, LEXICONS)
+    whole, whole_hits = score.score_articles(articles, lexicon)
+    parts = [score.score_articles(articles.iloc[k : k + 1], lexicon) for k in range(len(articles))]
+    joined = concat_tables([p[0] for p in parts], score.SENTENCE_COLUMNS, score.SENTENCE_DTYPES)
+    joined_hits = concat_tables([p[1] for p in parts], score.HIT_COLUMNS, score.HIT_DTYPES)
+    # Each chunk has its own outlets and terms as categories; the joined table has them all.
+    assert joined.equals(whole) and joined_hits.equals(whole_hits)
+    assert list(joined["outlet"].cat.categories) == sorted(articles["outlet"].unique())
+    assert joined["sentence_id"].dtype == "int32" and joined_hits["term"].dtype == "category"
 
 
 def test_each_stage_reports_its_time():

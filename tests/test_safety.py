@@ -67,7 +67,11 @@ def test_a_column_of_strings_is_neutralized_like_cell_by_cell():
     cells = ["=1+1", "plain", None, "-3", "@x", "\rA", "a=b", ""]
     as_strings = pd.DataFrame({"text": pd.Series(cells, dtype="str")})
     as_objects = pd.DataFrame({"text": pd.Series(cells, dtype=object)})
-    assert to_csv_text(as_strings) == to_csv_text(as_objects)
+    as_categories = pd.DataFrame({"text": pd.Series(cells, dtype="category")})
+    assert to_csv_text(as_strings) == to_csv_text(as_objects) == to_csv_text(as_categories)
+    # An outlet "=1+1" and one "'=1+1" would be the same category once neutralized: each cell keeps its own.
+    both = pd.DataFrame({"outlet": pd.Series(["=1+1", "'=1+1", "=1+1"], dtype="category")})
+    assert to_csv_text(both) == "outlet\n'=1+1\n'=1+1\n'=1+1\n"
     assert to_csv_text(as_strings).split("\n")[1:3] == ["'=1+1", "plain"]
 
 
