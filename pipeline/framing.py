@@ -11,7 +11,6 @@ import pandas as pd
 
 from pipeline.compare import bootstrap_interval, cohens_d, group_permutation_tests, log_odds_dirichlet, share_interval
 from pipeline.events import events_of_rows, sentences_by_event
-from pipeline.frames import concat_tables
 from pipeline.lexicons import FRAME_DIMENSIONS, FramingLexicons
 from pipeline.match import Match, Matcher, Words
 from pipeline.segment import QuoteIndex
@@ -47,9 +46,8 @@ ANNOTATION_COLUMNS = [
 # A corpus has tens of annotations per article and few distinct strings in these columns: stored as
 # categories (sorted, so that ordering and grouping are the strings' own), they take a byte or four
 # per row instead of an eight-byte reference, and load from the cache at once.
-ANNOTATION_CATEGORIES = ["article_id", "outlet", "kind", "key", "term", "matched", "speaker"]
 ANNOTATION_DTYPES = {
-    **dict.fromkeys(ANNOTATION_CATEGORIES, "category"),
+    **dict.fromkeys(["article_id", "outlet", "kind", "key", "term", "matched", "speaker"], "category"),
     "sentence_id": "int32",
     "value": "float64",
     "in_quote": "bool",
@@ -181,11 +179,6 @@ def annotate(
                 rows.append(_annotation(base, "frame", m, text, 1.0, offset + m.start in quoted))
     # sentence_id in 32 bits: 70 MB less at 100,000 articles (tens of annotations per article).
     return pd.DataFrame(rows, columns=ANNOTATION_COLUMNS).astype(ANNOTATION_DTYPES)
-
-
-def concat_annotations(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """annotate's tables of several chunks as one, in order, its columns still categories; the parts are emptied."""
-    return concat_tables(parts, ANNOTATION_COLUMNS, ANNOTATION_DTYPES)
 
 
 def _annotation(base: tuple, kind: str, m: Match, text: str, value: float, in_quote: bool, speaker: str = "") -> tuple:

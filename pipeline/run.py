@@ -35,11 +35,12 @@ from pipeline.evaluate import (
 from pipeline.events import EVENT_DISTANCE_THRESHOLD, EVENT_WINDOW_DAYS, align_statements, group_events
 from pipeline.frames import concat_tables
 from pipeline.framing import (
+    ANNOTATION_COLUMNS,
+    ANNOTATION_DTYPES,
     actor_mentions,
     actor_rates,
     annotate,
     attribution_table,
-    concat_annotations,
     distinctive_terms,
     event_contrasts,
     event_details,
@@ -498,7 +499,9 @@ def _joined(results: list[tuple], annotated: bool) -> tuple[pd.DataFrame, pd.Dat
     results.clear()
     sentences = concat_tables([table.pop(0) for table in tables], SENTENCE_COLUMNS, SENTENCE_DTYPES)
     hits = concat_tables([table.pop(0) for table in tables], HIT_COLUMNS, HIT_DTYPES)
-    annotations = concat_annotations([table.pop(0) for table in tables]) if annotated else None
+    annotations = (
+        concat_tables([table.pop(0) for table in tables], ANNOTATION_COLUMNS, ANNOTATION_DTYPES) if annotated else None
+    )
     return sentences, hits, annotations
 
 

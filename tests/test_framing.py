@@ -19,11 +19,13 @@ from pipeline.compare import (
     share_interval,
 )
 from pipeline.events import align_statements, group_events
+from pipeline.frames import concat_tables
 from pipeline.framing import (
+    ANNOTATION_COLUMNS,
+    ANNOTATION_DTYPES,
     actor_table,
     annotate,
     attribution_table,
-    concat_annotations,
     event_framing,
     label_table,
     sentence_rows,
@@ -126,7 +128,8 @@ def test_one_outlets_hostile_labels_for_an_actor_show_in_labels_and_actors():
 def test_annotations_made_chunk_by_chunk_join_into_those_of_the_whole_corpus_and_stay_compact():
     whole = framed(HOSTILE)[2]
     # Each chunk has its own categories (Friendly's labels are not Hostile's); annotate orders by article.
-    joined = concat_annotations([framed(HOSTILE[HOSTILE["article_id"] == a])[2] for a in ["f", "h"]])
+    chunks = [framed(HOSTILE[HOSTILE["article_id"] == a])[2] for a in ["f", "h"]]
+    joined = concat_tables(chunks, ANNOTATION_COLUMNS, ANNOTATION_DTYPES)
     pd.testing.assert_frame_equal(joined, whole)
     assert all(isinstance(joined[column].dtype, pd.CategoricalDtype) for column in ["article_id", "term", "matched"])
     pd.testing.assert_frame_equal(label_table(joined), label_table(whole))
