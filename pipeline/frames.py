@@ -35,3 +35,10 @@ def plain_strings(table: pd.DataFrame) -> pd.DataFrame:
     which are then mapped, joined and compared as strings."""
     categorical = [column for column, dtype in table.dtypes.items() if isinstance(dtype, pd.CategoricalDtype)]
     return table.astype(dict.fromkeys(categorical, "str")) if categorical else table
+
+
+def keyed_by_strings(grouped: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
+    """A result grouped by a categorical column, with its index as plain strings: results grouped from
+    tables with different categories can then be aligned (reindexing one category index by another
+    of a different code width fails in pandas)."""
+    return grouped.set_axis(grouped.index.astype("str"))

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from pipeline.frames import keyed_by_strings
 from pipeline.lexicons import IGNORE_CATEGORY, Lexicon
 from pipeline.match import Matcher, Words, is_negated
 from pipeline.segment import QuoteIndex, split_sentences
@@ -224,10 +225,6 @@ def _per_1k(counts: pd.Series, words: pd.Series) -> pd.Series:
     return (counts * 1000 / words.where(words > 0)).fillna(0.0)
 
 
-def _by_string(series: pd.Series) -> pd.Series:
-    return series.set_axis(series.index.astype("str"))
-
-
 def summarize(sentences: pd.DataFrame, hits: pd.DataFrame, by: str, categories: Sequence[str]) -> pd.DataFrame:
     """One row per value of `by` (article_id or outlet) with SUMMARY_COLUMNS and per-category rates."""
     grouped = sentences.groupby(by, sort=True)
@@ -240,9 +237,7 @@ def summarize(sentences: pd.DataFrame, hits: pd.DataFrame, by: str, categories: 
             "subjectivity": grouped["subjectivity"].mean(),
         }
     )
-    # Keyed by the strings: the hits' categories are not the sentences', and reindexing one category
-    # index by another of a different code width fails in pandas.
-    summary.index = summary.index.astype("str")
+    summary = keyed_by_strings(summary)  # the hits' categories are not the sentences'
     narrative_words = summary["n_words"] - summary["n_quoted_words"]
     hits = hits[[by, "negated", "voice", "category", "weight"]]  # each selection below copies every column
     negated = hits["negated"].astype(bool)
@@ -250,13 +245,13 @@ def summarize(sentences: pd.DataFrame, hits: pd.DataFrame, by: str, categories: 
     quoted = hits[~negated & (hits["voice"] == QUOTE)]
 
     def count(frame: pd.DataFrame) -> pd.Series:
-        return _by_string(frame.groupby(by).size()).reindex(summary.index, fill_value=0).astype("int64")
+        return keyed_by_strings(frame.groupby(by).size()).reindex(summary.index, fill_value=0).astype("int64")
 
     summary["n_hits"] = count(counted)
     summary["n_quoted_hits"] = count(quoted)
     summary["n_negated_hits"] = count(hits[negated])
     summary["loaded_per_1k"] = _per_1k(summary["n_hits"], narrative_words)
-    weights = _by_string(counted.groupby(by)["weight"].sum()).reindex(summary.index, fill_value=0.0)
+    weights = keyed_by_strings(counted.groupby(by)["weight"].sum()).reindex(summary.index, fill_value=0.0)
     summary["loaded_weight_per_1k"] = _per_1k(weights, narrative_words)
     summary["quoted_per_1k"] = _per_1k(summary["n_quoted_hits"], summary["n_quoted_words"])
     for category in categories:
