@@ -355,10 +355,20 @@ def test_events_grouped_from_the_sentences_are_those_grouped_from_the_clean_text
     from_texts = group_events(cleaned)
     from_sentences = group_events(cleaned.drop(columns="text"), sentences=seed_analysis.sentences)
     pd.testing.assert_frame_equal(from_sentences, from_texts)
-    ids = [*sorted(cleaned["article_id"]), "an article without sentences"]
-    for block in (1, 5, 100_000):
-        texts = list(events_module.article_texts(seed_analysis.sentences, ids, block=block))
-        assert texts[-1] == "" and len(texts) == len(ids)
-        for article_id, text in zip(ids[:-1], texts[:-1], strict=True):
-            rows = seed_analysis.sentences[seed_analysis.sentences["article_id"] == article_id]
-            assert text == "\n".join(rows["text"])
+
+
+def test_article_tfidf_is_sklearns_tfidf_of_the_joined_sentences_to_the_last_bit(seed_analysis):
+    sentences = seed_analysis.sentences
+    in_order = [*sorted(sentences["article_id"].unique()), "an article without sentences"]
+    for ids in (in_order, in_order[::-1]):
+        texts = ["\n".join(sentences.loc[sentences["article_id"] == article_id, "text"]) for article_id in ids]
+        vectorizer = events_module._vectorizer()
+        expected = vectorizer.fit_transform(texts)
+        for block in (1, 2, 100_000):
+            matrix, terms = events_module.article_tfidf(sentences, ids, block=block)
+            assert terms.tolist() == vectorizer.get_feature_names_out().tolist()
+            assert matrix.shape == expected.shape
+            assert matrix.getrow(ids.index("an article without sentences")).nnz == 0
+            # Same entries in the same order: the events' distances then agree to the last bit.
+            for part in ("indptr", "indices", "data"):
+                assert np.array_equal(getattr(matrix, part), getattr(expected, part)), (part, block)
