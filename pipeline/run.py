@@ -33,7 +33,7 @@ from pipeline.evaluate import (
     span_scores,
 )
 from pipeline.events import EVENT_DISTANCE_THRESHOLD, EVENT_WINDOW_DAYS, align_statements, group_events
-from pipeline.frames import concat_tables
+from pipeline.frames import concat_tables, in_one_piece
 from pipeline.framing import (
     ANNOTATION_COLUMNS,
     ANNOTATION_DTYPES,
@@ -174,11 +174,15 @@ def analyze(
         _cache_sentence_scores(sentence_cache, not_cached, sentences)
         if changed is not None:
             sentences, hits = merge_rematched(before, redone, sentences, hits, cleaned["article_id"])
+        del before  # the last run's tables, merged: their texts must not outlive the joining of the new ones
         if annotations is None:
             annotations = new_annotations
             stage_cache.save("annotations", annotations_key, annotations)
         stage_cache.save("matching", matching_key, match_state(lexicon, sentences, hits))
         _return_freed_memory()  # the chunks' tables, now joined
+        # Only now, with the chunks' tables gone, so that the texts are never held three times.
+        sentences["text"] = in_one_piece(sentences["text"])
+        _return_freed_memory()
         clock.lap("split_score_match")
         categories = lexicon.categories
         outlets = outlet_scores(cleaned, sentences, hits, categories)
