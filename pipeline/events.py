@@ -15,6 +15,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 from sklearn.preprocessing import normalize
 
+from pipeline.heap import return_freed_memory
+
 # Two articles can share an event only if their cosine distance (TF-IDF of the clean text) is below
 # this for every pair in the event (complete linkage) ...
 EVENT_DISTANCE_THRESHOLD = 0.9
@@ -166,6 +168,10 @@ def _count_terms(text: pd.Series, by_article: np.ndarray, spans: list[tuple[int,
         columns.frombytes((keys & 0xFFFFFFFF).astype(np.intc).tobytes())
         counts.frombytes(n.astype(np.intc).tobytes())
         row_sizes[first : first + len(part)] = np.bincount(keys >> 32, minlength=len(part))
+        # A block's temporaries, once freed, stay in the C heap and the next block's do not reuse them
+        # (0.35 GB more when counting ended at 100,000 articles); handed back each block, they cost no time.
+        del numbers, lengths, article, keys, n
+        return_freed_memory()
     if not vocabulary:
         raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
     return dict(vocabulary), {"columns": columns, "counts": counts}, row_sizes

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import datetime
-import functools
 import importlib.metadata
 import platform
 import time
@@ -48,6 +45,7 @@ from pipeline.framing import (
     frame_table,
     label_table,
 )
+from pipeline.heap import return_freed_memory
 from pipeline.lexicons import BOILERPLATE_FILE, RESERVED_FILES, Lexicon, read_framing_lexicons, read_lexicons
 from pipeline.memo import MEMO_VERSION, Memo, remembering
 from pipeline.parallel import CHUNK_ARTICLES, Background, iter_chunks, map_items
@@ -179,10 +177,10 @@ def analyze(
             annotations = new_annotations
             stage_cache.save("annotations", annotations_key, annotations)
         stage_cache.save("matching", matching_key, match_state(lexicon, sentences, hits))
-        _return_freed_memory()  # the chunks' tables, now joined
+        return_freed_memory()  # the chunks' tables, now joined
         # Only now, with the chunks' tables gone, so that the texts are never held three times.
         sentences["text"] = in_one_piece(sentences["text"])
-        _return_freed_memory()
+        return_freed_memory()
         clock.lap("split_score_match")
         categories = lexicon.categories
         outlets = outlet_scores(cleaned, sentences, hits, categories)
@@ -206,7 +204,7 @@ def analyze(
         # events or framing tables are computed: beside the little a re-run does, a fork costs more than it saves.
         missing = lexicon_free is None or lexicon_free_framing is None
         # The summaries' freed temporaries, given back before a second process shares this heap.
-        _return_freed_memory()
+        return_freed_memory()
         beside = Background(
             side_tables,
             sentences,
@@ -335,18 +333,6 @@ def _memo_in(stage_cache: StageCache) -> Iterator[None]:
     stage_cache.save("memo", key, memo.used)
 
 
-def _return_freed_memory() -> None:
-    """Give the memory a stage freed back to the system, where the C library allows it (glibc).
-
-    Freed article texts leave holes in the C heap that glibc keeps and Python's small objects,
-    which live elsewhere, never reuse: without this, the next stage's tables add to them and the
-    peak grows by the texts' size.
-    """
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
-
-
 def _use_the_system_allocator_for_tables() -> None:
     """Let the tables' string storage (pyarrow) allocate with the C library instead of its own pool.
 
@@ -358,14 +344,6 @@ def _use_the_system_allocator_for_tables() -> None:
     except ImportError:  # pandas then keeps strings as Python objects
         return
     pyarrow.set_memory_pool(pyarrow.system_memory_pool())
-
-
-@functools.cache
-def _malloc_trim() -> Callable[[int], int] | None:
-    try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-    except (OSError, AttributeError):  # not glibc (macOS, musl, Windows)
-        return None
 
 
 class _Clock:
