@@ -118,8 +118,8 @@ def article_tfidf(sentences: pd.DataFrame, article_ids: Iterable[str], block: in
     Exactly what _vectorizer().fit_transform gives for each article's sentences joined by line breaks
     (a test holds it to that), counted from the sentences `block` articles at a time: no token spans
     two sentences, so an article's counts are the sum of its sentences'. sklearn keeps every count in
-    Python lists and weights a copy of the matrix; here the counts are arrays and the weighting is done
-    in place, and no article text is ever built.
+    Python lists and weighs the entries through temporary copies of them; here the counts are arrays,
+    the weighting is done in place, and no article text is ever built.
     """
     by_article, spans = _article_spans(sentences, article_ids)
     vocabulary, counted, row_sizes = _count_terms(sentences["text"], by_article, spans, block)
