@@ -31,6 +31,14 @@ def concat_tables(frames: list[pd.DataFrame], columns: list[str], dtypes: dict[s
     return pd.DataFrame(joined, copy=False)  # the joined columns are new: no second copy
 
 
+def arrow_chunks(column: pd.Series | pd.Index) -> pa.ChunkedArray | None:
+    """The pyarrow chunks that hold `column`, or None for a column pandas keeps otherwise (numpy, categories)."""
+    if not hasattr(column.array, "__arrow_array__"):
+        return None
+    stored = column.array.__arrow_array__()
+    return stored if isinstance(stored, pa.ChunkedArray) else pa.chunked_array([stored])
+
+
 def in_one_piece(column: pd.Series) -> pd.Series:
     """`column` with its pyarrow chunks (one per joined chunk's table) joined into one array.
 
@@ -38,8 +46,8 @@ def in_one_piece(column: pd.Series) -> pd.Series:
     chunks at 100,000 articles, taking one outlet's sentences copied every sentence's text first
     (0.34 GB and 0.17 s, for each outlet and each block of articles of every stage).
     """
-    chunks = pa.array(column) if hasattr(column.array, "__arrow_array__") else None
-    if not isinstance(chunks, pa.ChunkedArray) or chunks.num_chunks <= 1:
+    chunks = arrow_chunks(column)
+    if chunks is None or chunks.num_chunks <= 1:
         return column
     return pd.Series(chunks.combine_chunks(), dtype=column.dtype, index=column.index, name=column.name)
 

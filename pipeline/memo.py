@@ -23,6 +23,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipeline.frames import arrow_chunks
+
 # Part of every key: bump it when a remembered function would now return something else for the
 # same arguments.
 MEMO_VERSION = "1"
@@ -148,10 +150,12 @@ def _feed_texts(digest: Any, texts: np.ndarray | list | tuple) -> None:
 
 def _arrow_texts(column: pd.Series | pd.Index) -> Any | None:
     """The column's pyarrow string chunks, if it is a text column stored by pyarrow without a missing value."""
-    if not (pd.api.types.is_string_dtype(column.dtype) and hasattr(column.array, "__arrow_array__")):
-        return None
-    stored = column.array.__arrow_array__()
-    if stored.null_count or not (pa.types.is_string(stored.type) or pa.types.is_large_string(stored.type)):
+    stored = arrow_chunks(column) if pd.api.types.is_string_dtype(column.dtype) else None
+    if (
+        stored is None
+        or stored.null_count
+        or not (pa.types.is_string(stored.type) or pa.types.is_large_string(stored.type))
+    ):
         return None
     return stored
 

@@ -5,12 +5,11 @@ import re
 import shutil
 
 import pandas as pd
-import pyarrow as pa
 import pytest
 from conftest import LEXICONS, SEED_CORPUS
 
 from pipeline import memo, run, score
-from pipeline.frames import concat_tables, in_one_piece
+from pipeline.frames import arrow_chunks, concat_tables, in_one_piece
 from pipeline.parallel import Background
 from pipeline.report import to_csv_text
 from pipeline.run import analyze
@@ -52,17 +51,12 @@ def test_chunks_scored_apart_join_into_the_table_scored_at_once_with_compact_col
     assert joined["sentence_id"].dtype == "int32" and joined_hits["term"].dtype == "category"
 
 
-def arrow_chunks(column: pd.Series) -> int:
-    arrow = pa.array(column)  # a ChunkedArray, or an Array when in one piece
-    return getattr(arrow, "num_chunks", 1)
-
-
 def test_joined_texts_become_one_array_with_the_same_values_and_other_columns_stay_as_they_are():
     parts = [pd.Series([f"sentence {k}.{i}" for i in range(3)], dtype="str") for k in range(4)]
     joined = pd.concat(parts, ignore_index=True)
-    assert arrow_chunks(joined) == 4  # pyarrow would join them again on every take
+    assert arrow_chunks(joined).num_chunks == 4  # pyarrow would join them again on every take
     one = in_one_piece(joined)
-    assert arrow_chunks(one) == 1 and one.dtype == joined.dtype and one.equals(joined)
+    assert arrow_chunks(one).num_chunks == 1 and one.dtype == joined.dtype and one.equals(joined)
     numbers = pd.Series([1, 2, 3], dtype="int32")
     assert in_one_piece(numbers) is numbers
 
@@ -70,7 +64,7 @@ def test_joined_texts_become_one_array_with_the_same_values_and_other_columns_st
 def test_a_run_scored_in_many_chunks_holds_each_column_of_sentence_texts_in_one_piece():
     tables = analyze(SEED_CORPUS, LEXICONS, chunk_articles=1, jobs=1)
     assert tables.sentences["article_id"].nunique() > 1
-    assert arrow_chunks(tables.sentences["text"]) == 1
+    assert arrow_chunks(tables.sentences["text"]).num_chunks == 1
 
 
 def test_each_stage_reports_its_time():
