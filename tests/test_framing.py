@@ -125,6 +125,24 @@ def test_one_outlets_hostile_labels_for_an_actor_show_in_labels_and_actors():
     )
 
 
+def test_an_actor_named_twice_in_a_sentence_is_two_mentions_in_one_sentence():
+    corpus = articles(
+        ("a", "Wire", "2020-01-05", "Kataib Hezbollah denied it, and Kataib Hezbollah said so twice. Rain fell."),
+        ("b", "Wire", "2020-01-06", "Kataib Hezbollah was quiet."),
+        ("c", "Post", "2020-01-06", "Kataib Hezbollah spoke."),
+    )
+    actors = actor_table(*framed(corpus)).set_index(["outlet", "actor"])
+    assert actors.loc[("Wire", "Iraqi armed groups"), ["mentions", "sentences"]].tolist() == [3, 2]
+    assert actors.loc[("Post", "Iraqi armed groups"), ["mentions", "sentences"]].tolist() == [1, 1]
+
+
+def test_a_corpus_that_names_no_actor_has_an_empty_actor_table():
+    corpus = articles(("a", "Wire", "2020-01-05", "Farmers in Kansas expect a record wheat harvest this summer."))
+    actors = actor_table(*framed(corpus))
+    assert actors.empty
+    assert "loaded_per_1k" in actors.columns
+
+
 def test_annotations_made_chunk_by_chunk_join_into_those_of_the_whole_corpus_and_stay_compact():
     whole = framed(HOSTILE)[2]
     # Each chunk has its own categories (Friendly's labels are not Hostile's); annotate orders by article.
