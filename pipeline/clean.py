@@ -33,6 +33,7 @@ import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from pipeline.corpus import TEXT_BLOCK, Problem, TextColumn
+from pipeline.frames import concat_tables
 
 # One row per removed line.
 #   article_id  str  the article the line was removed from
@@ -42,6 +43,12 @@ from pipeline.corpus import TEXT_BLOCK, Problem, TextColumn
 #   rule        str  the rule that removed it (see the module docstring)
 #   detail      str  why, in words (for `pattern`: the pattern and where it is defined)
 REMOVED_LINE_COLUMNS = ["article_id", "outlet", "line_no", "text", "rule", "detail"]
+# Held until the reports are written: the same outlets, rules, reasons and chrome lines recur across
+# articles, and as categories they took 15 MB instead of 167 MB at 100,000 (synthetic) articles.
+REMOVED_LINE_DTYPES = {
+    **dict.fromkeys(["article_id", "outlet", "text", "rule", "detail"], "category"),
+    "line_no": "int64",
+}
 
 MIN_PROSE_WORDS = 8
 CROSS_ARTICLE_MIN_ARTICLES = 3
@@ -475,16 +482,14 @@ def clean_articles(
                     )
                 )
         if removed_rows:
-            removed_tables.append(pd.DataFrame(removed_rows, columns=REMOVED_LINE_COLUMNS))
+            removed_tables.append(pd.DataFrame(removed_rows, columns=REMOVED_LINE_COLUMNS).astype(REMOVED_LINE_DTYPES))
     cleaned = articles.drop(columns="raw_text").assign(
         text=texts.series().array, title=titles, title_source=sources, n_removed_lines=removed_counts
     )
     if not all(has_text):  # selecting rows copies every column: only when some must go
         cleaned = cleaned.loc[has_text]
     cleaned = cleaned.reset_index(drop=True)
-    removed_lines = (
-        pd.concat(removed_tables, ignore_index=True) if removed_tables else pd.DataFrame(columns=REMOVED_LINE_COLUMNS)
-    ).astype({"line_no": "int64"})
+    removed_lines = concat_tables(removed_tables, REMOVED_LINE_COLUMNS, REMOVED_LINE_DTYPES)
     return cleaned, removed_lines, problems
 
 
