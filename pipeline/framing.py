@@ -28,7 +28,7 @@ EVENT_PAGES = 100
 #   key       str   the actor, the concept, the verb class or the frame
 #   term      str   the lexicon entry (alias, label, verb, cue) as written
 #   matched   str   the sentence's words
-#   value     float connotation for labels (-1..1), else 1
+#   value     float connotation for labels (-1..1), else 1 (held as a category of the few values)
 #   in_quote  bool  inside quotation marks
 #   speaker   str   for attribution verbs: the actor the statement is credited to, else ""
 ANNOTATION_COLUMNS = [
@@ -49,7 +49,7 @@ ANNOTATION_COLUMNS = [
 ANNOTATION_DTYPES = {
     **dict.fromkeys(["article_id", "outlet", "kind", "key", "term", "matched", "speaker"], "category"),
     "sentence_id": "int32",
-    "value": "float64",
+    "value": "category",  # a label's connotation, else 1: a byte a row instead of eight (124 MB at 100,000 articles)
     "in_quote": "bool",
 }
 
@@ -408,7 +408,8 @@ def label_table(annotations: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataF
         .reset_index()
         .rename(columns={"key": "concept", "term": "label"})
     )
-    return _plain(table.astype({"n": "int64", "n_quoted": "int64"})[[*by, *LABEL_COLUMNS]])
+    table = table.astype({"n": "int64", "n_quoted": "int64", "connotation": "float64"})
+    return _plain(table[[*by, *LABEL_COLUMNS]])
 
 
 def _plain(table: pd.DataFrame) -> pd.DataFrame:
