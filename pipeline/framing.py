@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from collections import Counter
 from dataclasses import dataclass
@@ -230,14 +231,15 @@ def actor_mentions(sentences: pd.DataFrame, annotations: pd.DataFrame, by: tuple
     # mentions' columns took 0.7 GB above the tables at 100,000 articles. Each temporary goes once used.
     # Groups are counted on the same integers: grouping millions of mentions by their columns took 0.3 GB.
     rows = sentence_rows(sentences, mentions)
-    groups = _narrowest(_sort_codes(mentions, group_keys))
+    groups = _sort_codes(mentions, group_keys)
     mentioned_groups, n_mentions = np.unique(groups, return_counts=True)
-    found = np.flatnonzero(rows >= 0)
-    by_group_and_row = found[np.lexsort((rows[found], groups[found]))]  # stable: the first mention first
-    del found
+    by_group_and_row = np.lexsort((rows, groups))  # stable: the first mention first
+    if (rows < 0).any():  # mentions of sentences the table lacks; copied only then
+        by_group_and_row = by_group_and_row[rows[by_group_and_row] >= 0]
     g, r = groups[by_group_and_row], rows[by_group_and_row]
-    first = np.sort(by_group_and_row[np.r_[True, (g[1:] != g[:-1]) | (r[1:] != r[:-1])][: len(g)]])
+    first = by_group_and_row[np.r_[True, (g[1:] != g[:-1]) | (r[1:] != r[:-1])][: len(g)]]
     del by_group_and_row, g, r
+    first.sort()
     first = first[np.argsort(groups[first], kind="stable")]  # each group's rows together, in their order
     row, group_of_row = rows[first], groups[first]
     del rows, groups
@@ -282,22 +284,22 @@ def actor_mentions(sentences: pd.DataFrame, annotations: pd.DataFrame, by: tuple
 
 
 def _sort_codes(table: pd.DataFrame, columns: list[str]) -> np.ndarray:
-    """One integer per row that orders the rows as sorting by `columns` would (a category by its codes)."""
-    combined = np.zeros(len(table), dtype=np.int64)
+    """One integer per row that orders the rows as sorting by `columns` would (a category by its codes),
+    in 32 bits when every combination fits."""
+    coded = []
     for column in columns:
         values = table[column]
         if isinstance(values.dtype, pd.CategoricalDtype):
-            codes, n = values.cat.codes.to_numpy(), len(values.cat.categories)
+            coded.append((values.cat.codes.to_numpy(), len(values.cat.categories)))
         else:
             codes, uniques = pd.factorize(values, sort=True)
-            n = len(uniques)
-        combined = combined * (n + 1) + np.where(codes < 0, n, codes)  # a missing value (-1) sorts last
+            coded.append((codes, len(uniques)))
+    fits = math.prod(n + 1 for _, n in coded) <= np.iinfo(np.int32).max
+    combined = np.zeros(len(table), dtype=np.int32 if fits else np.int64)
+    for codes, n in coded:
+        combined *= n + 1
+        combined += np.where(codes < 0, n, codes)  # a missing value (-1) sorts last
     return combined
-
-
-def _narrowest(codes: np.ndarray) -> np.ndarray:
-    """`codes` (non-negative) in 32 bits when they fit: the sorts of millions of them take half the memory."""
-    return codes.astype(np.int32) if len(codes) and codes.max() <= np.iinfo(np.int32).max else codes
 
 
 def sentence_rows(sentences: pd.DataFrame, rows: pd.DataFrame, block: int = 1_000_000) -> np.ndarray:
@@ -375,7 +377,7 @@ def _group_sums(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
     return np.add.reduceat(values, starts) if len(starts) else values[:0]
 
 
-def _counted_hits_in(mentioned: pd.DataFrame, hits: pd.DataFrame) -> np.ndarray:
+def _counted_hits_in(mentioned: pd.DataFrame, hits: pd.DataFrame, block: int = 1_000_000) -> np.ndarray:
     """For each row of `mentioned` (article_id as a category, sentence_id), the hits in its sentence that
     count: narrative voice, not negated.
 
@@ -384,13 +386,20 @@ def _counted_hits_in(mentioned: pd.DataFrame, hits: pd.DataFrame) -> np.ndarray:
     """
     counted = ~hits["negated"].to_numpy(dtype=bool) & (hits["voice"] == "narrative").to_numpy(dtype=bool)
     articles = mentioned["article_id"].cat.categories
-    hit_articles = pd.Categorical(hits["article_id"].array[counted], categories=articles).codes.astype(np.int64)
+    # -1 for an article no mention is in (a Categorical of such values is deprecated in pandas).
+    hit_articles = articles.get_indexer(hits["article_id"].array[counted]).astype(np.int64)
     hit_keys = (hit_articles << 32) | hits["sentence_id"].to_numpy(dtype=np.int64)[counted]
     hit_keys = np.sort(hit_keys[hit_articles >= 0])
-    keys = (mentioned["article_id"].cat.codes.to_numpy().astype(np.int64) << 32) | mentioned["sentence_id"].to_numpy(
-        dtype=np.int64
-    )
-    return np.searchsorted(hit_keys, keys, side="right") - np.searchsorted(hit_keys, keys, side="left")
+    # A block of mentions at a time: each lookup's keys and positions are 64-bit arrays of every row.
+    codes, sentence_ids = mentioned["article_id"].cat.codes.to_numpy(), mentioned["sentence_id"].to_numpy()
+    counted_hits = np.empty(len(mentioned), dtype=np.int64)
+    for first in range(0, len(mentioned), block):
+        part = slice(first, first + block)
+        keys = (codes[part].astype(np.int64) << 32) | sentence_ids[part].astype(np.int64)
+        counted_hits[part] = np.searchsorted(hit_keys, keys, side="right") - np.searchsorted(
+            hit_keys, keys, side="left"
+        )
+    return counted_hits
 
 
 def label_table(annotations: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataFrame:
