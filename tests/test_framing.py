@@ -390,3 +390,22 @@ def test_article_tfidf_is_sklearns_tfidf_of_the_joined_sentences_to_the_last_bit
             # Same entries in the same order: the events' distances then agree to the last bit.
             for part in ("indptr", "indices", "data"):
                 assert np.array_equal(getattr(matrix, part), getattr(expected, part)), (part, block)
+
+
+def test_an_actor_mention_in_a_sentence_the_table_lacks_counts_as_a_mention_not_a_sentence(seed_analysis):
+    sentences, hits, annotations = seed_analysis.sentences, seed_analysis.hits, seed_analysis.annotations
+    mention = annotations[annotations["kind"] == "actor"].iloc[0]
+    in_sentence = (annotations["article_id"] == mention["article_id"]) & (
+        annotations["sentence_id"] == mention["sentence_id"]
+    )
+    actors_there = set(annotations.loc[in_sentence & (annotations["kind"] == "actor"), "key"])
+    lacking = sentences[
+        (sentences["article_id"] != mention["article_id"]) | (sentences["sentence_id"] != mention["sentence_id"])
+    ].reset_index(drop=True)
+    key = ["outlet", "actor"]
+    whole = actor_table(sentences, hits, annotations).set_index(key)
+    partial = actor_table(lacking, hits, annotations).set_index(key)
+    for actor in actors_there:
+        before, after = whole.loc[(mention["outlet"], actor)], partial.loc[(mention["outlet"], actor)]
+        assert after["mentions"] == before["mentions"]
+        assert after["sentences"] == before["sentences"] - 1
