@@ -232,20 +232,19 @@ def actor_mentions(sentences: pd.DataFrame, annotations: pd.DataFrame, by: tuple
     # Groups are counted on the same integers: grouping millions of mentions by their columns took 0.3 GB.
     rows = sentence_rows(sentences, mentions)
     groups = _sort_codes(mentions, group_keys)
-    mentioned_groups, n_mentions = np.unique(groups, return_counts=True)
+    mentioned_groups, mentions_per_group = np.unique(groups, return_counts=True)
     by_group_and_row = np.lexsort((rows, groups))  # stable: the first mention first
     if (rows < 0).any():  # mentions of sentences the table lacks; copied only then
         by_group_and_row = by_group_and_row[rows[by_group_and_row] >= 0]
-    g, r = groups[by_group_and_row], rows[by_group_and_row]
-    first = by_group_and_row[np.r_[True, (g[1:] != g[:-1]) | (r[1:] != r[:-1])][: len(g)]]
-    del by_group_and_row, g, r
+    first = by_group_and_row[_run_starts(groups[by_group_and_row], rows[by_group_and_row])]
+    del by_group_and_row
     first.sort()
     first = first[np.argsort(groups[first], kind="stable")]  # each group's rows together, in their order
     row, group_of_row = rows[first], groups[first]
     del rows, groups
-    starts = np.flatnonzero(np.r_[True, group_of_row[1:] != group_of_row[:-1]][: len(group_of_row)])
-    n_mentions = n_mentions[np.searchsorted(mentioned_groups, group_of_row[starts])]
-    del group_of_row, mentioned_groups
+    starts = np.flatnonzero(_run_starts(group_of_row))
+    n_mentions = mentions_per_group[np.searchsorted(mentioned_groups, group_of_row[starts])]
+    del group_of_row, mentioned_groups, mentions_per_group
     article_codes, article_ids = pd.factorize(sentences["article_id"], sort=True)
     mentioned = (
         mentions[group_keys]
@@ -281,6 +280,18 @@ def actor_mentions(sentences: pd.DataFrame, annotations: pd.DataFrame, by: tuple
         index=index,
     )
     return ActorMentions(by, _compact(mentioned[[*group_keys, "article_id", "sentence_id", "own_words"]]), summary)
+
+
+def _run_starts(*sorted_keys: np.ndarray) -> np.ndarray:
+    """True where a row begins a run of equal keys (rows sorted by them): the first row, and each row
+    where any key differs from the row before."""
+    if not len(sorted_keys[0]):
+        return np.zeros(0, dtype=bool)
+    changes = np.zeros(len(sorted_keys[0]), dtype=bool)
+    changes[0] = True
+    for key in sorted_keys:
+        changes[1:] |= key[1:] != key[:-1]
+    return changes
 
 
 def _sort_codes(table: pd.DataFrame, columns: list[str]) -> np.ndarray:
