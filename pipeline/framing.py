@@ -570,7 +570,10 @@ def event_contrasts(sentences: pd.DataFrame, events: pd.DataFrame) -> pd.DataFra
 
 def distinctive_terms(sentences: pd.DataFrame, top: int = 25) -> pd.DataFrame:
     """Per outlet, the words and two-word phrases most typical of it against all other outlets (DISTINCTIVE_COLUMNS)."""
-    counts = {outlet: candidate_counts(texts) for outlet, texts in sentences.groupby("outlet", sort=True)["text"]}
+    # One outlet's texts at a time, taken by row number: iterating a grouping of the text column first
+    # copies the whole column in group order (about 350 MB more at 100,000 articles).
+    rows_of = sentences.groupby("outlet", sort=True).indices
+    counts = {outlet: candidate_counts(sentences["text"].take(rows_of[outlet])) for outlet in sorted(rows_of)}
     total = sum(counts.values(), Counter())
     rows = []
     for outlet, outlet_counts in counts.items():
