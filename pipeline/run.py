@@ -306,12 +306,19 @@ def side_tables(
 ) -> SideTables:
     """Distinctive words and names (unless `names` are known from the cache), the labels, attribution and
     actor mentions (with `with_framing`), and the suggestions, which need the names."""
+    # Each step's freed temporaries are handed back before the next: this runs beside the comparison,
+    # whose peak the whole process tree adds to.
     distinctive = None
     if names is None:
-        distinctive, names = distinctive_terms(sentences), name_like_words(sentences["text"])
+        distinctive = distinctive_terms(sentences)
+        return_freed_memory()
+        names = name_like_words(sentences["text"])
     framing = None
     if with_framing:
-        framing = (label_table(annotations), attribution_table(annotations), actor_mentions(sentences, annotations))
+        framing = (label_table(annotations), attribution_table(annotations))
+        return_freed_memory()
+        framing = (*framing, actor_mentions(sentences, annotations))
+        return_freed_memory()
     return SideTables(distinctive, names, framing, suggest_terms(sentences, hits, lexicon, names=names))
 
 

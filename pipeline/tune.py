@@ -11,6 +11,7 @@ import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from pipeline.compare import log_odds_dirichlet
+from pipeline.heap import return_freed_memory
 from pipeline.lexicons import IGNORE_CATEGORY, Entry, Lexicon, normalize_token, term_parts
 from pipeline.match import BREAK, Matcher, is_negated, normalized_words
 from pipeline.memo import remember, remembered
@@ -20,7 +21,7 @@ _TOKEN = re.compile(r"\w+(?:['’]\w+)*")
 # The first word of each text in texts joined by BREAK.
 _FIRST_TOKEN = re.compile(r"(?:^|\x00)[^\w\x00]*(\w+(?:['’]\w+)*)")
 # Texts whose words are counted at a time (see in_blocks).
-TEXT_BLOCK = 20_000
+TEXT_BLOCK = 5_000
 
 # One row per occurrence of the searched term.
 #   outlet, article_id  where it is
@@ -286,6 +287,8 @@ def _suggest_terms(
         outlet_hits = hits if hit_rows is None else hits.take(hit_rows.get(name, []))
         uncovered = _text_without_hits(needed.take(positions), outlet_hits)
         counts[name] = candidate_counts(uncovered["text"], names)
+        del uncovered
+        return_freed_memory()
     total = sum(counts.values(), Counter())
     rows = []
     for name in sorted(counts):
