@@ -5,13 +5,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
-import threading
+import tempfile
 import traceback
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
-from typing import IO, Any
+from typing import Any
 
 from pipeline import memo, pickling
 from pipeline.errors import MediaBiasError
@@ -109,33 +109,47 @@ class Background:
     """function(*args) computed beside the caller, in a forked copy of this process; `result()` returns it.
 
     Forking shares the arguments (large tables) with the child without pickling them; only the
-    result comes back through a pipe. Statistics the child remembers (pipeline.memo) are added to
+    result comes back (see below). Statistics the child remembers (pipeline.memo) are added to
     the caller's memo, so the next run finds them. Where processes cannot be forked, or with
     `enabled=False`, the function runs in the caller when `result()` is first asked for; if the
     child dies without a result, too. Either way the result is the same. With `starts_processes`,
     the function may start processes of its own (iter_chunks); the child is then not a daemon.
+
+    The result comes through a pipe, which the caller reads when it asks: the child waits until
+    then, whole. With `through_file`, the child writes it to an unnamed temporary file instead and
+    ends as soon as it is done, so its memory goes back to the system while the caller goes on
+    (the side tables' process held about 0.5 GB through event framing at 100,000 articles); the
+    caller reads the file when it asks, so the result does not arrive in the middle of the caller's
+    own peak either.
     """
 
-    def __init__(self, function: Callable[..., Any], *args: Any, enabled: bool = True, starts_processes: bool = False):
+    def __init__(
+        self,
+        function: Callable[..., Any],
+        *args: Any,
+        enabled: bool = True,
+        starts_processes: bool = False,
+        through_file: bool = False,
+    ):
         self._function, self._args = function, args
         self._process = self._receiver = None
         if enabled and "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
-            # A plain pipe, read and written as files: the result is pickled and unpickled as it flows,
-            # never held whole as bytes on either side (pipeline.pickling).
-            reading, writing = os.pipe()
+            if through_file:
+                # Closed by result() or, unused, by _stop; the child writes through its copy of the descriptor.
+                self._receiver = tempfile.TemporaryFile()  # noqa: SIM115
+                writing = os.dup(self._receiver.fileno())
+            else:
+                # A plain pipe, read and written as files: the result is pickled and unpickled as it flows,
+                # never held whole as bytes on either side (pipeline.pickling).
+                reading, writing = os.pipe()
+                self._receiver = os.fdopen(reading, "rb")
+            self._through_file = through_file
             self._process = context.Process(
                 target=_compute_and_send, args=(writing, function, args), daemon=not starts_processes
             )
             self._process.start()
             os.close(writing)
-            self._receiver = os.fdopen(reading, "rb")
-            # The result is read as soon as the child sends it, so that the child ends then and its memory
-            # goes back to the system, instead of waiting, whole, until the caller asks (at 100,000 articles
-            # the side tables' child held about 0.5 GB through event framing so).
-            self._message: list = []
-            self._reader = threading.Thread(target=_receive, args=(self._receiver, self._message), daemon=True)
-            self._reader.start()
             # If the caller fails before asking for the result, the child is stopped once this object goes.
             self._stop_unused = weakref.finalize(self, _stop, self._process, self._receiver)
 
@@ -143,11 +157,17 @@ class Background:
         if self._process is None:
             return self._function(*self._args)
         self._stop_unused.detach()
-        self._reader.join()
-        self._receiver.close()
-        self._process.join()
-        self._process = None
-        outcome, value, remembered, hits = self._message[0]
+        if self._through_file:
+            self._process.join()  # written whole once the child has ended
+            self._receiver.seek(0)
+        try:
+            outcome, value, remembered, hits = pickling.load(self._receiver)
+        except (EOFError, pickle.UnpicklingError):  # the child died (out of memory, killed): compute here instead
+            outcome, value, remembered, hits = "lost", None, {}, 0
+        finally:
+            self._receiver.close()
+            self._process.join()
+            self._process = None
         active = memo.active_memo()
         if active is not None:
             active.used.update(remembered)
@@ -157,20 +177,11 @@ class Background:
         return value if outcome == "done" else self._function(*self._args)
 
 
-def _receive(receiver: IO[bytes], message: list) -> None:
-    """Read the child's message into `message` (a thread's result): ("lost", ...) if the child died without one."""
-    try:
-        message.append(pickling.load(receiver))
-    except (EOFError, pickle.UnpicklingError, OSError, ValueError):  # died (out of memory, killed) or stopped
-        message.append(("lost", None, {}, 0))
-
-
 def _stop(process, receiver) -> None:
-    # The child first: the reading thread then sees the pipe end, and the file can be closed.
+    receiver.close()
     if process.is_alive():
         process.terminate()
     process.join()
-    receiver.close()
 
 
 def _compute_and_send(writing: int, function: Callable[..., Any], args: tuple) -> None:

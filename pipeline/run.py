@@ -214,6 +214,7 @@ def analyze(
             None if lexicon_free is None else lexicon_free[3],
             lexicon_free_framing is None,
             enabled=missing and jobs > 1 and engine == "local",
+            through_file=True,
         )
         if lexicon_free is None:
             events = group_events(cleaned, event_threshold, event_window_days, sentences=sentences)

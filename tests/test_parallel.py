@@ -173,25 +173,28 @@ def _remember_squares(numbers):
     return [_remembered_square(n) for n in numbers]
 
 
-def test_work_beside_runs_in_another_process_and_returns_its_result():
-    squares, pid = Background(_squares_and_pid, [1, 2, 3]).result()
+@pytest.mark.parametrize("through_file", [False, True])
+def test_work_beside_runs_in_another_process_and_returns_its_result(through_file):
+    squares, pid = Background(_squares_and_pid, [1, 2, 3], through_file=through_file).result()
     assert squares == [1, 4, 9] and pid != os.getpid()
     squares, pid = Background(_squares_and_pid, [4], enabled=False).result()
     assert squares == [16] and pid == os.getpid()
 
 
-def test_an_error_beside_is_raised_in_the_caller():
+@pytest.mark.parametrize("through_file", [False, True])
+def test_an_error_beside_is_raised_in_the_caller(through_file):
     with pytest.raises(ValueError, match="bad lexicon line"):
-        Background(_fails).result()
+        Background(_fails, through_file=through_file).result()
 
 
-def test_what_the_other_process_remembered_reaches_the_callers_memo():
+@pytest.mark.parametrize("through_file", [False, True])
+def test_what_the_other_process_remembered_reaches_the_callers_memo(through_file):
     remembered = memo.Memo()
     with memo.remembering(remembered):
-        assert Background(_remember_squares, [2, 3]).result() == [4, 9]
+        assert Background(_remember_squares, [2, 3], through_file=through_file).result() == [4, 9]
     assert sorted(remembered.used.values()) == [4, 9]
     with memo.remembering(memo.Memo(remembered.used)) as next_run:
-        assert Background(_remember_squares, [2, 3]).result() == [4, 9]
+        assert Background(_remember_squares, [2, 3], through_file=through_file).result() == [4, 9]
     assert next_run.hits == 2
 
 
@@ -201,8 +204,9 @@ def _sleeps():
     time.sleep(60)
 
 
-def test_work_beside_that_nobody_waits_for_is_stopped():
-    beside = Background(_sleeps)
+@pytest.mark.parametrize("through_file", [False, True])
+def test_work_beside_that_nobody_waits_for_is_stopped(through_file):
+    beside = Background(_sleeps, through_file=through_file)
     process = beside._process
     assert process.is_alive()
     del beside  # as when the caller fails before asking for the result
@@ -213,9 +217,20 @@ def _more_than_a_pipe_holds():
     return list(range(1_000_000))
 
 
-def test_work_beside_ends_when_done_without_waiting_for_the_caller_to_ask():
+def test_work_beside_through_a_file_ends_when_done_without_waiting_for_the_caller_to_ask():
     # Its memory is then given back while the caller goes on (the side tables' process held 0.5 GB).
-    beside = Background(_more_than_a_pipe_holds)
+    beside = Background(_more_than_a_pipe_holds, through_file=True)
     beside._process.join(timeout=30)
     assert not beside._process.is_alive()
     assert beside.result() == list(range(1_000_000))
+
+
+def _dies_unless_in(pid):
+    if os.getpid() != pid:
+        os._exit(1)  # as when the system kills it for lack of memory
+    return "computed in the caller"
+
+
+@pytest.mark.parametrize("through_file", [False, True])
+def test_work_beside_whose_process_dies_is_done_in_the_caller(through_file):
+    assert Background(_dies_unless_in, os.getpid(), through_file=through_file).result() == "computed in the caller"
