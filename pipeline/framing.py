@@ -246,21 +246,24 @@ def actor_mentions(sentences: pd.DataFrame, annotations: pd.DataFrame, by: tuple
     starts = np.flatnonzero(_run_starts(group_of_row))
     n_mentions = mentions_per_group[np.searchsorted(mentioned_groups, group_of_row[starts])]
     del group_of_row, mentioned_groups, mentions_per_group
+    # Built in the small types kept (one row per actor and sentence is millions of rows at 100,000
+    # articles, held in memory and in the cache); the polarity, for the summary only, is no column.
+    mentioned = mentions[group_keys].take(first).reset_index(drop=True)
+    del mentions, first
     article_codes, article_ids = pd.factorize(sentences["article_id"], sort=True)
-    mentioned = (
-        mentions[group_keys]
-        .take(first)
-        .assign(
-            article_id=pd.Categorical.from_codes(article_codes[row], categories=article_ids),
-            sentence_id=sentences["sentence_id"].to_numpy()[row],
-            polarity=sentences["polarity"].to_numpy()[row],
-            own_words=(sentences["n_words"] - sentences["n_quoted_words"]).to_numpy()[row],
-        )
-    )
-    del mentions, first, row, article_codes
+    mentioned["article_id"] = pd.Categorical.from_codes(
+        article_codes[row], categories=article_ids
+    ).remove_unused_categories()
+    del article_codes
+    mentioned["sentence_id"] = sentences["sentence_id"].to_numpy()[row].astype(np.int32, copy=False)
+    own_words = sentences["n_words"].to_numpy() - sentences["n_quoted_words"].to_numpy()
+    mentioned["own_words"] = own_words[row].astype(np.int32, copy=False)
+    del own_words
+    polarity = sentences["polarity"].to_numpy()[row]
+    del row
     # The groups' keys as grouping names them, from one row of each: the same index as grouping every row.
     index = mentioned[group_keys].iloc[starts].groupby(group_keys, sort=True).size().index
-    polarity_of_group = np.split(mentioned["polarity"].to_numpy(), starts[1:]) if len(starts) else []
+    polarity_of_group = np.split(polarity, starts[1:]) if len(starts) else []
     rows = []
     for group_key, values, mentions_of_group in zip(index, polarity_of_group, n_mentions, strict=True):
         outlet, actor = group_key[-2:]
@@ -280,7 +283,7 @@ def actor_mentions(sentences: pd.DataFrame, annotations: pd.DataFrame, by: tuple
         columns=["mentions", "sentences", "polarity", "polarity_low", "polarity_high", "quoted"],
         index=index,
     )
-    return ActorMentions(by, _compact(mentioned[[*group_keys, "article_id", "sentence_id", "own_words"]]), summary)
+    return ActorMentions(by, mentioned, summary)
 
 
 def _run_starts(*sorted_keys: np.ndarray) -> np.ndarray:
@@ -344,16 +347,6 @@ def sentence_rows(sentences: pd.DataFrame, rows: pd.DataFrame, block: int = 1_00
         hit = (article_codes >= 0) & (place[at] == wanted)
         found[part][hit] = order[at[hit]]
     return found
-
-
-def _compact(mentioned: pd.DataFrame) -> pd.DataFrame:
-    """The mentions in small types: one row per actor and sentence is millions of rows at 100,000 articles,
-    kept in memory and in the cache, where article ids as strings and 64-bit counts took 280 MB a table."""
-    mentioned = mentioned.reset_index(drop=True).astype(
-        {"article_id": "category", "sentence_id": "int32", "own_words": "int32"}
-    )
-    mentioned["article_id"] = mentioned["article_id"].cat.remove_unused_categories()
-    return mentioned
 
 
 def actor_table(
