@@ -316,9 +316,9 @@ def side_tables(
         names = name_like_words(sentences["text"])
     framing = None
     if with_framing:
-        framing = (label_table(annotations), attribution_table(annotations))
+        labels, attribution = label_table(annotations), attribution_table(annotations)
         return_freed_memory()
-        framing = (*framing, actor_mentions(sentences, annotations))
+        framing = (labels, attribution, actor_mentions(sentences, annotations))
         return_freed_memory()
     return SideTables(distinctive, names, framing, suggest_terms(sentences, hits, lexicon, names=names))
 
