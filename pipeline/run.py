@@ -307,19 +307,21 @@ def side_tables(
 ) -> SideTables:
     """Distinctive words and names (unless `names` are known from the cache), the labels, attribution and
     actor mentions (with `with_framing`), and the suggestions, which need the names."""
-    # Each step's freed temporaries are handed back before the next: this runs beside the comparison,
-    # whose peak the whole process tree adds to.
-    distinctive = None
-    if names is None:
-        distinctive = distinctive_terms(sentences)
-        return_freed_memory()
-        names = name_like_words(sentences["text"])
+    # This runs beside event grouping, whose memory the whole process tree adds to: the framing tables,
+    # the steps that take the most memory for a moment (about 0.5 GB at 100,000 articles), come first,
+    # while event grouping is still counting words, not at its peak; each step's freed temporaries
+    # are handed back before the next.
     framing = None
     if with_framing:
         labels, attribution = label_table(annotations), attribution_table(annotations)
         return_freed_memory()
         framing = (labels, attribution, actor_mentions(sentences, annotations))
         return_freed_memory()
+    distinctive = None
+    if names is None:
+        distinctive = distinctive_terms(sentences)
+        return_freed_memory()
+        names = name_like_words(sentences["text"])
     return SideTables(distinctive, names, framing, suggest_terms(sentences, hits, lexicon, names=names))
 
 
