@@ -232,6 +232,7 @@ def actor_mentions(sentences: pd.DataFrame, annotations: pd.DataFrame, by: tuple
     # mentions' columns took 0.7 GB above the tables at 100,000 articles. Each temporary goes once used.
     # Groups are counted on the same integers: grouping millions of mentions by their columns took 0.3 GB.
     rows = sentence_rows(sentences, mentions)
+    mentions = mentions[group_keys]  # their sentences found: the ids' columns (56 MB at 100,000 articles) go
     groups = _sort_codes(mentions, group_keys)
     mentioned_groups, mentions_per_group = np.unique(groups, return_counts=True)
     by_group_and_row = np.lexsort((rows, groups))  # stable: the first mention first
@@ -248,7 +249,7 @@ def actor_mentions(sentences: pd.DataFrame, annotations: pd.DataFrame, by: tuple
     del group_of_row, mentioned_groups, mentions_per_group
     # Built in the small types kept (one row per actor and sentence is millions of rows at 100,000
     # articles, held in memory and in the cache); the polarity, for the summary only, is no column.
-    mentioned = mentions[group_keys].take(first).reset_index(drop=True)
+    mentioned = mentions.take(first).reset_index(drop=True)
     del mentions, first
     article_codes, article_ids = pd.factorize(sentences["article_id"], sort=True)
     mentioned["article_id"] = pd.Categorical.from_codes(
