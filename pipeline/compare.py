@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import zlib
+from collections import Counter
 
 import numpy as np
 import pandas as pd
@@ -70,6 +71,13 @@ def term_counts(hits: pd.DataFrame, outlets: pd.DataFrame) -> pd.DataFrame:
     )
     counts["rank"] = counts.groupby("outlet").cumcount() + 1
     return counts[TERM_COLUMNS].reset_index(drop=True)
+
+
+def log_odds_against_rest(group: Counter, total: Counter) -> pd.DataFrame:
+    """log_odds_dirichlet of one group's term counts against everyone else's (`total` less the group's),
+    joined with those counts: columns log_odds, z, group, rest; one row per term of `total`, sorted."""
+    table = pd.DataFrame({"group": pd.Series(group), "rest": pd.Series(total - group)}).fillna(0).sort_index()
+    return log_odds_dirichlet(table).join(table)
 
 
 def log_odds_dirichlet(counts: pd.DataFrame, prior: pd.Series | None = None) -> pd.DataFrame:

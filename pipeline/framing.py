@@ -10,7 +10,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pipeline.compare import bootstrap_interval, cohens_d, group_permutation_tests, log_odds_dirichlet, share_interval
+from pipeline.compare import (
+    bootstrap_interval,
+    cohens_d,
+    group_permutation_tests,
+    log_odds_against_rest,
+    share_interval,
+)
 from pipeline.events import events_of_rows, sentences_by_event
 from pipeline.heap import return_freed_memory
 from pipeline.lexicons import FRAME_DIMENSIONS, FramingLexicons
@@ -575,12 +581,7 @@ def distinctive_terms(sentences: pd.DataFrame, top: int = 25) -> pd.DataFrame:
     total = sum(counts.values(), Counter())
     rows = []
     for outlet, outlet_counts in counts.items():
-        table = (
-            pd.DataFrame({"group": pd.Series(outlet_counts), "rest": pd.Series(total - outlet_counts)})
-            .fillna(0)
-            .sort_index()
-        )
-        scored = log_odds_dirichlet(table).join(table)
+        scored = log_odds_against_rest(outlet_counts, total)
         scored = scored[scored["z"] > 0].sort_values(["z", "group"], ascending=[False, False], kind="stable").head(top)
         rows.extend(
             (outlet, term, int(r["group"]), int(r["rest"]), r["log_odds"], r["z"]) for term, r in scored.iterrows()

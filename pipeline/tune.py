@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from pipeline.compare import log_odds_dirichlet
+from pipeline.compare import log_odds_against_rest
 from pipeline.heap import return_freed_memory
 from pipeline.lexicons import IGNORE_CATEGORY, Entry, Lexicon, normalize_token, term_parts
 from pipeline.match import BREAK, Matcher, is_negated, normalized_words
@@ -294,9 +294,7 @@ def _suggest_terms(
     for name in sorted(counts):
         if outlet is not None and name != outlet:
             continue
-        table = pd.DataFrame({"group": pd.Series(counts[name]), "rest": pd.Series(total - counts[name])})
-        table = table.fillna(0).sort_index()
-        scored = log_odds_dirichlet(table).join(table)
+        scored = log_odds_against_rest(counts[name], total)
         scored = scored[(scored["group"] >= min_count) & (scored["z"] > 0)]
         uncovered_terms = pd.Series([not matcher.find(term) for term in scored.index], index=scored.index, dtype=bool)
         scored = scored[uncovered_terms]
