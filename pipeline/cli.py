@@ -13,6 +13,7 @@ from pipeline.errors import MediaBiasError
 from pipeline.events import EVENT_DISTANCE_THRESHOLD, EVENT_WINDOW_DAYS
 from pipeline.lexicons import check_lexicons, corpus_vocabulary
 from pipeline.parallel import ENGINES, default_jobs
+from pipeline.publish import OutputFolderRefused, check_output_folder
 from pipeline.report import read_snapshot, to_csv_text, write_evaluation, write_reports
 from pipeline.run import analyze, clean_corpus, evaluate_against_gold
 from pipeline.tune import keyword_in_context, suggestions_as_lexicon
@@ -33,6 +34,24 @@ LEXICONS_OPTION = click.option(
     show_default=True,
     help="Folder with the lexicon files.",
 )
+
+
+class _Refused(click.ClickException):
+    """An option the tool will not act on: nothing was touched (exit 2, as for a usage error)."""
+
+    exit_code = 2
+
+
+def _user_error(error: MediaBiasError) -> click.ClickException:
+    return _Refused(str(error)) if isinstance(error, OutputFolderRefused) else click.ClickException(str(error))
+
+
+def _checked_out_dir(out_dir: Path, **inputs: Path | None) -> Path:
+    """`out_dir` if the tool may write it (pipeline.publish), before any work is done."""
+    try:
+        return check_output_folder(out_dir, {name.replace("_", " "): path for name, path in inputs.items()})
+    except OutputFolderRefused as error:
+        raise _user_error(error) from error
 
 
 class _Progress:
@@ -60,7 +79,7 @@ def _analyze(corpus_dir: Path, lexicon_dir: Path, previous_snapshot: dict | None
             corpus_dir, lexicon_dir, previous_snapshot, on_start=progress.start, on_scored=progress.step, **options
         )
     except MediaBiasError as error:
-        raise click.ClickException(str(error)) from error
+        raise _user_error(error) from error
     finally:
         progress.finish()
 
@@ -90,7 +109,8 @@ def main() -> None:
     type=click.Path(path_type=Path),
     default=Path("reports"),
     show_default=True,
-    help="Folder the reports are written to (replaced whole at the end of the run).",
+    help="Folder the reports are written to, replaced whole at the end of the run; refused if it holds files "
+    "mediabias did not write.",
 )
 @click.option(
     "--event-threshold",
@@ -149,8 +169,12 @@ def run(
     \b
     Example:
       mediabias run --corpus corpus --out reports
-    Then open reports/index.html. Exits 1 when no article could be scored.
+    Then open reports/index.html. Exits 1 when no article could be scored, 2 when --out is a folder
+    mediabias may not write (it holds other files, or the corpus).
     """
+    out_dir = _checked_out_dir(
+        out_dir, corpus_folder=corpus_dir, lexicon_folder=lexicon_dir, cache_folder=None if no_cache else cache_dir
+    )
     tables = _analyze(
         corpus_dir,
         lexicon_dir,
@@ -171,7 +195,10 @@ def run(
         click.echo(f"  {_problem_line(problem)}", err=True)
     if n_scored == 0:
         raise click.ClickException(f"no article could be scored; see the problems above ({len(tables.problems)}).")
-    write_reports(tables, out_dir)
+    try:
+        write_reports(tables, out_dir)
+    except MediaBiasError as error:
+        raise _user_error(error) from error
     click.echo(f"Reports written to {out_dir}/ (open {out_dir / 'index.html'}).")
 
 
@@ -328,7 +355,7 @@ def suggest(outlet: str | None, top: int, out_file: Path, corpus_dir: Path, lexi
     type=click.Path(path_type=Path),
     default=Path("evaluation"),
     show_default=True,
-    help="Folder for the evaluation page and tables (replaced whole).",
+    help="Folder for the evaluation page and tables (replaced whole; refused if it holds other files).",
 )
 def evaluate(gold_file: Path, corpus_dir: Path, lexicon_dir: Path, out_dir: Path) -> None:
     """Measure the lexicons against human coding: recall and precision of marked phrases, or AUC and F1 on labelled sentences.
@@ -337,6 +364,7 @@ def evaluate(gold_file: Path, corpus_dir: Path, lexicon_dir: Path, out_dir: Path
     Example:
       mediabias evaluate --gold gold/spans.csv --out evaluation
     """
+    out_dir = _checked_out_dir(out_dir, gold_file=gold_file, corpus_folder=corpus_dir, lexicon_folder=lexicon_dir)
     try:
         evaluation = evaluate_against_gold(read_text_file(gold_file), gold_file.name, corpus_dir, lexicon_dir)
     except MediaBiasError as error:
@@ -357,5 +385,8 @@ def evaluate(gold_file: Path, corpus_dir: Path, lexicon_dir: Path, out_dir: Path
             click.echo(
                 f"{row.score:<14} ROC AUC {row.auc:.3f}   best F1 {row.best_f1:.3f} (threshold {row.threshold:.3f})"
             )
-    write_evaluation(evaluation, out_dir)
+    try:
+        write_evaluation(evaluation, out_dir)
+    except MediaBiasError as error:
+        raise _user_error(error) from error
     click.echo(f"Written to {out_dir}/ (open {out_dir / 'index.html'}).")

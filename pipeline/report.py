@@ -6,11 +6,8 @@ import hashlib
 import html
 import io
 import json
-import os
 import re
-import shutil
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +23,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from pipeline import __version__
 from pipeline.framing import EVENT_PAGES, widest_events
+from pipeline.publish import check_output_folder, publish_folder
 
 FLOAT_DECIMALS = 6
 # Rows of a table turned into CSV text at a time when written.
@@ -626,7 +624,9 @@ def write_reports(tables: Tables, out_dir: Path) -> Path:
     A table whose content is the same as in the reports already there is copied from them, not
     written again: after a lexicon edit most of the large tables are unchanged.
     """
-    out_dir = Path(out_dir)
+    options = tables.provenance.get("options", {})
+    inputs = {"corpus folder": options.get("corpus"), "lexicon folder": options.get("lexicons")}
+    out_dir = check_output_folder(out_dir, inputs)
     return publish_folder(out_dir, lambda: _report_files(tables, out_dir))
 
 
@@ -742,27 +742,6 @@ def _read_digests(out_dir: Path | None) -> dict[str, dict[str, str]]:
     return digests if isinstance(digests, dict) else {}
 
 
-def publish_folder(out_dir: Path, files: Callable[[], Iterable[tuple[str, str | Iterable[str] | Path]]]) -> Path:
-    """Write `files()` as the folder `out_dir`, atomically: (relative path, text, iterable of text pieces
-    or the Path of a file to copy) pairs.
-
-    The files are written to a staging folder beside `out_dir` and swapped in with renames;
-    if anything fails, the previous folder stays as it was.
-    """
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(out_dir)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
-    try:
-        for relative, text in files():
-            _write(staging / relative, text)
-        _swap_in(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return out_dir
-
-
 def write_evaluation(evaluation, out_dir: Path) -> Path:
     """Write an Evaluation (pipeline.evaluate) as CSV tables and an HTML page, atomically."""
 
@@ -787,39 +766,3 @@ def read_snapshot(out_dir: Path) -> dict | None:
     except (OSError, ValueError):
         return None
     return snapshot if isinstance(snapshot, dict) and {"entries", "outlets", "term_hits"} <= set(snapshot) else None
-
-
-def _write(path: Path, text: str | Iterable[str] | Path) -> None:
-    """Write a text, or the pieces of one in turn, or a copy of an existing file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(text, Path):
-        shutil.copyfile(text, path)
-        return
-    with open(path, "w", encoding="utf-8", newline="\n") as handle:
-        if isinstance(text, str):
-            handle.write(text)
-        else:
-            handle.writelines(text)
-
-
-def _remove_leftovers(out_dir: Path) -> None:
-    """Remove what a killed run left beside `out_dir`; if it died between the two renames, restore the old reports."""
-    retired = sorted(out_dir.parent.glob(f".{out_dir.name}.old-*"))
-    if retired and not out_dir.exists():
-        os.replace(retired.pop(), out_dir)
-    for leftover in retired + sorted(out_dir.parent.glob(f".{out_dir.name}.staging-*")):
-        shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _swap_in(staging: Path, out_dir: Path) -> None:
-    # Keep files people put in the output folder themselves (e.g. .gitkeep) by moving them across.
-    if out_dir.exists():
-        for kept in out_dir.glob(".*"):
-            if kept.is_file() and not (staging / kept.name).exists():
-                shutil.copy2(kept, staging / kept.name)
-        retired = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-        os.replace(out_dir, retired)
-        os.replace(staging, out_dir)
-        shutil.rmtree(retired, ignore_errors=True)
-    else:
-        os.replace(staging, out_dir)

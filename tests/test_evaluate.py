@@ -101,6 +101,7 @@ def test_the_command_prints_the_figures_and_writes_the_page(tmp_path):
         in result.output
     )
     assert {p.name for p in out.iterdir()} == {
+        ".mediabias-report.json",
         "index.html",
         "span_scores.csv",
         "misses.csv",

@@ -1,0 +1,225 @@
+"""The output folder is the tool's alone: refused when it is someone else's, never half written, people's files kept."""
+
+import errno
+import json
+import os
+import stat
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+from conftest import LEXICONS, PROJECT
+
+from pipeline import publish
+from pipeline.cli import main
+
+GOOD = "Iraq's parliament voted on Sunday to expel US troops from the country, officials said."
+OTHER = "The United States said its forces would stay in Iraq to fight the Islamic State, officials said."
+
+
+@pytest.fixture
+def corpus(make_corpus):
+    return make_corpus({"good.txt": GOOD, "other.txt": OTHER})
+
+
+def run(corpus, out, *extra):
+    arguments = ["run", "--corpus", str(corpus), "--lexicons", str(LEXICONS), "--out", str(out), "--no-cache", *extra]
+    return CliRunner().invoke(main, arguments)
+
+
+def files_of(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_the_corpus_folder_as_out_is_refused_and_left_whole(corpus):
+    before = files_of(corpus)
+    result = run(corpus, corpus)
+    assert result.exit_code == 2
+    assert f"{corpus} holds the corpus folder {corpus}; writing there would replace it" in result.output
+    assert files_of(corpus) == before
+
+
+def test_a_folder_holding_the_corpus_and_a_thesis_is_refused_and_nothing_is_touched(make_corpus, tmp_path):
+    corpus = make_corpus({"good.txt": GOOD})
+    (tmp_path / "thesis.docx").write_bytes(b"three years of work")
+    before = files_of(tmp_path)
+    result = run(corpus, tmp_path)
+    assert result.exit_code == 2
+    assert "holds the corpus folder" in result.output
+    assert files_of(tmp_path) == before
+
+
+def test_a_folder_of_someone_elses_files_is_refused(corpus, tmp_path):
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "notes.txt").write_text("mine")
+    result = run(corpus, work)
+    assert result.exit_code == 2
+    assert (
+        f"{work} already holds files that mediabias did not write (it has no .mediabias-report.json); "
+        "nothing was changed; choose another --out, e.g. a new folder 'reports', or empty that folder first"
+    ) in result.output
+    assert files_of(work) == {"notes.txt": b"mine"}
+
+
+def test_an_existing_file_as_out_is_refused_and_kept(corpus, tmp_path):
+    target = tmp_path / "results.csv"
+    target.write_text("a,b\n1,2\n")
+    result = run(corpus, target)
+    assert result.exit_code == 2
+    assert f"{target} is a file, not a folder" in result.output
+    assert target.read_text() == "a,b\n1,2\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "results.csv"]
+
+
+def test_an_out_under_a_file_is_refused(corpus, tmp_path):
+    (tmp_path / "results.csv").write_text("x")
+    result = run(corpus, tmp_path / "results.csv" / "reports")
+    assert result.exit_code == 2
+    assert f"{tmp_path / 'results.csv'} is a file, not a folder" in result.output
+
+
+def test_an_out_inside_the_corpus_is_refused(corpus):
+    result = run(corpus, corpus / "reports")
+    assert result.exit_code == 2
+    assert f"is inside the corpus folder {corpus}" in result.output
+    assert not (corpus / "reports").exists()
+
+
+def test_an_out_inside_the_lexicon_folder_is_refused(corpus, tmp_path):
+    result = run(corpus, LEXICONS / "reports")
+    assert result.exit_code == 2
+    assert f"is inside the lexicon folder {LEXICONS}" in result.output
+    assert not (LEXICONS / "reports").exists()
+
+
+@pytest.mark.parametrize("out", [".", ".."])
+def test_the_folder_you_are_in_or_above_it_is_refused(corpus, tmp_path, monkeypatch, out):
+    here = tmp_path / "empty" / "here"
+    here.mkdir(parents=True)
+    monkeypatch.chdir(here)
+    result = run(corpus, out)
+    assert result.exit_code == 2
+    assert "is the folder you are in (or holds it)" in result.output
+    assert list(here.iterdir()) == []
+
+
+def test_a_re_run_replaces_its_own_reports_and_keeps_a_persons_files(corpus, tmp_path):
+    out = tmp_path / "reports"
+    assert run(corpus, out).exit_code == 0
+    (out / "my-notes.md").write_text("Sputnik: check the hedges")
+    (out / "tables" / "my-extra.csv").write_text("x\n1\n")
+    (out / "drafts").mkdir()
+    (out / "drafts" / "story.txt").write_text("draft")
+    result = run(corpus, out)
+    assert result.exit_code == 0, result.output
+    assert (out / "my-notes.md").read_text() == "Sputnik: check the hedges"
+    assert (out / "tables" / "my-extra.csv").read_text() == "x\n1\n"
+    assert (out / "drafts" / "story.txt").read_text() == "draft"
+    assert (out / "tables" / "articles.csv").exists()
+
+
+def test_the_marker_lists_every_file_the_run_wrote(corpus, tmp_path):
+    out = tmp_path / "reports"
+    run(corpus, out)
+    marker = json.loads((out / ".mediabias-report.json").read_text())
+    assert marker["written_by"] == "mediabias"
+    assert sorted(marker["files"]) == sorted(name for name in files_of(out) if name != ".mediabias-report.json")
+
+
+def test_reports_of_an_earlier_version_without_a_marker_are_replaced(corpus, tmp_path):
+    out = tmp_path / "reports"
+    run(corpus, out)
+    (out / ".mediabias-report.json").unlink()
+    (out / "tables" / "old-table.csv").write_text("left over\n")  # not a file this version writes, but ours
+    result = run(corpus, out)
+    assert result.exit_code == 0, result.output
+    assert not (out / "tables" / "old-table.csv").exists()
+    assert (out / ".mediabias-report.json").exists()
+
+
+def test_a_checkout_placeholder_counts_as_empty_and_is_kept(corpus, tmp_path):
+    out = tmp_path / "reports"
+    out.mkdir()
+    (out / ".gitkeep").write_text("")
+    assert run(corpus, out).exit_code == 0
+    assert (out / ".gitkeep").exists()
+    assert (out / "index.html").exists()
+
+
+def test_the_out_folders_permissions_are_kept(corpus, tmp_path):
+    out = tmp_path / "reports"
+    run(corpus, out)
+    os.chmod(out, 0o750)
+    run(corpus, out)
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o750
+
+
+def test_a_new_out_folder_gets_the_usual_permissions(corpus, tmp_path):
+    out = tmp_path / "reports"
+    old_mask = os.umask(0o022)
+    try:
+        run(corpus, out)
+    finally:
+        os.umask(old_mask)
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o755
+
+
+def test_a_full_disk_is_one_message_and_the_previous_reports_stay(corpus, tmp_path, monkeypatch):
+    out = tmp_path / "reports"
+    run(corpus, out)
+    before = files_of(out)
+
+    def full(path, content):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    monkeypatch.setattr(publish, "_write", full)
+    result = run(corpus, out)
+    assert result.exit_code == 1
+    assert f"cannot write the reports to {out}: No space left on device" in result.output
+    assert "the previous reports are unchanged" in result.output
+    assert "Traceback" not in result.output
+    assert files_of(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "reports"]
+
+
+def test_an_unwritable_parent_is_one_message(corpus, tmp_path, monkeypatch):
+    def refused(*args, **kwargs):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(tmp_path))
+
+    monkeypatch.setattr(publish.tempfile, "mkdtemp", refused)
+    result = run(corpus, tmp_path / "reports")
+    assert result.exit_code == 1
+    assert f"cannot write in {tmp_path}: Permission denied" in result.output
+    assert not (tmp_path / "reports").exists()
+
+
+def test_evaluate_refuses_an_out_that_is_not_its_own(corpus, tmp_path):
+    gold = tmp_path / "gold.csv"
+    gold.write_text("text,label\nA brutal regime.,1\nThe vote passed.,0\n")
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "data.csv").write_text("keep me")
+    arguments = ["evaluate", "--gold", str(gold), "--corpus", str(corpus), "--lexicons", str(LEXICONS)]
+    result = CliRunner().invoke(main, [*arguments, "--out", str(work)])
+    assert result.exit_code == 2
+    assert "already holds files that mediabias did not write" in result.output
+    assert files_of(work) == {"data.csv": b"keep me"}
+
+
+def test_two_runs_into_one_out_leave_a_whole_report(corpus, tmp_path):
+    out = tmp_path / "reports"
+    command = [sys.executable, "-m", "pipeline", "run", "--corpus", str(corpus), "--lexicons", str(LEXICONS)]
+    command += ["--out", str(out), "--no-cache", "--jobs", "1"]
+    for _ in range(2):
+        runs = [
+            subprocess.Popen(command, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(2)
+        ]
+        outputs = [process.communicate(timeout=300) for process in runs]
+        assert [process.returncode for process in runs] == [0, 0], outputs
+        marker = json.loads((out / ".mediabias-report.json").read_text())
+        assert sorted(marker["files"]) == sorted(n for n in files_of(out) if n != ".mediabias-report.json")
+        assert (out / "tables" / "articles.csv").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "reports"]
