@@ -191,7 +191,7 @@ def run(
     )
     n_read, n_scored = tables.provenance["articles_read"], len(tables.articles)
     click.echo(f"Read {n_read} article(s) from {corpus_dir}; scored {n_scored} from {len(tables.outlets)} outlet(s).")
-    for problem in tables.problems.itertuples(index=False):
+    for problem in [*tables.problems.itertuples(index=False), *tables.cache_problems]:
         click.echo(f"  {_problem_line(problem)}", err=True)
     if n_scored == 0:
         raise click.ClickException(f"no article could be scored; see the problems above ({len(tables.problems)}).")

@@ -104,6 +104,9 @@ class Tables:
     distinctive_terms: pd.DataFrame = field(default_factory=pd.DataFrame)
     annotations: pd.DataFrame = field(default_factory=pd.DataFrame)
     event_details: dict = field(default_factory=dict)
+    # Warnings about the run's cache (damaged, foreign, unwritable): printed, not in the tables, which
+    # depend on the inputs alone.
+    cache_problems: list = field(default_factory=list)
 
     def csv_tables(self) -> dict[str, pd.DataFrame]:
         return {

@@ -273,6 +273,7 @@ def analyze(
                 n_scored=len(cleaned),
                 corpus=(corpus_hash, n_files),
             ),
+            cache_problems=stage_cache.problems + sentence_cache.problems,
             **framing,
             **tuning,
         )
