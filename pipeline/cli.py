@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 from pathlib import Path
 
@@ -89,7 +91,44 @@ def _problem_line(problem) -> str:
     return f"{where}: {problem.severity}: {problem.reason}"
 
 
-@click.group()
+class Stopped(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so that workers are stopped and the staging folder removed."""
+
+
+def _stop_on_sigterm(signum, frame) -> None:
+    raise Stopped()
+
+
+class _Commands(click.Group):
+    """The command group; whatever goes wrong reaches the user as one message, never as a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        before = signal.signal(signal.SIGTERM, _stop_on_sigterm)
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt as error:
+            how = "by SIGTERM" if isinstance(error, Stopped) else "by Ctrl-C"
+            click.echo(f"Error: stopped {how}; the previous reports are unchanged.", err=True)
+            ctx.exit(143 if isinstance(error, Stopped) else 130)
+        except OSError as error:
+            if os.environ.get("MEDIABIAS_DEBUG"):
+                raise
+            where = f"{error.filename}: " if error.filename else ""
+            raise click.ClickException(f"{where}{error.strerror or error}") from error
+        except Exception as error:
+            if os.environ.get("MEDIABIAS_DEBUG"):
+                raise
+            raise click.ClickException(
+                f"unexpected {type(error).__name__}: {error}. This is a bug in mediabias {__version__}; please report "
+                "it with the command you ran (MEDIABIAS_DEBUG=1 shows where it happened)."
+            ) from error
+        finally:
+            signal.signal(signal.SIGTERM, before)
+
+
+@click.group(cls=_Commands)
 @click.version_option(__version__, prog_name="mediabias")
 def main() -> None:
     """Score news articles for sentiment and loaded language and compare outlets.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import signal
 import tempfile
 import traceback
 import weakref
@@ -48,13 +49,34 @@ def iter_chunks(
     if jobs <= 1 or len(chunks) <= 1:
         yield from _collect(((lambda chunk=chunk: function(chunk)) for chunk in chunks), on_done)
         return
-    with ProcessPoolExecutor(max_workers=min(jobs, len(chunks))) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), initializer=_leave_signals_to_the_caller)
+    try:
         futures = [pool.submit(function, chunk) for chunk in chunks]
         for k, future in enumerate(futures):
             yield future.result()
             futures[k] = None  # the result is the caller's now
             if on_done:
                 on_done(k)
+    except BaseException:
+        _stop_workers(pool)  # interrupted, or a chunk failed: the chunks still queued are not worth waiting for
+        raise
+    pool.shutdown()
+
+
+def _leave_signals_to_the_caller() -> None:
+    """In a worker: Ctrl-C is the caller's to handle (it stops the workers), and SIGTERM ends the worker at once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=5)
 
 
 def map_items(
@@ -195,6 +217,8 @@ def _compute_and_send(writing: int, function: Callable[..., Any], args: tuple) -
             else:
                 remembered = {k: v for k, v in active.used.items() if k not in known_before}
                 message = ("done", value, remembered, active.hits - hits_before)
+        except KeyboardInterrupt:  # Ctrl-C or SIGTERM (see cli): the parent stops too and reads nothing
+            os._exit(130)
         except BaseException as error:  # handed to the parent, which raises it
             error.add_note("".join(traceback.format_exception(error)))
             message = ("error", error, {}, 0)

@@ -7,6 +7,7 @@ import html
 import io
 import json
 import re
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -292,9 +293,12 @@ def heat_style(share: float) -> str:
 
 def _svg_of(figure) -> str:
     """The figure as an inline <svg> element (no XML header, no date: the same figure gives the same text)."""
-    figure.tight_layout()
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None})
+    # Text is drawn by the browser (svg.fonttype "none"), so a glyph matplotlib's own font lacks is no problem.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        figure.tight_layout()
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
     plt.close(figure)
     svg = buffer.getvalue()
     return svg[svg.index("<svg") :]

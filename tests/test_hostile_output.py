@@ -3,13 +3,18 @@
 import errno
 import json
 import os
+import shutil
+import signal
 import stat
 import subprocess
 import sys
+import time
+import warnings
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import LEXICONS, PROJECT
+from conftest import LEXICONS, PROJECT, SEED_CORPUS
 
 from pipeline import publish
 from pipeline.cli import main
@@ -223,3 +228,98 @@ def test_two_runs_into_one_out_leave_a_whole_report(corpus, tmp_path):
         assert sorted(marker["files"]) == sorted(n for n in files_of(out) if n != ".mediabias-report.json")
         assert (out / "tables" / "articles.csv").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "reports"]
+
+
+def descendants(pid):
+    """The processes started, directly or not, by `pid` (read from /proc)."""
+    parents = {}
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat_file.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat_file.parent.name)] = int(fields[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def alive(pid):
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to see the worker processes")
+def test_sigterm_stops_the_workers_and_leaves_the_previous_reports_whole(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    rows = ["file,outlet,published,url"]
+    for n in range(12):
+        for seed in sorted(SEED_CORPUS.glob("*.txt")):
+            shutil.copy(seed, corpus / f"{n:02d}-{seed.name}")
+            rows.append(f"{n:02d}-{seed.name},Outlet {n:02d} {seed.stem[:6]},2020-01-05,")
+    (corpus / "manifest.csv").write_text("\n".join(rows) + "\n")
+    out = tmp_path / "reports"
+    command = [sys.executable, "-m", "pipeline", "run", "--corpus", str(corpus), "--lexicons", str(LEXICONS)]
+    command += ["--out", str(out), "--no-cache", "--jobs", "2"]
+    subprocess.run(command, check=True, capture_output=True, cwd=PROJECT)
+    before = files_of(out)
+
+    process = subprocess.Popen(command, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline, workers = time.monotonic() + 120, set()
+    while len(workers) < 2 and process.poll() is None and time.monotonic() < deadline:
+        workers = descendants(process.pid)
+        time.sleep(0.01)
+    assert len(workers) >= 2, "the run never started its workers"
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 143
+    assert "Error: stopped by SIGTERM; the previous reports are unchanged." in stderr
+    assert "Traceback" not in stderr
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [pid for pid in workers if alive(pid)] == []
+    assert files_of(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "reports"]
+
+
+def test_an_unexpected_error_is_one_message_that_asks_for_a_report_not_a_traceback(corpus, tmp_path, monkeypatch):
+    from pipeline import cli
+
+    def broken(*args, **kwargs):
+        raise ValueError("cannot convert float NaN to integer")
+
+    monkeypatch.setattr(cli, "analyze", broken)
+    result = run(corpus, tmp_path / "reports")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: unexpected ValueError: cannot convert float NaN to integer. This is a bug")
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "reports").exists()
+
+
+def test_an_operating_system_error_names_the_file(corpus, tmp_path, monkeypatch):
+    from pipeline import cli
+
+    def refused(*args, **kwargs):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), "/srv/corpus/a.txt")
+
+    monkeypatch.setattr(cli, "analyze", refused)
+    result = run(corpus, tmp_path / "reports")
+    assert result.exit_code == 1
+    assert "Error: /srv/corpus/a.txt: Permission denied" in result.output
+
+
+def test_outlet_names_the_charts_font_lacks_print_no_library_warnings(make_corpus, tmp_path):
+    corpus = make_corpus({"a.txt": GOOD, "b.txt": OTHER}, manifest="file,outlet\na.txt,新华社\nb.txt,الجزيرة\n")
+    with warnings.catch_warnings(record=True) as shown:
+        warnings.simplefilter("always")
+        result = run(corpus, tmp_path / "reports")
+    assert result.exit_code == 0, result.output
+    assert [str(w.message) for w in shown if "Glyph" in str(w.message)] == []
+    assert "新华社" in (tmp_path / "reports" / "chart.svg").read_text()
