@@ -15,7 +15,7 @@ from pipeline.errors import MediaBiasError
 from pipeline.events import EVENT_DISTANCE_THRESHOLD, EVENT_WINDOW_DAYS
 from pipeline.lexicons import check_lexicons, corpus_vocabulary
 from pipeline.parallel import ENGINES, default_jobs
-from pipeline.publish import OutputFolderRefused, check_output_folder
+from pipeline.publish import OutputFolderRefused, check_output_file, check_output_folder, write_file
 from pipeline.report import read_snapshot, to_csv_text, write_evaluation, write_reports
 from pipeline.run import analyze, clean_corpus, evaluate_against_gold
 from pipeline.tune import keyword_in_context, suggestions_as_lexicon
@@ -53,6 +53,20 @@ def _checked_out_dir(out_dir: Path, **inputs: Path | None) -> Path:
     try:
         return check_output_folder(out_dir, {name.replace("_", " "): path for name, path in inputs.items()})
     except OutputFolderRefused as error:
+        raise _user_error(error) from error
+
+
+def _check_output_file(path: Path, replace: bool) -> None:
+    try:
+        check_output_file(path, replace)
+    except MediaBiasError as error:
+        raise _user_error(error) from error
+
+
+def _write_file(path: Path, text: str, replace: bool) -> None:
+    try:
+        write_file(path, text, replace=replace)
+    except MediaBiasError as error:
         raise _user_error(error) from error
 
 
@@ -283,7 +297,8 @@ def lexicon_check(lexicon_dir: Path, corpus_dir: Path) -> None:
 @CORPUS_OPTION
 @LEXICONS_OPTION
 @click.option("--out", "out_file", type=click.Path(path_type=Path), default=None, help="Also write the table here.")
-def lexicon_stats_command(corpus_dir: Path, lexicon_dir: Path, out_file: Path | None) -> None:
+@click.option("--replace", is_flag=True, help="Write over --out if it exists.")
+def lexicon_stats_command(corpus_dir: Path, lexicon_dir: Path, out_file: Path | None, replace: bool) -> None:
     """Per lexicon entry: hits in the outlets' own words, in quotes, negated, and by outlet.
 
     The same table is in reports/tables/lexicon_stats.csv after `mediabias run`.
@@ -292,6 +307,8 @@ def lexicon_stats_command(corpus_dir: Path, lexicon_dir: Path, out_file: Path | 
     Example:
       mediabias lexicon stats --out lexicon_stats.csv
     """
+    if out_file:
+        _check_output_file(out_file, replace)
     stats = _analyze(corpus_dir, lexicon_dir).lexicon_stats
     fired = stats[stats["n_hits"] > 0].sort_values(["n_hits", "term"], ascending=[False, True], kind="stable")
     click.echo(f"{'term':<28} {'category':<15} {'own':>4} {'quote':>5} {'neg':>4}  by outlet")
@@ -302,7 +319,7 @@ def lexicon_stats_command(corpus_dir: Path, lexicon_dir: Path, out_file: Path | 
     silent = stats[stats["n_hits"] == 0]
     click.echo(f"\n{len(fired)} of {len(stats)} entries fired; {len(silent)} never fired in this corpus.")
     if out_file:
-        out_file.write_text(to_csv_text(stats), encoding="utf-8")
+        _write_file(out_file, to_csv_text(stats), replace)
         click.echo(f"Written to {out_file}.")
 
 
@@ -348,9 +365,10 @@ def kwic(term: str, outlet: str | None, window: int, corpus_dir: Path, lexicon_d
     show_default=True,
     help="CSV in the lexicon's columns, to paste into a lexicon file.",
 )
+@click.option("--replace", is_flag=True, help="Write over --out if it exists.")
 @CORPUS_OPTION
 @LEXICONS_OPTION
-def suggest(outlet: str | None, top: int, out_file: Path, corpus_dir: Path, lexicon_dir: Path) -> None:
+def suggest(outlet: str | None, top: int, out_file: Path, replace: bool, corpus_dir: Path, lexicon_dir: Path) -> None:
     """Terms the lexicons miss that are typical of an outlet (log-odds ratio, informative Dirichlet prior).
 
     Each outlet's words are compared with all other outlets' (Monroe, Colaresi & Quinn 2008); words
@@ -361,6 +379,7 @@ def suggest(outlet: str | None, top: int, out_file: Path, corpus_dir: Path, lexi
     Example:
       mediabias suggest --outlet Sputnik --top 5
     """
+    _check_output_file(out_file, replace)
     suggestions = _analyze(corpus_dir, lexicon_dir).suggestions
     if outlet is not None:
         suggestions = suggestions[suggestions["outlet"] == outlet]
@@ -374,7 +393,7 @@ def suggest(outlet: str | None, top: int, out_file: Path, corpus_dir: Path, lexi
             click.echo(
                 f"  {row.term:<28} z={row.z:5.2f}  {row.n_outlet} here, {row.n_rest} elsewhere   {row.example_1[:90]}"
             )
-    out_file.write_text(to_csv_text(suggestions_as_lexicon(suggestions)), encoding="utf-8")
+    _write_file(out_file, to_csv_text(suggestions_as_lexicon(suggestions)), replace)
     click.echo(f"\n{len(suggestions)} suggestion(s) written to {out_file} (fill in the category before pasting).")
 
 

@@ -250,3 +250,35 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def check_output_file(path: Path, replace: bool = False) -> Path:
+    """`path` if write_file may write it; else OutputFolderRefused saying why."""
+    path = Path(path)
+    if path.is_dir():
+        raise OutputFolderRefused(f"{path} is a folder; give a file name, e.g. {path / 'suggestions.csv'}")
+    if (path.exists() or path.is_symlink()) and not replace:
+        raise OutputFolderRefused(
+            f"{path} already exists; nothing was changed; choose another --out, or add --replace to write over it"
+        )
+    return path
+
+
+def write_file(path: Path, text: str, replace: bool = False) -> Path:
+    """Write one file atomically; a file already there is written over only with `replace` (it may be a
+    person's, say a lexicon), else OutputFolderRefused."""
+    path = check_output_file(path, replace)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    except OSError as error:
+        raise OutputWriteFailed(f"cannot write {path}: {error.strerror or error}") from error
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise OutputWriteFailed(f"cannot write {path}: {error.strerror or error}") from error
+    return path

@@ -323,3 +323,24 @@ def test_outlet_names_the_charts_font_lacks_print_no_library_warnings(make_corpu
     assert result.exit_code == 0, result.output
     assert [str(w.message) for w in shown if "Glyph" in str(w.message)] == []
     assert "新华社" in (tmp_path / "reports" / "chart.svg").read_text()
+
+
+def test_suggest_never_writes_over_an_existing_file(corpus, tmp_path):
+    lexicon_file = tmp_path / "my-lexicon.csv"
+    lexicon_file.write_text("term,category,weight,note\nregime,delegitimizing,2,mine\n")
+    arguments = ["suggest", "--corpus", str(corpus), "--lexicons", str(LEXICONS), "--out", str(lexicon_file)]
+    result = CliRunner().invoke(main, arguments)
+    assert result.exit_code == 2
+    assert f"{lexicon_file} already exists; nothing was changed; choose another --out, or add --replace" in (
+        result.output
+    )
+    assert lexicon_file.read_text() == "term,category,weight,note\nregime,delegitimizing,2,mine\n"
+
+
+def test_lexicon_stats_writes_a_new_file_and_replaces_it_only_when_asked(corpus, tmp_path):
+    target = tmp_path / "stats.csv"
+    arguments = ["lexicon", "stats", "--corpus", str(corpus), "--lexicons", str(LEXICONS), "--out", str(target)]
+    assert CliRunner().invoke(main, arguments).exit_code == 0
+    assert target.read_text().startswith("lexicon,line,term,category,weight")
+    assert CliRunner().invoke(main, arguments).exit_code == 2
+    assert CliRunner().invoke(main, [*arguments, "--replace"]).exit_code == 0
