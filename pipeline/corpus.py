@@ -31,7 +31,7 @@ MAX_ARTICLE_BYTES = 5_000_000
 #   file        str  path of the source file, relative to the corpus folder
 #   record      int  1-based record number inside a .jsonl/.csv file, 0 for one-article files
 #   outlet      str  outlet name (record field, else manifest)
-#   published   str  publication date as given (ISO 8601 expected)
+#   published   str  publication date as given (ISO 8601 expected; read by publication_dates)
 #   url         str  source address, may be empty
 #   title       str  title given by the source (HTML <title>, record field or manifest), may be empty
 #   raw_text    str  article text as read, before cleaning
@@ -261,7 +261,33 @@ def read_manifest(corpus_dir: Path) -> tuple[pd.DataFrame, list[Problem]]:
     for column in OPTIONAL_MANIFEST_COLUMNS:
         if column not in manifest.columns:
             manifest[column] = ""
+    problems.extend(_date_problems(manifest["published"], MANIFEST_NAME, manifest["manifest_line"]))
     return manifest, problems
+
+
+def publication_dates(published: pd.Series) -> pd.Series:
+    """Each `published` as a UTC timestamp, NaT where there is none or it is not a date.
+
+    A date without a zone is taken as UTC, so that dates with and without zones (or with different
+    offsets) compare. The one reading of `published` every stage uses.
+    """
+    return pd.to_datetime(published, errors="coerce", format="mixed", utc=True)
+
+
+def _date_problems(published: pd.Series, source: str, lines: pd.Series) -> list[Problem]:
+    """A warning for each non-empty `published` that publication_dates cannot read, at its line."""
+    unreadable = (published.fillna("").astype(str).str.strip() != "") & publication_dates(published).isna()
+    return [
+        Problem(
+            "corpus",
+            source,
+            int(line),
+            f"published {value!r} is not a date (expected ISO 8601, e.g. 2020-01-05 or 2020-01-05T10:00:00Z); "
+            "the article is treated as undated",
+            "warning",
+        )
+        for value, line in zip(published[unreadable], lines[unreadable], strict=True)
+    ]
 
 
 def read_corpus(corpus_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -387,6 +413,12 @@ def read_article_file(path: Path, name: str, defaults: dict) -> tuple[list[dict]
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".csv"):
         records, problems = _jsonl_records(text, name) if suffix == ".jsonl" else _csv_records(text, name)
+        dated = [
+            (record_no, str(record["published"]).strip()) for record_no, record in records if record.get("published")
+        ]
+        if dated:
+            numbers, dates = zip(*dated, strict=True)
+            problems.extend(_date_problems(pd.Series(dates, dtype="str"), name, pd.Series(numbers, dtype="int64")))
         rows = []
         for record_no, record in records:
             row = _article_row(defaults, record, encoding, record_no)
