@@ -9,6 +9,8 @@ import hashlib
 import io
 import json
 import os
+import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +23,7 @@ from pipeline.errors import CorpusError
 
 MANIFEST_NAME = "manifest.csv"
 REQUIRED_MANIFEST_COLUMNS = ["file", "outlet"]
-OPTIONAL_MANIFEST_COLUMNS = ["published", "url"]
+OPTIONAL_MANIFEST_COLUMNS = ["published", "url", "title"]
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".csv")
 # A news article is a few thousand words; text this long is a scraping accident, and would stall a run.
 MAX_ARTICLE_BYTES = 5_000_000
@@ -40,6 +42,34 @@ MAX_ARTICLE_BYTES = 5_000_000
 # Article texts are moved into the table's own storage this many at a time (see TextColumn).
 TEXT_BLOCK = 2_000
 ARTICLE_COLUMNS = ["article_id", "file", "record", "outlet", "published", "url", "title", "raw_text", "encoding"]
+# Columns of the articles table that no manifest can give: those above but the manifest's, those
+# the cleaning and the scores add (pipeline.clean, pipeline.score; a loaded_per_1k_<category> each).
+# A manifest column with one of these names is renamed manifest_<name> (see _manifest_columns);
+# a test reads a run's articles.csv as a manifest to check that none is missing.
+PIPELINE_COLUMNS = frozenset(
+    [
+        "article_id",
+        "record",
+        "raw_text",
+        "encoding",
+        "manifest_line",
+        "text",
+        "title_source",
+        "n_removed_lines",
+        "n_sentences",
+        "n_words",
+        "n_quoted_words",
+        "polarity",
+        "subjectivity",
+        "n_hits",
+        "n_quoted_hits",
+        "n_negated_hits",
+        "loaded_per_1k",
+        "loaded_weight_per_1k",
+        "quoted_per_1k",
+    ]
+)
+PIPELINE_COLUMN_PREFIXES = ("loaded_per_1k_",)
 
 # One row per problem found anywhere in the run.
 #   stage   str  "corpus", "clean", "lexicon" ...: which stage found it
@@ -99,6 +129,17 @@ _BLOCK_TAGS = [
     "dt",
     "hr",
 ]
+
+
+# Characters that are never text, repaired wherever text is read: lone surrogates (an invalid \u
+# escape in JSON) cannot be written as UTF-8; NUL (a UTF-16 file read as UTF-8, a \u0000 escape)
+# breaks the tables; bidirectional controls can make an outlet's name display as another's.
+_CHARACTER_REPAIRS = [
+    (re.compile("[\ud800-\udfff]"), "\ufffd", "lone surrogates (invalid \\u escapes) replaced with U+FFFD in"),
+    (re.compile("\x00"), "", "NUL characters removed from"),
+    (re.compile("[\u202a-\u202e\u2066-\u2069]"), "", "bidirectional control characters removed from"),
+]
+_SUSPECT_CHARACTER = re.compile("[\ud800-\udfff\x00\u202a-\u202e\u2066-\u2069]")
 
 
 class UnreadableText(ValueError):
@@ -204,10 +245,11 @@ def _html_title(soup: BeautifulSoup) -> str:
 
 
 def read_manifest(corpus_dir: Path) -> tuple[pd.DataFrame, list[Problem]]:
-    """Read `manifest.csv`: one row per file, columns file, outlet, published, url (+ any extra).
+    """Read `manifest.csv`: one row per file, columns file, outlet, published, url, title (+ any extra).
 
     Returns the manifest (with `manifest_line`, the row's line number) and problems: rows with the
-    wrong number of fields, and unknown columns that look like a misspelled known one. Raises
+    wrong number of fields, unknown columns that look like a misspelled known one, columns renamed
+    or dropped (see _manifest_columns), characters repaired, dates that cannot be read. Raises
     CorpusError when the manifest is missing, unreadable or lacks a required column.
     """
     path = corpus_dir / MANIFEST_NAME
@@ -215,7 +257,9 @@ def read_manifest(corpus_dir: Path) -> tuple[pd.DataFrame, list[Problem]]:
     if not path.is_file():
         raise CorpusError(f"{path}: no manifest; a corpus folder needs {MANIFEST_NAME} with columns {','.join(known)}")
     try:
-        text, _ = decode_bytes(path.read_bytes())
+        text, _ = decode_bytes(_read_bytes(path))
+    except OSError as error:
+        raise CorpusError(f"{path}: cannot be read: {_os_reason(error)}") from error
     except UnreadableText as error:
         raise CorpusError(f"{path}: {error}") from error
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -228,17 +272,7 @@ def read_manifest(corpus_dir: Path) -> tuple[pd.DataFrame, list[Problem]]:
             + (f"; did you write {' '.join(hints)}" if hints else "")
             + f"; expected {','.join(known)}"
         )
-    problems = [
-        Problem(
-            "corpus",
-            MANIFEST_NAME,
-            1,
-            f"column {column!r} is kept as an extra column; did you mean {close[0]!r}?",
-            "warning",
-        )
-        for column in header
-        if column not in known and (close := difflib.get_close_matches(column, known, n=1))
-    ]
+    columns, problems = _manifest_columns(header)
     rows = []
     try:
         for row in reader:
@@ -254,15 +288,50 @@ def read_manifest(corpus_dir: Path) -> tuple[pd.DataFrame, list[Problem]]:
                     )
                 )
                 continue
-            rows.append([cell.strip() for cell in row] + [reader.line_num])
+            cells, repairs = repair_characters({name: row[index].strip() for index, name in columns})
+            if repairs:
+                problems.append(Problem("corpus", MANIFEST_NAME, reader.line_num, repairs, "warning"))
+            rows.append([*cells.values(), reader.line_num])
     except csv.Error as error:
         problems.append(Problem("corpus", MANIFEST_NAME, reader.line_num, f"CSV cannot be parsed past here: {error}"))
-    manifest = pd.DataFrame(rows, columns=[*header, "manifest_line"]).astype({"manifest_line": "int64"})
+    names = [name for _, name in columns]
+    manifest = pd.DataFrame(rows, columns=[*names, "manifest_line"]).astype({"manifest_line": "int64"})
     for column in OPTIONAL_MANIFEST_COLUMNS:
         if column not in manifest.columns:
             manifest[column] = ""
     problems.extend(_date_problems(manifest["published"], MANIFEST_NAME, manifest["manifest_line"]))
     return manifest, problems
+
+
+def _manifest_columns(header: list[str]) -> tuple[list[tuple[int, str]], list[Problem]]:
+    """The manifest columns kept, as (position, name), and the warnings about the header.
+
+    A column named like one the pipeline makes (a run's articles.csv used as a manifest, say) is
+    renamed manifest_<name>, or dropped when that name is taken too; a column named twice is kept
+    once; an unknown column close to a known one draws a did-you-mean.
+    """
+    known = REQUIRED_MANIFEST_COLUMNS + OPTIONAL_MANIFEST_COLUMNS
+    columns: dict[str, int] = {}
+    problems = []
+
+    def warn(reason: str) -> None:
+        problems.append(Problem("corpus", MANIFEST_NAME, 1, reason, "warning"))
+
+    for position, column in enumerate(header):
+        name = column
+        if column in PIPELINE_COLUMNS or column.startswith(PIPELINE_COLUMN_PREFIXES):
+            name = f"manifest_{column}"
+            if name in header or name in PIPELINE_COLUMNS:
+                warn(f"column {column!r} is a column the pipeline makes, and {name!r} is taken too; column dropped")
+                continue
+            warn(f"column {column!r} is a column the pipeline makes; kept as {name!r}")
+        elif column not in known and (close := difflib.get_close_matches(column, known, n=1)):
+            warn(f"column {column!r} is kept as an extra column; did you mean {close[0]!r}?")
+        if name in columns:
+            warn(f"column {column!r} appears more than once; column {position + 1} ignored")
+            continue
+        columns[name] = position
+    return [(position, name) for name, position in columns.items()], problems
 
 
 def publication_dates(published: pd.Series) -> pd.Series:
@@ -301,7 +370,7 @@ def read_corpus(corpus_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     extra_columns = [
         c
         for c in manifest.columns
-        if c not in REQUIRED_MANIFEST_COLUMNS + OPTIONAL_MANIFEST_COLUMNS + ["manifest_line", "title"]
+        if c not in REQUIRED_MANIFEST_COLUMNS + OPTIONAL_MANIFEST_COLUMNS + ["manifest_line"]
     ]
     rows: list[dict] = []
     texts = TextColumn(TEXT_BLOCK)
@@ -332,7 +401,7 @@ def read_corpus(corpus_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
                 "outlet": entry["outlet"],
                 "published": entry["published"],
                 "url": entry["url"],
-                "title": entry.get("title", ""),
+                "title": entry["title"],
             }
             defaults.update({c: entry[c] for c in extra_columns})
             file_rows, file_problems = read_article_file(path, name, defaults)
@@ -367,6 +436,15 @@ class TextColumn:
         return pd.concat([*self.done, pd.Series(self.pending, dtype="str")], ignore_index=True)
 
 
+def _read_bytes(path: Path) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def _os_reason(error: OSError) -> str:
+    return error.strerror or str(error)
+
+
 def _with_reason(where: Problem, reason: str) -> Problem:
     return Problem(where.stage, where.source, where.line, reason)
 
@@ -399,9 +477,9 @@ def read_article_file(path: Path, name: str, defaults: dict) -> tuple[list[dict]
         size = path.stat().st_size
         if size > MAX_ARTICLE_BYTES and path.suffix.lower() not in (".jsonl", ".csv"):
             return [], [Problem("corpus", name, 0, _too_large(size))]
-        data = path.read_bytes()
+        data = _read_bytes(path)
     except OSError as error:
-        return [], [Problem("corpus", name, 0, f"cannot be read: {error.strerror or error}")]
+        return [], [Problem("corpus", name, 0, f"cannot be read: {_os_reason(error)}")]
     if not data.strip():
         return [], [Problem("corpus", name, 0, "empty file")]
     try:
@@ -427,10 +505,14 @@ def read_article_file(path: Path, name: str, defaults: dict) -> tuple[list[dict]
             else:
                 problems.append(Problem("corpus", name, record_no, "no outlet: give one in the record or the manifest"))
         return rows, problems
-    title = ""
-    if suffix in (".html", ".htm"):
-        title, text = html_to_text(text)
-    return [_article_row(defaults, {"text": text, "title": title}, encoding, 0)], []
+    fields, repairs = repair_characters({"text": text})
+    problems = [Problem("corpus", name, 0, repairs, "warning")] if repairs else []
+    title, text = html_to_text(fields["text"]) if suffix in (".html", ".htm") else ("", fields["text"])
+    return [_article_row(defaults, {"text": text, "title": title}, encoding, 0)], problems
+
+
+# The fields of a .jsonl/.csv record that become the article's.
+_RECORD_FIELDS = ("text", "title", "outlet", "published", "url")
 
 
 def _article_row(defaults: dict, record: dict, encoding: str, record_no: int) -> dict:
@@ -439,6 +521,8 @@ def _article_row(defaults: dict, record: dict, encoding: str, record_no: int) ->
         value = record.get(field)
         if value not in (None, ""):
             row[field] = str(value).strip()
+    # One outlet however its name's accents were encoded ("Café" as é or as e and a combining accent).
+    row["outlet"] = unicodedata.normalize("NFC", row["outlet"])
     row["raw_text"] = record["text"]
     row["record"] = record_no
     row["encoding"] = encoding
@@ -456,10 +540,8 @@ def _jsonl_records(text: str, name: str) -> tuple[list[tuple[int, dict]], list[P
         except json.JSONDecodeError as error:
             problems.append(Problem("corpus", name, line_no, f"not valid JSON ({error.msg} at column {error.colno})"))
             continue
-        problem = _record_problem(record)
-        if problem:
-            problems.append(Problem("corpus", name, line_no, problem))
-        else:
+        record = _checked_record(record, name, line_no, problems)
+        if record is not None:
             records.append((line_no, record))
     return records, problems
 
@@ -471,14 +553,27 @@ def _csv_records(text: str, name: str) -> tuple[list[tuple[int, dict]], list[Pro
     records, problems = [], []
     try:
         for record_no, record in enumerate(reader, start=1):
-            problem = _record_problem(record)
-            if problem:
-                problems.append(Problem("corpus", name, record_no, problem))
-            else:
+            record = _checked_record(record, name, record_no, problems)
+            if record is not None:
                 records.append((record_no, record))
     except csv.Error as error:
         problems.append(Problem("corpus", name, reader.line_num, f"CSV cannot be parsed past here: {error}"))
     return records, problems
+
+
+def _checked_record(record: object, name: str, record_no: int, problems: list[Problem]) -> dict | None:
+    """The record with its fields' characters repaired, or None when it cannot be an article; the
+    repair (a warning) or the reason (an error) is added to `problems`."""
+    if isinstance(record, dict):
+        fields, repairs = repair_characters({f: v for f in _RECORD_FIELDS if isinstance(v := record.get(f), str)})
+        if repairs:
+            problems.append(Problem("corpus", name, record_no, repairs, "warning"))
+            record = {**record, **fields}
+    problem = _record_problem(record)
+    if problem:
+        problems.append(Problem("corpus", name, record_no, problem))
+        return None
+    return record
 
 
 def _record_problem(record: object) -> str:
@@ -492,6 +587,22 @@ def _record_problem(record: object) -> str:
     if len(text.encode("utf-8")) > MAX_ARTICLE_BYTES:
         return _too_large(len(text.encode("utf-8")))
     return ""
+
+
+def repair_characters(fields: dict[str, str]) -> tuple[dict[str, str], str]:
+    """The fields with their characters that are never text repaired (_CHARACTER_REPAIRS), and what
+    was done, in words ("" when nothing was)."""
+    suspect = [name for name, value in fields.items() if _SUSPECT_CHARACTER.search(value)]
+    if not suspect:
+        return fields, ""
+    repaired, done = dict(fields), []
+    for pattern, replacement, action in _CHARACTER_REPAIRS:
+        found = [name for name in suspect if pattern.search(repaired[name])]
+        for name in found:
+            repaired[name] = pattern.sub(replacement, repaired[name])
+        if found:
+            done.append(f"{action} {', '.join(found)}")
+    return repaired, "; ".join(done)
 
 
 def _too_large(size: int) -> str:

@@ -66,3 +66,113 @@ def test_a_record_date_that_is_not_a_date_is_a_warning_at_its_record(make_corpus
     assert result.exit_code == 0, result.output
     assert_warning(out, "feed.jsonl", 2, undated("yesterday"))
     assert scored(out) == ["feed.jsonl:1", "feed.jsonl:2"]
+
+
+def shown(out):
+    """Every text, title and outlet name the tables show, by kind."""
+    articles = table(out, "articles.csv")
+    return {
+        "text": [s["text"] for s in table(out, "sentences.csv")],
+        "title": [a["title"] for a in articles],
+        "outlet": [a["outlet"] for a in articles],
+    }
+
+
+@pytest.mark.parametrize("field", ["text", "title", "outlet"])
+def test_a_lone_surrogate_in_a_record_is_replaced_and_the_record_kept(make_corpus, tmp_path, field):
+    record = {"text": "Troops stay in Iraq, a spokesman said.", "title": "Troops stay", "outlet": "Troops Daily"}
+    record[field] = record[field].replace("Troops", "Troops \ud800")
+    corpus = make_corpus({"good.txt": GOOD, "feed.jsonl": json.dumps(record) + "\n"})
+    result, out = run(corpus, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert_warning(out, "feed.jsonl", 1, f"lone surrogates (invalid \\u escapes) replaced with U+FFFD in {field}")
+    assert scored(out) == ["feed.jsonl:1", "good.txt"]
+    assert any("Troops \ufffd" in value for value in shown(out)[field])
+
+
+def test_nul_characters_in_a_record_are_removed_with_a_warning(make_corpus, tmp_path):
+    record = {"text": "Troops stay in Iraq,\u0000 a spokesman said.", "outlet": "Wire"}
+    corpus = make_corpus({"good.txt": GOOD, "feed.jsonl": json.dumps(record) + "\n"})
+    _, out = run(corpus, tmp_path)
+    assert_warning(out, "feed.jsonl", 1, "NUL characters removed from text")
+    assert "Troops stay in Iraq, a spokesman said." in shown(out)["text"]
+    assert scored(out) == ["feed.jsonl:1", "good.txt"]
+
+
+def test_nul_characters_in_a_text_file_are_removed_with_a_warning(make_corpus, tmp_path):
+    utf16_after_a_utf8_mark = b"\xef\xbb\xbf" + "Troops stay in Iraq, a spokesman said.".encode("utf-16-le")
+    _, out = run(make_corpus({"good.txt": GOOD, "odd.txt": utf16_after_a_utf8_mark}), tmp_path)
+    assert_warning(out, "odd.txt", 0, "NUL characters removed from text")
+    assert "Troops stay in Iraq, a spokesman said." in shown(out)["text"]
+    assert scored(out) == ["good.txt", "odd.txt"]
+
+
+def test_bidirectional_controls_in_an_outlet_name_are_removed_with_a_warning(make_corpus, tmp_path):
+    manifest = "file,outlet\ngood.txt,Wire\nother.txt,\u202eeriW\u202c\n"
+    _, out = run(make_corpus({"good.txt": GOOD, "other.txt": OTHER}, manifest=manifest), tmp_path)
+    assert_warning(out, "manifest.csv", 3, "bidirectional control characters removed from outlet")
+    assert sorted(o["outlet"] for o in table(out, "outlets.csv")) == ["Wire", "eriW"]
+
+
+def test_an_outlet_name_in_nfc_and_in_nfd_is_one_outlet(make_corpus, tmp_path):
+    manifest = "file,outlet\ngood.txt,Caf\u00e9\nother.txt,Cafe\u0301\n"
+    result, out = run(make_corpus({"good.txt": GOOD, "other.txt": OTHER}, manifest=manifest), tmp_path)
+    assert result.exit_code == 0, result.output
+    assert [(o["outlet"], o["n_articles"]) for o in table(out, "outlets.csv")] == [("Caf\u00e9", "2")]
+
+
+def test_a_run_s_articles_table_used_as_a_manifest_renames_the_pipeline_s_columns(make_corpus, tmp_path):
+    first, first_out = run(make_corpus({"good.txt": GOOD}), tmp_path / "first")
+    assert first.exit_code == 0, first.output
+    corpus = make_corpus({"good.txt": GOOD}, manifest=(first_out / "tables" / "articles.csv").read_text())
+    result, out = run(corpus, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert_warning(
+        out, "manifest.csv", 1, "column 'polarity' is a column the pipeline makes; kept as 'manifest_polarity'"
+    )
+    assert_warning(
+        out, "manifest.csv", 1, "column 'article_id' is a column the pipeline makes; kept as 'manifest_article_id'"
+    )
+    assert scored(out) == ["good.txt"]
+    first_columns, columns = list(table(first_out, "articles.csv")[0]), list(table(out, "articles.csv")[0])
+    assert [c for c in first_columns if f"manifest_{c}" not in columns] == [
+        "file",
+        "outlet",
+        "published",
+        "url",
+        "title",
+    ]
+
+
+def test_a_manifest_column_named_like_its_renamed_self_is_dropped(make_corpus, tmp_path):
+    manifest = "file,outlet,polarity,manifest_polarity\ngood.txt,Wire,0.5,0.4\n"
+    _, out = run(make_corpus({"good.txt": GOOD}, manifest=manifest), tmp_path)
+    assert_warning(
+        out,
+        "manifest.csv",
+        1,
+        "column 'polarity' is a column the pipeline makes, and 'manifest_polarity' is taken too; column dropped",
+    )
+    assert table(out, "articles.csv")[0]["manifest_polarity"] == "0.4"
+
+
+def test_a_manifest_column_named_twice_is_read_once(make_corpus, tmp_path):
+    manifest = "file,outlet,outlet\ngood.txt,Wire,Other\n"
+    _, out = run(make_corpus({"good.txt": GOOD}, manifest=manifest), tmp_path)
+    assert_warning(out, "manifest.csv", 1, "column 'outlet' appears more than once; column 3 ignored")
+    assert [a["outlet"] for a in table(out, "articles.csv")] == ["Wire"]
+
+
+def test_a_title_column_gives_the_article_s_title_without_a_hint(make_corpus, tmp_path):
+    manifest = "file,outlet,title\ngood.txt,Wire,Parliament votes\n"
+    _, out = run(make_corpus({"good.txt": GOOD}, manifest=manifest), tmp_path)
+    assert problems(out) == []
+    assert [(a["title"], a["title_source"]) for a in table(out, "articles.csv")] == [("Parliament votes", "source")]
+
+
+@pytest.mark.parametrize("column", ["event", "author", "section", "language"])
+def test_a_plausible_extra_column_draws_no_misspelling_hint(make_corpus, tmp_path, column):
+    manifest = f"file,outlet,{column}\ngood.txt,Wire,x\n"
+    _, out = run(make_corpus({"good.txt": GOOD}, manifest=manifest), tmp_path)
+    assert problems(out) == []
+    assert table(out, "articles.csv")[0][column] == "x"
