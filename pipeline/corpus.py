@@ -10,6 +10,7 @@ import io
 import json
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -374,42 +375,35 @@ def read_corpus(corpus_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     ]
     rows: list[dict] = []
     texts = TextColumn(TEXT_BLOCK)
-    seen_files: set[str] = set()
+    read_names: set[str] = set()
+    read_files: dict[tuple[int, int], str] = {}  # (device, inode) of each file read: its name
     for entry in manifest.to_dict("records"):
         name = entry["file"]
-        where = Problem("corpus", MANIFEST_NAME, entry["manifest_line"], "")
-        path = _resolve_inside(corpus_dir, name)
-        if not name:
-            problems.append(_with_reason(where, "empty file name"))
-        elif path is None:
-            problems.append(_with_reason(where, f"{name!r} points outside the corpus folder; refused"))
-        elif name in seen_files:
-            problems.append(_with_reason(where, f"{name!r} is listed more than once; later row ignored"))
-        elif not path.is_file():
-            problems.append(_with_reason(where, f"{name!r} does not exist in {corpus_dir}"))
-        elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            problems.append(
-                _with_reason(
-                    where,
-                    f"{name!r}: unsupported file type {path.suffix!r}; expected one of {', '.join(SUPPORTED_SUFFIXES)}",
-                )
-            )
-        else:
-            seen_files.add(name)
-            defaults = {
-                "file": name,
-                "outlet": entry["outlet"],
-                "published": entry["published"],
-                "url": entry["url"],
-                "title": entry["title"],
-            }
-            defaults.update({c: entry[c] for c in extra_columns})
-            file_rows, file_problems = read_article_file(path, name, defaults)
-            for row in file_rows:
-                texts.append(row.pop("raw_text"))
-            rows.extend(file_rows)
-            problems.extend(file_problems)
-    problems.extend(_files_not_in_manifest(corpus_dir, set(manifest["file"])))
+        path, identity, reason = _listed_file(corpus_dir, name)
+        if not reason and name in read_names:
+            reason = f"{name!r} is listed more than once; later row ignored"
+        elif not reason and identity in read_files:
+            reason = f"{name!r} is the same file as {read_files[identity]!r}, listed earlier; later row ignored"
+        if reason:
+            problems.append(Problem("corpus", MANIFEST_NAME, entry["manifest_line"], reason))
+            continue
+        read_names.add(name)
+        read_files[identity] = name
+        defaults = {
+            "file": name,
+            "outlet": entry["outlet"],
+            "published": entry["published"],
+            "url": entry["url"],
+            "title": entry["title"],
+        }
+        defaults.update({c: entry[c] for c in extra_columns})
+        file_rows, file_problems = read_article_file(path, name, defaults)
+        for row in file_rows:
+            texts.append(row.pop("raw_text"))
+        rows.extend(file_rows)
+        problems.extend(file_problems)
+    listed = {Path(os.path.normpath(name)).as_posix() for name in manifest["file"] if name}
+    problems.extend(_files_not_in_manifest(corpus_dir, listed))
     articles = pd.DataFrame(rows, columns=ARTICLE_COLUMNS + extra_columns)
     articles["raw_text"] = texts.series()
     articles = articles.astype({"record": "int64"}).reset_index(drop=True)
@@ -445,16 +439,39 @@ def _os_reason(error: OSError) -> str:
     return error.strerror or str(error)
 
 
-def _with_reason(where: Problem, reason: str) -> Problem:
-    return Problem(where.stage, where.source, where.line, reason)
+def _listed_file(corpus_dir: Path, name: str) -> tuple[Path | None, tuple[int, int] | None, str]:
+    """(path, (device, inode), "") of a file the manifest names, or (None, None, why it cannot be read)."""
+    path = _resolve_inside(corpus_dir, name)
+    if not name:
+        return None, None, "empty file name"
+    if path is None:
+        return None, None, f"{name!r} points outside the corpus folder; refused"
+    try:
+        info = path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return None, None, f"{name!r} does not exist in {corpus_dir}"
+    except OSError as error:
+        return None, None, f"{name!r} cannot be read: {_os_reason(error)}"
+    if stat.S_ISDIR(info.st_mode):
+        return None, None, f"{name!r} is a folder, not a file"
+    if not stat.S_ISREG(info.st_mode):
+        return None, None, f"{name!r} is not a regular file (a pipe, socket or device), so it cannot be read"
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        return (
+            None,
+            None,
+            f"{name!r}: unsupported file type {path.suffix!r}; expected one of {', '.join(SUPPORTED_SUFFIXES)}",
+        )
+    return path, (info.st_dev, info.st_ino), ""
 
 
 def _resolve_inside(corpus_dir: Path, name: str) -> Path | None:
     """The file's path if it stays inside the corpus folder (symlinks followed), else None."""
     if not name or Path(name).is_absolute():
         return None
-    root = corpus_dir.resolve()
-    path = (corpus_dir / name).resolve()
+    # realpath, unlike Path.resolve, gives a path for a symlink loop too: stat then reports the loop.
+    root = Path(os.path.realpath(corpus_dir))
+    path = Path(os.path.realpath(corpus_dir / name))
     return path if path.is_relative_to(root) else None
 
 
@@ -624,8 +641,11 @@ def corpus_fingerprint(corpus_dir: Path) -> tuple[str, int]:
     names = sorted(_corpus_file_names(corpus_dir), key=lambda name: name.split("/"))
     for name in names:
         digest.update(name.encode() + b"\0")
-        with open(os.path.join(corpus_dir, name), "rb") as handle:
-            digest.update(hashlib.file_digest(handle, "sha256").digest())
+        try:
+            with open(os.path.join(corpus_dir, name), "rb") as handle:
+                digest.update(hashlib.file_digest(handle, "sha256").digest())
+        except OSError as error:  # read_corpus reports it; once it can be read, the fingerprint changes
+            digest.update(f"cannot be read: {_os_reason(error)}".encode())
     return digest.hexdigest(), len(names)
 
 

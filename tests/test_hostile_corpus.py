@@ -1,9 +1,12 @@
 """Hostile corpus input, one case per test: reported (or repaired) with file, line and reason, never a traceback."""
 
 import json
+import os
 
 import pytest
 from test_bad_input import GOOD, assert_reported, problems, run, scored, table
+
+import pipeline.corpus
 
 OTHER = "The US said its troops would stay in Iraq, a spokesman said on Monday."
 
@@ -176,3 +179,71 @@ def test_a_plausible_extra_column_draws_no_misspelling_hint(make_corpus, tmp_pat
     _, out = run(make_corpus({"good.txt": GOOD}, manifest=manifest), tmp_path)
     assert problems(out) == []
     assert table(out, "articles.csv")[0][column] == "x"
+
+
+def refuse_to_open(monkeypatch, file_name):
+    """Reading `file_name` fails as a file without read permission does (tests run as root: chmod would not)."""
+    real_open = open
+
+    def open_unless_refused(path, *args, **kwargs):
+        if os.path.basename(path) == file_name:
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline.corpus, "open", open_unless_refused, raising=False)
+
+
+def test_a_file_without_read_permission_is_reported_and_skipped(make_corpus, tmp_path, monkeypatch):
+    corpus = make_corpus({"good.txt": GOOD, "secret.txt": OTHER})
+    refuse_to_open(monkeypatch, "secret.txt")
+    result, out = run(corpus, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert_error(out, "secret.txt", 0, "cannot be read: Permission denied")
+    assert scored(out) == ["good.txt"]
+
+
+def test_a_manifest_without_read_permission_stops_with_a_clear_message(make_corpus, tmp_path, monkeypatch):
+    corpus = make_corpus({"good.txt": GOOD})
+    refuse_to_open(monkeypatch, "manifest.csv")
+    result, out = run(corpus, tmp_path)
+    assert result.exit_code == 1
+    assert f"Error: {corpus / 'manifest.csv'}: cannot be read: Permission denied" in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("second_name", ["./good.txt", "link.txt"], ids=["dot-slash", "symlink"])
+def test_one_file_listed_under_two_names_is_read_once(make_corpus, tmp_path, second_name):
+    corpus = make_corpus({"good.txt": GOOD}, manifest=f"file,outlet\ngood.txt,A\n{second_name},A\n")
+    if second_name == "link.txt":
+        os.symlink("good.txt", corpus / "link.txt")
+    result, out = run(corpus, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert_error(
+        out, "manifest.csv", 3, f"{second_name!r} is the same file as 'good.txt', listed earlier; later row ignored"
+    )
+    assert scored(out) == ["good.txt"]
+
+
+def test_a_file_listed_as_dot_slash_name_is_not_also_reported_as_missing_from_the_manifest(make_corpus, tmp_path):
+    _, out = run(make_corpus({"good.txt": GOOD}, manifest="file,outlet\n./good.txt,A\n"), tmp_path)
+    assert problems(out) == []
+    assert scored(out) == ["./good.txt"]
+
+
+def test_a_folder_named_in_the_manifest_is_called_a_folder(make_corpus, tmp_path):
+    corpus = make_corpus({"good.txt": GOOD}, manifest="file,outlet\ngood.txt,A\nfolder.txt,B\n")
+    (corpus / "folder.txt").mkdir()
+    _, out = run(corpus, tmp_path)
+    assert_error(out, "manifest.csv", 3, "'folder.txt' is a folder, not a file")
+    assert scored(out) == ["good.txt"]
+
+
+def test_a_pipe_named_in_the_manifest_is_called_not_a_regular_file(make_corpus, tmp_path):
+    corpus = make_corpus({"good.txt": GOOD}, manifest="file,outlet\ngood.txt,A\npipe.txt,B\n")
+    os.mkfifo(corpus / "pipe.txt")
+    _, out = run(corpus, tmp_path)
+    assert_error(
+        out, "manifest.csv", 3, "'pipe.txt' is not a regular file (a pipe, socket or device), so it cannot be read"
+    )
+    assert scored(out) == ["good.txt"]
