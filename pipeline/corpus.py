@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import difflib
 import hashlib
@@ -263,6 +264,13 @@ def read_manifest(corpus_dir: Path) -> tuple[pd.DataFrame, list[Problem]]:
         raise CorpusError(f"{path}: cannot be read: {_os_reason(error)}") from error
     except UnreadableText as error:
         raise CorpusError(f"{path}: {error}") from error
+    with _csv_fields_up_to(len(text)):
+        return _parse_manifest(text, path)
+
+
+def _parse_manifest(text: str, path: Path) -> tuple[pd.DataFrame, list[Problem]]:
+    """The manifest's text as read_manifest returns it."""
+    known = REQUIRED_MANIFEST_COLUMNS + OPTIONAL_MANIFEST_COLUMNS
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [column.strip().lower() for column in next(reader, [])]
     missing = [c for c in REQUIRED_MANIFEST_COLUMNS if c not in header]
@@ -549,7 +557,8 @@ def _article_row(defaults: dict, record: dict, encoding: str, record_no: int) ->
 
 def _jsonl_records(text: str, name: str) -> tuple[list[tuple[int, dict]], list[Problem]]:
     records, problems = [], []
-    for line_no, line in enumerate(text.splitlines(), start=1):
+    # Records end at "\n" alone: str.splitlines also ends lines at characters a JSON string may hold (U+2028).
+    for line_no, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
@@ -565,17 +574,33 @@ def _jsonl_records(text: str, name: str) -> tuple[list[tuple[int, dict]], list[P
 
 def _csv_records(text: str, name: str) -> tuple[list[tuple[int, dict]], list[Problem]]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    if "text" not in (reader.fieldnames or []):
-        return [], [Problem("corpus", name, 1, f"no 'text' column; found {', '.join(reader.fieldnames or [])}")]
     records, problems = [], []
-    try:
-        for record_no, record in enumerate(reader, start=1):
-            record = _checked_record(record, name, record_no, problems)
-            if record is not None:
-                records.append((record_no, record))
-    except csv.Error as error:
-        problems.append(Problem("corpus", name, reader.line_num, f"CSV cannot be parsed past here: {error}"))
+    with _csv_fields_up_to(len(text)):
+        if "text" not in (reader.fieldnames or []):
+            return [], [Problem("corpus", name, 1, f"no 'text' column; found {', '.join(reader.fieldnames or [])}")]
+        try:
+            for record_no, record in enumerate(reader, start=1):
+                record = _checked_record(record, name, record_no, problems)
+                if record is not None:
+                    records.append((record_no, record))
+        except csv.Error as error:
+            problems.append(Problem("corpus", name, reader.line_num, f"CSV cannot be parsed past here: {error}"))
     return records, problems
+
+
+@contextlib.contextmanager
+def _csv_fields_up_to(size: int) -> Iterator[None]:
+    """The csv module reads fields of up to `size` characters while in this block.
+
+    Its default limit (131,072) ends a file at the first long article; an article over the size cap
+    is a problem of its own (_record_problem), with the rest of the file still read.
+    """
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, size + 1))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(limit)
 
 
 def _checked_record(record: object, name: str, record_no: int, problems: list[Problem]) -> dict | None:

@@ -247,3 +247,40 @@ def test_a_pipe_named_in_the_manifest_is_called_not_a_regular_file(make_corpus, 
         out, "manifest.csv", 3, "'pipe.txt' is not a regular file (a pipe, socket or device), so it cannot be read"
     )
     assert scored(out) == ["good.txt"]
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\u0085"], ids=["U+2028", "U+2029", "U+0085"])
+def test_jsonl_strings_may_hold_unicode_line_separators(make_corpus, tmp_path, separator):
+    records = [{"text": f"Troops stay in Iraq,{separator} a spokesman said."}, {"text": GOOD}]
+    feed = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    result, out = run(make_corpus({"feed.jsonl": feed}), tmp_path)
+    assert result.exit_code == 0, result.output
+    assert problems(out) == []
+    assert scored(out) == ["feed.jsonl:1", "feed.jsonl:2"]
+
+
+def test_jsonl_record_numbers_are_line_numbers_with_windows_line_endings(make_corpus, tmp_path):
+    feed = json.dumps({"text": "Troops stay,\u2028 a spokesman said."}, ensure_ascii=False) + "\r\n{broken\r\n"
+    feed += json.dumps({"text": GOOD}) + "\r\n"
+    _, out = run(make_corpus({"feed.jsonl": feed}), tmp_path)
+    assert_error(out, "feed.jsonl", 2, "not valid JSON (Expecting property name enclosed in double quotes at column 2)")
+    assert scored(out) == ["feed.jsonl:1", "feed.jsonl:3"]
+
+
+def test_a_csv_field_longer_than_the_csv_module_s_limit_is_read(make_corpus, tmp_path):
+    long_article = "Troops stay in Iraq, a spokesman said. " * 4_000  # 156,000 characters
+    _, out = run(make_corpus({"feed.csv": f'text\n"{long_article}"\n"{GOOD}"\n'}), tmp_path)
+    assert problems(out) == []
+    assert scored(out) == ["feed.csv:1", "feed.csv:2"]
+
+
+def test_a_csv_record_over_the_size_cap_is_reported_and_the_rest_read(make_corpus, tmp_path):
+    too_long = "Troops stay in Iraq, a spokesman said. " * 140_000  # 5.5 MB
+    _, out = run(make_corpus({"feed.csv": f'text\n"{too_long}"\n"{GOOD}"\n'}), tmp_path)
+    assert_error(
+        out,
+        "feed.csv",
+        1,
+        "5.5 MB of text, more than the 5 MB one article may have; skipped (is it several articles in one file?)",
+    )
+    assert scored(out) == ["feed.csv:2"]
