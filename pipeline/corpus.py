@@ -25,7 +25,12 @@ from pipeline.errors import CorpusError
 
 MANIFEST_NAME = "manifest.csv"
 REQUIRED_MANIFEST_COLUMNS = ["file", "outlet"]
-OPTIONAL_MANIFEST_COLUMNS = ["published", "url", "title"]
+OPTIONAL_MANIFEST_COLUMNS = ["published", "url", "title", "clean"]
+# How an article's text is cleaned (the manifest's `clean` column, else by file type; see pipeline.clean):
+#   chrome  encoding repair and the page-chrome rules: the default for .txt and .html files (scraped pages)
+#   none    encoding and whitespace repair only: the default for .jsonl and .csv records, already extracted
+#           text whose one line (a headline, a sentence) the page-chrome rules could take for chrome
+CLEANING = ("chrome", "none")
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".csv")
 # A news article is a few thousand words; text this long is a scraping accident, and would stall a run.
 MAX_ARTICLE_BYTES = 5_000_000
@@ -40,10 +45,22 @@ MAX_ARTICLE_BYTES = 5_000_000
 #   title       str  title given by the source (HTML <title>, record field or manifest), may be empty
 #   raw_text    str  article text as read, before cleaning
 #   encoding    str  the encoding the bytes were decoded with
+#   clean       str  how its text is to be cleaned: "chrome" or "none" (see CLEANING); cleaning drops it
 # Extra manifest columns are kept after these.
 # Article texts are moved into the table's own storage this many at a time (see TextColumn).
 TEXT_BLOCK = 2_000
-ARTICLE_COLUMNS = ["article_id", "file", "record", "outlet", "published", "url", "title", "raw_text", "encoding"]
+ARTICLE_COLUMNS = [
+    "article_id",
+    "file",
+    "record",
+    "outlet",
+    "published",
+    "url",
+    "title",
+    "raw_text",
+    "encoding",
+    "clean",
+]
 # Columns of the articles table that no manifest can give: those above but the manifest's, those
 # the cleaning and the scores add (pipeline.clean, pipeline.score; a loaded_per_1k_<category> each).
 # A manifest column with one of these names is renamed manifest_<name> (see _manifest_columns);
@@ -309,6 +326,19 @@ def _parse_manifest(text: str, path: Path) -> tuple[pd.DataFrame, list[Problem]]
         if column not in manifest.columns:
             manifest[column] = ""
     problems.extend(_date_problems(manifest["published"], MANIFEST_NAME, manifest["manifest_line"]))
+    manifest["clean"] = manifest["clean"].str.lower()
+    unknown = ~manifest["clean"].isin(["", *CLEANING])
+    problems.extend(
+        Problem(
+            "corpus",
+            MANIFEST_NAME,
+            int(line),
+            f"clean {value!r} is not one of {', '.join(CLEANING)}; the default for the file's type is used",
+            "warning",
+        )
+        for value, line in zip(manifest.loc[unknown, "clean"], manifest.loc[unknown, "manifest_line"], strict=True)
+    )
+    manifest.loc[unknown, "clean"] = ""
     return manifest, problems
 
 
@@ -403,6 +433,7 @@ def read_corpus(corpus_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
             "published": entry["published"],
             "url": entry["url"],
             "title": entry["title"],
+            "clean": entry["clean"],
         }
         defaults.update({c: entry[c] for c in extra_columns})
         file_rows, file_problems = read_article_file(path, name, defaults)
@@ -525,6 +556,7 @@ def read_article_file(path: Path, name: str, defaults: dict) -> tuple[list[dict]
         rows = []
         for record_no, record in records:
             row = _article_row(defaults, record, encoding, record_no)
+            row["clean"] = row.get("clean") or "none"
             if row["outlet"]:
                 rows.append(row)
             else:
@@ -533,7 +565,9 @@ def read_article_file(path: Path, name: str, defaults: dict) -> tuple[list[dict]
     fields, repairs = repair_characters({"text": text})
     problems = [Problem("corpus", name, 0, repairs, "warning")] if repairs else []
     title, text = html_to_text(fields["text"]) if suffix in (".html", ".htm") else ("", fields["text"])
-    return [_article_row(defaults, {"text": text, "title": title}, encoding, 0)], problems
+    row = _article_row(defaults, {"text": text, "title": title}, encoding, 0)
+    row["clean"] = row.get("clean") or "chrome"
+    return [row], problems
 
 
 # The fields of a .jsonl/.csv record that become the article's.

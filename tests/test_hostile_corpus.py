@@ -2,11 +2,16 @@
 
 import json
 import os
+import tempfile
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_bad_input import GOOD, assert_reported, problems, run, scored, table
 
 import pipeline.corpus
+from pipeline.corpus import read_corpus
 
 OTHER = "The US said its troops would stay in Iraq, a spokesman said on Monday."
 
@@ -267,6 +272,29 @@ def test_jsonl_record_numbers_are_line_numbers_with_windows_line_endings(make_co
     assert scored(out) == ["feed.jsonl:1", "feed.jsonl:3"]
 
 
+# Any text but the characters reading repairs (lone surrogates, NUL, bidirectional controls).
+RECORD_TEXT = st.text(
+    st.characters(
+        exclude_categories=["Cs"], exclude_characters="\x00\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    ),
+    min_size=1,
+).filter(str.strip)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(RECORD_TEXT, min_size=1, max_size=5), st.booleans())
+def test_every_jsonl_record_is_read_whole_at_its_line_number(texts, ascii_only):
+    with tempfile.TemporaryDirectory() as folder:
+        corpus = Path(folder)
+        feed = "".join(json.dumps({"text": text}, ensure_ascii=ascii_only) + "\n" for text in texts)
+        (corpus / "feed.jsonl").write_text(feed, encoding="utf-8")
+        (corpus / "manifest.csv").write_text("file,outlet\nfeed.jsonl,Wire\n", encoding="utf-8")
+        articles, problems = read_corpus(corpus)
+    assert problems.empty
+    assert list(articles["article_id"]) == [f"feed.jsonl:{n}" for n in range(1, len(texts) + 1)]
+    assert list(articles["raw_text"]) == texts
+
+
 def test_a_csv_field_longer_than_the_csv_module_s_limit_is_read(make_corpus, tmp_path):
     long_article = "Troops stay in Iraq, a spokesman said. " * 4_000  # 156,000 characters
     _, out = run(make_corpus({"feed.csv": f'text\n"{long_article}"\n"{GOOD}"\n'}), tmp_path)
@@ -284,3 +312,49 @@ def test_a_csv_record_over_the_size_cap_is_reported_and_the_rest_read(make_corpu
         "5.5 MB of text, more than the 5 MB one article may have; skipped (is it several articles in one file?)",
     )
     assert scored(out) == ["feed.csv:2"]
+
+
+HEADLINES = [
+    f"{place} {event} as {actor} weighs the troop vote"
+    for place in ["Baghdad", "Basra", "Erbil", "Mosul", "Najaf", "Kirkuk"]
+    for event, actor in [
+        ("protest grows", "parliament"),
+        ("strike reported", "Washington"),
+        ("talks stall", "Tehran"),
+        ("curfew lifted", "the cabinet"),
+        ("vote delayed", "the speaker"),
+    ]
+]
+
+
+def test_one_line_records_without_final_punctuation_are_scored_whole(make_corpus, tmp_path):
+    feed = "".join(json.dumps({"text": headline}) + "\n" for headline in HEADLINES)
+    result, out = run(make_corpus({"headlines.jsonl": feed}), tmp_path)
+    assert result.exit_code == 0, result.output
+    assert problems(out) == []
+    assert len(scored(out)) == len(HEADLINES) == 30
+    assert sorted(s["text"] for s in table(out, "sentences.csv")) == sorted(HEADLINES)
+
+
+def test_a_record_keeps_its_own_title_and_every_line(make_corpus, tmp_path):
+    record = {"text": f"Share this\n{GOOD}", "title": "Parliament votes"}
+    _, out = run(make_corpus({"feed.jsonl": json.dumps(record) + "\n"}), tmp_path)
+    assert [(a["title"], a["title_source"]) for a in table(out, "articles.csv")] == [("Parliament votes", "source")]
+    assert [s["text"] for s in table(out, "sentences.csv")] == ["Share this", GOOD]
+
+
+def test_a_manifest_can_ask_for_the_page_chrome_rules_on_records(make_corpus, tmp_path):
+    record = {"text": f"Share this\n{GOOD}"}
+    manifest = "file,outlet,clean\nfeed.jsonl,Wire,chrome\n"
+    _, out = run(make_corpus({"feed.jsonl": json.dumps(record) + "\n"}, manifest=manifest), tmp_path)
+    assert [s["text"] for s in table(out, "sentences.csv")] == [GOOD]
+    assert [r["text"] for r in table(out, "removed_lines.csv")] == ["Share this"]
+
+
+def test_an_unknown_cleaning_in_the_manifest_is_a_warning_and_the_default_is_used(make_corpus, tmp_path):
+    manifest = "file,outlet,clean\ngood.txt,Wire,gentle\n"
+    _, out = run(make_corpus({"good.txt": GOOD}, manifest=manifest), tmp_path)
+    assert_warning(
+        out, "manifest.csv", 2, "clean 'gentle' is not one of chrome, none; the default for the file's type is used"
+    )
+    assert scored(out) == ["good.txt"]
