@@ -16,7 +16,10 @@ audit it. The rules, in order:
                 article's sentences ("Listen Live", "Scroll to Top"); short subheadings whose words do
                 occur ("Bolton urged Trump") are kept
 
-Only the pattern rule depends on the boilerplate file; the others look at the data alone.
+Only the pattern rule depends on the boilerplate file; the others look at the data alone. The rules
+run on articles whose `clean` is "chrome" (scraped pages, by default); an article with `clean`
+"none" (a .jsonl/.csv record, by default: already extracted text) keeps every line, its encoding
+and whitespace repaired, and takes no part in the cross-article counts.
 """
 
 from __future__ import annotations
@@ -429,7 +432,8 @@ def clean_articles(
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
     """Clean every article, `block` articles at a time; return (articles, removed_lines, problems).
 
-    The articles come back with `text` (clean, one paragraph a line) in place of `raw_text`, `title`
+    The articles come back with `text` (clean, one paragraph a line) in place of `raw_text` and
+    `clean` (how to clean it, see the module docstring; "chrome" when there is no such column), `title`
     (the source's title, else the headline found in the text, else one made from the URL),
     `title_source` ("source", "text", "url" or "none") and `n_removed_lines`. Articles with no text
     left are dropped and listed as problems. `map_items(function, items)` applies a module-level
@@ -438,6 +442,7 @@ def clean_articles(
     """
     map_items = map_items or (lambda function, items: [function(item) for item in items])
     blocks = range(0, len(articles), block)
+    chrome = articles["clean"].ne("none").tolist() if "clean" in articles.columns else [True] * len(articles)
     # First pass: normalize, and count the lines each outlet repeats. Only the texts normalization
     # changed are kept (as a table column, outside Python's heap): the rest are the raw texts.
     key_counts, changed = _LineKeyCounts(), []
@@ -445,7 +450,9 @@ def clean_articles(
         raw = articles["raw_text"].iloc[start : start + block].tolist()
         normalized = map_items(_normalized_if_changed, raw)
         outlets = articles["outlet"].iloc[start : start + block].tolist()
-        key_counts.add(outlets, [r if n is None else n for r, n in zip(raw, normalized, strict=True)])
+        texts = [r if n is None else n for r, n in zip(raw, normalized, strict=True)]
+        counted = [k for k, with_chrome in enumerate(chrome[start : start + block]) if with_chrome]
+        key_counts.add([outlets[k] for k in counted], [texts[k] for k in counted])
         changed.append(pd.Series(normalized, dtype="str"))
     shared = key_counts.shared()
     # Second pass: clean, a block at a time, so no more than a block of texts is ever held as Python strings.
@@ -457,8 +464,10 @@ def clean_articles(
         cleaned_texts = map_items(
             _clean_one,
             [
-                (text, patterns, shared.get(outlet, frozenset()))
-                for text, outlet in zip(normalized, part["outlet"], strict=True)
+                (text, patterns, shared.get(outlet, frozenset()), with_chrome)
+                for text, outlet, with_chrome in zip(
+                    normalized, part["outlet"], chrome[start : start + block], strict=True
+                )
             ],
         )
         del normalized
@@ -478,12 +487,14 @@ def clean_articles(
                         article.file,
                         article.record,
                         f"no article text left after cleaning ({len(removed)} lines removed as page "
-                        "chrome; see removed_lines.csv)",
+                        "chrome; see removed_lines.csv)"
+                        if removed
+                        else "no article text left after cleaning (only spaces and invisible characters)",
                     )
                 )
         if removed_rows:
             removed_tables.append(pd.DataFrame(removed_rows, columns=REMOVED_LINE_COLUMNS).astype(REMOVED_LINE_DTYPES))
-    cleaned = articles.drop(columns="raw_text").assign(
+    cleaned = articles.drop(columns=["raw_text", "clean"], errors="ignore").assign(
         text=texts.series().array, title=titles, title_source=sources, n_removed_lines=removed_counts
     )
     if not all(has_text):  # selecting rows copies every column: only when some must go
@@ -500,8 +511,13 @@ def _normalized_if_changed(text: str) -> str | None:
     return None if normalized == text else normalized
 
 
-def _clean_one(item: tuple[str, Sequence[BoilerplatePattern], frozenset[str]]) -> tuple[str, str, list]:
-    return _clean_normalized(*item)
+def _clean_one(item: tuple[str, Sequence[BoilerplatePattern], frozenset[str], bool]) -> tuple[str, str, list]:
+    """_clean_normalized's result for (normalized text, patterns, shared keys, with the page-chrome rules),
+    or the text with its empty lines dropped when not."""
+    text, patterns, shared_keys, with_chrome = item
+    if with_chrome:
+        return _clean_normalized(text, patterns, shared_keys)
+    return "\n".join(line for line in text.split("\n") if line), "", []
 
 
 def _choose_title(given: str, found: str, url: str) -> tuple[str, str]:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import difflib
 import hashlib
 import io
 import json
 import os
+import re
+import stat
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +25,12 @@ from pipeline.errors import CorpusError
 
 MANIFEST_NAME = "manifest.csv"
 REQUIRED_MANIFEST_COLUMNS = ["file", "outlet"]
-OPTIONAL_MANIFEST_COLUMNS = ["published", "url"]
+OPTIONAL_MANIFEST_COLUMNS = ["published", "url", "title", "clean"]
+# How an article's text is cleaned (the manifest's `clean` column, else by file type; see pipeline.clean):
+#   chrome  encoding repair and the page-chrome rules: the default for .txt and .html files (scraped pages)
+#   none    encoding and whitespace repair only: the default for .jsonl and .csv records, already extracted
+#           text whose one line (a headline, a sentence) the page-chrome rules could take for chrome
+CLEANING = ("chrome", "none")
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".csv")
 # A news article is a few thousand words; text this long is a scraping accident, and would stall a run.
 MAX_ARTICLE_BYTES = 5_000_000
@@ -31,15 +40,55 @@ MAX_ARTICLE_BYTES = 5_000_000
 #   file        str  path of the source file, relative to the corpus folder
 #   record      int  1-based record number inside a .jsonl/.csv file, 0 for one-article files
 #   outlet      str  outlet name (record field, else manifest)
-#   published   str  publication date as given (ISO 8601 expected)
+#   published   str  publication date as given (ISO 8601 expected; read by publication_dates)
 #   url         str  source address, may be empty
 #   title       str  title given by the source (HTML <title>, record field or manifest), may be empty
 #   raw_text    str  article text as read, before cleaning
 #   encoding    str  the encoding the bytes were decoded with
+#   clean       str  how its text is to be cleaned: "chrome" or "none" (see CLEANING); cleaning drops it
 # Extra manifest columns are kept after these.
 # Article texts are moved into the table's own storage this many at a time (see TextColumn).
 TEXT_BLOCK = 2_000
-ARTICLE_COLUMNS = ["article_id", "file", "record", "outlet", "published", "url", "title", "raw_text", "encoding"]
+ARTICLE_COLUMNS = [
+    "article_id",
+    "file",
+    "record",
+    "outlet",
+    "published",
+    "url",
+    "title",
+    "raw_text",
+    "encoding",
+    "clean",
+]
+# Columns of the articles table that no manifest can give: those above but the manifest's, those
+# the cleaning and the scores add (pipeline.clean, pipeline.score; a loaded_per_1k_<category> each).
+# A manifest column with one of these names is renamed manifest_<name> (see _manifest_columns);
+# a test reads a run's articles.csv as a manifest to check that none is missing.
+PIPELINE_COLUMNS = frozenset(
+    [
+        "article_id",
+        "record",
+        "raw_text",
+        "encoding",
+        "manifest_line",
+        "text",
+        "title_source",
+        "n_removed_lines",
+        "n_sentences",
+        "n_words",
+        "n_quoted_words",
+        "polarity",
+        "subjectivity",
+        "n_hits",
+        "n_quoted_hits",
+        "n_negated_hits",
+        "loaded_per_1k",
+        "loaded_weight_per_1k",
+        "quoted_per_1k",
+    ]
+)
+PIPELINE_COLUMN_PREFIXES = ("loaded_per_1k_",)
 
 # One row per problem found anywhere in the run.
 #   stage   str  "corpus", "clean", "lexicon" ...: which stage found it
@@ -99,6 +148,17 @@ _BLOCK_TAGS = [
     "dt",
     "hr",
 ]
+
+
+# Characters that are never text, repaired wherever text is read: lone surrogates (an invalid \u
+# escape in JSON) cannot be written as UTF-8; NUL (a UTF-16 file read as UTF-8, a \u0000 escape)
+# breaks the tables; bidirectional controls can make an outlet's name display as another's.
+_CHARACTER_REPAIRS = [
+    (re.compile("[\ud800-\udfff]"), "\ufffd", "lone surrogates (invalid \\u escapes) replaced with U+FFFD in"),
+    (re.compile("\x00"), "", "NUL characters removed from"),
+    (re.compile("[\u202a-\u202e\u2066-\u2069]"), "", "bidirectional control characters removed from"),
+]
+_SUSPECT_CHARACTER = re.compile("[\ud800-\udfff\x00\u202a-\u202e\u2066-\u2069]")
 
 
 class UnreadableText(ValueError):
@@ -204,10 +264,11 @@ def _html_title(soup: BeautifulSoup) -> str:
 
 
 def read_manifest(corpus_dir: Path) -> tuple[pd.DataFrame, list[Problem]]:
-    """Read `manifest.csv`: one row per file, columns file, outlet, published, url (+ any extra).
+    """Read `manifest.csv`: one row per file, columns file, outlet, published, url, title (+ any extra).
 
     Returns the manifest (with `manifest_line`, the row's line number) and problems: rows with the
-    wrong number of fields, and unknown columns that look like a misspelled known one. Raises
+    wrong number of fields, unknown columns that look like a misspelled known one, columns renamed
+    or dropped (see _manifest_columns), characters repaired, dates that cannot be read. Raises
     CorpusError when the manifest is missing, unreadable or lacks a required column.
     """
     path = corpus_dir / MANIFEST_NAME
@@ -215,9 +276,18 @@ def read_manifest(corpus_dir: Path) -> tuple[pd.DataFrame, list[Problem]]:
     if not path.is_file():
         raise CorpusError(f"{path}: no manifest; a corpus folder needs {MANIFEST_NAME} with columns {','.join(known)}")
     try:
-        text, _ = decode_bytes(path.read_bytes())
+        text, _ = decode_bytes(_read_bytes(path))
+    except OSError as error:
+        raise CorpusError(f"{path}: cannot be read: {_os_reason(error)}") from error
     except UnreadableText as error:
         raise CorpusError(f"{path}: {error}") from error
+    with _csv_fields_up_to(len(text)):
+        return _parse_manifest(text, path)
+
+
+def _parse_manifest(text: str, path: Path) -> tuple[pd.DataFrame, list[Problem]]:
+    """The manifest's text as read_manifest returns it."""
+    known = REQUIRED_MANIFEST_COLUMNS + OPTIONAL_MANIFEST_COLUMNS
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [column.strip().lower() for column in next(reader, [])]
     missing = [c for c in REQUIRED_MANIFEST_COLUMNS if c not in header]
@@ -228,17 +298,7 @@ def read_manifest(corpus_dir: Path) -> tuple[pd.DataFrame, list[Problem]]:
             + (f"; did you write {' '.join(hints)}" if hints else "")
             + f"; expected {','.join(known)}"
         )
-    problems = [
-        Problem(
-            "corpus",
-            MANIFEST_NAME,
-            1,
-            f"column {column!r} is kept as an extra column; did you mean {close[0]!r}?",
-            "warning",
-        )
-        for column in header
-        if column not in known and (close := difflib.get_close_matches(column, known, n=1))
-    ]
+    columns, problems = _manifest_columns(header)
     rows = []
     try:
         for row in reader:
@@ -254,14 +314,88 @@ def read_manifest(corpus_dir: Path) -> tuple[pd.DataFrame, list[Problem]]:
                     )
                 )
                 continue
-            rows.append([cell.strip() for cell in row] + [reader.line_num])
+            cells, repairs = repair_characters({name: row[index].strip() for index, name in columns})
+            if repairs:
+                problems.append(Problem("corpus", MANIFEST_NAME, reader.line_num, repairs, "warning"))
+            rows.append([*cells.values(), reader.line_num])
     except csv.Error as error:
         problems.append(Problem("corpus", MANIFEST_NAME, reader.line_num, f"CSV cannot be parsed past here: {error}"))
-    manifest = pd.DataFrame(rows, columns=[*header, "manifest_line"]).astype({"manifest_line": "int64"})
+    names = [name for _, name in columns]
+    manifest = pd.DataFrame(rows, columns=[*names, "manifest_line"]).astype({"manifest_line": "int64"})
     for column in OPTIONAL_MANIFEST_COLUMNS:
         if column not in manifest.columns:
             manifest[column] = ""
+    problems.extend(_date_problems(manifest["published"], MANIFEST_NAME, manifest["manifest_line"]))
+    manifest["clean"] = manifest["clean"].str.lower()
+    unknown = ~manifest["clean"].isin(["", *CLEANING])
+    problems.extend(
+        Problem(
+            "corpus",
+            MANIFEST_NAME,
+            int(line),
+            f"clean {value!r} is not one of {', '.join(CLEANING)}; the default for the file's type is used",
+            "warning",
+        )
+        for value, line in zip(manifest.loc[unknown, "clean"], manifest.loc[unknown, "manifest_line"], strict=True)
+    )
+    manifest.loc[unknown, "clean"] = ""
     return manifest, problems
+
+
+def _manifest_columns(header: list[str]) -> tuple[list[tuple[int, str]], list[Problem]]:
+    """The manifest columns kept, as (position, name), and the warnings about the header.
+
+    A column named like one the pipeline makes (a run's articles.csv used as a manifest, say) is
+    renamed manifest_<name>, or dropped when that name is taken too; a column named twice is kept
+    once; an unknown column close to a known one draws a did-you-mean.
+    """
+    known = REQUIRED_MANIFEST_COLUMNS + OPTIONAL_MANIFEST_COLUMNS
+    columns: dict[str, int] = {}
+    problems = []
+
+    def warn(reason: str) -> None:
+        problems.append(Problem("corpus", MANIFEST_NAME, 1, reason, "warning"))
+
+    for position, column in enumerate(header):
+        name = column
+        if column in PIPELINE_COLUMNS or column.startswith(PIPELINE_COLUMN_PREFIXES):
+            name = f"manifest_{column}"
+            if name in header or name in PIPELINE_COLUMNS:
+                warn(f"column {column!r} is a column the pipeline makes, and {name!r} is taken too; column dropped")
+                continue
+            warn(f"column {column!r} is a column the pipeline makes; kept as {name!r}")
+        elif column not in known and (close := difflib.get_close_matches(column, known, n=1)):
+            warn(f"column {column!r} is kept as an extra column; did you mean {close[0]!r}?")
+        if name in columns:
+            warn(f"column {column!r} appears more than once; column {position + 1} ignored")
+            continue
+        columns[name] = position
+    return [(position, name) for name, position in columns.items()], problems
+
+
+def publication_dates(published: pd.Series) -> pd.Series:
+    """Each `published` as a UTC timestamp, NaT where there is none or it is not a date.
+
+    A date without a zone is taken as UTC, so that dates with and without zones (or with different
+    offsets) compare. The one reading of `published` every stage uses.
+    """
+    return pd.to_datetime(published, errors="coerce", format="mixed", utc=True)
+
+
+def _date_problems(published: pd.Series, source: str, lines: pd.Series) -> list[Problem]:
+    """A warning for each non-empty `published` that publication_dates cannot read, at its line."""
+    unreadable = (published.fillna("").astype(str).str.strip() != "") & publication_dates(published).isna()
+    return [
+        Problem(
+            "corpus",
+            source,
+            int(line),
+            f"published {value!r} is not a date (expected ISO 8601, e.g. 2020-01-05 or 2020-01-05T10:00:00Z); "
+            "the article is treated as undated",
+            "warning",
+        )
+        for value, line in zip(published[unreadable], lines[unreadable], strict=True)
+    ]
 
 
 def read_corpus(corpus_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -275,46 +409,40 @@ def read_corpus(corpus_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     extra_columns = [
         c
         for c in manifest.columns
-        if c not in REQUIRED_MANIFEST_COLUMNS + OPTIONAL_MANIFEST_COLUMNS + ["manifest_line", "title"]
+        if c not in REQUIRED_MANIFEST_COLUMNS + OPTIONAL_MANIFEST_COLUMNS + ["manifest_line"]
     ]
     rows: list[dict] = []
     texts = TextColumn(TEXT_BLOCK)
-    seen_files: set[str] = set()
+    read_names: set[str] = set()
+    read_files: dict[tuple[int, int], str] = {}  # (device, inode) of each file read: its name
     for entry in manifest.to_dict("records"):
         name = entry["file"]
-        where = Problem("corpus", MANIFEST_NAME, entry["manifest_line"], "")
-        path = _resolve_inside(corpus_dir, name)
-        if not name:
-            problems.append(_with_reason(where, "empty file name"))
-        elif path is None:
-            problems.append(_with_reason(where, f"{name!r} points outside the corpus folder; refused"))
-        elif name in seen_files:
-            problems.append(_with_reason(where, f"{name!r} is listed more than once; later row ignored"))
-        elif not path.is_file():
-            problems.append(_with_reason(where, f"{name!r} does not exist in {corpus_dir}"))
-        elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            problems.append(
-                _with_reason(
-                    where,
-                    f"{name!r}: unsupported file type {path.suffix!r}; expected one of {', '.join(SUPPORTED_SUFFIXES)}",
-                )
-            )
-        else:
-            seen_files.add(name)
-            defaults = {
-                "file": name,
-                "outlet": entry["outlet"],
-                "published": entry["published"],
-                "url": entry["url"],
-                "title": entry.get("title", ""),
-            }
-            defaults.update({c: entry[c] for c in extra_columns})
-            file_rows, file_problems = read_article_file(path, name, defaults)
-            for row in file_rows:
-                texts.append(row.pop("raw_text"))
-            rows.extend(file_rows)
-            problems.extend(file_problems)
-    problems.extend(_files_not_in_manifest(corpus_dir, set(manifest["file"])))
+        path, identity, reason = _listed_file(corpus_dir, name)
+        if not reason and name in read_names:
+            reason = f"{name!r} is listed more than once; later row ignored"
+        elif not reason and identity in read_files:
+            reason = f"{name!r} is the same file as {read_files[identity]!r}, listed earlier; later row ignored"
+        if reason:
+            problems.append(Problem("corpus", MANIFEST_NAME, entry["manifest_line"], reason))
+            continue
+        read_names.add(name)
+        read_files[identity] = name
+        defaults = {
+            "file": name,
+            "outlet": entry["outlet"],
+            "published": entry["published"],
+            "url": entry["url"],
+            "title": entry["title"],
+            "clean": entry["clean"],
+        }
+        defaults.update({c: entry[c] for c in extra_columns})
+        file_rows, file_problems = read_article_file(path, name, defaults)
+        for row in file_rows:
+            texts.append(row.pop("raw_text"))
+        rows.extend(file_rows)
+        problems.extend(file_problems)
+    listed = {Path(os.path.normpath(name)).as_posix() for name in manifest["file"] if name}
+    problems.extend(_files_not_in_manifest(corpus_dir, listed))
     articles = pd.DataFrame(rows, columns=ARTICLE_COLUMNS + extra_columns)
     articles["raw_text"] = texts.series()
     articles = articles.astype({"record": "int64"}).reset_index(drop=True)
@@ -341,16 +469,48 @@ class TextColumn:
         return pd.concat([*self.done, pd.Series(self.pending, dtype="str")], ignore_index=True)
 
 
-def _with_reason(where: Problem, reason: str) -> Problem:
-    return Problem(where.stage, where.source, where.line, reason)
+def _read_bytes(path: Path) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def _os_reason(error: OSError) -> str:
+    return error.strerror or str(error)
+
+
+def _listed_file(corpus_dir: Path, name: str) -> tuple[Path | None, tuple[int, int] | None, str]:
+    """(path, (device, inode), "") of a file the manifest names, or (None, None, why it cannot be read)."""
+    path = _resolve_inside(corpus_dir, name)
+    if not name:
+        return None, None, "empty file name"
+    if path is None:
+        return None, None, f"{name!r} points outside the corpus folder; refused"
+    try:
+        info = path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return None, None, f"{name!r} does not exist in {corpus_dir}"
+    except OSError as error:
+        return None, None, f"{name!r} cannot be read: {_os_reason(error)}"
+    if stat.S_ISDIR(info.st_mode):
+        return None, None, f"{name!r} is a folder, not a file"
+    if not stat.S_ISREG(info.st_mode):
+        return None, None, f"{name!r} is not a regular file (a pipe, socket or device), so it cannot be read"
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        return (
+            None,
+            None,
+            f"{name!r}: unsupported file type {path.suffix!r}; expected one of {', '.join(SUPPORTED_SUFFIXES)}",
+        )
+    return path, (info.st_dev, info.st_ino), ""
 
 
 def _resolve_inside(corpus_dir: Path, name: str) -> Path | None:
     """The file's path if it stays inside the corpus folder (symlinks followed), else None."""
     if not name or Path(name).is_absolute():
         return None
-    root = corpus_dir.resolve()
-    path = (corpus_dir / name).resolve()
+    # realpath, unlike Path.resolve, gives a path for a symlink loop too: stat then reports the loop.
+    root = Path(os.path.realpath(corpus_dir))
+    path = Path(os.path.realpath(corpus_dir / name))
     return path if path.is_relative_to(root) else None
 
 
@@ -373,9 +533,9 @@ def read_article_file(path: Path, name: str, defaults: dict) -> tuple[list[dict]
         size = path.stat().st_size
         if size > MAX_ARTICLE_BYTES and path.suffix.lower() not in (".jsonl", ".csv"):
             return [], [Problem("corpus", name, 0, _too_large(size))]
-        data = path.read_bytes()
+        data = _read_bytes(path)
     except OSError as error:
-        return [], [Problem("corpus", name, 0, f"cannot be read: {error.strerror or error}")]
+        return [], [Problem("corpus", name, 0, f"cannot be read: {_os_reason(error)}")]
     if not data.strip():
         return [], [Problem("corpus", name, 0, "empty file")]
     try:
@@ -387,18 +547,31 @@ def read_article_file(path: Path, name: str, defaults: dict) -> tuple[list[dict]
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".csv"):
         records, problems = _jsonl_records(text, name) if suffix == ".jsonl" else _csv_records(text, name)
+        dated = [
+            (record_no, str(record["published"]).strip()) for record_no, record in records if record.get("published")
+        ]
+        if dated:
+            numbers, dates = zip(*dated, strict=True)
+            problems.extend(_date_problems(pd.Series(dates, dtype="str"), name, pd.Series(numbers, dtype="int64")))
         rows = []
         for record_no, record in records:
             row = _article_row(defaults, record, encoding, record_no)
+            row["clean"] = row.get("clean") or "none"
             if row["outlet"]:
                 rows.append(row)
             else:
                 problems.append(Problem("corpus", name, record_no, "no outlet: give one in the record or the manifest"))
         return rows, problems
-    title = ""
-    if suffix in (".html", ".htm"):
-        title, text = html_to_text(text)
-    return [_article_row(defaults, {"text": text, "title": title}, encoding, 0)], []
+    fields, repairs = repair_characters({"text": text})
+    problems = [Problem("corpus", name, 0, repairs, "warning")] if repairs else []
+    title, text = html_to_text(fields["text"]) if suffix in (".html", ".htm") else ("", fields["text"])
+    row = _article_row(defaults, {"text": text, "title": title}, encoding, 0)
+    row["clean"] = row.get("clean") or "chrome"
+    return [row], problems
+
+
+# The fields of a .jsonl/.csv record that become the article's.
+_RECORD_FIELDS = ("text", "title", "outlet", "published", "url")
 
 
 def _article_row(defaults: dict, record: dict, encoding: str, record_no: int) -> dict:
@@ -407,6 +580,8 @@ def _article_row(defaults: dict, record: dict, encoding: str, record_no: int) ->
         value = record.get(field)
         if value not in (None, ""):
             row[field] = str(value).strip()
+    # One outlet however its name's accents were encoded ("Café" as é or as e and a combining accent).
+    row["outlet"] = unicodedata.normalize("NFC", row["outlet"])
     row["raw_text"] = record["text"]
     row["record"] = record_no
     row["encoding"] = encoding
@@ -416,7 +591,8 @@ def _article_row(defaults: dict, record: dict, encoding: str, record_no: int) ->
 
 def _jsonl_records(text: str, name: str) -> tuple[list[tuple[int, dict]], list[Problem]]:
     records, problems = [], []
-    for line_no, line in enumerate(text.splitlines(), start=1):
+    # Records end at "\n" alone: str.splitlines also ends lines at characters a JSON string may hold (U+2028).
+    for line_no, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
@@ -424,29 +600,56 @@ def _jsonl_records(text: str, name: str) -> tuple[list[tuple[int, dict]], list[P
         except json.JSONDecodeError as error:
             problems.append(Problem("corpus", name, line_no, f"not valid JSON ({error.msg} at column {error.colno})"))
             continue
-        problem = _record_problem(record)
-        if problem:
-            problems.append(Problem("corpus", name, line_no, problem))
-        else:
+        record = _checked_record(record, name, line_no, problems)
+        if record is not None:
             records.append((line_no, record))
     return records, problems
 
 
 def _csv_records(text: str, name: str) -> tuple[list[tuple[int, dict]], list[Problem]]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    if "text" not in (reader.fieldnames or []):
-        return [], [Problem("corpus", name, 1, f"no 'text' column; found {', '.join(reader.fieldnames or [])}")]
     records, problems = [], []
-    try:
-        for record_no, record in enumerate(reader, start=1):
-            problem = _record_problem(record)
-            if problem:
-                problems.append(Problem("corpus", name, record_no, problem))
-            else:
-                records.append((record_no, record))
-    except csv.Error as error:
-        problems.append(Problem("corpus", name, reader.line_num, f"CSV cannot be parsed past here: {error}"))
+    with _csv_fields_up_to(len(text)):
+        if "text" not in (reader.fieldnames or []):
+            return [], [Problem("corpus", name, 1, f"no 'text' column; found {', '.join(reader.fieldnames or [])}")]
+        try:
+            for record_no, record in enumerate(reader, start=1):
+                record = _checked_record(record, name, record_no, problems)
+                if record is not None:
+                    records.append((record_no, record))
+        except csv.Error as error:
+            problems.append(Problem("corpus", name, reader.line_num, f"CSV cannot be parsed past here: {error}"))
     return records, problems
+
+
+@contextlib.contextmanager
+def _csv_fields_up_to(size: int) -> Iterator[None]:
+    """The csv module reads fields of up to `size` characters while in this block.
+
+    Its default limit (131,072) ends a file at the first long article; an article over the size cap
+    is a problem of its own (_record_problem), with the rest of the file still read.
+    """
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, size + 1))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _checked_record(record: object, name: str, record_no: int, problems: list[Problem]) -> dict | None:
+    """The record with its fields' characters repaired, or None when it cannot be an article; the
+    repair (a warning) or the reason (an error) is added to `problems`."""
+    if isinstance(record, dict):
+        fields, repairs = repair_characters({f: v for f in _RECORD_FIELDS if isinstance(v := record.get(f), str)})
+        if repairs:
+            problems.append(Problem("corpus", name, record_no, repairs, "warning"))
+            record = {**record, **fields}
+    problem = _record_problem(record)
+    if problem:
+        problems.append(Problem("corpus", name, record_no, problem))
+        return None
+    return record
 
 
 def _record_problem(record: object) -> str:
@@ -460,6 +663,22 @@ def _record_problem(record: object) -> str:
     if len(text.encode("utf-8")) > MAX_ARTICLE_BYTES:
         return _too_large(len(text.encode("utf-8")))
     return ""
+
+
+def repair_characters(fields: dict[str, str]) -> tuple[dict[str, str], str]:
+    """The fields with their characters that are never text repaired (_CHARACTER_REPAIRS), and what
+    was done, in words ("" when nothing was)."""
+    suspect = [name for name, value in fields.items() if _SUSPECT_CHARACTER.search(value)]
+    if not suspect:
+        return fields, ""
+    repaired, done = dict(fields), []
+    for pattern, replacement, action in _CHARACTER_REPAIRS:
+        found = [name for name in suspect if pattern.search(repaired[name])]
+        for name in found:
+            repaired[name] = pattern.sub(replacement, repaired[name])
+        if found:
+            done.append(f"{action} {', '.join(found)}")
+    return repaired, "; ".join(done)
 
 
 def _too_large(size: int) -> str:
@@ -481,8 +700,11 @@ def corpus_fingerprint(corpus_dir: Path) -> tuple[str, int]:
     names = sorted(_corpus_file_names(corpus_dir), key=lambda name: name.split("/"))
     for name in names:
         digest.update(name.encode() + b"\0")
-        with open(os.path.join(corpus_dir, name), "rb") as handle:
-            digest.update(hashlib.file_digest(handle, "sha256").digest())
+        try:
+            with open(os.path.join(corpus_dir, name), "rb") as handle:
+                digest.update(hashlib.file_digest(handle, "sha256").digest())
+        except OSError as error:  # read_corpus reports it; once it can be read, the fingerprint changes
+            digest.update(f"cannot be read: {_os_reason(error)}".encode())
     return digest.hexdigest(), len(names)
 
 

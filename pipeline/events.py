@@ -15,6 +15,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 from sklearn.preprocessing import normalize
 
+from pipeline.corpus import publication_dates
 from pipeline.heap import return_freed_memory
 
 # Two articles can share an event only if their cosine distance (TF-IDF of the clean text) is below
@@ -66,8 +67,7 @@ def _vectorizer() -> TfidfVectorizer:
 
 def _days(published: pd.Series) -> np.ndarray:
     """Days since 1970 of each publication date; nan when there is none."""
-    dates = pd.to_datetime(published, errors="coerce", format="mixed")
-    return (dates - pd.Timestamp("1970-01-01")).dt.days.to_numpy(dtype=float)
+    return (publication_dates(published) - pd.Timestamp("1970-01-01", tz="UTC")).dt.days.to_numpy(dtype=float)
 
 
 def group_events(
@@ -289,7 +289,7 @@ def _cluster_large(matrix, days: np.ndarray, threshold: float, window_days: int,
 
 
 def _name_events(articles: pd.DataFrame, labels: np.ndarray, matrix, terms: np.ndarray) -> pd.DataFrame:
-    dates = pd.to_datetime(articles["published"], errors="coerce", format="mixed")
+    dates = publication_dates(articles["published"])
     order = (
         pd.DataFrame({"label": labels, "date": dates, "article_id": articles["article_id"]})
         .groupby("label")
