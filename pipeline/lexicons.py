@@ -61,6 +61,8 @@ MAX_WEIGHT = 3.0
 LEXICON_SUFFIXES = (".csv", ".txt", ".yml", ".yaml", ".dic")
 # Entries of this category are matched, so they shadow shorter terms inside them, but never counted.
 IGNORE_CATEGORY = "ignore"
+# Nested categories of a YAML dictionary: a few levels in practice; deeper is refused, not recursed into.
+MAX_YAML_DEPTH = 20
 _CATEGORY = re.compile(r"^[a-z][a-z0-9_]*$")
 # Match tokens: letters and digits, with inner apostrophes; hyphens and all else separate tokens.
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*")
@@ -191,37 +193,118 @@ def _dictionary_entry(term: str, category: str, source: str, line: int) -> tuple
     return Entry(term, category, 1.0, f"from {source}", source, line, parts), None
 
 
+# libyaml's parser when PyYAML has it: about ten times faster than the pure-Python one.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_YAML_KINDS = {
+    yaml.MappingStartEvent: "a mapping",
+    yaml.SequenceStartEvent: "a list",
+    yaml.ScalarEvent: "a single value",
+}
+
+
+_TOO_DEEP = f"nested more than {MAX_YAML_DEPTH} levels deep; categories nest a few levels"
+
+
+@dataclass
+class _YamlLevel:
+    """An open mapping or list while reading a YAML dictionary; `path` None inside a part that is skipped."""
+
+    path: list[str] | None
+    is_mapping: bool
+    key: str | None = None
+    expects_key: bool = True
+
+
 def parse_yaml_dictionary(text: str, source: str) -> tuple[list[Entry], list[Problem]]:
     """Read a quanteda-style YAML dictionary: categories map to lists of terms, nested categories
-    join their names with `_` (`negative: {violence: [...]}` -> negative_violence). Weight 1."""
+    join their names with `_` (`negative: {violence: [...]}` -> negative_violence). Weight 1.
+
+    The file is read as a stream of YAML events, never built as a whole, and skipped with one
+    problem when it holds an alias (`*name`: a dictionary never needs one, and aliases of aliases
+    expand exponentially, the "billion laughs") or nests deeper than MAX_YAML_DEPTH.
+    """
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    levels: list[_YamlLevel] = []
+    seen_root = False
+
+    def refuse(event: yaml.Event, reason: str) -> tuple[list[Entry], list[Problem]]:
+        return [], [Problem("lexicon", source, event.start_mark.line + 1, f"{reason}; the file is skipped")]
+
     try:
-        root = yaml.compose(text)
+        for event in yaml.parse(text, Loader=_YAML_LOADER):
+            if isinstance(event, yaml.AliasEvent):
+                return refuse(event, f"alias *{event.anchor} is not read in a dictionary; write its terms out")
+            if isinstance(event, yaml.CollectionEndEvent):
+                levels.pop()
+                _yaml_value_done(levels)
+                continue
+            if not isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+                continue
+            if not levels:
+                if seen_root or not isinstance(event, yaml.MappingStartEvent):
+                    found = "holds several documents" if seen_root else f"is {_YAML_KINDS[type(event)]}"
+                    return refuse(event, f"the file {found}; a YAML dictionary maps category names to lists of terms")
+                seen_root = True
+                levels.append(_YamlLevel([], True))
+                continue
+            parent = levels[-1]
+            if parent.is_mapping and parent.expects_key and not isinstance(event, yaml.ScalarEvent):
+                problems.append(
+                    Problem(
+                        "lexicon",
+                        source,
+                        event.start_mark.line + 1,
+                        f"a category name is a single word, not {_YAML_KINDS[type(event)]}; this category is skipped",
+                    )
+                )
+                parent.key = None
+            if isinstance(event, yaml.CollectionStartEvent):
+                if len(levels) >= MAX_YAML_DEPTH:
+                    return refuse(event, _TOO_DEEP)
+                levels.append(_YamlLevel(_yaml_path(parent), isinstance(event, yaml.MappingStartEvent)))
+            elif parent.is_mapping and parent.expects_key:
+                parent.key, parent.expects_key = str(event.value), False
+            else:
+                path = _yaml_path(parent)
+                if path is not None:
+                    entry, problem = _dictionary_entry(
+                        str(event.value), category_name("_".join(path)), source, event.start_mark.line + 1
+                    )
+                    if entry:
+                        entries.append(entry)
+                    else:
+                        problems.append(problem)
+                _yaml_value_done(levels)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else 0
-        return [], [Problem("lexicon", source, line, f"not valid YAML: {getattr(error, 'problem', error)}")]
-    if not isinstance(root, yaml.MappingNode):
-        return [], [Problem("lexicon", source, 1, "a YAML dictionary maps category names to lists of terms")]
-    entries, problems = [], []
-
-    def walk(node: yaml.Node, path: list[str]) -> None:
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                walk(value, [*path, str(key.value)])
-        elif isinstance(node, yaml.SequenceNode):
-            for item in node.value:
-                walk(item, path)
-        elif isinstance(node, yaml.ScalarNode):
-            entry, problem = _dictionary_entry(
-                str(node.value), category_name("_".join(path)), source, node.start_mark.line + 1
-            )
-            if entry:
-                entries.append(entry)
-            else:
-                problems.append(problem)
-
-    walk(root, [])
+        reason = str(getattr(error, "problem", error))
+        if "nesting depth" in reason:  # libyaml's own limit, met before ours in flow style ([[[...)
+            return [], [Problem("lexicon", source, line, f"{_TOO_DEEP}; the file is skipped")]
+        return [], [Problem("lexicon", source, line, f"not valid YAML: {reason}")]
+    if not seen_root:
+        return [], [
+            Problem("lexicon", source, 1, "the file is empty; a YAML dictionary maps category names to lists of terms")
+        ]
     return entries, problems
+
+
+def _yaml_path(level: _YamlLevel) -> list[str] | None:
+    """The category path of a value inside `level`: its own path, plus the key in a mapping."""
+    if level.path is None or (level.is_mapping and level.key is None):
+        return None
+    return [*level.path, level.key] if level.is_mapping else level.path
+
+
+def _yaml_value_done(levels: list[_YamlLevel]) -> None:
+    """After a key's value (or a key that was a collection): the mapping expects its next key."""
+    if levels and levels[-1].is_mapping:
+        level = levels[-1]
+        if level.expects_key:
+            level.expects_key = False
+        else:
+            level.expects_key, level.key = True, None
 
 
 def parse_liwc_dictionary(text: str, source: str) -> tuple[list[Entry], list[Problem]]:
