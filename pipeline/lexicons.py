@@ -22,7 +22,9 @@ import bisect
 import csv
 import hashlib
 import io
+import os
 import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +63,8 @@ MAX_WEIGHT = 3.0
 LEXICON_SUFFIXES = (".csv", ".txt", ".yml", ".yaml", ".dic")
 # Entries of this category are matched, so they shadow shorter terms inside them, but never counted.
 IGNORE_CATEGORY = "ignore"
+# A lexicon is edited by hand: far below this. A larger file is refused unread, so a run stays bounded.
+MAX_LEXICON_BYTES = 10_000_000
 # Nested categories of a YAML dictionary: a few levels in practice; deeper is refused, not recursed into.
 MAX_YAML_DEPTH = 20
 _CATEGORY = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -391,8 +395,12 @@ def read_lexicons(lexicon_dir: Path) -> tuple[Lexicon, list[Problem]]:
         ".yaml": parse_yaml_dictionary,
         ".dic": parse_liwc_dictionary,
     }
-    for path in sorted(p for p in lexicon_dir.iterdir() if p.is_file() and p.suffix.lower() in parsers):
-        if path.name in RESERVED_FILES:
+    try:
+        files = sorted(lexicon_dir.iterdir())
+    except OSError as error:
+        raise LexiconError(f"{lexicon_dir}: the lexicon folder cannot be read: {error.strerror or error}") from error
+    for path in files:
+        if path.suffix.lower() not in parsers or path.name in RESERVED_FILES:
             continue
         text, problem = _read_text(path)
         if problem:
@@ -411,16 +419,16 @@ def read_lexicons(lexicon_dir: Path) -> tuple[Lexicon, list[Problem]]:
     negators, negator_problems = _read_optional(lexicon_dir / NEGATORS_FILE, parse_negators, DEFAULT_NEGATORS)
     problems.extend(boilerplate_problems + negator_problems)
     hashes = tuple(
-        (path.name, hashlib.sha256(path.read_bytes()).hexdigest())
-        for path in sorted(lexicon_dir.iterdir())
-        if path.is_file() and path.suffix.lower() in LEXICON_SUFFIXES
+        (path.name, digest)
+        for path in files
+        if path.suffix.lower() in LEXICON_SUFFIXES and (digest := _file_hash(path)) is not None
     )
     return Lexicon(tuple(entries), tuple(boilerplate), negators, hashes), problems
 
 
 def _read_optional(path: Path, parse, default):
     """parse(lines, file name) of a file that may be absent: (default, []) when it is."""
-    if not path.is_file():
+    if not (path.exists() or path.is_symlink()):
         return default, []
     text, problem = _read_text(path)
     if problem:
@@ -443,12 +451,49 @@ def parse_negators(lines: list[str], source: str) -> tuple[frozenset[str], list[
     return frozenset(words), problems
 
 
+def _read_bytes(path: Path) -> bytes:
+    """A lexicon file's bytes; LexiconError (a sentence naming what is wrong) for anything but a regular,
+    readable file of at most MAX_LEXICON_BYTES. A device, pipe or socket is never read from."""
+    if path.is_symlink() and not path.exists():
+        raise LexiconError("is a broken link")
+    if path.is_dir():
+        raise LexiconError("is a folder, not a file")
+    try:
+        # Non-blocking, so that opening a pipe does not wait for a writer; fstat then refuses it.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        raise LexiconError(f"cannot be read: {(error.strerror or str(error)).lower()}") from error
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise LexiconError("is not a regular file")
+        if info.st_size > MAX_LEXICON_BYTES:
+            raise LexiconError(f"is {info.st_size:,} bytes; a lexicon file is at most {MAX_LEXICON_BYTES:,}")
+        try:
+            data = file.read(MAX_LEXICON_BYTES + 1)
+        except OSError as error:
+            raise LexiconError(f"cannot be read: {(error.strerror or str(error)).lower()}") from error
+    if len(data) > MAX_LEXICON_BYTES:
+        raise LexiconError(f"is over {MAX_LEXICON_BYTES:,} bytes; a lexicon file is at most {MAX_LEXICON_BYTES:,}")
+    return data
+
+
 def _read_text(path: Path) -> tuple[str, Problem | None]:
     try:
-        text, _ = decode_bytes(path.read_bytes())
-    except (OSError, UnreadableText) as error:
+        text, _ = decode_bytes(_read_bytes(path))
+    except LexiconError as error:
+        return "", Problem("lexicon", path.name, 0, str(error))
+    except UnreadableText as error:
         return "", Problem("lexicon", path.name, 0, f"cannot be read: {error}")
     return text, None
+
+
+def _file_hash(path: Path) -> str | None:
+    """sha256 of a file that shapes a run; None for one that cannot be read (reported where it is read)."""
+    try:
+        return hashlib.sha256(_read_bytes(path)).hexdigest()
+    except LexiconError:
+        return None
 
 
 def _part_covers(short: TermPart, long: TermPart) -> bool:
@@ -518,10 +563,12 @@ def unused_wildcards(entries: Sequence[Entry], vocabulary: Sequence[str]) -> lis
 
 
 def check_lexicons(lexicon_dir: Path, vocabulary: Sequence[str] | None = None) -> list[Problem]:
-    """Every problem of a lexicon folder: bad lines (errors), shadowed terms and, given the corpus's
-    words, wildcards that match nothing (warnings); sorted by file and line."""
+    """Every problem of a lexicon folder, the framing lexicons' included: bad lines and unreadable files
+    (errors), shadowed terms and, given the corpus's words, wildcards that match nothing (warnings);
+    sorted by file and line."""
     lexicon, problems = read_lexicons(lexicon_dir)
-    problems = problems + shadowed_terms(lexicon.entries)
+    _, framing_problems = read_framing_lexicons(lexicon_dir)
+    problems = problems + framing_problems + shadowed_terms(lexicon.entries)
     if vocabulary is not None:
         problems += unused_wildcards(lexicon.entries, vocabulary)
     return sorted(problems, key=lambda p: (p.source, p.line, p.severity, p.reason))
@@ -633,7 +680,7 @@ def read_framing_lexicons(lexicon_dir: Path) -> tuple[FramingLexicons, list[Prob
     for name, (file_name, term_column, category_column, value_column, allowed) in specs.items():
         path = Path(lexicon_dir) / file_name
         entries: list[Entry] = []
-        if path.is_file():
+        if path.exists() or path.is_symlink():
             text, problem = _read_text(path)
             if problem:
                 problems.append(problem)

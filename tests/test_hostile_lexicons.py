@@ -1,9 +1,12 @@
 """Hostile lexicon folders: every malformed file or line is a problem with file and line, never a traceback."""
 
+import errno
+import os
 from pathlib import Path
 
 from click.testing import CliRunner
 
+from pipeline import lexicons
 from pipeline.cli import main
 from pipeline.lexicons import parse_yaml_dictionary, read_lexicons
 
@@ -105,3 +108,85 @@ def test_a_yaml_category_named_by_a_list_is_skipped_and_the_other_categories_loa
     assert [(p.line, p.reason) for p in problems] == [
         (1, "a category name is a single word, not a list; this category is skipped")
     ]
+
+
+# Files that are not regular, readable files
+
+
+def test_a_lexicon_file_that_cannot_be_read_is_a_problem_naming_it_and_the_rest_is_used(tmp_path, monkeypatch):
+    folder = lexicon_folder(tmp_path, {"locked.csv": "term,category\nbrutal,emotive\n"})
+    real_open = os.open
+
+    def open_refusing_locked(path, flags, *args, **kwargs):
+        if Path(path).name == "locked.csv":
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", open_refusing_locked)
+    lexicon, problems = read_lexicons(folder)
+    assert [e.term for e in lexicon.entries] == ["regime"]
+    assert [(p.source, p.line, p.reason) for p in problems] == [("locked.csv", 0, "cannot be read: permission denied")]
+
+
+def test_lexicon_check_names_a_lexicon_file_that_cannot_be_read(tmp_path, monkeypatch):
+    folder = lexicon_folder(tmp_path, {"actors.csv": "actor,alias\nUS,USA\n"})
+    real_open = os.open
+
+    def open_failing_actors(path, flags, *args, **kwargs):
+        if Path(path).name == "actors.csv":
+            raise OSError(errno.EIO, "Input/output error", str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", open_failing_actors)
+    assert check(folder) == [
+        "actors.csv: error: cannot be read: input/output error",
+        f"1 error(s), 0 warning(s) in {folder}.",
+    ]
+
+
+def test_a_folder_named_like_a_lexicon_is_a_problem(tmp_path):
+    folder = lexicon_folder(tmp_path, {})
+    (folder / "old.csv").mkdir()
+    (folder / "frames.csv").mkdir()
+    assert check(folder) == [
+        "frames.csv: error: is a folder, not a file",
+        "old.csv: error: is a folder, not a file",
+        f"2 error(s), 0 warning(s) in {folder}.",
+    ]
+
+
+def test_a_link_to_a_device_is_never_read(tmp_path):
+    folder = lexicon_folder(tmp_path, {})
+    (folder / "zero.csv").symlink_to("/dev/zero")
+    (folder / "negators.txt").symlink_to("/dev/zero")
+    lexicon, problems = read_lexicons(folder)
+    assert [e.term for e in lexicon.entries] == ["regime"]
+    assert sorted((p.source, p.reason) for p in problems) == [
+        ("negators.txt", "is not a regular file"),
+        ("zero.csv", "is not a regular file"),
+    ]
+
+
+def test_a_named_pipe_is_never_opened_for_reading(tmp_path):
+    folder = lexicon_folder(tmp_path, {})
+    os.mkfifo(folder / "pipe.yml")
+    _, problems = read_lexicons(folder)
+    assert [(p.source, p.reason) for p in problems] == [("pipe.yml", "is not a regular file")]
+
+
+def test_a_broken_link_is_a_problem(tmp_path):
+    folder = lexicon_folder(tmp_path, {})
+    (folder / "gone.csv").symlink_to(tmp_path / "nowhere.csv")
+    (folder / "labels.csv").symlink_to(tmp_path / "nowhere.csv")
+    assert check(folder) == [
+        "gone.csv: error: is a broken link",
+        "labels.csv: error: is a broken link",
+        f"2 error(s), 0 warning(s) in {folder}.",
+    ]
+
+
+def test_a_lexicon_file_over_the_size_limit_is_refused_unread(tmp_path, monkeypatch):
+    monkeypatch.setattr(lexicons, "MAX_LEXICON_BYTES", 100)
+    folder = lexicon_folder(tmp_path, {"big.csv": "term,category\n" + "brutal,emotive\n" * 10})
+    _, problems = read_lexicons(folder)
+    assert [(p.source, p.reason) for p in problems] == [("big.csv", "is 164 bytes; a lexicon file is at most 100")]
