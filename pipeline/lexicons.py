@@ -148,14 +148,7 @@ def parse_term_lexicon(text: str, source: str) -> tuple[list[Entry], list[Proble
         if row[0].lstrip().startswith("#"):
             continue
         if len(row) > len(header):
-            problems.append(
-                Problem(
-                    "lexicon",
-                    source,
-                    line_no,
-                    f"{len(row)} fields, the header has {len(header)} (quote a note that contains commas)",
-                )
-            )
+            problems.append(Problem("lexicon", source, line_no, _too_many_fields(row, header)))
             continue
         fields = dict(zip(header, (cell.strip() for cell in row), strict=False))
         entry, problem = _entry(fields, source, line_no)
@@ -164,6 +157,10 @@ def parse_term_lexicon(text: str, source: str) -> tuple[list[Entry], list[Proble
         else:
             entries.append(entry)
     return entries, problems
+
+
+def _too_many_fields(row: list[str], header: list[str]) -> str:
+    return f"{len(row)} fields, the header has {len(header)} (quote a note that contains commas)"
 
 
 def _entry(fields: dict[str, str], source: str, line_no: int) -> tuple[Entry | None, str]:
@@ -635,11 +632,29 @@ def parse_mapping_file(
         line_no = reader.line_num
         if not any(cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
             continue
+        if len(row) > len(header):
+            problems.append(Problem("lexicon", source, line_no, _too_many_fields(row, header)))
+            continue
         fields = dict(zip(header, (cell.strip() for cell in row), strict=False))
         term, category = fields.get(term_column, ""), fields.get(category_column, "")
         parts = term_parts(term)
-        if not parts or not category:
-            problems.append(Problem("lexicon", source, line_no, f"needs a {term_column} and a {category_column}"))
+        if not parts:
+            problems.append(
+                Problem(
+                    "lexicon",
+                    source,
+                    line_no,
+                    f"empty {term_column} {term!r}: {_a(term_column)} needs at least one letter or digit",
+                )
+            )
+            continue
+        if not category:
+            needs = _a(category_column) + (f" (one of: {', '.join(allowed)})" if allowed is not None else "")
+            problems.append(
+                Problem(
+                    "lexicon", source, line_no, f"empty {category_column}: the {term_column} {term!r} needs {needs}"
+                )
+            )
             continue
         if allowed is not None and category not in allowed:
             problems.append(
@@ -650,22 +665,30 @@ def parse_mapping_file(
             continue
         value = 1.0
         if value_column:
-            try:
-                value = float(fields.get(value_column, ""))
-            except ValueError:
-                value = float("nan")
-            if not -1 <= value <= 1:
-                problems.append(
-                    Problem(
-                        "lexicon",
-                        source,
-                        line_no,
-                        f"{value_column} {fields.get(value_column, '')!r} must be a number in [-1, 1]",
-                    )
-                )
+            value, problem = _mapping_value(fields.get(value_column, ""), value_column, term_column, term)
+            if problem:
+                problems.append(Problem("lexicon", source, line_no, problem))
                 continue
         entries.append(Entry(term, category, value, fields.get("note", ""), source, line_no, parts))
     return entries, problems
+
+
+def _a(noun: str) -> str:
+    """The noun with its indefinite article: an alias, a verb."""
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
+
+
+def _mapping_value(raw: str, value_column: str, term_column: str, term: str) -> tuple[float, str]:
+    """A mapping file's number in [-1, 1] (a label's connotation), or the problem with it."""
+    if not raw:
+        return 0.0, f"empty {value_column}: the {term_column} {term!r} needs a number in [-1, 1]"
+    try:
+        value = float(raw)
+    except ValueError:
+        return 0.0, f"{value_column} {raw!r} is not a number; use a number in [-1, 1]"
+    if not -1 <= value <= 1:
+        return 0.0, f"{value_column} {raw!r} is outside [-1, 1]"
+    return value, ""
 
 
 def read_framing_lexicons(lexicon_dir: Path) -> tuple[FramingLexicons, list[Problem]]:

@@ -190,3 +190,56 @@ def test_a_lexicon_file_over_the_size_limit_is_refused_unread(tmp_path, monkeypa
     folder = lexicon_folder(tmp_path, {"big.csv": "term,category\n" + "brutal,emotive\n" * 10})
     _, problems = read_lexicons(folder)
     assert [(p.source, p.reason) for p in problems] == [("big.csv", "is 164 bytes; a lexicon file is at most 100")]
+
+
+# The framing lexicons
+
+
+def test_an_empty_alias_is_named_as_the_empty_column_not_as_a_missing_actor(tmp_path):
+    folder = lexicon_folder(tmp_path, {"actors.csv": "actor,alias,note\nthe United States,,\nthe United States,USA,\n"})
+    assert check(folder) == [
+        "actors.csv:2: error: empty alias '': an alias needs at least one letter or digit",
+        f"1 error(s), 0 warning(s) in {folder}.",
+    ]
+
+
+def test_an_empty_actor_is_named_with_the_alias_that_needs_it(tmp_path):
+    folder = lexicon_folder(tmp_path, {"actors.csv": "actor,alias\n,Washington\n"})
+    assert check(folder) == [
+        "actors.csv:2: error: empty actor: the alias 'Washington' needs an actor",
+        f"1 error(s), 0 warning(s) in {folder}.",
+    ]
+
+
+def test_lexicon_check_names_an_invalid_frame_and_the_frames_it_accepts(tmp_path):
+    folder = lexicon_folder(tmp_path, {"frames.csv": "term,frame\nwar,warfare\nbudget,economic\n"})
+    assert check(folder)[0] == (
+        "frames.csv:2: error: frame 'warfare' is not one of: economic, capacity and resources, morality, "
+        "fairness and equality, legality, policy prescription, crime and punishment, security and defense, "
+        "health and safety, quality of life, cultural identity, public opinion, political, "
+        "external regulation and reputation, other"
+    )
+
+
+def test_an_empty_attribution_class_lists_the_classes(tmp_path):
+    folder = lexicon_folder(tmp_path, {"attribution.csv": "verb,class\nclaimed,\n"})
+    assert check(folder)[0] == (
+        "attribution.csv:2: error: empty class: the verb 'claimed' needs a class "
+        "(one of: neutral, doubting, disparaging, conceding)"
+    )
+
+
+def test_lexicon_check_names_a_connotation_that_is_not_a_number_empty_or_out_of_range(tmp_path):
+    labels = "concept,label,connotation\nwall,barrier,high\nwall,fence,\nwall,wall,2\nwall,border fence,-0.5\n"
+    folder = lexicon_folder(tmp_path, {"labels.csv": labels})
+    assert check(folder) == [
+        "labels.csv:2: error: connotation 'high' is not a number; use a number in [-1, 1]",
+        "labels.csv:3: error: empty connotation: the label 'fence' needs a number in [-1, 1]",
+        "labels.csv:4: error: connotation '2' is outside [-1, 1]",
+        f"3 error(s), 0 warning(s) in {folder}.",
+    ]
+
+
+def test_a_framing_line_with_too_many_fields_is_a_problem(tmp_path):
+    folder = lexicon_folder(tmp_path, {"actors.csv": "actor,alias,note\nthe United States,US,one, two\n"})
+    assert check(folder)[0] == "actors.csv:2: error: 4 fields, the header has 3 (quote a note that contains commas)"
