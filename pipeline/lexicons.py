@@ -31,7 +31,7 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.clean import BoilerplatePattern, parse_boilerplate
+from pipeline.clean import _INVISIBLE, BoilerplatePattern, parse_boilerplate
 from pipeline.corpus import Problem, UnreadableText, decode_bytes
 from pipeline.errors import LexiconError
 
@@ -114,6 +114,18 @@ def normalize_token(token: str) -> str:
     return token[:-2] if token.endswith("'s") and len(token) > 2 else token
 
 
+def without_invisible(term: str, column: str, source: str, line: int) -> tuple[str, list[Problem]]:
+    """A term without the invisible characters (zero-width space, joiners, word joiner, byte-order mark,
+    soft hyphen) that article text is cleaned of, so that it matches; a warning names those removed."""
+    found = sorted(set(_INVISIBLE.findall(term)))
+    if not found:
+        return term, []
+    term = _INVISIBLE.sub("", term)
+    codes = ", ".join(f"U+{ord(c):04X}" for c in found)
+    what = "an invisible character" if len(found) == 1 else "invisible characters"
+    return term, [Problem("lexicon", source, line, f"{column} {term!r} contains {what} ({codes}), removed", "warning")]
+
+
 def term_parts(term: str) -> tuple[TermPart, ...]:
     """Split a term into normalized words; a word directly followed by `*` becomes a prefix."""
     return tuple(
@@ -151,6 +163,8 @@ def parse_term_lexicon(text: str, source: str) -> tuple[list[Entry], list[Proble
             problems.append(Problem("lexicon", source, line_no, _too_many_fields(row, header)))
             continue
         fields = dict(zip(header, (cell.strip() for cell in row), strict=False))
+        fields["term"], invisible = without_invisible(fields.get("term", ""), "term", source, line_no)
+        problems.extend(invisible)
         entry, problem = _entry(fields, source, line_no)
         if problem:
             problems.append(Problem("lexicon", source, line_no, problem))
@@ -187,11 +201,15 @@ def category_name(raw: str) -> str:
     return name if _CATEGORY.match(name) else f"c_{name}"
 
 
-def _dictionary_entry(term: str, category: str, source: str, line: int) -> tuple[Entry | None, Problem | None]:
+def _dictionary_entry(term: str, category: str, source: str, line: int) -> tuple[Entry | None, list[Problem]]:
+    term, problems = without_invisible(term, "term", source, line)
     parts = term_parts(term)
     if not parts:
-        return None, Problem("lexicon", source, line, f"empty term {term!r}: a term needs at least one letter or digit")
-    return Entry(term, category, 1.0, f"from {source}", source, line, parts), None
+        return None, [
+            *problems,
+            Problem("lexicon", source, line, f"empty term {term!r}: a term needs at least one letter or digit"),
+        ]
+    return Entry(term, category, 1.0, f"from {source}", source, line, parts), problems
 
 
 # libyaml's parser when PyYAML has it: about ten times faster than the pure-Python one.
@@ -269,13 +287,11 @@ def parse_yaml_dictionary(text: str, source: str) -> tuple[list[Entry], list[Pro
             else:
                 path = _yaml_path(parent)
                 if path is not None:
-                    entry, problem = _dictionary_entry(
+                    entry, entry_problems = _dictionary_entry(
                         str(event.value), category_name("_".join(path)), source, event.start_mark.line + 1
                     )
-                    if entry:
-                        entries.append(entry)
-                    else:
-                        problems.append(problem)
+                    entries.extend([entry] if entry else [])
+                    problems.extend(entry_problems)
                 _yaml_value_done(levels)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
@@ -333,9 +349,9 @@ def parse_liwc_dictionary(text: str, source: str) -> tuple[list[Entry], list[Pro
         if not known:
             problems.append(Problem("lexicon", source, i + 1, f"{lines[i].strip()!r}: no known category id"))
             continue
-        entry, problem = _dictionary_entry(term, known[0], source, i + 1)
-        if problem:
-            problems.append(problem)
+        entry, entry_problems = _dictionary_entry(term, known[0], source, i + 1)
+        problems.extend(entry_problems)
+        if not entry:
             continue
         entries.append(entry)
         if len(known) > 1:
@@ -636,7 +652,9 @@ def parse_mapping_file(
             problems.append(Problem("lexicon", source, line_no, _too_many_fields(row, header)))
             continue
         fields = dict(zip(header, (cell.strip() for cell in row), strict=False))
-        term, category = fields.get(term_column, ""), fields.get(category_column, "")
+        term, invisible = without_invisible(fields.get(term_column, ""), term_column, source, line_no)
+        problems.extend(invisible)
+        category = fields.get(category_column, "")
         parts = term_parts(term)
         if not parts:
             problems.append(

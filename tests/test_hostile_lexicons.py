@@ -4,6 +4,7 @@ import errno
 import os
 from pathlib import Path
 
+import pandas as pd
 from click.testing import CliRunner
 
 from pipeline import lexicons
@@ -243,3 +244,41 @@ def test_lexicon_check_names_a_connotation_that_is_not_a_number_empty_or_out_of_
 def test_a_framing_line_with_too_many_fields_is_a_problem(tmp_path):
     folder = lexicon_folder(tmp_path, {"actors.csv": "actor,alias,note\nthe United States,US,one, two\n"})
     assert check(folder)[0] == "actors.csv:2: error: 4 fields, the header has 3 (quote a note that contains commas)"
+
+
+# Invisible characters inside terms
+
+
+def test_lexicon_check_warns_about_an_invisible_character_inside_a_term(tmp_path):
+    folder = lexicon_folder(
+        tmp_path,
+        {"b.csv": "term,category\nbru\u200btal,emotive\nso\u00adcalled,doubt\nwit\u2060ch hu\ufeffnt,partisan\n"},
+    )
+    assert check(folder) == [
+        "b.csv:2: warning: term 'brutal' contains an invisible character (U+200B), removed",
+        "b.csv:3: warning: term 'socalled' contains an invisible character (U+00AD), removed",
+        "b.csv:4: warning: term 'witch hunt' contains invisible characters (U+2060, U+FEFF), removed",
+        f"0 error(s), 3 warning(s) in {folder}.",
+    ]
+
+
+def test_a_term_with_an_invisible_character_matches_the_visible_word_in_a_run(tmp_path, make_corpus):
+    corpus = make_corpus({"a.txt": "Title\n\nThe police used brutal force on Monday.\n"})
+    folder = lexicon_folder(tmp_path, {"b.csv": "term,category\nbru\u200ctal,emotive\n"})
+    out = tmp_path / "reports"
+    result = CliRunner().invoke(main, ["run", "--corpus", str(corpus), "--lexicons", str(folder), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "b.csv:2: warning: term 'brutal' contains an invisible character (U+200C), removed" in result.output
+    hits = pd.read_csv(out / "tables" / "hits.csv")
+    assert hits[["term", "matched", "lexicon", "lexicon_line"]].values.tolist() == [["brutal", "brutal", "b.csv", 2]]
+
+
+def test_an_invisible_character_in_a_yaml_term_or_an_alias_is_removed_with_a_warning(tmp_path):
+    folder = lexicon_folder(
+        tmp_path, {"d.yml": "conflict: [blood\u200dshed]\n", "actors.csv": "actor,alias\nthe United States,U\u200bS\n"}
+    )
+    assert check(folder) == [
+        "actors.csv:2: warning: alias 'US' contains an invisible character (U+200B), removed",
+        "d.yml:1: warning: term 'bloodshed' contains an invisible character (U+200D), removed",
+        f"0 error(s), 2 warning(s) in {folder}.",
+    ]
