@@ -509,11 +509,46 @@ def _file_hash(path: Path) -> str | None:
         return None
 
 
-def _part_covers(short: TermPart, long: TermPart) -> bool:
-    """Whether every word `long` matches is also matched by `short`."""
-    if short.prefix:
-        return long.text.startswith(short.text)
-    return not long.prefix and long.text == short.text
+class _TermTrie:
+    """Entries by their words, one level per word (`*text` for a prefix word), to find every entry
+    that covers a run of words without comparing each pair of entries."""
+
+    def __init__(self) -> None:
+        self.children: dict[str, _TermTrie] = {}
+        self.entries: list[Entry] = []
+        self.prefix_lengths: list[int] = []
+
+    def add(self, entry: Entry) -> None:
+        node = self
+        for part in entry.parts:
+            key = ("*" if part.prefix else "") + part.text
+            if key not in node.children:
+                node.children[key] = _TermTrie()
+                if part.prefix:
+                    bisect.insort(node.prefix_lengths, len(part.text))
+            node = node.children[key]
+        node.entries.append(entry)
+
+    def covering(self, parts: Sequence[TermPart]) -> list[Entry]:
+        """The entries that match every word a run of words starting with `parts` matches: a prefix
+        word covers the words that start with it, an exact word only that same exact word."""
+        found, frontier = [], [self]
+        for part in parts:
+            reached = []
+            for node in frontier:
+                if not part.prefix and part.text in node.children:
+                    reached.append(node.children[part.text])
+                for n in node.prefix_lengths:
+                    if n > len(part.text):
+                        break
+                    child = node.children.get("*" + part.text[:n])
+                    if child is not None:
+                        reached.append(child)
+            found.extend(entry for node in reached for entry in node.entries)
+            frontier = reached
+            if not frontier:
+                break
+        return found
 
 
 def shadowed_terms(entries: Sequence[Entry]) -> list[Problem]:
@@ -524,22 +559,15 @@ def shadowed_terms(entries: Sequence[Entry]) -> list[Problem]:
     are meant to shadow and are left out.
     """
     loaded = [e for e in entries if e.category != IGNORE_CATEGORY]
-    by_first: dict[str, list[Entry]] = {}
-    prefix_lengths = sorted({len(e.parts[0].text) for e in loaded if e.parts[0].prefix})
+    trie = _TermTrie()
     for entry in loaded:
-        by_first.setdefault(("*" if entry.parts[0].prefix else "") + entry.parts[0].text, []).append(entry)
-    problems = []
+        trie.add(entry)
+    problems = set()
     for longer in loaded:
-        for k, part in enumerate(longer.parts):
-            keys = [part.text] + [f"*{part.text[:n]}" for n in prefix_lengths if n <= len(part.text)]
-            for shorter in (e for key in keys for e in by_first.get(key, ())):
-                if (
-                    len(shorter.parts) < len(longer.parts)
-                    and shorter.category != longer.category
-                    and k + len(shorter.parts) <= len(longer.parts)
-                    and all(_part_covers(s, t) for s, t in zip(shorter.parts, longer.parts[k:], strict=False))
-                ):
-                    problems.append(
+        for k in range(len(longer.parts)):
+            for shorter in trie.covering(longer.parts[k:]):
+                if len(shorter.parts) < len(longer.parts) and shorter.category != longer.category:
+                    problems.add(
                         Problem(
                             "lexicon",
                             shorter.source,
@@ -549,7 +577,7 @@ def shadowed_terms(entries: Sequence[Entry]) -> list[Problem]:
                             "warning",
                         )
                     )
-    return sorted(set(problems), key=lambda p: (p.source, p.line, p.reason))
+    return sorted(problems, key=lambda p: (p.source, p.line, p.reason))
 
 
 def unused_wildcards(entries: Sequence[Entry], vocabulary: Sequence[str]) -> list[Problem]:

@@ -4,12 +4,22 @@ import errno
 import os
 from pathlib import Path
 
+import hypothesis.strategies as st
 import pandas as pd
 from click.testing import CliRunner
+from hypothesis import given
 
 from pipeline import lexicons
 from pipeline.cli import main
-from pipeline.lexicons import parse_yaml_dictionary, read_lexicons
+from pipeline.lexicons import (
+    Entry,
+    TermPart,
+    parse_term_lexicon,
+    parse_yaml_dictionary,
+    read_lexicons,
+    shadowed_terms,
+    term_parts,
+)
 
 GOOD_CSV = "term,category,weight,note\nregime,delegitimizing,2,x\n"
 
@@ -282,3 +292,41 @@ def test_an_invisible_character_in_a_yaml_term_or_an_alias_is_removed_with_a_war
         "d.yml:1: warning: term 'bloodshed' contains an invisible character (U+200D), removed",
         f"0 error(s), 2 warning(s) in {folder}.",
     ]
+
+
+# Bounded work
+
+
+def test_checking_thousands_of_terms_that_start_with_the_same_word_compares_only_those_that_overlap():
+    rows = "".join(f"the w{i},c{i % 7}\nthe w{i} y,other\n" for i in range(5000))
+    entries, _ = parse_term_lexicon("term,category\n" + rows, "many.csv")
+    warnings = shadowed_terms(entries)
+    assert len(warnings) == 5000
+    assert warnings[0].reason == (
+        "'the w0' (c0) is part of the longer 'the w0 y' (other) at many.csv:3; where both match, the longer wins"
+    )
+
+
+def covers(short: TermPart, long: TermPart) -> bool:
+    return long.text.startswith(short.text) if short.prefix else not long.prefix and long.text == short.text
+
+
+words = st.sampled_from(["a", "ab", "abc", "b", "a*", "ab*", "b*"])
+
+
+@given(st.lists(st.tuples(st.lists(words, min_size=1, max_size=3), st.sampled_from("xy")), max_size=12))
+def test_shadowed_terms_finds_exactly_the_pairs_a_word_by_word_comparison_finds(rows):
+    entries = [Entry(" ".join(t), c, 1.0, "", "p.csv", n, term_parts(" ".join(t))) for n, (t, c) in enumerate(rows)]
+    expected = {
+        (short.line, long.line)
+        for short in entries
+        for long in entries
+        if len(short.parts) < len(long.parts)
+        and short.category != long.category
+        and any(
+            all(covers(a, b) for a, b in zip(short.parts, long.parts[k:], strict=False))
+            for k in range(len(long.parts) - len(short.parts) + 1)
+        )
+    }
+    found = {(p.line, int(p.reason.rsplit("p.csv:", 1)[1].split(";")[0])) for p in shadowed_terms(entries)}
+    assert found == expected
