@@ -25,7 +25,7 @@ import io
 import os
 import re
 import stat
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,8 +135,9 @@ def term_parts(term: str) -> tuple[TermPart, ...]:
 
 def parse_term_lexicon(text: str, source: str) -> tuple[list[Entry], list[Problem]]:
     """Parse one term-lexicon CSV; return its entries and one problem per bad line."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
-    header = [h.strip().lower() for h in next(reader, [])]
+    problems: list[Problem] = []
+    rows = _csv_rows(text, source, problems)
+    header = [h.strip().lower() for h in next(rows, (1, []))[1]]
     missing = [c for c in ("term", "category") if c not in header]
     if missing:
         return [], [
@@ -147,14 +148,13 @@ def parse_term_lexicon(text: str, source: str) -> tuple[list[Entry], list[Proble
                 f"missing column(s) {', '.join(missing)}; a lexicon has the columns {','.join(LEXICON_COLUMNS)}",
             )
         ]
-    problems = [
+    problems += [
         Problem("lexicon", source, 1, f"unknown column {c!r} ignored; expected {','.join(LEXICON_COLUMNS)}")
         for c in header
         if c not in LEXICON_COLUMNS
     ]
     entries = []
-    for row in reader:
-        line_no = reader.line_num
+    for line_no, row in rows:
         if not any(cell.strip() for cell in row):
             continue
         if row[0].lstrip().startswith("#"):
@@ -171,6 +171,40 @@ def parse_term_lexicon(text: str, source: str) -> tuple[list[Entry], list[Proble
         else:
             entries.append(entry)
     return entries, problems
+
+
+def _csv_rows(text: str, source: str, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
+    """A lexicon CSV's rows with the line each ends on. A row the csv module refuses (a field over its
+    size limit) is a problem and reading goes on; so is a quote never closed, which would make the
+    rest of the file one field."""
+    lines = io.StringIO(text.lstrip("\ufeff"), newline="")
+    n_lines = sum(1 for _ in lines)
+    lines.seek(0)
+    reader = csv.reader(lines)
+    first_line = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            problems.append(
+                Problem("lexicon", source, reader.line_num, f"not a CSV line: {error}; the line is skipped")
+            )
+        else:
+            if first_line < reader.line_num == n_lines and not text.rstrip().endswith('"'):
+                problems.append(
+                    Problem(
+                        "lexicon",
+                        source,
+                        first_line,
+                        f'a quote (") opened on this line is never closed, so lines {first_line}-{n_lines} '
+                        "would be one field; they are skipped",
+                    )
+                )
+                return
+            yield reader.line_num, row
+        first_line = reader.line_num + 1
 
 
 def _too_many_fields(row: list[str], header: list[str]) -> str:
@@ -338,7 +372,18 @@ def parse_liwc_dictionary(text: str, source: str) -> tuple[list[Entry], list[Pro
     for i in range(marks[0] + 1, marks[1]):
         fields = lines[i].split()
         if len(fields) >= 2 and fields[0].isdigit():
-            categories[fields[0].lstrip("0") or "0"] = category_name("_".join(fields[1:]))
+            number = fields[0].lstrip("0") or "0"
+            if number in categories:
+                problems.append(
+                    Problem(
+                        "lexicon",
+                        source,
+                        i + 1,
+                        f"category id {fields[0]} is already {categories[number]}; this line is ignored",
+                    )
+                )
+                continue
+            categories[number] = category_name("_".join(fields[1:]))
         elif fields:
             problems.append(Problem("lexicon", source, i + 1, f"category line {lines[i].strip()!r} is not 'id name'"))
     for i in range(marks[1] + 1, len(lines)):
@@ -349,6 +394,17 @@ def parse_liwc_dictionary(text: str, source: str) -> tuple[list[Entry], list[Pro
         if not known:
             problems.append(Problem("lexicon", source, i + 1, f"{lines[i].strip()!r}: no known category id"))
             continue
+        unknown = [n for n in ids if n not in categories]
+        if unknown:
+            problems.append(
+                Problem(
+                    "lexicon",
+                    source,
+                    i + 1,
+                    f"{term!r}: category id(s) {', '.join(unknown)} not in the category block, ignored",
+                    "warning",
+                )
+            )
         entry, entry_problems = _dictionary_entry(term, known[0], source, i + 1)
         problems.extend(entry_problems)
         if not entry:
@@ -363,12 +419,13 @@ def parse_liwc_dictionary(text: str, source: str) -> tuple[list[Entry], list[Pro
 
 
 def _dic_term_and_ids(line: str) -> tuple[str, list[str]]:
+    """A .dic term line's term and the category ids after it (leading zeros dropped)."""
     fields = line.strip().split("\t") if "\t" in line else line.strip().split()
     if "\t" in line:
         term, rest = fields[0].strip(), " ".join(fields[1:]).split()
     else:
         term, rest = fields[0], fields[1:]
-    return term, [f.lstrip("0") or "0" for f in rest if f.isdigit()]
+    return term, [f.lstrip("0") or "0" if f.isdigit() else f for f in rest]
 
 
 def drop_duplicate_terms(entries: list[Entry]) -> tuple[list[Entry], list[Problem]]:
@@ -419,7 +476,7 @@ def read_lexicons(lexicon_dir: Path) -> tuple[Lexicon, list[Problem]]:
         if problem:
             problems.append(problem)
             continue
-        file_entries, file_problems = parsers[path.suffix.lower()](text, path.name)
+        file_entries, file_problems = parsers[path.suffix.lower()](text, file_name(path))
         entries.extend(file_entries)
         problems.extend(file_problems)
     entries, duplicate_problems = drop_duplicate_terms(entries)
@@ -432,7 +489,7 @@ def read_lexicons(lexicon_dir: Path) -> tuple[Lexicon, list[Problem]]:
     negators, negator_problems = _read_optional(lexicon_dir / NEGATORS_FILE, parse_negators, DEFAULT_NEGATORS)
     problems.extend(boilerplate_problems + negator_problems)
     hashes = tuple(
-        (path.name, digest)
+        (file_name(path), digest)
         for path in files
         if path.suffix.lower() in LEXICON_SUFFIXES and (digest := _file_hash(path)) is not None
     )
@@ -446,7 +503,7 @@ def _read_optional(path: Path, parse, default):
     text, problem = _read_text(path)
     if problem:
         return default, [problem]
-    return parse(text.splitlines(), path.name)
+    return parse(text.splitlines(), file_name(path))
 
 
 def parse_negators(lines: list[str], source: str) -> tuple[frozenset[str], list[Problem]]:
@@ -462,6 +519,12 @@ def parse_negators(lines: list[str], source: str) -> tuple[frozenset[str], list[
             continue
         words.add(normalize_token(text))
     return frozenset(words), problems
+
+
+def file_name(path: Path) -> str:
+    """A lexicon file's name as problems and hits name it: bytes that are not UTF-8 (a name made on
+    another system) shown as U+FFFD, so the name can be written to any table or report."""
+    return os.fsencode(path.name).decode("utf-8", "replace")
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -495,9 +558,9 @@ def _read_text(path: Path) -> tuple[str, Problem | None]:
     try:
         text, _ = decode_bytes(_read_bytes(path))
     except LexiconError as error:
-        return "", Problem("lexicon", path.name, 0, str(error))
+        return "", Problem("lexicon", file_name(path), 0, str(error))
     except UnreadableText as error:
-        return "", Problem("lexicon", path.name, 0, f"cannot be read: {error}")
+        return "", Problem("lexicon", file_name(path), 0, f"cannot be read: {error}")
     return text, None
 
 
@@ -663,17 +726,17 @@ def parse_mapping_file(
     allowed: Sequence[str] | None = None,
 ) -> tuple[list[Entry], list[Problem]]:
     """Parse a two- or three-column mapping CSV (term -> category [, value in -1..1]); bad lines are problems."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
-    header = [h.strip().lower() for h in next(reader, [])]
+    problems: list[Problem] = []
+    rows = _csv_rows(text, source, problems)
+    header = [h.strip().lower() for h in next(rows, (1, []))[1]]
     required = [term_column, category_column] + ([value_column] if value_column else [])
     missing = [c for c in required if c not in header]
     if missing:
         return [], [
             Problem("lexicon", source, 1, f"missing column(s) {', '.join(missing)}; expected {','.join(required)}")
         ]
-    entries, problems = [], []
-    for row in reader:
-        line_no = reader.line_num
+    entries = []
+    for line_no, row in rows:
         if not any(cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
             continue
         if len(row) > len(header):

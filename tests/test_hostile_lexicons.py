@@ -14,6 +14,7 @@ from pipeline.cli import main
 from pipeline.lexicons import (
     Entry,
     TermPart,
+    parse_liwc_dictionary,
     parse_term_lexicon,
     parse_yaml_dictionary,
     read_lexicons,
@@ -330,3 +331,65 @@ def test_shadowed_terms_finds_exactly_the_pairs_a_word_by_word_comparison_finds(
     }
     found = {(p.line, int(p.reason.rsplit("p.csv:", 1)[1].split(";")[0])) for p in shadowed_terms(entries)}
     assert found == expected
+
+
+# Other malformed files
+
+
+def test_a_csv_field_over_the_csv_size_limit_is_a_problem_and_the_next_lines_load():
+    text = 'term,category\n"' + "x" * 200_000 + '",emotive\nbrutal,emotive\n'
+    entries, problems = parse_term_lexicon(text, "b.csv")
+    assert [e.term for e in entries] == ["brutal"]
+    assert [(p.line, p.reason) for p in problems] == [
+        (2, "not a CSV line: field larger than field limit (131072); the line is skipped")
+    ]
+
+
+def test_a_quote_never_closed_is_named_at_the_line_it_opens():
+    entries, problems = parse_term_lexicon('term,category\nfine,emotive\n"brutal,emotive\nsavage,emotive\n', "b.csv")
+    assert [e.term for e in entries] == ["fine"]
+    assert [(p.line, p.reason) for p in problems] == [
+        (3, 'a quote (") opened on this line is never closed, so lines 3-4 would be one field; they are skipped')
+    ]
+
+
+def test_a_note_quoted_over_two_lines_at_the_end_of_the_file_is_fine():
+    entries, problems = parse_term_lexicon('term,category,weight,note\nfine,emotive,1,"one\ntwo"\n', "b.csv")
+    assert problems == []
+    assert [(e.term, e.note) for e in entries] == [("fine", "one\ntwo")]
+
+
+def test_a_csv_with_a_nul_byte_is_reported_as_binary_and_the_rest_is_used(tmp_path):
+    folder = lexicon_folder(tmp_path, {"b.csv": b"term,category\nbru\x00tal,emotive\n"})
+    assert check(folder) == [
+        "b.csv: error: cannot be read: binary file (contains NUL bytes), not text",
+        f"1 error(s), 0 warning(s) in {folder}.",
+    ]
+
+
+def test_a_lexicon_that_is_not_utf8_is_read_in_its_legacy_encoding(tmp_path):
+    folder = lexicon_folder(tmp_path, {"b.csv": "term,category\nbrutalité,emotive\n".encode("cp1252")})
+    lexicon, problems = read_lexicons(folder)
+    assert problems == []
+    assert [e.term for e in lexicon.entries] == ["regime", "brutalité"]
+
+
+def test_a_lexicon_file_name_that_is_not_utf8_is_shown_with_a_replacement_character(tmp_path):
+    folder = lexicon_folder(tmp_path, {})
+    Path(os.fsdecode(bytes(folder) + b"/\xff.csv")).write_text("term,category\nbrutal,emo tive\n")
+    _, problems = read_lexicons(folder)
+    assert [(p.source, p.line) for p in problems] == [("\ufffd.csv", 2)]
+
+
+def test_a_liwc_term_with_a_category_id_not_in_the_block_keeps_its_known_category_with_a_warning():
+    entries, problems = parse_liwc_dictionary("%\n1\tposemo\n%\nhappy\t1 99 x\n", "d.dic")
+    assert [(e.term, e.category) for e in entries] == [("happy", "posemo")]
+    assert [(p.line, p.severity, p.reason) for p in problems] == [
+        (4, "warning", "'happy': category id(s) 99, x not in the category block, ignored")
+    ]
+
+
+def test_a_liwc_category_id_defined_twice_keeps_the_first():
+    entries, problems = parse_liwc_dictionary("%\n1\tposemo\n01\tnegemo\n%\nhappy\t1\n", "d.dic")
+    assert [(e.term, e.category) for e in entries] == [("happy", "posemo")]
+    assert [(p.line, p.reason) for p in problems] == [(3, "category id 01 is already posemo; this line is ignored")]
