@@ -177,9 +177,7 @@ def _csv_rows(text: str, source: str, problems: list[Problem]) -> Iterator[tuple
     """A lexicon CSV's rows with the line each ends on. A row the csv module refuses (a field over its
     size limit) is a problem and reading goes on; so is a quote never closed, which would make the
     rest of the file one field."""
-    lines = io.StringIO(text.lstrip("\ufeff"), newline="")
-    n_lines = sum(1 for _ in lines)
-    lines.seek(0)
+    lines = list(io.StringIO(text.lstrip("\ufeff"), newline=""))
     reader = csv.reader(lines)
     first_line = 1
     while True:
@@ -192,19 +190,29 @@ def _csv_rows(text: str, source: str, problems: list[Problem]) -> Iterator[tuple
                 Problem("lexicon", source, reader.line_num, f"not a CSV line: {error}; the line is skipped")
             )
         else:
-            if first_line < reader.line_num == n_lines and not text.rstrip().endswith('"'):
+            if reader.line_num == len(lines) and _quote_left_open(lines[first_line - 1 :]):
                 problems.append(
                     Problem(
                         "lexicon",
                         source,
                         first_line,
-                        f'a quote (") opened on this line is never closed, so lines {first_line}-{n_lines} '
-                        "would be one field; they are skipped",
+                        'a quote (") opened on this line is never closed, so the rest of the file would be one field; '
+                        "it is skipped",
                     )
                 )
                 return
             yield reader.line_num, row
         first_line = reader.line_num + 1
+
+
+def _quote_left_open(row_lines: list[str]) -> bool:
+    """Whether the last row of a CSV, these lines, opens a quoted field that never closes (the csv
+    module then reads to the end of the file as that field)."""
+    try:
+        list(csv.reader(row_lines, strict=True))
+    except csv.Error as error:
+        return "unexpected end of data" in str(error)
+    return False
 
 
 def _too_many_fields(row: list[str], header: list[str]) -> str:

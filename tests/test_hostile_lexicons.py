@@ -349,7 +349,10 @@ def test_a_quote_never_closed_is_named_at_the_line_it_opens():
     entries, problems = parse_term_lexicon('term,category\nfine,emotive\n"brutal,emotive\nsavage,emotive\n', "b.csv")
     assert [e.term for e in entries] == ["fine"]
     assert [(p.line, p.reason) for p in problems] == [
-        (3, 'a quote (") opened on this line is never closed, so lines 3-4 would be one field; they are skipped')
+        (
+            3,
+            'a quote (") opened on this line is never closed, so the rest of the file would be one field; it is skipped',
+        )
     ]
 
 
@@ -393,3 +396,9 @@ def test_a_liwc_category_id_defined_twice_keeps_the_first():
     entries, problems = parse_liwc_dictionary("%\n1\tposemo\n01\tnegemo\n%\nhappy\t1\n", "d.dic")
     assert [(e.term, e.category) for e in entries] == [("happy", "posemo")]
     assert [(p.line, p.reason) for p in problems] == [(3, "category id 01 is already posemo; this line is ignored")]
+
+
+def test_a_quote_inside_a_word_on_the_last_line_is_not_an_open_quote():
+    entries, problems = parse_term_lexicon('term,category\nbru"tal,emotive\n', "b.csv")
+    assert problems == []
+    assert [e.term for e in entries] == ['bru"tal']
