@@ -22,14 +22,16 @@ import bisect
 import csv
 import hashlib
 import io
+import os
 import re
-from collections.abc import Sequence
+import stat
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from pipeline.clean import BoilerplatePattern, parse_boilerplate
+from pipeline.clean import _INVISIBLE, BoilerplatePattern, parse_boilerplate
 from pipeline.corpus import Problem, UnreadableText, decode_bytes
 from pipeline.errors import LexiconError
 
@@ -61,6 +63,10 @@ MAX_WEIGHT = 3.0
 LEXICON_SUFFIXES = (".csv", ".txt", ".yml", ".yaml", ".dic")
 # Entries of this category are matched, so they shadow shorter terms inside them, but never counted.
 IGNORE_CATEGORY = "ignore"
+# A lexicon is edited by hand: far below this. A larger file is refused unread, so a run stays bounded.
+MAX_LEXICON_BYTES = 10_000_000
+# Nested categories of a YAML dictionary: a few levels in practice; deeper is refused, not recursed into.
+MAX_YAML_DEPTH = 20
 _CATEGORY = re.compile(r"^[a-z][a-z0-9_]*$")
 # Match tokens: letters and digits, with inner apostrophes; hyphens and all else separate tokens.
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*")
@@ -108,6 +114,18 @@ def normalize_token(token: str) -> str:
     return token[:-2] if token.endswith("'s") and len(token) > 2 else token
 
 
+def without_invisible(term: str, column: str, source: str, line: int) -> tuple[str, list[Problem]]:
+    """A term without the invisible characters (zero-width space, joiners, word joiner, byte-order mark,
+    soft hyphen) that article text is cleaned of, so that it matches; a warning names those removed."""
+    found = sorted(set(_INVISIBLE.findall(term)))
+    if not found:
+        return term, []
+    term = _INVISIBLE.sub("", term)
+    codes = ", ".join(f"U+{ord(c):04X}" for c in found)
+    what = "an invisible character" if len(found) == 1 else "invisible characters"
+    return term, [Problem("lexicon", source, line, f"{column} {term!r} contains {what} ({codes}), removed", "warning")]
+
+
 def term_parts(term: str) -> tuple[TermPart, ...]:
     """Split a term into normalized words; a word directly followed by `*` becomes a prefix."""
     return tuple(
@@ -117,8 +135,9 @@ def term_parts(term: str) -> tuple[TermPart, ...]:
 
 def parse_term_lexicon(text: str, source: str) -> tuple[list[Entry], list[Problem]]:
     """Parse one term-lexicon CSV; return its entries and one problem per bad line."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
-    header = [h.strip().lower() for h in next(reader, [])]
+    problems: list[Problem] = []
+    rows = _csv_rows(text, source, problems)
+    header = [h.strip().lower() for h in next(rows, (1, []))[1]]
     missing = [c for c in ("term", "category") if c not in header]
     if missing:
         return [], [
@@ -129,35 +148,75 @@ def parse_term_lexicon(text: str, source: str) -> tuple[list[Entry], list[Proble
                 f"missing column(s) {', '.join(missing)}; a lexicon has the columns {','.join(LEXICON_COLUMNS)}",
             )
         ]
-    problems = [
+    problems += [
         Problem("lexicon", source, 1, f"unknown column {c!r} ignored; expected {','.join(LEXICON_COLUMNS)}")
         for c in header
         if c not in LEXICON_COLUMNS
     ]
     entries = []
-    for row in reader:
-        line_no = reader.line_num
+    for line_no, row in rows:
         if not any(cell.strip() for cell in row):
             continue
         if row[0].lstrip().startswith("#"):
             continue
         if len(row) > len(header):
-            problems.append(
-                Problem(
-                    "lexicon",
-                    source,
-                    line_no,
-                    f"{len(row)} fields, the header has {len(header)} (quote a note that contains commas)",
-                )
-            )
+            problems.append(Problem("lexicon", source, line_no, _too_many_fields(row, header)))
             continue
         fields = dict(zip(header, (cell.strip() for cell in row), strict=False))
+        fields["term"], invisible = without_invisible(fields.get("term", ""), "term", source, line_no)
+        problems.extend(invisible)
         entry, problem = _entry(fields, source, line_no)
         if problem:
             problems.append(Problem("lexicon", source, line_no, problem))
         else:
             entries.append(entry)
     return entries, problems
+
+
+def _csv_rows(text: str, source: str, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
+    """A lexicon CSV's rows with the line each ends on. A row the csv module refuses (a field over its
+    size limit) is a problem and reading goes on; so is a quote never closed, which would make the
+    rest of the file one field."""
+    lines = list(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    reader = csv.reader(lines)
+    first_line = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            problems.append(
+                Problem("lexicon", source, reader.line_num, f"not a CSV line: {error}; the line is skipped")
+            )
+        else:
+            if reader.line_num == len(lines) and _quote_left_open(lines[first_line - 1 :]):
+                problems.append(
+                    Problem(
+                        "lexicon",
+                        source,
+                        first_line,
+                        'a quote (") opened on this line is never closed, so the rest of the file would be one field; '
+                        "it is skipped",
+                    )
+                )
+                return
+            yield reader.line_num, row
+        first_line = reader.line_num + 1
+
+
+def _quote_left_open(row_lines: list[str]) -> bool:
+    """Whether the last row of a CSV, these lines, opens a quoted field that never closes (the csv
+    module then reads to the end of the file as that field)."""
+    try:
+        list(csv.reader(row_lines, strict=True))
+    except csv.Error as error:
+        return "unexpected end of data" in str(error)
+    return False
+
+
+def _too_many_fields(row: list[str], header: list[str]) -> str:
+    return f"{len(row)} fields, the header has {len(header)} (quote a note that contains commas)"
 
 
 def _entry(fields: dict[str, str], source: str, line_no: int) -> tuple[Entry | None, str]:
@@ -184,44 +243,127 @@ def category_name(raw: str) -> str:
     return name if _CATEGORY.match(name) else f"c_{name}"
 
 
-def _dictionary_entry(term: str, category: str, source: str, line: int) -> tuple[Entry | None, Problem | None]:
+def _dictionary_entry(term: str, category: str, source: str, line: int) -> tuple[Entry | None, list[Problem]]:
+    term, problems = without_invisible(term, "term", source, line)
     parts = term_parts(term)
     if not parts:
-        return None, Problem("lexicon", source, line, f"empty term {term!r}: a term needs at least one letter or digit")
-    return Entry(term, category, 1.0, f"from {source}", source, line, parts), None
+        return None, [
+            *problems,
+            Problem("lexicon", source, line, f"empty term {term!r}: a term needs at least one letter or digit"),
+        ]
+    return Entry(term, category, 1.0, f"from {source}", source, line, parts), problems
+
+
+# libyaml's parser when PyYAML has it: about ten times faster than the pure-Python one.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_YAML_KINDS = {
+    yaml.MappingStartEvent: "a mapping",
+    yaml.SequenceStartEvent: "a list",
+    yaml.ScalarEvent: "a single value",
+}
+
+
+_TOO_DEEP = f"nested more than {MAX_YAML_DEPTH} levels deep; categories nest a few levels"
+
+
+@dataclass
+class _YamlLevel:
+    """An open mapping or list while reading a YAML dictionary; `path` None inside a part that is skipped."""
+
+    path: list[str] | None
+    is_mapping: bool
+    key: str | None = None
+    expects_key: bool = True
 
 
 def parse_yaml_dictionary(text: str, source: str) -> tuple[list[Entry], list[Problem]]:
     """Read a quanteda-style YAML dictionary: categories map to lists of terms, nested categories
-    join their names with `_` (`negative: {violence: [...]}` -> negative_violence). Weight 1."""
+    join their names with `_` (`negative: {violence: [...]}` -> negative_violence). Weight 1.
+
+    The file is read as a stream of YAML events, never built as a whole, and skipped with one
+    problem when it holds an alias (`*name`: a dictionary never needs one, and aliases of aliases
+    expand exponentially, the "billion laughs") or nests deeper than MAX_YAML_DEPTH.
+    """
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    levels: list[_YamlLevel] = []
+    seen_root = False
+
+    def refuse(event: yaml.Event, reason: str) -> tuple[list[Entry], list[Problem]]:
+        return [], [Problem("lexicon", source, event.start_mark.line + 1, f"{reason}; the file is skipped")]
+
     try:
-        root = yaml.compose(text)
+        for event in yaml.parse(text, Loader=_YAML_LOADER):
+            if isinstance(event, yaml.AliasEvent):
+                return refuse(event, f"alias *{event.anchor} is not read in a dictionary; write its terms out")
+            if isinstance(event, yaml.CollectionEndEvent):
+                levels.pop()
+                _yaml_value_done(levels)
+                continue
+            if not isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+                continue
+            if not levels:
+                if seen_root or not isinstance(event, yaml.MappingStartEvent):
+                    found = "holds several documents" if seen_root else f"is {_YAML_KINDS[type(event)]}"
+                    return refuse(event, f"the file {found}; a YAML dictionary maps category names to lists of terms")
+                seen_root = True
+                levels.append(_YamlLevel([], True))
+                continue
+            parent = levels[-1]
+            if parent.is_mapping and parent.expects_key and not isinstance(event, yaml.ScalarEvent):
+                problems.append(
+                    Problem(
+                        "lexicon",
+                        source,
+                        event.start_mark.line + 1,
+                        f"a category name is a single word, not {_YAML_KINDS[type(event)]}; this category is skipped",
+                    )
+                )
+                parent.key = None
+            if isinstance(event, yaml.CollectionStartEvent):
+                if len(levels) >= MAX_YAML_DEPTH:
+                    return refuse(event, _TOO_DEEP)
+                levels.append(_YamlLevel(_yaml_path(parent), isinstance(event, yaml.MappingStartEvent)))
+            elif parent.is_mapping and parent.expects_key:
+                parent.key, parent.expects_key = str(event.value), False
+            else:
+                path = _yaml_path(parent)
+                if path is not None:
+                    entry, entry_problems = _dictionary_entry(
+                        str(event.value), category_name("_".join(path)), source, event.start_mark.line + 1
+                    )
+                    entries.extend([entry] if entry else [])
+                    problems.extend(entry_problems)
+                _yaml_value_done(levels)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else 0
-        return [], [Problem("lexicon", source, line, f"not valid YAML: {getattr(error, 'problem', error)}")]
-    if not isinstance(root, yaml.MappingNode):
-        return [], [Problem("lexicon", source, 1, "a YAML dictionary maps category names to lists of terms")]
-    entries, problems = [], []
-
-    def walk(node: yaml.Node, path: list[str]) -> None:
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                walk(value, [*path, str(key.value)])
-        elif isinstance(node, yaml.SequenceNode):
-            for item in node.value:
-                walk(item, path)
-        elif isinstance(node, yaml.ScalarNode):
-            entry, problem = _dictionary_entry(
-                str(node.value), category_name("_".join(path)), source, node.start_mark.line + 1
-            )
-            if entry:
-                entries.append(entry)
-            else:
-                problems.append(problem)
-
-    walk(root, [])
+        reason = str(getattr(error, "problem", error))
+        if "nesting depth" in reason:  # libyaml's own limit, met before ours in flow style ([[[...)
+            return [], [Problem("lexicon", source, line, f"{_TOO_DEEP}; the file is skipped")]
+        return [], [Problem("lexicon", source, line, f"not valid YAML: {reason}")]
+    if not seen_root:
+        return [], [
+            Problem("lexicon", source, 1, "the file is empty; a YAML dictionary maps category names to lists of terms")
+        ]
     return entries, problems
+
+
+def _yaml_path(level: _YamlLevel) -> list[str] | None:
+    """The category path of a value inside `level`: its own path, plus the key in a mapping."""
+    if level.path is None or (level.is_mapping and level.key is None):
+        return None
+    return [*level.path, level.key] if level.is_mapping else level.path
+
+
+def _yaml_value_done(levels: list[_YamlLevel]) -> None:
+    """After a key's value (or a key that was a collection): the mapping expects its next key."""
+    if levels and levels[-1].is_mapping:
+        level = levels[-1]
+        if level.expects_key:
+            level.expects_key = False
+        else:
+            level.expects_key, level.key = True, None
 
 
 def parse_liwc_dictionary(text: str, source: str) -> tuple[list[Entry], list[Problem]]:
@@ -238,7 +380,18 @@ def parse_liwc_dictionary(text: str, source: str) -> tuple[list[Entry], list[Pro
     for i in range(marks[0] + 1, marks[1]):
         fields = lines[i].split()
         if len(fields) >= 2 and fields[0].isdigit():
-            categories[fields[0].lstrip("0") or "0"] = category_name("_".join(fields[1:]))
+            number = fields[0].lstrip("0") or "0"
+            if number in categories:
+                problems.append(
+                    Problem(
+                        "lexicon",
+                        source,
+                        i + 1,
+                        f"category id {fields[0]} is already {categories[number]}; this line is ignored",
+                    )
+                )
+                continue
+            categories[number] = category_name("_".join(fields[1:]))
         elif fields:
             problems.append(Problem("lexicon", source, i + 1, f"category line {lines[i].strip()!r} is not 'id name'"))
     for i in range(marks[1] + 1, len(lines)):
@@ -249,9 +402,20 @@ def parse_liwc_dictionary(text: str, source: str) -> tuple[list[Entry], list[Pro
         if not known:
             problems.append(Problem("lexicon", source, i + 1, f"{lines[i].strip()!r}: no known category id"))
             continue
-        entry, problem = _dictionary_entry(term, known[0], source, i + 1)
-        if problem:
-            problems.append(problem)
+        unknown = [n for n in ids if n not in categories]
+        if unknown:
+            problems.append(
+                Problem(
+                    "lexicon",
+                    source,
+                    i + 1,
+                    f"{term!r}: category id(s) {', '.join(unknown)} not in the category block, ignored",
+                    "warning",
+                )
+            )
+        entry, entry_problems = _dictionary_entry(term, known[0], source, i + 1)
+        problems.extend(entry_problems)
+        if not entry:
             continue
         entries.append(entry)
         if len(known) > 1:
@@ -263,12 +427,13 @@ def parse_liwc_dictionary(text: str, source: str) -> tuple[list[Entry], list[Pro
 
 
 def _dic_term_and_ids(line: str) -> tuple[str, list[str]]:
+    """A .dic term line's term and the category ids after it (leading zeros dropped)."""
     fields = line.strip().split("\t") if "\t" in line else line.strip().split()
     if "\t" in line:
         term, rest = fields[0].strip(), " ".join(fields[1:]).split()
     else:
         term, rest = fields[0], fields[1:]
-    return term, [f.lstrip("0") or "0" for f in rest if f.isdigit()]
+    return term, [f.lstrip("0") or "0" if f.isdigit() else f for f in rest]
 
 
 def drop_duplicate_terms(entries: list[Entry]) -> tuple[list[Entry], list[Problem]]:
@@ -308,14 +473,18 @@ def read_lexicons(lexicon_dir: Path) -> tuple[Lexicon, list[Problem]]:
         ".yaml": parse_yaml_dictionary,
         ".dic": parse_liwc_dictionary,
     }
-    for path in sorted(p for p in lexicon_dir.iterdir() if p.is_file() and p.suffix.lower() in parsers):
-        if path.name in RESERVED_FILES:
+    try:
+        files = sorted(lexicon_dir.iterdir())
+    except OSError as error:
+        raise LexiconError(f"{lexicon_dir}: the lexicon folder cannot be read: {error.strerror or error}") from error
+    for path in files:
+        if path.suffix.lower() not in parsers or path.name in RESERVED_FILES:
             continue
         text, problem = _read_text(path)
         if problem:
             problems.append(problem)
             continue
-        file_entries, file_problems = parsers[path.suffix.lower()](text, path.name)
+        file_entries, file_problems = parsers[path.suffix.lower()](text, file_name(path))
         entries.extend(file_entries)
         problems.extend(file_problems)
     entries, duplicate_problems = drop_duplicate_terms(entries)
@@ -328,21 +497,21 @@ def read_lexicons(lexicon_dir: Path) -> tuple[Lexicon, list[Problem]]:
     negators, negator_problems = _read_optional(lexicon_dir / NEGATORS_FILE, parse_negators, DEFAULT_NEGATORS)
     problems.extend(boilerplate_problems + negator_problems)
     hashes = tuple(
-        (path.name, hashlib.sha256(path.read_bytes()).hexdigest())
-        for path in sorted(lexicon_dir.iterdir())
-        if path.is_file() and path.suffix.lower() in LEXICON_SUFFIXES
+        (file_name(path), digest)
+        for path in files
+        if path.suffix.lower() in LEXICON_SUFFIXES and (digest := _file_hash(path)) is not None
     )
     return Lexicon(tuple(entries), tuple(boilerplate), negators, hashes), problems
 
 
 def _read_optional(path: Path, parse, default):
     """parse(lines, file name) of a file that may be absent: (default, []) when it is."""
-    if not path.is_file():
+    if not (path.exists() or path.is_symlink()):
         return default, []
     text, problem = _read_text(path)
     if problem:
         return default, [problem]
-    return parse(text.splitlines(), path.name)
+    return parse(text.splitlines(), file_name(path))
 
 
 def parse_negators(lines: list[str], source: str) -> tuple[frozenset[str], list[Problem]]:
@@ -360,19 +529,97 @@ def parse_negators(lines: list[str], source: str) -> tuple[frozenset[str], list[
     return frozenset(words), problems
 
 
+def file_name(path: Path) -> str:
+    """A lexicon file's name as problems and hits name it: bytes that are not UTF-8 (a name made on
+    another system) shown as U+FFFD, so the name can be written to any table or report."""
+    return os.fsencode(path.name).decode("utf-8", "replace")
+
+
+def _read_bytes(path: Path) -> bytes:
+    """A lexicon file's bytes; LexiconError (a sentence naming what is wrong) for anything but a regular,
+    readable file of at most MAX_LEXICON_BYTES. A device, pipe or socket is never read from."""
+    if path.is_symlink() and not path.exists():
+        raise LexiconError("is a broken link")
+    if path.is_dir():
+        raise LexiconError("is a folder, not a file")
+    try:
+        # Non-blocking, so that opening a pipe does not wait for a writer; fstat then refuses it.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        raise LexiconError(f"cannot be read: {(error.strerror or str(error)).lower()}") from error
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise LexiconError("is not a regular file")
+        if info.st_size > MAX_LEXICON_BYTES:
+            raise LexiconError(f"is {info.st_size:,} bytes; a lexicon file is at most {MAX_LEXICON_BYTES:,}")
+        try:
+            data = file.read(MAX_LEXICON_BYTES + 1)
+        except OSError as error:
+            raise LexiconError(f"cannot be read: {(error.strerror or str(error)).lower()}") from error
+    if len(data) > MAX_LEXICON_BYTES:
+        raise LexiconError(f"is over {MAX_LEXICON_BYTES:,} bytes; a lexicon file is at most {MAX_LEXICON_BYTES:,}")
+    return data
+
+
 def _read_text(path: Path) -> tuple[str, Problem | None]:
     try:
-        text, _ = decode_bytes(path.read_bytes())
-    except (OSError, UnreadableText) as error:
-        return "", Problem("lexicon", path.name, 0, f"cannot be read: {error}")
+        text, _ = decode_bytes(_read_bytes(path))
+    except LexiconError as error:
+        return "", Problem("lexicon", file_name(path), 0, str(error))
+    except UnreadableText as error:
+        return "", Problem("lexicon", file_name(path), 0, f"cannot be read: {error}")
     return text, None
 
 
-def _part_covers(short: TermPart, long: TermPart) -> bool:
-    """Whether every word `long` matches is also matched by `short`."""
-    if short.prefix:
-        return long.text.startswith(short.text)
-    return not long.prefix and long.text == short.text
+def _file_hash(path: Path) -> str | None:
+    """sha256 of a file that shapes a run; None for one that cannot be read (reported where it is read)."""
+    try:
+        return hashlib.sha256(_read_bytes(path)).hexdigest()
+    except LexiconError:
+        return None
+
+
+class _TermTrie:
+    """Entries by their words, one level per word (`*text` for a prefix word), to find every entry
+    that covers a run of words without comparing each pair of entries."""
+
+    def __init__(self) -> None:
+        self.children: dict[str, _TermTrie] = {}
+        self.entries: list[Entry] = []
+        self.prefix_lengths: list[int] = []
+
+    def add(self, entry: Entry) -> None:
+        node = self
+        for part in entry.parts:
+            key = ("*" if part.prefix else "") + part.text
+            if key not in node.children:
+                node.children[key] = _TermTrie()
+                if part.prefix:
+                    bisect.insort(node.prefix_lengths, len(part.text))
+            node = node.children[key]
+        node.entries.append(entry)
+
+    def covering(self, parts: Sequence[TermPart]) -> list[Entry]:
+        """The entries that match every word a run of words starting with `parts` matches: a prefix
+        word covers the words that start with it, an exact word only that same exact word."""
+        found, frontier = [], [self]
+        for part in parts:
+            reached = []
+            for node in frontier:
+                if not part.prefix and part.text in node.children:
+                    reached.append(node.children[part.text])
+                for n in node.prefix_lengths:
+                    if n > len(part.text):
+                        break
+                    child = node.children.get("*" + part.text[:n])
+                    if child is not None:
+                        reached.append(child)
+            found.extend(entry for node in reached for entry in node.entries)
+            frontier = reached
+            if not frontier:
+                break
+        return found
 
 
 def shadowed_terms(entries: Sequence[Entry]) -> list[Problem]:
@@ -383,22 +630,15 @@ def shadowed_terms(entries: Sequence[Entry]) -> list[Problem]:
     are meant to shadow and are left out.
     """
     loaded = [e for e in entries if e.category != IGNORE_CATEGORY]
-    by_first: dict[str, list[Entry]] = {}
-    prefix_lengths = sorted({len(e.parts[0].text) for e in loaded if e.parts[0].prefix})
+    trie = _TermTrie()
     for entry in loaded:
-        by_first.setdefault(("*" if entry.parts[0].prefix else "") + entry.parts[0].text, []).append(entry)
-    problems = []
+        trie.add(entry)
+    problems = set()
     for longer in loaded:
-        for k, part in enumerate(longer.parts):
-            keys = [part.text] + [f"*{part.text[:n]}" for n in prefix_lengths if n <= len(part.text)]
-            for shorter in (e for key in keys for e in by_first.get(key, ())):
-                if (
-                    len(shorter.parts) < len(longer.parts)
-                    and shorter.category != longer.category
-                    and k + len(shorter.parts) <= len(longer.parts)
-                    and all(_part_covers(s, t) for s, t in zip(shorter.parts, longer.parts[k:], strict=False))
-                ):
-                    problems.append(
+        for k in range(len(longer.parts)):
+            for shorter in trie.covering(longer.parts[k:]):
+                if len(shorter.parts) < len(longer.parts) and shorter.category != longer.category:
+                    problems.add(
                         Problem(
                             "lexicon",
                             shorter.source,
@@ -408,7 +648,7 @@ def shadowed_terms(entries: Sequence[Entry]) -> list[Problem]:
                             "warning",
                         )
                     )
-    return sorted(set(problems), key=lambda p: (p.source, p.line, p.reason))
+    return sorted(problems, key=lambda p: (p.source, p.line, p.reason))
 
 
 def unused_wildcards(entries: Sequence[Entry], vocabulary: Sequence[str]) -> list[Problem]:
@@ -435,10 +675,12 @@ def unused_wildcards(entries: Sequence[Entry], vocabulary: Sequence[str]) -> lis
 
 
 def check_lexicons(lexicon_dir: Path, vocabulary: Sequence[str] | None = None) -> list[Problem]:
-    """Every problem of a lexicon folder: bad lines (errors), shadowed terms and, given the corpus's
-    words, wildcards that match nothing (warnings); sorted by file and line."""
+    """Every problem of a lexicon folder, the framing lexicons' included: bad lines and unreadable files
+    (errors), shadowed terms and, given the corpus's words, wildcards that match nothing (warnings);
+    sorted by file and line."""
     lexicon, problems = read_lexicons(lexicon_dir)
-    problems = problems + shadowed_terms(lexicon.entries)
+    _, framing_problems = read_framing_lexicons(lexicon_dir)
+    problems = problems + framing_problems + shadowed_terms(lexicon.entries)
     if vocabulary is not None:
         problems += unused_wildcards(lexicon.entries, vocabulary)
     return sorted(problems, key=lambda p: (p.source, p.line, p.severity, p.reason))
@@ -492,24 +734,44 @@ def parse_mapping_file(
     allowed: Sequence[str] | None = None,
 ) -> tuple[list[Entry], list[Problem]]:
     """Parse a two- or three-column mapping CSV (term -> category [, value in -1..1]); bad lines are problems."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
-    header = [h.strip().lower() for h in next(reader, [])]
+    problems: list[Problem] = []
+    rows = _csv_rows(text, source, problems)
+    header = [h.strip().lower() for h in next(rows, (1, []))[1]]
     required = [term_column, category_column] + ([value_column] if value_column else [])
     missing = [c for c in required if c not in header]
     if missing:
         return [], [
             Problem("lexicon", source, 1, f"missing column(s) {', '.join(missing)}; expected {','.join(required)}")
         ]
-    entries, problems = [], []
-    for row in reader:
-        line_no = reader.line_num
+    entries = []
+    for line_no, row in rows:
         if not any(cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
             continue
+        if len(row) > len(header):
+            problems.append(Problem("lexicon", source, line_no, _too_many_fields(row, header)))
+            continue
         fields = dict(zip(header, (cell.strip() for cell in row), strict=False))
-        term, category = fields.get(term_column, ""), fields.get(category_column, "")
+        term, invisible = without_invisible(fields.get(term_column, ""), term_column, source, line_no)
+        problems.extend(invisible)
+        category = fields.get(category_column, "")
         parts = term_parts(term)
-        if not parts or not category:
-            problems.append(Problem("lexicon", source, line_no, f"needs a {term_column} and a {category_column}"))
+        if not parts:
+            problems.append(
+                Problem(
+                    "lexicon",
+                    source,
+                    line_no,
+                    f"empty {term_column} {term!r}: {_a(term_column)} needs at least one letter or digit",
+                )
+            )
+            continue
+        if not category:
+            needs = _a(category_column) + (f" (one of: {', '.join(allowed)})" if allowed is not None else "")
+            problems.append(
+                Problem(
+                    "lexicon", source, line_no, f"empty {category_column}: the {term_column} {term!r} needs {needs}"
+                )
+            )
             continue
         if allowed is not None and category not in allowed:
             problems.append(
@@ -520,22 +782,30 @@ def parse_mapping_file(
             continue
         value = 1.0
         if value_column:
-            try:
-                value = float(fields.get(value_column, ""))
-            except ValueError:
-                value = float("nan")
-            if not -1 <= value <= 1:
-                problems.append(
-                    Problem(
-                        "lexicon",
-                        source,
-                        line_no,
-                        f"{value_column} {fields.get(value_column, '')!r} must be a number in [-1, 1]",
-                    )
-                )
+            value, problem = _mapping_value(fields.get(value_column, ""), value_column, term_column, term)
+            if problem:
+                problems.append(Problem("lexicon", source, line_no, problem))
                 continue
         entries.append(Entry(term, category, value, fields.get("note", ""), source, line_no, parts))
     return entries, problems
+
+
+def _a(noun: str) -> str:
+    """The noun with its indefinite article: an alias, a verb."""
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
+
+
+def _mapping_value(raw: str, value_column: str, term_column: str, term: str) -> tuple[float, str]:
+    """A mapping file's number in [-1, 1] (a label's connotation), or the problem with it."""
+    if not raw:
+        return 0.0, f"empty {value_column}: the {term_column} {term!r} needs a number in [-1, 1]"
+    try:
+        value = float(raw)
+    except ValueError:
+        return 0.0, f"{value_column} {raw!r} is not a number; use a number in [-1, 1]"
+    if not -1 <= value <= 1:
+        return 0.0, f"{value_column} {raw!r} is outside [-1, 1]"
+    return value, ""
 
 
 def read_framing_lexicons(lexicon_dir: Path) -> tuple[FramingLexicons, list[Problem]]:
@@ -550,7 +820,7 @@ def read_framing_lexicons(lexicon_dir: Path) -> tuple[FramingLexicons, list[Prob
     for name, (file_name, term_column, category_column, value_column, allowed) in specs.items():
         path = Path(lexicon_dir) / file_name
         entries: list[Entry] = []
-        if path.is_file():
+        if path.exists() or path.is_symlink():
             text, problem = _read_text(path)
             if problem:
                 problems.append(problem)
