@@ -75,7 +75,8 @@ _HIJRI_MONTHS = (
 _TIME_WORDS = "am pm gmt utc est edt cet cest bst ist ah ad updated published posted last on at"
 _DATE_WORDS = frozenset(f"{_MONTHS} {_WEEKDAYS} {_HIJRI_MONTHS} {_TIME_WORDS}".split())
 _UNICODE_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
-_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+# Zero-width characters and soft hyphens: invisible, and they split a word in two for matching.
+INVISIBLE_CHARACTERS = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 # An acute accent between letters is an apostrophe typed on the wrong key ("parliament´s").
 _ACCENT_AS_APOSTROPHE = re.compile(r"(?<=[^\W\d_])\u00b4(?=[^\W\d_])")
 
@@ -201,7 +202,7 @@ def _normalize_once(text: str) -> str:
         text = ftfy.fix_text(text, uncurl_quotes=False)
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
-    text = _INVISIBLE.sub("", text)
+    text = INVISIBLE_CHARACTERS.sub("", text)
     text = _UNICODE_SPACES.sub(" ", text)
     text = _ACCENT_AS_APOSTROPHE.sub("\u2019", text)
     return "\n".join(re.sub(r" {2,}", " ", line).strip() for line in text.split("\n"))

@@ -266,8 +266,11 @@ def lexicon() -> None:
 def lexicon_check(lexicon_dir: Path, corpus_dir: Path) -> None:
     """List every problem in the lexicon files as file:line: severity: message.
 
-    Errors (the line is skipped by `run`): empty term, bad weight or category, unknown column,
-    duplicate term. Warnings: a term inside a longer term of another category, a wildcard that
+    Errors (the line, or the file, is skipped by `run`): empty term, bad weight or category, unknown
+    column, duplicate term, a line that is not CSV, a file that cannot be read or is not a regular
+    file, a YAML dictionary with aliases or nested too deep; in actors, labels, attribution and frames:
+    an empty column, a connotation outside [-1, 1], an unknown class or frame. Warnings: an invisible
+    character removed from a term, a term inside a longer term of another category, a wildcard that
     matches no word of the corpus (checked when the corpus folder exists). Exits 1 on errors.
 
     \b

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.clean import _INVISIBLE, BoilerplatePattern, parse_boilerplate
+from pipeline.clean import INVISIBLE_CHARACTERS, BoilerplatePattern, parse_boilerplate
 from pipeline.corpus import Problem, UnreadableText, decode_bytes
 from pipeline.errors import LexiconError
 
@@ -117,10 +117,10 @@ def normalize_token(token: str) -> str:
 def without_invisible(term: str, column: str, source: str, line: int) -> tuple[str, list[Problem]]:
     """A term without the invisible characters (zero-width space, joiners, word joiner, byte-order mark,
     soft hyphen) that article text is cleaned of, so that it matches; a warning names those removed."""
-    found = sorted(set(_INVISIBLE.findall(term)))
+    found = sorted(set(INVISIBLE_CHARACTERS.findall(term)))
     if not found:
         return term, []
-    term = _INVISIBLE.sub("", term)
+    term = INVISIBLE_CHARACTERS.sub("", term)
     codes = ", ".join(f"U+{ord(c):04X}" for c in found)
     what = "an invisible character" if len(found) == 1 else "invisible characters"
     return term, [Problem("lexicon", source, line, f"{column} {term!r} contains {what} ({codes}), removed", "warning")]
