@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import sys
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +15,7 @@ from pipeline.compare import (
     group_permutation_tests,
     log_odds_against_rest,
     share_interval,
+    total_counts,
 )
 from pipeline.events import events_of_rows, sentences_by_event
 from pipeline.heap import return_freed_memory
@@ -577,13 +577,16 @@ def distinctive_terms(sentences: pd.DataFrame, top: int = 25) -> pd.DataFrame:
     for outlet in sorted(rows_of):
         counts[outlet] = candidate_counts(sentences["text"].take(rows_of[outlet]))
         return_freed_memory()  # else each outlet's words pile up in the C heap (about 0.3 GB at 100,000)
-    total = sum(counts.values(), Counter())
+    total = total_counts(counts.values())
     rows = []
     for outlet, outlet_counts in counts.items():
         scored = log_odds_against_rest(outlet_counts, total)
         scored = scored[scored["z"] > 0].sort_values(["z", "group"], ascending=[False, False], kind="stable").head(top)
         rows.extend(
-            (outlet, term, int(r["group"]), int(r["rest"]), r["log_odds"], r["z"]) for term, r in scored.iterrows()
+            (outlet, term, int(n_outlet), int(n_rest), log_odds, z)
+            for term, n_outlet, n_rest, log_odds, z in zip(
+                scored.index, scored["group"], scored["rest"], scored["log_odds"], scored["z"], strict=True
+            )
         )
     return pd.DataFrame(rows, columns=DISTINCTIVE_COLUMNS)
 

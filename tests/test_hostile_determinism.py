@@ -6,12 +6,16 @@ import os
 import random
 import subprocess
 import sys
+from collections import Counter
 
 import pandas as pd
 import pytest
 from conftest import LEXICONS, PROJECT, SEED_CORPUS
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline import run
+from pipeline.compare import log_odds_against_rest, log_odds_dirichlet
 from pipeline.framing import actor_mentions, annotate
 from pipeline.lexicons import read_framing_lexicons
 from pipeline.report import to_csv_text
@@ -111,3 +115,19 @@ def test_an_actors_interval_does_not_depend_on_the_order_of_the_annotations():
     pd.testing.assert_frame_equal(
         actor_mentions(sentences, backwards).summary, actor_mentions(sentences, annotations).summary
     )
+
+
+COUNTS = st.dictionaries(st.sampled_from("abcdefgh"), st.integers(1, 50), min_size=1)
+
+
+@given(COUNTS, COUNTS)
+def test_an_outlets_own_terms_score_as_against_the_whole_vocabulary_and_terms_it_lacks_never_score_above_zero(
+    group, others
+):
+    group, total = Counter(group), Counter(group) + Counter(others)
+    everything = pd.DataFrame({"group": pd.Series(group), "rest": pd.Series(total - group)}).fillna(0).sort_index()
+    against_all = log_odds_dirichlet(everything)
+    own = log_odds_against_rest(group, total)
+    assert list(own.index) == sorted(group)
+    pd.testing.assert_frame_equal(own[["log_odds", "z"]], against_all.loc[own.index], check_exact=True)
+    assert (against_all.drop(index=own.index)["z"] <= 0).all()
