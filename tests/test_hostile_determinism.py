@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from pipeline import run
 from pipeline.compare import log_odds_against_rest, log_odds_dirichlet
+from pipeline.events import group_events
 from pipeline.framing import actor_mentions, annotate
 from pipeline.lexicons import read_framing_lexicons
 from pipeline.report import to_csv_text
@@ -131,3 +132,16 @@ def test_an_outlets_own_terms_score_as_against_the_whole_vocabulary_and_terms_it
     assert list(own.index) == sorted(group)
     pd.testing.assert_frame_equal(own[["log_odds", "z"]], against_all.loc[own.index], check_exact=True)
     assert (against_all.drop(index=own.index)["z"] <= 0).all()
+
+
+def test_a_manifest_event_called_e2_never_shares_its_id_with_an_automatic_event():
+    corpus = pd.DataFrame(
+        [
+            ("a", "Wire", "2020-01-05", "Farmers in Kansas expect a record wheat harvest this summer.", ""),
+            ("b", "Daily", "2022-03-01", "The central bank raised interest rates again to fight inflation.", ""),
+            ("c", "Post", "2024-01-05", "A drone strike hit Baghdad.", "E2"),
+        ],
+        columns=["article_id", "outlet", "published", "text", "event"],
+    )
+    events = group_events(corpus)
+    assert dict(zip(events.article_id, events.event_id, strict=True)) == {"a": "E1", "b": "E3", "c": "E2"}
