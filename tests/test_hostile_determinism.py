@@ -19,7 +19,7 @@ from pipeline.compare import log_odds_against_rest, log_odds_dirichlet
 from pipeline.events import group_events
 from pipeline.framing import actor_mentions, annotate
 from pipeline.lexicons import read_framing_lexicons
-from pipeline.report import to_csv_text
+from pipeline.report import event_slugs, render_pages, to_csv_text
 from pipeline.run import analyze
 from pipeline.score import score_articles
 
@@ -145,3 +145,22 @@ def test_a_manifest_event_called_e2_never_shares_its_id_with_an_automatic_event(
     )
     events = group_events(corpus)
     assert dict(zip(events.article_id, events.event_id, strict=True)) == {"a": "E1", "b": "E3", "c": "E2"}
+
+
+def test_events_fox_news_and_fox_dash_news_get_a_file_name_each():
+    assert event_slugs(["fox-news", "Fox News", "E1"]) == {"E1": "e1", "Fox News": "fox-news", "fox-news": "fox-news-2"}
+
+
+def test_outlets_and_events_whose_names_differ_only_in_case_and_dashes_get_a_page_each(make_corpus):
+    story = "Iraq's parliament voted to expel US troops after the drone strike in Baghdad, officials said."
+    corpus = make_corpus(
+        {"a.txt": story, "b.txt": story},
+        manifest="file,outlet,published,url,event\na.txt,Fox News,2020-01-05,,Fox News\nb.txt,fox-news,2020-01-05,,fox-news\n",
+    )
+    pages = render_pages(analyze(corpus, LEXICONS))
+    assert sorted(name for name in pages if name.endswith(".html") and "/" in name) == [
+        "events/fox-news-2.html",
+        "events/fox-news.html",
+        "outlets/fox-news-2.html",
+        "outlets/fox-news.html",
+    ]
