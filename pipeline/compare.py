@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import zlib
 from collections import Counter
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -73,11 +74,28 @@ def term_counts(hits: pd.DataFrame, outlets: pd.DataFrame) -> pd.DataFrame:
     return counts[TERM_COLUMNS].reset_index(drop=True)
 
 
+def total_counts(counts: Iterable[Counter]) -> Counter:
+    """The groups' term counts added up, in one Counter updated in place (`sum` would copy it for every group)."""
+    total: Counter = Counter()
+    for group in counts:
+        total.update(group)
+    return total
+
+
 def log_odds_against_rest(group: Counter, total: Counter) -> pd.DataFrame:
     """log_odds_dirichlet of one group's term counts against everyone else's (`total` less the group's),
-    joined with those counts: columns log_odds, z, group, rest; one row per term of `total`, sorted."""
-    table = pd.DataFrame({"group": pd.Series(group), "rest": pd.Series(total - group)}).fillna(0).sort_index()
-    return log_odds_dirichlet(table).join(table)
+    joined with those counts: columns log_odds, z, group, rest; one row per term of the group, sorted.
+
+    Only the group's own terms: a term the group never uses has z <= 0 (it is no more typical of the
+    group than of the rest), and scoring every term of the corpus for every group made the cost grow
+    with groups x vocabulary. The sums over all terms are of whole counts, so they are exact.
+    """
+    terms = sorted(group)
+    counts = np.array([group[term] for term in terms], dtype=float)
+    alpha = np.array([total[term] for term in terms], dtype=float)
+    n_all, n_group = float(sum(total.values())), float(sum(group.values()))
+    scored = _log_odds(counts, alpha - counts, alpha, n_group, n_all - n_group, n_all)
+    return pd.DataFrame({**scored, "group": counts, "rest": alpha - counts}, index=pd.Index(terms))
 
 
 def log_odds_dirichlet(counts: pd.DataFrame, prior: pd.Series | None = None) -> pd.DataFrame:
@@ -91,14 +109,20 @@ def log_odds_dirichlet(counts: pd.DataFrame, prior: pd.Series | None = None) -> 
     """
     group, rest = counts["group"].astype(float), counts["rest"].astype(float)
     alpha = (group + rest) if prior is None else prior.reindex(counts.index).fillna(0.0).astype(float)
-    alpha0 = alpha.sum()
-    n_group, n_rest = group.sum(), rest.sum()
+    scored = _log_odds(group.to_numpy(), rest.to_numpy(), alpha.to_numpy(), group.sum(), rest.sum(), alpha.sum())
+    return pd.DataFrame(scored, index=counts.index)
+
+
+def _log_odds(
+    group: np.ndarray, rest: np.ndarray, alpha: np.ndarray, n_group: float, n_rest: float, alpha0: float
+) -> dict[str, np.ndarray]:
+    """log_odds_dirichlet's `log_odds` and `z` per word, given the totals over all words."""
     with np.errstate(divide="ignore", invalid="ignore"):
         delta = np.log((group + alpha) / (n_group + alpha0 - group - alpha)) - np.log(
             (rest + alpha) / (n_rest + alpha0 - rest - alpha)
         )
         variance = 1 / (group + alpha) + 1 / (rest + alpha)
-    return pd.DataFrame({"log_odds": delta, "z": delta / np.sqrt(variance)}, index=counts.index)
+    return {"log_odds": delta, "z": delta / np.sqrt(variance)}
 
 
 BOOTSTRAP_SAMPLES = 1000

@@ -36,7 +36,8 @@ DISTANCE_BLOCK = 500
 
 # One row per article.
 #   article_id, outlet, published  the article
-#   event_id     str    "E1", "E2", ... numbered by earliest publication date (or the manifest's `event`)
+#   event_id     str    "E1", "E2", ... numbered by earliest publication date (or the manifest's `event`;
+#                       automatic numbers skip the ids manifest events have)
 #   event_label  str    the event's most characteristic terms (highest mean TF-IDF)
 #   similarity   float  cosine similarity in [0, 1] of the article to its event's centroid
 #   n_articles   int    articles in the event (1: the article is alone in its event)
@@ -296,7 +297,7 @@ def _name_events(articles: pd.DataFrame, labels: np.ndarray, matrix, terms: np.n
         .agg(first=("date", "min"), first_id=("article_id", "min"))
         .sort_values(["first", "first_id"], na_position="last", kind="stable")
     )
-    event_ids = {label: f"E{k}" for k, label in enumerate(order.index, start=1)}
+    event_ids = _event_ids(list(order.index))
     # Columns as lists: taking an article's row from the table costs more than the rest of this loop.
     columns = {c: articles[c].tolist() for c in ("article_id", "outlet", "published")}
     rows = []
@@ -307,7 +308,7 @@ def _name_events(articles: pd.DataFrame, labels: np.ndarray, matrix, terms: np.n
         top = [terms[i] for i in np.argsort(-centroid, kind="stable")[:4] if centroid[i] > 0]
         similarity = cosine_similarity(vectors, centroid.reshape(1, -1)).ravel()
         del vectors
-        name = label.removeprefix("manifest:") if label.startswith("manifest:") else event_ids[label]
+        name = event_ids[label]
         for position, score in zip(members, similarity, strict=True):
             rows.append(
                 (
@@ -325,6 +326,23 @@ def _name_events(articles: pd.DataFrame, labels: np.ndarray, matrix, terms: np.n
         .sort_values(["event_id", "article_id"], kind="stable")
         .reset_index(drop=True)
     )
+
+
+def _event_ids(labels: list[str]) -> dict[str, str]:
+    """Each label's event id, the labels in event order: a manifest event keeps its name; the others are
+    numbered E1, E2, ... in that order (manifest events count too), skipping every number whose id a
+    manifest event already has, so that no automatic event ever merges with a named one."""
+    named = {label.removeprefix("manifest:") for label in labels if label.startswith("manifest:")}
+    ids, number = {}, 0
+    for label in labels:
+        number += 1
+        if label.startswith("manifest:"):
+            ids[label] = label.removeprefix("manifest:")
+            continue
+        while f"E{number}" in named:
+            number += 1
+        ids[label] = f"E{number}"
+    return ids
 
 
 def _nearest_statements(matrix, threshold: float, k: int = CANDIDATES_PER_SENTENCE, block: int = 500) -> np.ndarray:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import sys
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +15,7 @@ from pipeline.compare import (
     group_permutation_tests,
     log_odds_against_rest,
     share_interval,
+    total_counts,
 )
 from pipeline.events import events_of_rows, sentences_by_event
 from pipeline.heap import return_freed_memory
@@ -233,9 +233,10 @@ def actor_mentions(sentences: pd.DataFrame, annotations: pd.DataFrame, by: tuple
     quoted = attributions.loc[quotes[attribution_rows], [*keys, "speaker"]].groupby([*keys, "speaker"]).size()
     quoted_counts = {key: int(n) for key, n in quoted.items()}
     del attributions, attribution_rows, quotes
-    # One row per group and sentence the table has, in the order first mentioned, then by group: found
-    # on integers (each mention's group and sentence row), where dropping duplicates and sorting the
-    # mentions' columns took 0.7 GB above the tables at 100,000 articles. Each temporary goes once used.
+    # One row per group and sentence the table has, in the sentences' order within each group, whatever
+    # the annotations' order (the bootstrap resamples rows by position): found on integers (each
+    # mention's group and sentence row), where dropping duplicates and sorting the mentions' columns
+    # took 0.7 GB above the tables at 100,000 articles. Each temporary goes once used.
     # Groups are counted on the same integers: grouping millions of mentions by their columns took 0.3 GB.
     rows = sentence_rows(sentences, mentions)
     mentions = mentions[group_keys]  # their sentences found: the ids' columns (56 MB at 100,000 articles) go
@@ -246,8 +247,6 @@ def actor_mentions(sentences: pd.DataFrame, annotations: pd.DataFrame, by: tuple
         by_group_and_row = by_group_and_row[rows[by_group_and_row] >= 0]
     first = by_group_and_row[_run_starts(groups[by_group_and_row], rows[by_group_and_row])]
     del by_group_and_row
-    first.sort()
-    first = first[np.argsort(groups[first], kind="stable")]  # each group's rows together, in their order
     row, group_of_row = rows[first], groups[first]
     del rows, groups
     starts = np.flatnonzero(_run_starts(group_of_row))
@@ -578,13 +577,16 @@ def distinctive_terms(sentences: pd.DataFrame, top: int = 25) -> pd.DataFrame:
     for outlet in sorted(rows_of):
         counts[outlet] = candidate_counts(sentences["text"].take(rows_of[outlet]))
         return_freed_memory()  # else each outlet's words pile up in the C heap (about 0.3 GB at 100,000)
-    total = sum(counts.values(), Counter())
+    total = total_counts(counts.values())
     rows = []
     for outlet, outlet_counts in counts.items():
         scored = log_odds_against_rest(outlet_counts, total)
         scored = scored[scored["z"] > 0].sort_values(["z", "group"], ascending=[False, False], kind="stable").head(top)
         rows.extend(
-            (outlet, term, int(r["group"]), int(r["rest"]), r["log_odds"], r["z"]) for term, r in scored.iterrows()
+            (outlet, term, int(n_outlet), int(n_rest), log_odds, z)
+            for term, n_outlet, n_rest, log_odds, z in zip(
+                scored.index, scored["group"], scored["rest"], scored["log_odds"], scored["z"], strict=True
+            )
         )
     return pd.DataFrame(rows, columns=DISTINCTIVE_COLUMNS)
 

@@ -176,15 +176,26 @@ def csv_chunks(table: pd.DataFrame, rows: int = CSV_CHUNK_ROWS) -> Iterator[str]
 
 def outlet_slugs(outlets: list[str]) -> dict[str, str]:
     """A file name per outlet: lower case, dashes; a number is added when two outlets would collide."""
+    return _slugs(outlets, "outlet")
+
+
+def event_slugs(event_ids: list[str]) -> dict[str, str]:
+    """A file name per event, as outlet_slugs makes them: "Fox News" and "fox-news" get two pages."""
+    return _slugs(event_ids, "event")
+
+
+def _slugs(names: list[str], fallback: str) -> dict[str, str]:
+    """Distinct names get distinct file names, the same on every run: taken in sorted order, a name whose
+    file name is already taken gets the next free number."""
     slugs: dict[str, str] = {}
     used: set[str] = set()
-    for outlet in sorted(outlets):
-        base = re.sub(r"[^a-z0-9]+", "-", outlet.lower()).strip("-")[:60] or "outlet"
+    for name in sorted(set(names)):
+        base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or fallback
         slug, n = base, 2
         while slug in used:
             slug, n = f"{base}-{n}", n + 1
         used.add(slug)
-        slugs[outlet] = slug
+        slugs[name] = slug
     return slugs
 
 
@@ -474,6 +485,7 @@ def event_pages(tables: Tables, slugs: dict[str, str], marks: HitMarks | None = 
     articles = tables.articles.set_index("article_id")
     # The widest events get pages (most outlets first, then most articles); the rest are in events.csv.
     with_page = set(widest_events(tables.events, MAX_EVENT_PAGES)) & set(tables.event_details)
+    page_names = event_slugs(list(tables.events["event_id"].unique()))
     for event_id, members in tables.events.groupby("event_id", sort=True):
         if event_id not in with_page:
             continue
@@ -499,7 +511,7 @@ def event_pages(tables: Tables, slugs: dict[str, str], marks: HitMarks | None = 
         pages.append(
             {
                 "event_id": event_id,
-                "slug": outlet_slugs([event_id])[event_id],
+                "slug": page_names[event_id],
                 "label": members["event_label"].iloc[0],
                 "members": [
                     {
