@@ -70,7 +70,7 @@ from pipeline.tune import changes_since, lexicon_stats, name_like_words, run_sna
 
 # Part of every StageCache key: bump it whenever a change to the code could change what cleaning,
 # event grouping, alignment or distinctive words give for the same inputs.
-STAGE_CACHE_VERSION = f"{__version__}/stages-8"
+STAGE_CACHE_VERSION = f"{__version__}/stages-9"
 # Chunks' tables joined at a time while the others are scored (see _score_in_chunks).
 JOIN_CHUNKS = 25
 # Chunks smaller than this cost more in process start-up and pickling than they save in balance.
