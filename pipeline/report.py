@@ -38,6 +38,8 @@ MAX_EVENT_PAGES = EVENT_PAGES
 # Outlet pages show this many sentences per term; the rest are in tables/hits.csv.
 EXAMPLES_PER_TERM_ON_OUTLET_PAGE = 25
 TOP_TERMS = 10
+# A chart row per outlet stays legible up to about this many; past it the chart shows the largest outlets.
+CHART_OUTLETS = 40
 # Which table, what one row is. The column definitions live next to the code that makes each table.
 TABLE_DESCRIPTIONS = {
     "outlets.csv": "one row per outlet: n_articles, n_sentences, n_words, polarity, subjectivity, n_hits, "
@@ -266,10 +268,19 @@ def signed(value: float, decimals: int = 3) -> str:
     return f"{value:+.{decimals}f}"
 
 
+def charted_outlets(outlets: pd.DataFrame, most: int = CHART_OUTLETS) -> pd.DataFrame:
+    """The outlets the chart draws: all, or the `most` with the most words (in table order)."""
+    if len(outlets) <= most:
+        return outlets
+    largest = outlets.sort_values(["n_words", "outlet"], ascending=[False, True], kind="stable").head(most)
+    return outlets[outlets["outlet"].isin(largest["outlet"])]
+
+
 def outlet_chart_svg(outlets: pd.DataFrame, categories: list[str]) -> str:
     """Three panels, outlets as rows: mean polarity, mean subjectivity, loaded terms per 1,000 words by category."""
     plt.rcParams["svg.fonttype"] = "none"
     plt.rcParams["svg.hashsalt"] = "mediabias"
+    outlets = charted_outlets(outlets)
     names = list(outlets["outlet"])[::-1]
     height = 1.2 + 0.45 * len(names)
     figure, axes = plt.subplots(1, 3, figsize=(12, height), sharey=True, gridspec_kw={"width_ratios": [1, 1, 1.6]})
@@ -590,6 +601,7 @@ def page_contexts(tables: Tables, chart: str | None = None) -> tuple[dict, list[
         "outlet_pages": outlet_pages,
         "categories": tables.categories,
         "chart": Markup(outlet_chart_svg(tables.outlets, tables.categories) if chart is None else chart),
+        "n_charted": len(charted_outlets(tables.outlets)),
         "problems": tables.problems,
         "removed_by_rule": removed_by_rule,
         "n_removed": len(tables.removed_lines),
@@ -720,7 +732,7 @@ def _chart(
 ) -> str:
     """The outlet chart: the previous reports' file when the numbers it draws are the same, else drawn again
     (matplotlib takes most of a second)."""
-    drawn = ["outlet", "polarity", "subjectivity", *(f"loaded_per_1k_{c}" for c in tables.categories)]
+    drawn = ["outlet", "n_words", "polarity", "subjectivity", *(f"loaded_per_1k_{c}" for c in tables.categories)]
     content = table_digest(tables.outlets[drawn])
     if content is not None:
         content = f"{content}/matplotlib-{matplotlib.__version__}"

@@ -164,3 +164,20 @@ def test_outlets_and_events_whose_names_differ_only_in_case_and_dashes_get_a_pag
         "outlets/fox-news-2.html",
         "outlets/fox-news.html",
     ]
+
+
+def test_the_chart_of_hundreds_of_outlets_draws_the_largest_forty():
+    from pipeline.report import outlet_chart_svg
+
+    outlets = pd.DataFrame(
+        {
+            "outlet": [f"Outlet {k:03d}" for k in range(300)],
+            "n_words": list(range(300)),
+            "polarity": 0.1,
+            "subjectivity": 0.4,
+            "loaded_per_1k_emotive": 2.0,
+        }
+    )
+    svg = outlet_chart_svg(outlets, ["emotive"])
+    assert "Outlet 299" in svg and "Outlet 260" in svg
+    assert "Outlet 259" not in svg
