@@ -55,6 +55,8 @@ CASES: dict[str, Callable[[], tuple[str, str]]] = {
     "sentence-200k-words": lambda: ("long.txt", "the regime said " * 66_667 + "it.\n"),
     "sentence-20k-words": lambda: ("long.txt", "the regime said " * 6_667 + "it.\n"),
     "quotes-open-10k": lambda: ("quotes.txt", GOOD + "“regime " * 10_000 + "\n"),
+    "quotes-open-only-100k": lambda: ("quotes.txt", GOOD + "“" * 100_000 + " they said.\n"),
+    "actor-said-10k": lambda: ("long.txt", "Washington said " * 10_000 + "it.\n"),
     "sentences-1-line-50k": lambda: ("long.txt", SENTENCE * 50_000 + "\n"),
 }
 
