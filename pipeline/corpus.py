@@ -19,7 +19,7 @@ from pathlib import Path
 
 import chardet
 import pandas as pd
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, PageElement, Tag
 
 from pipeline.errors import CorpusError
 
@@ -240,16 +240,60 @@ def html_to_text(html: str) -> tuple[str, str]:
     headers, footers, asides and forms never reach it.
     """
     soup = BeautifulSoup(html, "html.parser")
-    title = _html_title(soup)
-    for tag in soup.find_all(_NON_TEXT_TAGS):
-        tag.decompose()
-    root = soup.find("article") or soup.find("main") or soup.find("body") or soup
-    for br in root.find_all("br"):
-        br.replace_with("\n")
-    for block in root.find_all(_BLOCK_TAGS):
-        block.insert_before("\n")
-        block.insert_after("\n")
-    return title, root.get_text()
+    root = _first_text_tag(soup, ("article", "main", "body")) or soup
+    return _html_title(soup), "".join(_text_pieces(root))
+
+
+def _text_tags(root: Tag) -> Iterator[tuple[PageElement, bool]]:
+    """(element, whether it closes a block) in document order, never inside a non-text tag.
+
+    One pass over the tree with a stack of its own: bs4's own calls (decompose, insert_before)
+    each cost the length of a tag's children, and recursion stops at Python's depth limit.
+    """
+    non_text, blocks = frozenset(_NON_TEXT_TAGS), frozenset(_BLOCK_TAGS)
+    children = [iter(root.contents)]
+    closes = []
+    while children:
+        child = next(children[-1], None)
+        if child is None:
+            children.pop()
+            if closes:
+                block = closes.pop()
+                if block is not None:
+                    yield block, True
+            continue
+        if isinstance(child, Tag):
+            if child.name in non_text:
+                continue
+            yield child, False
+            if child.name != "br":
+                children.append(iter(child.contents))
+                closes.append(child if child.name in blocks else None)
+        else:
+            yield child, False
+
+
+def _first_text_tag(soup: BeautifulSoup, names: tuple[str, ...]) -> Tag | None:
+    """The first tag named names[0] outside non-text tags, else the first named names[1], ..."""
+    first: dict[str, Tag] = {}
+    for element, closing in _text_tags(soup):
+        if not closing and isinstance(element, Tag) and element.name in names:
+            first.setdefault(element.name, element)
+            if element.name == names[0]:
+                break
+    return next((first[name] for name in names if name in first), None)
+
+
+def _text_pieces(root: Tag) -> Iterator[str]:
+    """root.get_text() with a line break for each <br> and around each block tag inside root."""
+    blocks = frozenset(_BLOCK_TAGS)
+    string_types = root.interesting_string_types or Tag.MAIN_CONTENT_STRING_TYPES
+    for element, closing in _text_tags(root):
+        if isinstance(element, Tag):
+            if closing or element.name in blocks or element.name == "br":
+                yield "\n"
+        elif type(element) in string_types:
+            yield element
 
 
 def _html_title(soup: BeautifulSoup) -> str:

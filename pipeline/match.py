@@ -38,7 +38,6 @@ class Match:
 # no word character, so inside a sentence it would only separate words, as a space does.
 _SENTINEL = "\x00"
 BREAK = _SENTINEL
-_BREAK = f" {_SENTINEL} "
 _BREAK_AT = re.compile(f" {_SENTINEL}(?= )")  # (?= ): two breaks in a row share a space
 _TOKEN_OR_BREAK = re.compile(r"\w+(?:['’]\w+)*|\x00")
 
@@ -53,7 +52,7 @@ class Words:
     them the whole text is one sentence.
     """
 
-    __slots__ = ("_breaks", "haystack", "sentences")
+    __slots__ = ("_breaks", "_last_located", "_last_word_start", "haystack", "sentences")
 
     def __init__(self, text: str, spans: list[tuple[int, int]] | None = None):
         self.sentences = [text[start:end] for start, end in spans] if spans is not None else [text]
@@ -62,39 +61,68 @@ class Words:
             pieces = _SENTINEL.join(sentence.replace(_SENTINEL, " ") for sentence in self.sentences)
         self.haystack = _haystack(pieces)
         self._breaks: list[int] | None = None
+        self._last_located = (-1, 0, 0)
+        self._last_word_start = (-1, 0, 0)
 
-    def locate(self, position: int) -> tuple[int, int, int]:
-        """(sentence, word in it, haystack position of the sentence's leading space) for a word's leading space."""
+    def locate(self, position: int) -> tuple[int, int]:
+        """(sentence, word in it) for a word's leading space at haystack[position]."""
         if self._breaks is None:
             self._breaks = [m.start() for m in _BREAK_AT.finditer(self.haystack)]
         k = bisect.bisect_left(self._breaks, position)
         begin = self._breaks[k - 1] + 2 if k else 0
-        return k, self.haystack.count(" ", begin, position), begin
+        # Words are counted from the last word located in the same sentence, not from its start:
+        # matches come in text order, so a long sentence is counted through once, not once per match.
+        last_begin, last_position, last_word = self._last_located
+        if last_begin != begin:
+            word = self.haystack.count(" ", begin, position)
+        elif position >= last_position:
+            word = last_word + self.haystack.count(" ", last_position, position)
+        else:
+            word = last_word - self.haystack.count(" ", position, last_position)
+        self._last_located = (begin, position, word)
+        return k, word
 
-    def words_from(self, begin: int) -> list[str]:
-        """The words of the sentence whose leading space is at haystack[begin]."""
-        end = self.haystack.find(_BREAK, begin)
-        return self.haystack[begin + 1 : end if end >= 0 else -1].split(" ")
+    def words_at(self, position: int, n: int) -> list[str]:
+        """Up to `n` words of a sentence, from the one whose leading space is at haystack[position]."""
+        words: list[str] = []
+        start = position + 1
+        while len(words) < n:
+            end = self.haystack.find(" ", start)
+            if end < 0 or self.haystack[start:end] == _SENTINEL:
+                break
+            words.append(self.haystack[start:end])
+            start = end + 1
+        return words
 
     def span(self, sentence: int, first: int, last: int) -> tuple[int, int]:
         """Character span in the sentence from the start of word `first` to the end of word `last`."""
         text = self.sentences[sentence]
-        start = _word_after(text, 0, first)
+        # Words are skipped from the last span's first word when it is earlier in the same sentence.
+        last_sentence, last_first, last_start = self._last_word_start
+        if last_sentence == sentence and last_first <= first:
+            start = _word_after(text, last_start, first - last_first)
+        else:
+            start = _word_after(text, 0, first)
+        self._last_word_start = (sentence, first, start.start())
         end = _word_after(text, start.start(), last - first) if last > first else start
         return start.start(), end.end()
 
 
 _SKIPS: dict[int, re.Pattern] = {}
+# Longer skips are taken this many words at a time, so at most this many regexes are ever compiled.
+_MOST_WORDS_PER_SKIP = 64
 
 
 def _word_after(text: str, position: int, skip: int) -> re.Match:
     """The word that comes `skip` words after the one starting at (or first after) `position`."""
     # One regex skips the words in C; a finditer over them costs a Python object per word.
     # Tokens are maximal runs, so the greedy skip takes exactly the words finditer would.
-    if skip:
-        if skip not in _SKIPS:
-            _SKIPS[skip] = re.compile(rf"(?:\W*{_TOKEN.pattern}){{{skip}}}")
-        position = _SKIPS[skip].match(text, position).end()
+    while skip:
+        words = min(skip, _MOST_WORDS_PER_SKIP)
+        if words not in _SKIPS:
+            _SKIPS[words] = re.compile(rf"(?:\W*{_TOKEN.pattern}){{{words}}}")
+        position = _SKIPS[words].match(text, position).end()
+        skip -= words
     return _TOKEN.search(text, position)
 
 
@@ -196,12 +224,12 @@ class Matcher:
             return found
         best: dict[tuple[int, int], tuple[tuple[int, int, int], Entry]] = {}
         for key_index, position, _ in self._automaton.find_matches_as_indexes(words.haystack, overlapping=True):
-            sentence, i, begin = words.locate(position)
+            sentence, i = words.locate(position)
             for rank, entry, check_rest in self._entries[key_index]:
                 current = best.get((sentence, i))
                 if current is not None and current[0] >= rank:
                     break
-                if check_rest and not _matches_at(entry, words.words_from(begin), i):
+                if check_rest and not _matches_at(entry, words.words_at(position, len(entry.parts))):
                     continue
                 best[(sentence, i)] = (rank, entry)
                 break
@@ -216,10 +244,11 @@ class Matcher:
         return found
 
 
-def _matches_at(entry: Entry, words: list[str], i: int) -> bool:
-    if i + len(entry.parts) > len(words):
+def _matches_at(entry: Entry, words: list[str]) -> bool:
+    """Whether the entry's words are the first of `words`."""
+    if len(entry.parts) > len(words):
         return False
-    for part, word in zip(entry.parts, words[i:], strict=False):
+    for part, word in zip(entry.parts, words, strict=False):
         if part.prefix and not word.startswith(part.text):
             return False
         if not part.prefix and word != part.text:
@@ -233,8 +262,29 @@ def is_negated(text: str, start: int, negators: frozenset[str], window: int = NE
     "This was not a massacre" negates massacre; "not only brutal, but a massacre" does not,
     because the clause ends at the comma. Words ending in n't (didn't) always negate.
     """
-    before = text[:start]
-    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(before)]
-    clause = before[breaks[-1] :] if breaks else before
-    words = [normalize_token(w) for w in _TOKEN.findall(clause)][-window:]
+    words = [normalize_token(w) for w in _clause_tail(text, start, window)]
     return any(w in negators or w.endswith("n't") for w in words)
+
+
+# No word (_TOKEN) and no clause break runs across one of these characters.
+_WORD_GAP = re.compile(r"[^\w'’]")
+_LOOK_BACK = 200
+
+
+def _clause_tail(text: str, start: int, window: int) -> list[str]:
+    """The last `window` words before `start` in the clause they are in (_CLAUSE_BREAK).
+
+    Read from a stretch just before `start`, doubled until it holds a clause break or `window`
+    words: a hit late in a long sentence costs as much as one early in it.
+    """
+    look_back = _LOOK_BACK
+    while True:
+        begin = max(0, start - look_back)
+        if begin:
+            gap = _WORD_GAP.search(text, begin, start)
+            begin = gap.end() if gap else start
+        breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, begin, start)]
+        words = _TOKEN.findall(text, breaks[-1] if breaks else begin, start)
+        if breaks or begin == 0 or len(words) >= window > 0:
+            return words[-window:]
+        look_back *= 2
