@@ -312,13 +312,30 @@ def _text_without_hits(sentences: pd.DataFrame, hits: pd.DataFrame) -> pd.DataFr
         # Only the sentences with hits change: find their rows at once instead of visiting every sentence.
         places = pd.MultiIndex.from_arrays([sentences["article_id"], sentences["sentence_id"]])
         rows = places.get_indexer(pd.MultiIndex.from_arrays([hits["article_id"], hits["sentence_id"]]))
-        # From the last hit of a sentence backwards, so earlier offsets stay valid.
-        for k, start, end in sorted(
-            zip(rows.tolist(), hits["start"].tolist(), hits["end"].tolist(), strict=True), reverse=True
-        ):
+        spans_by_row: dict[int, list[tuple[int, int]]] = {}
+        for k, start, end in zip(rows.tolist(), hits["start"].tolist(), hits["end"].tolist(), strict=True):
             if k >= 0:
-                texts[k] = texts[k][:start] + f" {BREAK} " + texts[k][end:]  # no phrase runs across the hit
+                spans_by_row.setdefault(k, []).append((start, end))
+        for k, spans in spans_by_row.items():
+            texts[k] = _without_spans(texts[k], sorted(spans))
     return pd.DataFrame({"outlet": sentences["outlet"], "text": texts, "original": sentences["text"]})
+
+
+def _without_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with each (start, end) in `spans` (sorted) replaced by a BREAK, so no phrase runs across a hit.
+
+    One join of the pieces between hits: a sentence rebuilt once per hit costs its length times its hits."""
+    if any(end > start for (_, end), (start, _) in itertools.pairwise(spans)):
+        # Overlapping spans: from the last backwards, so earlier offsets stay valid.
+        for start, end in reversed(spans):
+            text = text[:start] + f" {BREAK} " + text[end:]
+        return text
+    pieces, position = [], 0
+    for start, end in spans:
+        pieces += [text[position:start], f" {BREAK} "]
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
 
 
 def _examples(texts: pd.Series, term: str, n: int = 2, width: int = 60) -> list[str]:
