@@ -17,6 +17,7 @@ story used it is not learned.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -122,6 +123,20 @@ class LearnedLexicon:
         if problems:
             raise GoldError(f"learned entries do not parse as a lexicon: {problems[0].reason}")
         return Lexicon(tuple(entries), negators=negators)
+
+
+def read_labelled_paragraphs(text: str, source: str, group_column: str = "file") -> pd.DataFrame:
+    """Parse a CSV of labelled paragraphs (a header, one row per paragraph, a `text` column and `group_column`
+    naming each paragraph's article); every cell is a string, an empty cell "". Raises GoldError naming
+    the missing columns."""
+    table = pd.read_csv(io.StringIO(text.lstrip("\ufeff")), dtype=str, keep_default_na=False)
+    missing = [c for c in ("text", group_column) if c not in table.columns]
+    if missing:
+        raise GoldError(
+            f"{source}:1: labelled paragraphs need the column(s) {', '.join(missing)} (the article of each "
+            f"paragraph: --group); found {', '.join(map(str, table.columns)) or 'nothing'}"
+        )
+    return table
 
 
 def labels_from_techniques(

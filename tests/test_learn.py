@@ -15,6 +15,7 @@ from pipeline.learn import (
     labels_from_column,
     labels_from_techniques,
     learn_lexicon,
+    read_labelled_paragraphs,
 )
 from pipeline.lexicons import Lexicon, parse_term_lexicon, read_lexicons
 
@@ -160,3 +161,17 @@ def test_texts_without_any_possible_term_are_an_error_a_person_can_act_on():
     gold = pd.DataFrame({"file": ["a", "b"], "text": ["It is 2020.", "And then, the 42."], "techniques": ["", ""]})
     with pytest.raises(GoldError, match="no text holds a word that could be a term"):
         learn_lexicon(gold["text"], labels_from_techniques(gold), gold["file"])
+
+
+def test_labelled_paragraphs_need_a_text_and_an_article_column():
+    table = read_labelled_paragraphs(
+        "file,line,text,techniques\na.txt,1,Brutal.,Loaded_Language\na.txt,3,Calm.,\n", "g.csv"
+    )
+    assert table.to_dict("list") == {
+        "file": ["a.txt", "a.txt"],
+        "line": ["1", "3"],
+        "text": ["Brutal.", "Calm."],
+        "techniques": ["Loaded_Language", ""],
+    }
+    with pytest.raises(GoldError, match=r"g.csv:1: labelled paragraphs need the column\(s\) file"):
+        read_labelled_paragraphs("text,label\nBrutal.,1\n", "g.csv")
