@@ -30,7 +30,14 @@ from sklearn.model_selection import GroupKFold
 
 from pipeline.compare import log_odds_dirichlet
 from pipeline.evaluate import GoldError, select_hits
-from pipeline.lexicons import DEFAULT_NEGATORS, LEXICON_COLUMNS, Lexicon, category_name, parse_term_lexicon
+from pipeline.lexicons import (
+    DEFAULT_NEGATORS,
+    LEXICON_COLUMNS,
+    Lexicon,
+    category_name,
+    parse_term_lexicon,
+    term_parts,
+)
 from pipeline.match import BREAK, normalized_words
 from pipeline.score import score_articles, score_sentence, sentence_cache_key, sentence_scores
 from pipeline.segment import split_sentences
@@ -137,6 +144,13 @@ def read_labelled_paragraphs(text: str, source: str, group_column: str = "file")
             f"paragraph: --group); found {', '.join(map(str, table.columns)) or 'nothing'}"
         )
     return table
+
+
+def without_known_terms(entries: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
+    """The rows of `entries` (lexicon columns) whose term no entry of `lexicon` already has (same words,
+    same wildcards): what can be added to that lexicon folder without a duplicate."""
+    known = {entry.parts for entry in lexicon.entries}
+    return entries[[term_parts(term) not in known for term in entries["term"]]].reset_index(drop=True)
 
 
 def labels_from_techniques(

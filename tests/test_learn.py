@@ -16,6 +16,7 @@ from pipeline.learn import (
     labels_from_techniques,
     learn_lexicon,
     read_labelled_paragraphs,
+    without_known_terms,
 )
 from pipeline.lexicons import Lexicon, parse_term_lexicon, read_lexicons
 
@@ -175,3 +176,13 @@ def test_labelled_paragraphs_need_a_text_and_an_article_column():
     }
     with pytest.raises(GoldError, match=r"g.csv:1: labelled paragraphs need the column\(s\) file"):
         read_labelled_paragraphs("text,label\nBrutal.,1\n", "g.csv")
+
+
+def test_terms_a_lexicon_already_has_can_be_left_out_before_adding_the_rows():
+    entries = learned().entries
+    shipped_text = "term,category,weight,note\nBrutal,emotive,2,a verdict\nraid*,dysphemism,1,\n"
+    shipped = Lexicon(tuple(parse_term_lexicon(shipped_text, "shipped.csv")[0]))
+    new = without_known_terms(entries, shipped)
+    assert "brutal" in set(entries["term"]) and "brutal" not in set(new["term"])
+    assert "heinous" in set(new["term"])
+    assert len(new) == len(entries) - 1  # raid* is a wildcard, another term than raid
