@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import sys
@@ -13,7 +14,17 @@ from pipeline import __version__
 from pipeline.corpus import read_corpus, read_text_file
 from pipeline.errors import MediaBiasError
 from pipeline.events import EVENT_DISTANCE_THRESHOLD, EVENT_WINDOW_DAYS
-from pipeline.lexicons import check_lexicons, corpus_vocabulary
+from pipeline.learn import (
+    MIN_ARTICLES,
+    MIN_Z,
+    cross_validate_lexicon,
+    labels_from_column,
+    labels_from_techniques,
+    learn_lexicon,
+    read_labelled_paragraphs,
+    without_known_terms,
+)
+from pipeline.lexicons import check_lexicons, corpus_vocabulary, read_lexicons
 from pipeline.parallel import ENGINES, default_jobs
 from pipeline.publish import OutputFolderRefused, check_output_file, check_output_folder, write_file
 from pipeline.report import read_snapshot, to_csv_text, write_evaluation, write_reports
@@ -324,6 +335,111 @@ def lexicon_stats_command(corpus_dir: Path, lexicon_dir: Path, out_file: Path | 
     if out_file:
         _write_file(out_file, to_csv_text(stats), replace)
         click.echo(f"Written to {out_file}.")
+
+
+@lexicon.command("learn")
+@click.option(
+    "--gold",
+    "gold_file",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    required=True,
+    help="CSV of labelled paragraphs: a text column, the article of each paragraph (--group) and the labels.",
+)
+@click.option("--label", "label_column", default=None, help="A 0/1 column: learn one category, named after it.")
+@click.option(
+    "--techniques",
+    "techniques_column",
+    default=None,
+    help="A column of comma-separated SemEval-2023 techniques (the default, column 'techniques').",
+)
+@click.option("--group", "group_column", default="file", show_default=True, help="The column naming each article.")
+@click.option("--folds", default=5, show_default=True, type=click.IntRange(min=2), help="Cross-validation folds.")
+@click.option(
+    "--min-articles",
+    default=MIN_ARTICLES,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="A term must occur in labelled paragraphs of this many articles (fewer: one story's topic).",
+)
+@click.option(
+    "--min-z",
+    default=MIN_Z,
+    show_default=True,
+    type=float,
+    help="A term's log-odds z must reach this (1.96: p < .05); lower finds more, weaker terms.",
+)
+@click.option("--out", "out_file", type=click.Path(path_type=Path), default=None, help="Write the learned rows here.")
+@click.option("--replace", is_flag=True, help="Write over --out if it exists.")
+@LEXICONS_OPTION
+def lexicon_learn(
+    gold_file: Path,
+    label_column: str | None,
+    techniques_column: str | None,
+    group_column: str,
+    folds: int,
+    min_articles: int,
+    min_z: float,
+    out_file: Path | None,
+    replace: bool,
+    lexicon_dir: Path,
+) -> None:
+    """Learn candidate lexicon entries from labelled paragraphs, and how well they rank held-out articles.
+
+    Words and 2-3 word phrases whose presence predicts a label (log-odds ratio, informative Dirichlet
+    prior) become rows term,category,weight,note, each with its evidence; terms the lexicons in
+    --lexicons already have are left out of --out. Cross-validated by article:
+    ROC AUC of the learned entries beside paragraph length, TextBlob subjectivity and the shipped lexicons.
+
+    \b
+    Example:
+      mediabias lexicon learn --gold gold/lines.csv --techniques techniques --out learned.csv
+    """
+    if label_column and techniques_column:
+        raise click.UsageError("give --label or --techniques, not both")
+    if out_file:
+        _check_output_file(out_file, replace)
+    try:
+        gold = read_labelled_paragraphs(read_text_file(gold_file), gold_file.name, group_column)
+        if label_column:
+            labels = labels_from_column(gold, label_column)
+        else:
+            labels = labels_from_techniques(gold, techniques_column or "techniques")
+        shipped, _ = read_lexicons(lexicon_dir)
+        texts, groups = gold["text"], gold[group_column]
+        table = cross_validate_lexicon(
+            texts, labels, groups, shipped, folds=folds, min_articles=min_articles, min_z=min_z
+        )
+        learned = learn_lexicon(
+            texts, labels, groups, min_articles=min_articles, min_z=min_z, source=gold_file.parent.name
+        )
+    except MediaBiasError as error:
+        raise _user_error(error) from error
+    click.echo(f"Cross-validated by article ({folds} folds), ROC AUC of each score; 0.5 is chance.")
+    click.echo(f"{'category':<14} {'score':<32} {'AUC':>5} {'fold mean ± sd':>15} {'best F1':>8}")
+    unlabelled = sorted(set(table.loc[table["n_positive"] == 0, "category"]))
+    for row in table[table["n_positive"] > 0].itertuples(index=False):
+        click.echo(
+            f"{row.category:<14} {row.score:<32} {row.auc:5.3f} {row.auc_fold_mean:8.3f} ± {row.auc_fold_sd:4.3f} "
+            f"{row.best_f1:8.3f}"
+        )
+    if unlabelled:
+        click.echo(f"No row is labelled {', '.join(unlabelled)}: nothing to learn or measure there.")
+    stats = learned.categories
+    click.echo("\nLearned from all paragraphs:")
+    for row in stats.itertuples(index=False):
+        click.echo(
+            f"  {row.category:<14} {row.n_entries:>4} entries (weight 1/2/3: {row.weight_1}/{row.weight_2}/"
+            f"{row.weight_3}) from {row.n_positive:,} of {row.n_paragraphs:,} paragraphs in {row.n_articles} articles"
+        )
+    new = dataclasses.replace(learned, entries=without_known_terms(learned.entries, shipped))
+    known = f" ({len(learned.entries) - len(new.entries)} more are already in {lexicon_dir})"
+    if out_file:
+        _write_file(out_file, new.csv_text(), replace)
+        click.echo(f"\n{len(new.entries)} candidate rows{known} written to {out_file}: read them before adding any.")
+    else:
+        click.echo(
+            f"\n{len(new.entries)} candidate rows{known}; add --out FILE (e.g. --out learned.csv) to write them."
+        )
 
 
 @main.command()

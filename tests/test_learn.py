@@ -186,3 +186,27 @@ def test_terms_a_lexicon_already_has_can_be_left_out_before_adding_the_rows():
     assert "brutal" in set(entries["term"]) and "brutal" not in set(new["term"])
     assert "heinous" in set(new["term"])
     assert len(new) == len(entries) - 1  # raid* is a wildcard, another term than raid
+
+
+def test_the_learn_command_prints_cross_validated_auc_beside_the_baselines_and_writes_the_rows(tmp_path):
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    gold_file, out = tmp_path / "lines.csv", tmp_path / "learned.csv"
+    gold_rows().to_csv(gold_file, index=False)
+    arguments = ["lexicon", "learn", "--gold", str(gold_file), "--techniques", "techniques", "--folds", "5"]
+    result = CliRunner().invoke(main, [*arguments, "--lexicons", str(PROJECT / "lexicons"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Cross-validated by article (5 folds), ROC AUC of each score; 0.5 is chance." in result.output
+    lines = [line.split() for line in result.output.splitlines()]
+    scores = {line[1] for line in lines if line and line[0] == "loaded"}
+    assert {"learned", "n_words", "subjectivity", "shipped"} <= scores
+    assert "No row is labelled doubt, exaggeration, fear, flag_waving, name_calling" in result.output
+    written, problems = parse_term_lexicon(out.read_text(), "learned.csv")
+    assert problems == []
+    terms = {entry.term for entry in written}
+    assert "raid" in terms
+    assert "heinous" not in terms  # the shipped lexicons have it already: not a candidate
+    again = CliRunner().invoke(main, [*arguments, "--lexicons", str(PROJECT / "lexicons"), "--out", str(out)])
+    assert again.exit_code == 2  # never writes over the reviewed file without --replace
