@@ -16,6 +16,7 @@ import pandas as pd
 
 matplotlib.use("svg")
 import matplotlib.pyplot as plt
+from matplotlib.patches import Patch
 from sklearn.metrics import precision_recall_curve, roc_auc_score
 
 from pipeline.errors import MediaBiasError
@@ -467,13 +468,19 @@ def label_chart_svg(summary: pd.DataFrame) -> str:
     for score, marker, color, name in markers:
         axis.scatter(rows[f"auc_{score}"], names, marker=marker, color=color, s=40, zorder=3, label=name)
     axis.axvline(0.5, color="#444", linewidth=0.8, linestyle="--", label="chance (0.5)")
+    handles, _ = axis.get_legend_handles_labels()
+    handles = [
+        Patch(color="#2166ac", label="lexicon (label's category): above both baselines"),
+        Patch(color="#d6604d", label="lexicon (label's category): not above both"),
+        *handles,
+    ]
     values = rows[[f"auc_{s}" for s in ("lexicon", "all_categories", "length", "subjectivity")]].to_numpy(float)
     finite = values[np.isfinite(values)]
     low, high = (min(0.4, finite.min() - 0.05), max(0.8, finite.max() + 0.05)) if finite.size else (0.0, 1.0)
     axis.set_xlim(max(0.0, low), min(1.0, high))
     axis.set_xlabel("ROC AUC (0.5 = chance, 1 = every labelled text scores above every other)", fontsize=9)
-    axis.set_title("Lexicon category score per label (bar; red: not above both baselines)", fontsize=10)
-    axis.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    axis.set_title("ROC AUC per label (category in brackets)", fontsize=10)
+    axis.legend(handles=handles, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     axis.tick_params(labelsize=9)
     axis.spines[["top", "right"]].set_visible(False)
     return _svg_of(figure)
