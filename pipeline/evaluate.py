@@ -97,6 +97,13 @@ class Evaluation:
         return label_summary(self.label_scores) if len(self.label_scores) else pd.DataFrame()
 
 
+def _as_text(cell: object) -> str:
+    """A gold cell as text: missing is "", a JSON list of names is comma-separated."""
+    if isinstance(cell, list):
+        return ",".join(map(str, cell))
+    return "" if cell is None or cell != cell else str(cell)
+
+
 def read_gold(
     text: str, source: str, techniques_column: str | None = None, label_columns: Sequence[str] = ()
 ) -> tuple[str, pd.DataFrame]:
@@ -105,7 +112,7 @@ def read_gold(
     Labelled texts (sentences or paragraphs) have a `text` column and either a column of comma-separated
     technique names (`techniques`, or the column `techniques_column` names) or 0/1 label columns (those
     `label_columns` names, or every column that holds only 0/1). CSV with a header, or JSONL (one object
-    per line). Every cell is returned as a string.
+    per line; a list of technique names may be a JSON list). Every cell is returned as a string.
     """
     text = text.lstrip("\ufeff")
     if source.lower().endswith(".jsonl"):
@@ -116,7 +123,7 @@ def read_gold(
         table = pd.DataFrame(rows)
     else:
         table = pd.DataFrame(list(csv.DictReader(io.StringIO(text, newline=""))))
-    table = table.map(lambda cell: "" if cell is None or cell != cell else str(cell))
+    table = table.map(_as_text)
     columns = set(table.columns)
     found = ", ".join(sorted(columns)) or "nothing"
     if techniques_column and label_columns:
@@ -171,17 +178,15 @@ def gold_labels(
         if not columns:
             raise GoldError("gold has no 0/1 label column (name the label columns, or give a techniques column)")
         labels = pd.DataFrame({column: gold[column].map(_zero_or_one) for column in sorted(columns)})
-    usable = np.ones(len(gold), dtype=bool)
-    for k, (line, text) in enumerate(zip(lines, gold["text"], strict=True)):
-        if not text.strip():
-            problems.append(f"gold line {line}: empty text, skipped")
-            usable[k] = False
+    empty = (gold["text"].str.strip() == "").to_numpy()
+    invalid = labels.isna().to_numpy()
+    for k in np.flatnonzero(empty | invalid.any(axis=1)):
+        if empty[k]:
+            problems.append(f"gold line {lines[k]}: empty text, skipped")
             continue
-        bad = [column for column in labels.columns if pd.isna(labels.iloc[k][column])]
-        if bad:
-            values = ", ".join(f"{column}={gold.iloc[k][column]!r}" for column in bad)
-            problems.append(f"gold line {line}: {values} is not 0 or 1, skipped")
-            usable[k] = False
+        values = ", ".join(f"{column}={gold[column].iloc[k]!r}" for column in labels.columns[invalid[k]])
+        problems.append(f"gold line {lines[k]}: {values} is not 0 or 1, skipped")
+    usable = ~(empty | invalid.any(axis=1))
     texts = pd.DataFrame({"gold_line": lines[usable], "text": gold["text"].to_numpy()[usable]})
     return texts, labels[usable].astype(int).reset_index(drop=True), problems
 
@@ -459,14 +464,15 @@ def label_chart_svg(summary: pd.DataFrame) -> str:
     names = [f"{r.label} ({r.category})" for r in rows.itertuples()]
     figure, axis = plt.subplots(figsize=(9, 1.3 + 0.32 * len(rows)))
     beats = rows["beats_baselines"].to_numpy(dtype=bool)
-    axis.barh(names, rows["auc_lexicon"] - 0.5, left=0.5, color=np.where(beats, "#2166ac", "#d6604d"), height=0.6)
+    places = np.arange(len(rows))
+    axis.barh(places, rows["auc_lexicon"] - 0.5, left=0.5, color=np.where(beats, "#2166ac", "#d6604d"), height=0.6)
     markers = [
         ("all_categories", "D", "#222222", "whole lexicon"),
         ("length", "|", "#1b7837", "length (words)"),
         ("subjectivity", "x", "#762a83", "TextBlob subjectivity"),
     ]
     for score, marker, color, name in markers:
-        axis.scatter(rows[f"auc_{score}"], names, marker=marker, color=color, s=40, zorder=3, label=name)
+        axis.scatter(rows[f"auc_{score}"], places, marker=marker, color=color, s=40, zorder=3, label=name)
     axis.axvline(0.5, color="#444", linewidth=0.8, linestyle="--", label="chance (0.5)")
     handles, _ = axis.get_legend_handles_labels()
     handles = [
@@ -481,6 +487,7 @@ def label_chart_svg(summary: pd.DataFrame) -> str:
     axis.set_xlabel("ROC AUC (0.5 = chance, 1 = every labelled text scores above every other)", fontsize=9)
     axis.set_title("ROC AUC per label (category in brackets)", fontsize=10)
     axis.legend(handles=handles, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    axis.set_yticks(places, names)
     axis.tick_params(labelsize=9)
     axis.spines[["top", "right"]].set_visible(False)
     return _svg_of(figure)

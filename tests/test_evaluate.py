@@ -343,3 +343,18 @@ def test_the_help_shows_an_example_with_techniques():
         "mediabias evaluate --gold lines.csv --techniques techniques --map Doubt=hedge --out evaluation"
         in result.output
     )
+
+
+def test_jsonl_gold_may_list_the_techniques():
+    gold = (
+        '{"text": "The regime thugs", "techniques": ["Name_Calling-Labeling", "Doubt"]}\n{"text": "Parliament met"}\n'
+    )
+    evaluation = evaluate_against_gold(gold, "lines.jsonl", GOLD / "corpus", GOLD / "lexicons")
+    assert list(evaluation.summary.label) == ["Doubt", "Name_Calling-Labeling"]
+
+
+def test_a_label_no_text_has_gets_no_auc_and_the_page_is_still_written(tmp_path):
+    evaluation = evaluate_techniques("text,doubt\nOfficials claimed it,0\nParliament met,0\n")
+    assert math.isnan(label_score(evaluation, "doubt", "category").auc)
+    write_evaluation(evaluation, tmp_path / "e")
+    assert "<svg" in (tmp_path / "e" / "index.html").read_text()
