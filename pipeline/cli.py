@@ -13,6 +13,7 @@ import click
 from pipeline import __version__
 from pipeline.corpus import read_corpus, read_text_file
 from pipeline.errors import MediaBiasError
+from pipeline.evaluate import label_mapping
 from pipeline.events import EVENT_DISTANCE_THRESHOLD, EVENT_WINDOW_DAYS
 from pipeline.learn import (
     MIN_ARTICLES,
@@ -522,7 +523,8 @@ def suggest(outlet: str | None, top: int, out_file: Path, replace: bool, corpus_
     "gold_file",
     type=click.Path(path_type=Path, exists=True, dir_okay=False),
     required=True,
-    help="Span gold (CSV article,text[,start,end][,category]) or sentence gold (CSV/JSONL text,label).",
+    help="Span gold (CSV article,text[,start,end][,category]) or labelled sentences or paragraphs "
+    "(CSV/JSONL text,techniques with comma-separated names, or text and 0/1 columns such as text,label).",
 )
 @CORPUS_OPTION
 @LEXICONS_OPTION
@@ -534,16 +536,64 @@ def suggest(outlet: str | None, top: int, out_file: Path, replace: bool, corpus_
     show_default=True,
     help="Folder for the evaluation page and tables (replaced whole; refused if it holds other files).",
 )
-def evaluate(gold_file: Path, corpus_dir: Path, lexicon_dir: Path, out_dir: Path) -> None:
-    """Measure the lexicons against human coding: recall and precision of marked phrases, or AUC and F1 on labelled sentences.
+@click.option(
+    "--techniques",
+    "techniques_column",
+    default=None,
+    help="The column of comma-separated technique names (default: techniques, if there is one).",
+)
+@click.option(
+    "--label",
+    "label_columns",
+    multiple=True,
+    help="A 0/1 label column (repeat for several; default: every column holding only 0/1).",
+)
+@click.option(
+    "--map",
+    "mappings",
+    multiple=True,
+    metavar="LABEL=CATEGORY",
+    help="Compare a technique or label with this lexicon category, or 'all' (repeat for several).",
+)
+@click.option(
+    "--map-file",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    default=None,
+    help="CSV label,category: the same as --map for each row (--map wins).",
+)
+def evaluate(
+    gold_file: Path,
+    corpus_dir: Path,
+    lexicon_dir: Path,
+    out_dir: Path,
+    techniques_column: str | None,
+    label_columns: tuple[str, ...],
+    mappings: tuple[str, ...],
+    map_file: Path | None,
+) -> None:
+    """Measure the lexicons against human coding: recall and precision of marked phrases, or AUC and F1 per label
+    of labelled sentences or paragraphs, beside text length and subjectivity.
 
     \b
     Example:
       mediabias evaluate --gold gold/spans.csv --out evaluation
+      mediabias evaluate --gold lines.csv --techniques techniques --map Doubt=hedge --out evaluation
     """
     out_dir = _checked_out_dir(out_dir, gold_file=gold_file, corpus_folder=corpus_dir, lexicon_folder=lexicon_dir)
     try:
-        evaluation = evaluate_against_gold(read_text_file(gold_file), gold_file.name, corpus_dir, lexicon_dir)
+        mapping = label_mapping(mappings, read_text_file(map_file) if map_file else "", str(map_file))
+    except MediaBiasError as error:
+        raise click.ClickException(str(error)) from error
+    try:
+        evaluation = evaluate_against_gold(
+            read_text_file(gold_file),
+            gold_file.name,
+            corpus_dir,
+            lexicon_dir,
+            techniques_column=techniques_column,
+            label_columns=label_columns,
+            mapping=mapping,
+        )
     except MediaBiasError as error:
         raise click.ClickException(str(error)) from error
     for problem in evaluation.problems:
@@ -558,9 +608,18 @@ def evaluate(gold_file: Path, corpus_dir: Path, lexicon_dir: Path, out_dir: Path
             f"{len(evaluation.misses)} missed phrase(s), {len(evaluation.false_alarms)} entry(ies) with false alarms."
         )
     else:
-        for row in evaluation.sentence_scores.itertuples(index=False):
+        click.echo("ROC AUC per label (0.5 = chance); the lexicon score's best F1 beside it.")
+        summary = evaluation.summary
+        heads = [f"{r.label} (n={r.n_positive}/{r.n_rows})" for r in summary.itertuples()]
+        width = max(map(len, heads), default=0)
+        for head, row in zip(heads, summary.itertuples(), strict=True):
+            lexicon = f"lexicon {row.category:<14} {row.auc_lexicon:.3f} (F1 {row.f1_lexicon:.3f})"
+            whole = f"   all {row.auc_all_categories:.3f}" if row.category != "all" else " " * 13
+            below = [s for s in ("length", "subjectivity") if not row.auc_lexicon > getattr(row, f"auc_{s}")]
+            mark = f"   <- not above {' and '.join(below)}" if below else ""
             click.echo(
-                f"{row.score:<14} ROC AUC {row.auc:.3f}   best F1 {row.best_f1:.3f} (threshold {row.threshold:.3f})"
+                f"{head:<{width}}  {lexicon}{whole}   length {row.auc_length:.3f}   "
+                f"subjectivity {row.auc_subjectivity:.3f}{mark}"
             )
     try:
         write_evaluation(evaluation, out_dir)

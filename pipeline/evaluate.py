@@ -1,4 +1,4 @@
-"""Validate the lexicons against human coding: span recall and precision, sentence-level AUC and F1."""
+"""Validate the lexicons against human coding: span recall and precision, AUC and F1 per label of labelled texts."""
 
 from __future__ import annotations
 
@@ -7,13 +7,21 @@ import io
 import json
 import re
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import matplotlib
 import numpy as np
 import pandas as pd
+
+matplotlib.use("svg")
+import matplotlib.pyplot as plt
+from matplotlib.patches import Patch
 from sklearn.metrics import precision_recall_curve, roc_auc_score
 
 from pipeline.errors import MediaBiasError
+from pipeline.report import _svg_of
+from pipeline.score import score_sentence
 
 # The hit sets compared, from the raw matches to what the scores count.
 #   all          every lexicon hit, negated or quoted
@@ -35,6 +43,33 @@ GOLD_SPAN_COLUMNS = ["article_id", "outlet", "start", "end", "text", "category"]
 #   precision float  hits_in_gold / hits (nan without hits)
 SPAN_SCORE_COLUMNS = ["hit_set", "group", "gold_spans", "gold_found", "recall", "hits", "hits_in_gold", "precision"]
 
+# label_scores.csv: one row per gold label and score, on the gold texts (sentences or paragraphs) that have text.
+#   label       str    a technique name (techniques gold) or a 0/1 column's name
+#   category    str    the lexicon category the label is compared with (see label_categories), or "all"
+#   score       str    category (counted hits' summed weight in that category; only when category is not "all"),
+#                      all_categories (counted hits' summed weight, every category), length (words),
+#                      subjectivity (TextBlob's, of the whole text, in [0, 1])
+#   auc         float  ROC AUC in [0, 1]: chance that a text with the label scores above one without (0.5 = chance)
+#   best_f1     float  the highest F1 in [0, 1] over all thresholds "score >= threshold means the label"
+#   threshold   float  the score at which best_f1 is reached (weight, words or subjectivity)
+#   n_positive  int    texts with the label
+#   n_rows      int    texts scored (auc, best_f1 and threshold are nan when all or none have the label)
+LABEL_SCORE_COLUMNS = ["label", "category", "score", "auc", "best_f1", "threshold", "n_positive", "n_rows"]
+# The scores every label is compared with, after its own category's: the whole lexicon, then the baselines.
+ALL_CATEGORIES = "all"
+BASELINE_SCORES = ("length", "subjectivity")
+
+# Techniques of SemEval-2023 Task 3 (subtask 3) with a lexicon category of their own; every other
+# technique, and Loaded_Language (which every category is part of), is compared with the whole lexicon.
+DEFAULT_TECHNIQUE_CATEGORIES = {
+    "Loaded_Language": ALL_CATEGORIES,
+    "Name_Calling-Labeling": "delegitimizing",
+    "Doubt": "doubt",
+    "Exaggeration-Minimisation": "intensifier",
+}
+# Columns of labelled gold that identify a row and are never labels.
+GOLD_ID_COLUMNS = ("text", "file", "article", "article_id", "id", "line")
+
 # misses.csv: gold phrases no counted hit overlaps, most frequent first: text, n, article_id, context.
 # false_alarms.csv: counted hits outside every gold span, most frequent term first: term, category, n, matched, article_id, context.
 
@@ -52,14 +87,32 @@ class Evaluation:
     misses: pd.DataFrame = field(default_factory=pd.DataFrame)
     false_alarms: pd.DataFrame = field(default_factory=pd.DataFrame)
     gold_spans: pd.DataFrame = field(default_factory=pd.DataFrame)
-    sentence_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
+    label_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
+    chart: str = ""
     problems: list[str] = field(default_factory=list)
 
+    @property
+    def summary(self) -> pd.DataFrame:
+        """label_scores as label_summary gives them, one row per label."""
+        return label_summary(self.label_scores) if len(self.label_scores) else pd.DataFrame()
 
-def read_gold(text: str, source: str) -> tuple[str, pd.DataFrame]:
-    """Parse a gold file: ("span", rows with article,text[,start,end][,category]) or ("sentence", rows with text,label).
 
-    CSV with a header, or JSONL (one object per line) for sentence gold.
+def _as_text(cell: object) -> str:
+    """A gold cell as text: missing is "", a JSON list of names is comma-separated."""
+    if isinstance(cell, list):
+        return ",".join(map(str, cell))
+    return "" if cell is None or cell != cell else str(cell)
+
+
+def read_gold(
+    text: str, source: str, techniques_column: str | None = None, label_columns: Sequence[str] = ()
+) -> tuple[str, pd.DataFrame]:
+    """Parse a gold file: ("span", rows article,text[,start,end][,category]) or ("labels", labelled texts).
+
+    Labelled texts (sentences or paragraphs) have a `text` column and either a column of comma-separated
+    technique names (`techniques`, or the column `techniques_column` names) or 0/1 label columns (those
+    `label_columns` names, or every column that holds only 0/1). CSV with a header, or JSONL (one object
+    per line; a list of technique names may be a JSON list). Every cell is returned as a string.
     """
     text = text.lstrip("\ufeff")
     if source.lower().endswith(".jsonl"):
@@ -70,15 +123,183 @@ def read_gold(text: str, source: str) -> tuple[str, pd.DataFrame]:
         table = pd.DataFrame(rows)
     else:
         table = pd.DataFrame(list(csv.DictReader(io.StringIO(text, newline=""))))
+    table = table.map(_as_text)
     columns = set(table.columns)
+    found = ", ".join(sorted(columns)) or "nothing"
+    if techniques_column and label_columns:
+        raise GoldError(f"{source}: give a techniques column or label columns, not both")
+    for column in [techniques_column] if techniques_column else label_columns:
+        if column not in columns:
+            raise GoldError(f"{source}:1: there is no column {column!r}; found {found}")
+    if "text" in columns and (techniques_column or label_columns or "techniques" in columns):
+        return "labels", table
     if {"article", "text"} <= columns:
         return "span", table
-    if {"text", "label"} <= columns:
-        return "sentence", table
+    if "text" in columns and columns - set(GOLD_ID_COLUMNS):
+        return "labels", table
     raise GoldError(
-        f"{source}:1: gold needs the columns article,text[,start,end][,category] (span gold) or text,label "
-        f"(sentence gold); found {', '.join(sorted(columns)) or 'nothing'}"
+        f"{source}:1: gold needs the columns article,text[,start,end][,category] (span gold), or text and "
+        f"techniques (comma-separated names) or text and 0/1 label columns (labelled texts); found {found}"
     )
+
+
+def _zero_or_one(cell: str) -> int | None:
+    return {"1": 1, "1.0": 1, "true": 1, "0": 0, "0.0": 0, "false": 0}.get(cell.strip().lower())
+
+
+def gold_labels(
+    gold: pd.DataFrame, techniques_column: str | None = None, label_columns: Sequence[str] = ()
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Labelled gold (read_gold's "labels") as (texts, labels, problems).
+
+    texts: one row per usable gold row, `gold_line` (the CSV line, header = 1) and `text`. labels: aligned
+    with texts, one 0/1 int column per label, sorted by name: a technique named in the techniques column
+    (`techniques` unless `techniques_column` says), or a 0/1 column (`label_columns`, or every column but
+    GOLD_ID_COLUMNS that holds only 0/1). problems: rows skipped (empty text, a label that is not 0/1) and
+    columns not used as labels.
+    """
+    problems = []
+    lines = np.arange(2, len(gold) + 2)
+    if techniques_column or (not label_columns and "techniques" in gold.columns):
+        named = [
+            sorted({name.strip() for name in cell.split(",")} - {""})
+            for cell in gold[techniques_column or "techniques"]
+        ]
+        names = sorted(set().union(*named))
+        labels = pd.DataFrame({name: [int(name in row) for row in named] for name in names}, index=gold.index)
+    else:
+        columns = list(label_columns)
+        if not columns:
+            for column in [c for c in gold.columns if c not in GOLD_ID_COLUMNS]:
+                if all(_zero_or_one(cell) is not None for cell in gold[column]):
+                    columns.append(column)
+                else:
+                    problems.append(f"column {column!r} holds values other than 0/1: not used as a label")
+        if not columns:
+            raise GoldError("gold has no 0/1 label column (name the label columns, or give a techniques column)")
+        labels = pd.DataFrame({column: gold[column].map(_zero_or_one) for column in sorted(columns)})
+    empty = (gold["text"].str.strip() == "").to_numpy()
+    invalid = labels.isna().to_numpy()
+    for k in np.flatnonzero(empty | invalid.any(axis=1)):
+        if empty[k]:
+            problems.append(f"gold line {lines[k]}: empty text, skipped")
+            continue
+        values = ", ".join(f"{column}={gold[column].iloc[k]!r}" for column in labels.columns[invalid[k]])
+        problems.append(f"gold line {lines[k]}: {values} is not 0 or 1, skipped")
+    usable = ~(empty | invalid.any(axis=1))
+    texts = pd.DataFrame({"gold_line": lines[usable], "text": gold["text"].to_numpy()[usable]})
+    return texts, labels[usable].astype(int).reset_index(drop=True), problems
+
+
+def text_scores(
+    texts: pd.DataFrame, sentences: pd.DataFrame, hits: pd.DataFrame, categories: list[str]
+) -> pd.DataFrame:
+    """The scores of each text, in the order of `texts` (article_id, text; sentences and hits: score_articles of them).
+
+    Columns: `weight: CATEGORY` per category and `all_categories` (summed weight of the counted hits: own
+    words, not negated), `length` (words, as the reports count them), `subjectivity` (TextBlob's, of the
+    whole text, in [0, 1]).
+    """
+    ids = texts["article_id"]
+    counted = select_hits(hits, "counted")
+    weights = counted.pivot_table(index="article_id", columns="category", values="weight", aggfunc="sum")
+    scores = {
+        f"weight: {category}": weights.get(category, pd.Series(dtype=float)).reindex(ids).fillna(0.0).to_numpy()
+        for category in categories
+    }
+    scores["all_categories"] = counted.groupby("article_id")["weight"].sum().reindex(ids).fillna(0.0).to_numpy()
+    scores["length"] = sentences.groupby("article_id")["n_words"].sum().reindex(ids).fillna(0).to_numpy(float)
+    scores["subjectivity"] = [score_sentence(text)[1] for text in texts["text"]]
+    return pd.DataFrame(scores)
+
+
+def label_categories(labels: Sequence[str], categories: Sequence[str], mapping: Mapping[str, str]) -> dict[str, str]:
+    """The lexicon category each label is compared with, or "all" (the whole lexicon).
+
+    In this order: `mapping` (label -> category or "all"); a label that is a category's own name;
+    DEFAULT_TECHNIQUE_CATEGORIES where the lexicons have that category; else "all". A mapping to a
+    category the lexicons lack is a GoldError.
+    """
+    known = set(categories) | {ALL_CATEGORIES}
+    for label, category in sorted(mapping.items()):
+        if category not in known:
+            raise GoldError(
+                f"mapping {label}={category}: the lexicons have no category {category!r}; "
+                f"use one of {', '.join(sorted(known))}"
+            )
+    chosen = {}
+    for label in labels:
+        default = DEFAULT_TECHNIQUE_CATEGORIES.get(label, ALL_CATEGORIES)
+        chosen[label] = mapping.get(
+            label, label if label in categories else default if default in known else ALL_CATEGORIES
+        )
+    return chosen
+
+
+def label_mapping(pairs: Sequence[str], csv_text: str = "", source: str = "") -> dict[str, str]:
+    """Label -> category from a CSV `label,category` (`csv_text`, read from `source`) and LABEL=CATEGORY
+    pairs, which win."""
+    mapping = {}
+    for number, row in enumerate(csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff"), newline="")), start=2):
+        label, category = (row.get("label") or "").strip(), (row.get("category") or "").strip()
+        if not label or not category:
+            raise GoldError(f"{source}:{number}: needs a label and a category (header label,category)")
+        mapping[label] = category
+    for pair in pairs:
+        label, equals, category = (part.strip() for part in pair.partition("="))
+        if not equals or not label or not category:
+            raise GoldError(f"--map {pair!r} is not LABEL=CATEGORY, e.g. Doubt=doubt")
+        mapping[label] = category
+    return mapping
+
+
+def _auc_and_best_f1(labels: np.ndarray, values: np.ndarray) -> tuple[float, float, float]:
+    """ROC AUC, best F1 over all thresholds and that threshold (nan when all or none of the labels are 1)."""
+    if len(set(labels)) < 2:
+        return float("nan"), float("nan"), float("nan")
+    precision, recall, thresholds = precision_recall_curve(labels, values)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f1 = np.where(precision + recall > 0, 2 * precision * recall / (precision + recall), 0.0)[:-1]
+    best = int(np.argmax(f1))
+    return float(roc_auc_score(labels, values)), float(f1[best]), float(thresholds[best])
+
+
+def label_scores(labels: pd.DataFrame, scores: pd.DataFrame, categories: Mapping[str, str]) -> pd.DataFrame:
+    """AUC and best F1 of each label's category score, the whole lexicon and the baselines (LABEL_SCORE_COLUMNS).
+
+    `labels` (0/1 per label) and `scores` (text_scores) have one row per text, in the same order;
+    `categories` maps each label to its category (label_categories). Labels with most texts come first.
+    """
+    order = sorted(labels.columns, key=lambda label: (-int(labels[label].sum()), label))
+    rows = []
+    for label in order:
+        truth = labels[label].to_numpy(dtype=int)
+        category = categories[label]
+        chosen = [("category", f"weight: {category}")] if category != ALL_CATEGORIES else []
+        chosen += [("all_categories", "all_categories")] + [(name, name) for name in BASELINE_SCORES]
+        for score, column in chosen:
+            auc, f1, threshold = _auc_and_best_f1(truth, scores[column].to_numpy(dtype=float))
+            rows.append((label, category, score, auc, f1, threshold, int(truth.sum()), len(truth)))
+    return pd.DataFrame(rows, columns=LABEL_SCORE_COLUMNS)
+
+
+def label_summary(label_scores: pd.DataFrame) -> pd.DataFrame:
+    """label_scores with one row per label: label, category, n_positive, n_rows, then `auc_` and `f1_` of
+    lexicon (the category's score, or the whole lexicon's for "all"), all_categories, length and
+    subjectivity, and `beats_baselines` (the lexicon's AUC above both baselines')."""
+    rows = []
+    for label, group in label_scores.groupby("label", sort=False):
+        by_score = group.set_index("score")
+        lexicon = by_score.loc["category" if "category" in by_score.index else "all_categories"]
+        row = {"label": label, "category": group["category"].iloc[0]}
+        row |= {"n_positive": int(group["n_positive"].iloc[0]), "n_rows": int(group["n_rows"].iloc[0])}
+        for name, scored in [("lexicon", lexicon)] + [
+            (s, by_score.loc[s]) for s in ("all_categories", *BASELINE_SCORES)
+        ]:
+            row[f"auc_{name}"], row[f"f1_{name}"] = float(scored["auc"]), float(scored["best_f1"])
+        row["beats_baselines"] = bool(all(row["auc_lexicon"] > row[f"auc_{s}"] for s in BASELINE_SCORES))
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def locate_gold_spans(gold: pd.DataFrame, articles: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -234,31 +455,39 @@ def misses_and_false_alarms(
     )
 
 
-def sentence_label_scores(gold: pd.DataFrame, scored: pd.DataFrame) -> pd.DataFrame:
-    """ROC AUC and best-threshold F1 of each score against sentence labels (1 = loaded).
-
-    `scored` has one row per gold sentence with `label` and the score columns `loaded_weight`
-    (counted hits' weights) and `subjectivity` (TextBlob). Returns score, auc, best_f1, threshold, n, n_loaded.
-    """
-    labels = scored["label"].astype(int).to_numpy()
-    rows = []
-    for column in ["loaded_weight", "subjectivity"]:
-        values = scored[column].to_numpy(dtype=float)
-        if len(set(labels)) < 2:
-            rows.append((column, float("nan"), float("nan"), float("nan"), len(labels), int(labels.sum())))
-            continue
-        precision, recall, thresholds = precision_recall_curve(labels, values)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            f1 = np.where(precision + recall > 0, 2 * precision * recall / (precision + recall), 0.0)[:-1]
-        best = int(np.argmax(f1))
-        rows.append(
-            (
-                column,
-                float(roc_auc_score(labels, values)),
-                float(f1[best]),
-                float(thresholds[best]),
-                len(labels),
-                int(labels.sum()),
-            )
-        )
-    return pd.DataFrame(rows, columns=["score", "auc", "best_f1", "threshold", "n", "n_loaded"])
+def label_chart_svg(summary: pd.DataFrame) -> str:
+    """Labels as rows (label_summary): a bar from chance (0.5) to the lexicon's AUC, the whole lexicon and
+    the baselines as markers."""
+    plt.rcParams["svg.fonttype"] = "none"
+    plt.rcParams["svg.hashsalt"] = "mediabias"
+    rows = summary.iloc[::-1]
+    names = [f"{r.label} ({r.category})" for r in rows.itertuples()]
+    figure, axis = plt.subplots(figsize=(9, 1.3 + 0.32 * len(rows)))
+    beats = rows["beats_baselines"].to_numpy(dtype=bool)
+    places = np.arange(len(rows))
+    axis.barh(places, rows["auc_lexicon"] - 0.5, left=0.5, color=np.where(beats, "#2166ac", "#d6604d"), height=0.6)
+    markers = [
+        ("all_categories", "D", "#222222", "whole lexicon"),
+        ("length", "|", "#1b7837", "length (words)"),
+        ("subjectivity", "x", "#762a83", "TextBlob subjectivity"),
+    ]
+    for score, marker, color, name in markers:
+        axis.scatter(rows[f"auc_{score}"], places, marker=marker, color=color, s=40, zorder=3, label=name)
+    axis.axvline(0.5, color="#444", linewidth=0.8, linestyle="--", label="chance (0.5)")
+    handles, _ = axis.get_legend_handles_labels()
+    handles = [
+        Patch(color="#2166ac", label="lexicon (label's category): above both baselines"),
+        Patch(color="#d6604d", label="lexicon (label's category): not above both"),
+        *handles,
+    ]
+    values = rows[[f"auc_{s}" for s in ("lexicon", "all_categories", "length", "subjectivity")]].to_numpy(float)
+    finite = values[np.isfinite(values)]
+    low, high = (min(0.4, finite.min() - 0.05), max(0.8, finite.max() + 0.05)) if finite.size else (0.0, 1.0)
+    axis.set_xlim(max(0.0, low), min(1.0, high))
+    axis.set_xlabel("ROC AUC (0.5 = chance, 1 = every labelled text scores above every other)", fontsize=9)
+    axis.set_title("ROC AUC per label (category in brackets)", fontsize=10)
+    axis.legend(handles=handles, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    axis.set_yticks(places, names)
+    axis.tick_params(labelsize=9)
+    axis.spines[["top", "right"]].set_visible(False)
+    return _svg_of(figure)

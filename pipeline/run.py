@@ -21,13 +21,17 @@ from pipeline.compare import outlet_intervals, outlet_vs_corpus, term_counts
 from pipeline.corpus import corpus_fingerprint, problems_frame, read_corpus
 from pipeline.evaluate import (
     Evaluation,
+    gold_labels,
     hit_spans,
+    label_categories,
+    label_chart_svg,
+    label_scores,
+    label_summary,
     locate_gold_spans,
     misses_and_false_alarms,
     read_gold,
-    select_hits,
-    sentence_label_scores,
     span_scores,
+    text_scores,
 )
 from pipeline.events import EVENT_DISTANCE_THRESHOLD, EVENT_WINDOW_DAYS, align_statements, group_events
 from pipeline.frames import concat_tables, in_one_piece
@@ -62,7 +66,6 @@ from pipeline.score import (
     corpus_scores,
     outlet_scores,
     score_articles,
-    score_sentence,
     sentence_cache_key,
     sentence_scores,
 )
@@ -528,23 +531,31 @@ def provenance(
     }
 
 
-def evaluate_against_gold(gold_text: str, gold_source: str, corpus_dir: Path, lexicon_dir: Path) -> Evaluation:
-    """Score the lexicons against a gold file (span or sentence gold; see pipeline.evaluate)."""
-    kind, gold = read_gold(gold_text, gold_source)
-    if kind == "sentence":
+def evaluate_against_gold(
+    gold_text: str,
+    gold_source: str,
+    corpus_dir: Path,
+    lexicon_dir: Path,
+    techniques_column: str | None = None,
+    label_columns: tuple[str, ...] = (),
+    mapping: dict[str, str] | None = None,
+) -> Evaluation:
+    """Score the lexicons against a gold file: span gold, or labelled texts (see pipeline.evaluate).
+
+    Labelled texts are scored one by one, each as an article of its own (a paragraph is split into
+    sentences); `mapping` (label -> lexicon category or "all") overrides the default categories.
+    """
+    kind, gold = read_gold(gold_text, gold_source, techniques_column, label_columns)
+    if kind == "labels":
         lexicon, _ = read_lexicons(Path(lexicon_dir))
-        texts = gold["text"].fillna("").astype(str)
-        rows = pd.DataFrame({"article_id": [f"s{k}" for k in range(len(texts))], "outlet": "gold", "text": list(texts)})
-        _, hits = score_articles(rows, lexicon)
-        counted = select_hits(hits, "counted").groupby("article_id")["weight"].sum()
-        scored = pd.DataFrame(
-            {
-                "label": pd.to_numeric(gold["label"], errors="coerce").fillna(0).astype(int).to_numpy(),
-                "loaded_weight": counted.reindex(rows["article_id"], fill_value=0.0).to_numpy(),
-                "subjectivity": [score_sentence(text)[1] for text in texts],
-            }
-        )
-        return Evaluation("sentence", sentence_scores=sentence_label_scores(gold, scored))
+        texts, labels, problems = gold_labels(gold, techniques_column, label_columns)
+        rows = pd.DataFrame({"article_id": [f"g{line}" for line in texts["gold_line"]], "outlet": "gold"})
+        rows["text"] = texts["text"].to_numpy()
+        sentences, hits = score_articles(rows, lexicon)
+        categories = label_categories(list(labels.columns), lexicon.categories, mapping or {})
+        table = label_scores(labels, text_scores(rows, sentences, hits, lexicon.categories), categories)
+        chart = label_chart_svg(label_summary(table)) if len(table) else ""
+        return Evaluation("labels", label_scores=table, chart=chart, problems=problems)
     cleaned, lexicon = clean_corpus(corpus_dir, lexicon_dir)
     sentences, hits = score_articles(cleaned, lexicon)
     spans, problems = locate_gold_spans(gold, cleaned)
