@@ -440,10 +440,12 @@ class _OutletEvidence:
         ordered = self.sentences[keys].sort_values(keys, kind="stable")  # sorting the texts too would copy them
         negative = ordered[ordered["polarity"] < 0].head(n)
         positive = ordered[ordered["polarity"] > 0].iloc[::-1].head(n)
-        return {
-            name: [self.example((s.article_id, s.sentence_id)) for s in rows.itertuples(index=False)]
+        places = {
+            name: list(zip(rows["article_id"].tolist(), rows["sentence_id"].tolist(), strict=True))
             for name, rows in (("negative", negative), ("positive", positive))
         }
+        self._look_up(places["negative"] + places["positive"])
+        return {name: [self.example(place) for place in found] for name, found in places.items()}
 
 
 def _rows_by_outlet(frame: pd.DataFrame, keys: str | list[str]) -> list[tuple]:
