@@ -60,10 +60,10 @@ def _user_error(error: MediaBiasError) -> click.ClickException:
     return _Refused(str(error)) if isinstance(error, OutputFolderRefused) else click.ClickException(str(error))
 
 
-def _checked_out_dir(out_dir: Path, **inputs: Path | None) -> Path:
-    """`out_dir` if the tool may write it (pipeline.publish), before any work is done."""
+def _checked_out_dir(out_dir: Path, **inputs: Path | None) -> None:
+    """Refuse `out_dir` unless the tool may write it (pipeline.publish), before any work is done."""
     try:
-        return check_output_folder(out_dir, {name.replace("_", " "): path for name, path in inputs.items()})
+        check_output_folder(out_dir, {name.replace("_", " "): path for name, path in inputs.items()})
     except OutputFolderRefused as error:
         raise _user_error(error) from error
 
@@ -237,7 +237,7 @@ def run(
     Then open reports/index.html. Exits 1 when no article could be scored, 2 when --out is a folder
     mediabias may not write (it holds other files, or the corpus).
     """
-    out_dir = _checked_out_dir(
+    _checked_out_dir(
         out_dir, corpus_folder=corpus_dir, lexicon_folder=lexicon_dir, cache_folder=None if no_cache else cache_dir
     )
     tables = _analyze(
@@ -579,7 +579,7 @@ def evaluate(
       mediabias evaluate --gold gold/spans.csv --out evaluation
       mediabias evaluate --gold lines.csv --techniques techniques --map Doubt=hedge --out evaluation
     """
-    out_dir = _checked_out_dir(out_dir, gold_file=gold_file, corpus_folder=corpus_dir, lexicon_folder=lexicon_dir)
+    _checked_out_dir(out_dir, gold_file=gold_file, corpus_folder=corpus_dir, lexicon_folder=lexicon_dir)
     try:
         mapping = label_mapping(mappings, read_text_file(map_file) if map_file else "", str(map_file))
     except MediaBiasError as error:
