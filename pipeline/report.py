@@ -782,7 +782,7 @@ def write_evaluation(evaluation, out_dir: Path) -> Path:
     """Write an Evaluation (pipeline.evaluate) as CSV tables and an HTML page, atomically."""
 
     def files() -> Iterator[tuple[str, str]]:
-        for name in ["span_scores", "misses", "false_alarms", "gold_spans", "label_scores"]:
+        for name in ["span_scores", "misses", "false_alarms", "gold_spans", "label_scores", "frame_scores"]:
             table = getattr(evaluation, name)
             if not table.empty:
                 yield f"{name}.csv", to_csv_text(table)
