@@ -523,8 +523,9 @@ def suggest(outlet: str | None, top: int, out_file: Path, replace: bool, corpus_
     "gold_file",
     type=click.Path(path_type=Path, exists=True, dir_okay=False),
     required=True,
-    help="Span gold (CSV article,text[,start,end][,category]) or labelled sentences or paragraphs "
-    "(CSV/JSONL text,techniques with comma-separated names, or text and 0/1 columns such as text,label).",
+    help="Span gold (CSV article,text[,start,end][,category]), labelled sentences or paragraphs "
+    "(CSV/JSONL text,techniques with comma-separated names, or text and 0/1 columns such as text,label), "
+    "or article-level frames (CSV file,frames with comma-separated Media Frames Corpus names).",
 )
 @CORPUS_OPTION
 @LEXICONS_OPTION
@@ -571,13 +572,15 @@ def evaluate(
     mappings: tuple[str, ...],
     map_file: Path | None,
 ) -> None:
-    """Measure the lexicons against human coding: recall and precision of marked phrases, or AUC and F1 per label
-    of labelled sentences or paragraphs, beside text length and subjectivity.
+    """Measure the lexicons against human coding: recall and precision of marked phrases, AUC and F1 per label
+    of labelled sentences or paragraphs, beside text length and subjectivity, or AUC per frame of articles'
+    frame cues (gold file,frames), beside article length.
 
     \b
     Example:
       mediabias evaluate --gold gold/spans.csv --out evaluation
       mediabias evaluate --gold lines.csv --techniques techniques --map Doubt=hedge --out evaluation
+      mediabias evaluate --gold frames.csv --corpus gold/corpus --out evaluation
     """
     _checked_out_dir(out_dir, gold_file=gold_file, corpus_folder=corpus_dir, lexicon_folder=lexicon_dir)
     try:
@@ -607,6 +610,22 @@ def evaluate(
         click.echo(
             f"{len(evaluation.misses)} missed phrase(s), {len(evaluation.false_alarms)} entry(ies) with false alarms."
         )
+    elif evaluation.kind == "frames":
+        summary = evaluation.frame_summary
+        click.echo(
+            "ROC AUC per frame (0.5 = chance) of the article's share of sentences cueing it, of their number, "
+            "and of the article's length in sentences (baseline)."
+        )
+        width = max(
+            (len(f"{r.frame} (n={r.n_positive}/{r.n_articles})") for r in summary.iloc[:-1].itertuples()), default=0
+        )
+        for row in summary.itertuples():
+            head = "mean over frames" if row.frame == "mean" else f"{row.frame} (n={row.n_positive}/{row.n_articles})"
+            below = "" if row.auc_share > row.auc_length else "   <- not above length"
+            click.echo(
+                f"{head:<{width}}  share {row.auc_share:.3f}   n_sentences {row.auc_n_sentences:.3f}   "
+                f"length {row.auc_length:.3f}{below}"
+            )
     else:
         click.echo("ROC AUC per label (0.5 = chance); the lexicon score's best F1 beside it.")
         summary = evaluation.summary

@@ -70,6 +70,38 @@ DEFAULT_TECHNIQUE_CATEGORIES = {
 # Columns of labelled gold that identify a row and are never labels.
 GOLD_ID_COLUMNS = ("text", "file", "article", "article_id", "id", "line")
 
+# Article-level frame gold (SemEval-2023 Task 3 subtask 2): the 14 frames of the Media Frames Corpus
+# (Card et al. 2015) as coders name them, and the Policy Frames Codebook dimension of lexicons/frames.csv
+# each one is (Boydstun et al. 2014; the same 15 dimensions, the gold has no "Other").
+MEDIA_FRAMES = {
+    "Economic": "economic",
+    "Capacity_and_resources": "capacity and resources",
+    "Morality": "morality",
+    "Fairness_and_equality": "fairness and equality",
+    "Legality_Constitutionality_and_jurisprudence": "legality",
+    "Policy_prescription_and_evaluation": "policy prescription",
+    "Crime_and_punishment": "crime and punishment",
+    "Security_and_defense": "security and defense",
+    "Health_and_safety": "health and safety",
+    "Quality_of_life": "quality of life",
+    "Cultural_identity": "cultural identity",
+    "Public_opinion": "public opinion",
+    "Political": "political",
+    "External_regulation_and_reputation": "external regulation and reputation",
+}
+
+# frame_scores.csv: one row per frame and score, over the gold articles found in the corpus.
+#   frame       str    the frame dimension (lexicons/frames.csv's name)
+#   gold_frame  str    the coders' name for it (MEDIA_FRAMES)
+#   score       str    share (the article's sentences cueing the frame over its sentences, article_frames),
+#                      n_sentences (those sentences), length (the article's sentences: a baseline) and
+#                      chance (every article the same: AUC 0.5 by definition, whatever the frame's prevalence)
+#   auc         float  ROC AUC in [0, 1]: chance that an article coders gave the frame scores above one they did not
+#   n_positive  int    articles coders gave the frame
+#   n_articles  int    articles scored (auc is nan when all or none have the frame)
+FRAME_SCORE_COLUMNS = ["frame", "gold_frame", "score", "auc", "n_positive", "n_articles"]
+FRAME_SCORES = ("share", "n_sentences", "length", "chance")
+
 # misses.csv: gold phrases no counted hit overlaps, most frequent first: text, n, article_id, context.
 # false_alarms.csv: counted hits outside every gold span, most frequent term first: term, category, n, matched, article_id, context.
 
@@ -88,6 +120,7 @@ class Evaluation:
     false_alarms: pd.DataFrame = field(default_factory=pd.DataFrame)
     gold_spans: pd.DataFrame = field(default_factory=pd.DataFrame)
     label_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
+    frame_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
     chart: str = ""
     problems: list[str] = field(default_factory=list)
 
@@ -95,6 +128,11 @@ class Evaluation:
     def summary(self) -> pd.DataFrame:
         """label_scores as label_summary gives them, one row per label."""
         return label_summary(self.label_scores) if len(self.label_scores) else pd.DataFrame()
+
+    @property
+    def frame_summary(self) -> pd.DataFrame:
+        """frame_scores as frame_summary gives them, one row per frame and the mean."""
+        return frame_summary(self.frame_scores) if len(self.frame_scores) else pd.DataFrame()
 
 
 def _as_text(cell: object) -> str:
@@ -135,11 +173,14 @@ def read_gold(
         return "labels", table
     if {"article", "text"} <= columns:
         return "span", table
+    if {"file", "frames"} <= columns and "text" not in columns:
+        return "frames", table
     if "text" in columns and columns - set(GOLD_ID_COLUMNS):
         return "labels", table
     raise GoldError(
-        f"{source}:1: gold needs the columns article,text[,start,end][,category] (span gold), or text and "
-        f"techniques (comma-separated names) or text and 0/1 label columns (labelled texts); found {found}"
+        f"{source}:1: gold needs the columns article,text[,start,end][,category] (span gold), text and "
+        f"techniques (comma-separated names) or text and 0/1 label columns (labelled texts), or file,frames "
+        f"(comma-separated frame names per article); found {found}"
     )
 
 
@@ -211,6 +252,81 @@ def text_scores(
     scores["length"] = sentences.groupby("article_id")["n_words"].sum().reindex(ids).fillna(0).to_numpy(float)
     scores["subjectivity"] = [score_sentence(text)[1] for text in texts["text"]]
     return pd.DataFrame(scores)
+
+
+def gold_frames(gold: pd.DataFrame, article_ids: Sequence[str]) -> tuple[pd.DataFrame, list[str]]:
+    """Article-level frame gold (read_gold's "frames": `file`, comma-separated `frames`) as (labels, problems).
+
+    labels: one row per gold article found among `article_ids`, in gold order, `article_id` then one 0/1
+    int column per frame of MEDIA_FRAMES (its lexicons/frames.csv name), in MEDIA_FRAMES order. problems:
+    gold articles not in the corpus, repeated articles (the first row counts) and frame names that are
+    not in MEDIA_FRAMES (left out).
+    """
+    known = set(article_ids)
+    problems, rows, seen = [], [], set()
+    unknown: dict[str, list[int]] = {}
+    for number, (article, cell) in enumerate(zip(gold["file"], gold["frames"], strict=True), start=2):
+        article = article.strip()
+        if article not in known:
+            problems.append(
+                f"gold line {number}: article {article!r} is not in the corpus (or has no text after cleaning)"
+            )
+            continue
+        if article in seen:
+            problems.append(f"gold line {number}: article {article!r} is listed again; the first row counts")
+            continue
+        seen.add(article)
+        names = {name.strip() for name in cell.split(",")} - {""}
+        for name in sorted(names - MEDIA_FRAMES.keys()):
+            unknown.setdefault(name, []).append(number)
+        rows.append((article, *(int(gold_name in names) for gold_name in MEDIA_FRAMES)))
+    for name, numbers in sorted(unknown.items()):
+        problems.append(
+            f"gold frame {name!r} (line{'s' if len(numbers) > 1 else ''} {', '.join(map(str, numbers[:5]))}"
+            f"{'...' if len(numbers) > 5 else ''}) is not one of the {len(MEDIA_FRAMES)} Media Frames Corpus frames: left out"
+        )
+    return pd.DataFrame(rows, columns=["article_id", *MEDIA_FRAMES.values()]), problems
+
+
+def frame_scores(labels: pd.DataFrame, article_frames: pd.DataFrame, n_sentences: pd.Series) -> pd.DataFrame:
+    """ROC AUC per frame of each FRAME_SCORES score at ranking the articles coders gave it (FRAME_SCORE_COLUMNS).
+
+    `labels` is gold_frames's; `article_frames` the articles' frame table (article_frame_table);
+    `n_sentences` each article's sentences, indexed by article_id. Frames in MEDIA_FRAMES order.
+    """
+    ids = labels["article_id"]
+    cued = article_frames.set_index(["article_id", "frame"])
+    length = n_sentences.reindex(ids).fillna(0).to_numpy(dtype=float)
+    rows = []
+    for gold_frame, frame in MEDIA_FRAMES.items():
+        truth = labels[frame].to_numpy(dtype=int)
+        keys = pd.MultiIndex.from_arrays([ids, [frame] * len(ids)])
+        scores = {
+            "share": cued["share"].reindex(keys).fillna(0.0).to_numpy(dtype=float),
+            "n_sentences": cued["n_sentences"].reindex(keys).fillna(0).to_numpy(dtype=float),
+            "length": length,
+            "chance": np.zeros(len(ids)),
+        }
+        for score in FRAME_SCORES:
+            auc = _auc_and_best_f1(truth, scores[score])[0]
+            rows.append((frame, gold_frame, score, auc, int(truth.sum()), len(truth)))
+    return pd.DataFrame(rows, columns=FRAME_SCORE_COLUMNS)
+
+
+def frame_summary(frame_scores: pd.DataFrame) -> pd.DataFrame:
+    """frame_scores with one row per frame: frame, gold_frame, n_positive, n_articles, `auc_<score>` per
+    FRAME_SCORES; then a row "mean" of the AUCs over the frames (n_positive and n_articles left empty)."""
+    rows = []
+    for frame, group in frame_scores.groupby("frame", sort=False):
+        first = group.iloc[0]
+        row = {"frame": frame, "gold_frame": first["gold_frame"]}
+        row |= {"n_positive": int(first["n_positive"]), "n_articles": int(first["n_articles"])}
+        auc_of = dict(zip(group["score"], group["auc"], strict=True))
+        rows.append(row | {f"auc_{score}": float(auc_of[score]) for score in FRAME_SCORES})
+    wide = pd.DataFrame(rows)
+    mean = {"frame": "mean", "gold_frame": "", "n_positive": None, "n_articles": None}
+    mean |= {f"auc_{score}": float(wide[f"auc_{score}"].mean()) for score in FRAME_SCORES}
+    return pd.concat([wide, pd.DataFrame([mean])], ignore_index=True)
 
 
 def label_categories(labels: Sequence[str], categories: Sequence[str], mapping: Mapping[str, str]) -> dict[str, str]:

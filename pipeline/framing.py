@@ -104,6 +104,12 @@ ATTRIBUTION_COLUMNS = ["outlet", "speaker", "verb_class", "n", "verbs"]
 #   primary      bool   the outlet's most cued frame in the event
 FRAME_COLUMNS = ["event_id", "outlet", "frame", "n_sentences", "share", "share_low", "share_high", "primary"]
 
+# tables/article_frames.csv, one row per article and frame dimension it cues (no row for a frame it never cues).
+#   article_id, outlet, frame
+#   n_sentences  int    the article's sentences cueing the frame (>= 1)
+#   share        float  their share of the article's sentences, in (0, 1]
+ARTICLE_FRAME_COLUMNS = ["article_id", "outlet", "frame", "n_sentences", "share"]
+
 # tables/event_contrasts.csv, one row per event, outlet and metric: the outlet against the rest of the event.
 #   event_id, outlet, metric ("polarity" or "loaded_per_1k")
 #   outlet_value, rest_value, difference
@@ -512,6 +518,42 @@ def frame_table(sentences: pd.DataFrame, annotations: pd.DataFrame, events: pd.D
             k, share, low, high = shares[frame]
             rows.append((event_id, outlet, frame, k, share, low, high, frame == primary and k > 0))
     return pd.DataFrame(rows, columns=FRAME_COLUMNS)
+
+
+def article_frame_table(sentences: pd.DataFrame, annotations: pd.DataFrame) -> pd.DataFrame:
+    """Per article and frame it cues: the sentences cueing it and their share of the article's (ARTICLE_FRAME_COLUMNS).
+
+    Rows by article id, then in FRAME_DIMENSIONS order; a sentence counts once per frame, however many
+    of its cues name it.
+    """
+    article_codes, article_ids = pd.factorize(sentences["article_id"], sort=True)
+    sentences_of_article = np.bincount(article_codes, minlength=len(article_ids))
+    outlet_of_article = np.empty(len(article_ids), dtype=object)
+    outlet_of_article[article_codes[::-1]] = sentences["outlet"].to_numpy()[::-1]  # each article's first sentence
+    is_frame = (annotations["kind"] == "frame").to_numpy()
+    frames = annotations["key"].astype("category").cat
+    frame_of_code = np.append(pd.Index(FRAME_DIMENSIONS).get_indexer(frames.categories.astype(str)), -1)
+    cue_frames = frame_of_code[frames.codes.to_numpy()[is_frame]]  # code -1 (missing) takes the appended -1
+    cue_rows = sentence_rows(sentences, annotations.loc[is_frame, ["article_id", "sentence_id"]]).astype(np.int64)
+    found = (cue_rows >= 0) & (cue_frames >= 0)
+    n_frames = len(FRAME_DIMENSIONS)
+    cued_sentences, _ = _value_counts(cue_rows[found] * n_frames + cue_frames[found])
+    pairs, counts = _value_counts(
+        article_codes[cued_sentences // n_frames].astype(np.int64) * n_frames + cued_sentences % n_frames
+    )
+    articles, frame_codes = pairs // n_frames, pairs % n_frames
+    table = pd.DataFrame(
+        {
+            "article_id": pd.Series(np.asarray(article_ids, dtype=object)[articles], dtype=object),
+            "outlet": pd.Series(outlet_of_article[articles], dtype=object),
+            "frame": pd.Series(np.array(FRAME_DIMENSIONS, dtype=object)[frame_codes], dtype=object),
+            "n_sentences": counts.astype(np.int64),
+            "share": counts / sentences_of_article[articles],
+        },
+        columns=ARTICLE_FRAME_COLUMNS,
+    )
+    # By the ids as strings, whatever order the categories of `article_id` have.
+    return table.sort_values("article_id", kind="stable").reset_index(drop=True)
 
 
 def _value_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

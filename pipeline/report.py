@@ -60,6 +60,7 @@ TABLE_DESCRIPTIONS = {
     "labels.csv": "one row per outlet, concept and label: the words each outlet uses for the same thing",
     "attribution.csv": "one row per outlet, speaker and verb class: how statements are introduced",
     "frames.csv": "one row per event, outlet and Policy Frames dimension: share of sentences cueing it (95% interval)",
+    "article_frames.csv": "one row per article and Policy Frames dimension it cues: sentences cueing it, their share",
     "event_contrasts.csv": "one row per event, outlet and metric: outlet vs the rest of the event, effect size, permutation p",
     "distinctive_terms.csv": "one row per outlet and term: the words most typical of the outlet (log-odds, z-score)",
 }
@@ -103,6 +104,7 @@ class Tables:
     labels: pd.DataFrame = field(default_factory=pd.DataFrame)
     attribution: pd.DataFrame = field(default_factory=pd.DataFrame)
     frames: pd.DataFrame = field(default_factory=pd.DataFrame)
+    article_frames: pd.DataFrame = field(default_factory=pd.DataFrame)
     event_contrasts: pd.DataFrame = field(default_factory=pd.DataFrame)
     distinctive_terms: pd.DataFrame = field(default_factory=pd.DataFrame)
     annotations: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -129,6 +131,7 @@ class Tables:
             "labels.csv": self.labels,
             "attribution.csv": self.attribution,
             "frames.csv": self.frames,
+            "article_frames.csv": self.article_frames,
             "event_contrasts.csv": self.event_contrasts,
             "distinctive_terms.csv": self.distinctive_terms,
         }
@@ -779,7 +782,7 @@ def write_evaluation(evaluation, out_dir: Path) -> Path:
     """Write an Evaluation (pipeline.evaluate) as CSV tables and an HTML page, atomically."""
 
     def files() -> Iterator[tuple[str, str]]:
-        for name in ["span_scores", "misses", "false_alarms", "gold_spans", "label_scores"]:
+        for name in ["span_scores", "misses", "false_alarms", "gold_spans", "label_scores", "frame_scores"]:
             table = getattr(evaluation, name)
             if not table.empty:
                 yield f"{name}.csv", to_csv_text(table)

@@ -21,6 +21,8 @@ from pipeline.compare import outlet_intervals, outlet_vs_corpus, term_counts
 from pipeline.corpus import corpus_fingerprint, problems_frame, read_corpus
 from pipeline.evaluate import (
     Evaluation,
+    frame_scores,
+    gold_frames,
     gold_labels,
     hit_spans,
     label_categories,
@@ -41,6 +43,7 @@ from pipeline.framing import (
     actor_mentions,
     actor_rates,
     annotate,
+    article_frame_table,
     attribution_table,
     distinctive_terms,
     event_contrasts,
@@ -247,6 +250,7 @@ def analyze(
             "labels": labels,
             "attribution": attribution,
             "frames": frames,
+            "article_frames": article_frame_table(sentences, annotations),
             "event_contrasts": contrasts,
             "event_details": event_details(event_parts, hits, frames, contrasts),
             "distinctive_terms": distinctive,
@@ -540,10 +544,11 @@ def evaluate_against_gold(
     label_columns: tuple[str, ...] = (),
     mapping: dict[str, str] | None = None,
 ) -> Evaluation:
-    """Score the lexicons against a gold file: span gold, or labelled texts (see pipeline.evaluate).
+    """Score the lexicons against a gold file: span gold, labelled texts or article-level frames (see pipeline.evaluate).
 
     Labelled texts are scored one by one, each as an article of its own (a paragraph is split into
     sentences); `mapping` (label -> lexicon category or "all") overrides the default categories.
+    Frame gold is scored on the corpus articles it names: their frame cues (lexicons/frames.csv).
     """
     kind, gold = read_gold(gold_text, gold_source, techniques_column, label_columns)
     if kind == "labels":
@@ -557,6 +562,14 @@ def evaluate_against_gold(
         chart = label_chart_svg(label_summary(table)) if len(table) else ""
         return Evaluation("labels", label_scores=table, chart=chart, problems=problems)
     cleaned, lexicon = clean_corpus(corpus_dir, lexicon_dir)
+    if kind == "frames":
+        labels, problems = gold_frames(gold, cleaned["article_id"])
+        coded = cleaned[cleaned["article_id"].isin(labels["article_id"])]
+        framing_lexicons, _ = read_framing_lexicons(Path(lexicon_dir))
+        sentences, _ = score_articles(coded, lexicon)
+        per_article = article_frame_table(sentences, annotate(coded, sentences, framing_lexicons))
+        lengths = sentences.groupby(sentences["article_id"].astype(str)).size()
+        return Evaluation("frames", frame_scores=frame_scores(labels, per_article, lengths), problems=problems)
     sentences, hits = score_articles(cleaned, lexicon)
     spans, problems = locate_gold_spans(gold, cleaned)
     located = hit_spans(hits, sentences)

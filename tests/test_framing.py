@@ -25,6 +25,7 @@ from pipeline.framing import (
     ANNOTATION_DTYPES,
     actor_table,
     annotate,
+    article_frame_table,
     attribution_table,
     event_framing,
     label_table,
@@ -347,6 +348,38 @@ def test_frame_shares_count_each_cued_sentence_once_per_frame(seed_analysis):
     for (event, outlet, frame), row in frames.iterrows():
         assert row["n_sentences"] == cued.get((event, outlet, frame), 0)
         assert row["share"] == pytest.approx(row["n_sentences"] / sizes[(event, outlet)])
+
+
+def test_article_frames_count_each_cued_sentence_once_and_list_only_cued_frames():
+    sentences = pd.DataFrame(
+        {
+            "article_id": ["b", "b", "a", "a", "a", "a"],
+            "outlet": ["Y", "Y", "X", "X", "X", "X"],
+            "sentence_id": [0, 1, 0, 1, 2, 3],
+        }
+    )
+    annotations = pd.DataFrame(
+        {
+            "article_id": ["a", "a", "a", "b", "a"],
+            "sentence_id": [0, 0, 2, 1, 1],
+            "kind": ["frame", "frame", "frame", "frame", "actor"],
+            "key": ["economic", "economic", "political", "economic", "United States"],
+        }
+    )
+    table = article_frame_table(sentences, annotations)
+    assert table.to_dict("records") == [
+        {"article_id": "a", "outlet": "X", "frame": "economic", "n_sentences": 1, "share": 0.25},
+        {"article_id": "a", "outlet": "X", "frame": "political", "n_sentences": 1, "share": 0.25},
+        {"article_id": "b", "outlet": "Y", "frame": "economic", "n_sentences": 1, "share": 0.5},
+    ]
+
+
+def test_article_frames_add_up_to_the_event_frame_counts(seed_analysis):
+    per_article = seed_analysis.article_frames.merge(seed_analysis.events[["article_id", "event_id"]])
+    summed = per_article.groupby(["event_id", "outlet", "frame"])["n_sentences"].sum()
+    frames = seed_analysis.frames.set_index(["event_id", "outlet", "frame"])["n_sentences"]
+    assert len(summed) > 0 and (frames[frames > 0].sort_index() == summed.sort_index()).all()
+    assert (seed_analysis.article_frames["n_sentences"] > 0).all()
 
 
 def test_sentences_are_found_the_same_in_blocks_of_any_size(seed_analysis):
