@@ -150,8 +150,9 @@ def test_on_the_semeval_training_split_learned_loaded_language_ranks_above_chanc
     shipped, _ = read_lexicons(PROJECT / "lexicons")
     table = cross_validate_lexicon(gold["text"], labels, gold["file"], shipped).set_index(["category", "score"])
     auc = table["auc"]
-    # Measured: learned 0.60, learned+shipped 0.69, shipped 0.67, length in words 0.72. Length is the
-    # stronger ranker for Loaded_Language; the learned entries add to the shipped lexicons.
+    # Measured: learned 0.60, learned+shipped 0.71, shipped 0.70 (in-sample: lexicons/learned_semeval.csv
+    # was learned from this split), length in words 0.72. Length is the stronger ranker for
+    # Loaded_Language; the learned entries add to the shipped lexicons.
     assert auc["loaded", "learned"] > 0.55
     assert auc["loaded", "learned+shipped"] > auc["loaded", "shipped"]
     assert auc["loaded", "n_words"] > auc["loaded", "learned"]
