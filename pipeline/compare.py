@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.frames import plain_strings
+from pipeline.match import counted
 from pipeline.memo import remembered
 
 # Metrics compared between an outlet and the corpus, in report order.
@@ -58,13 +59,13 @@ def outlet_vs_corpus(outlets: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFram
 def term_counts(hits: pd.DataFrame, outlets: pd.DataFrame) -> pd.DataFrame:
     """Per outlet, every lexicon term that fired, with counts by voice, rate and rank (TERM_COLUMNS)."""
     negated = hits["negated"].astype(bool)
-    counted = hits.assign(
-        n_hits=(~negated & (hits["voice"] == "narrative")).astype("int64"),
+    flagged = hits.assign(
+        n_hits=counted(hits).astype("int64"),
         n_quoted=(~negated & (hits["voice"] == "quote")).astype("int64"),
         n_negated=negated.astype("int64"),
     )
     keys = ["outlet", "term", "category", "weight"]
-    counts = plain_strings(counted.groupby(keys, sort=True)[["n_hits", "n_quoted", "n_negated"]].sum().reset_index())
+    counts = plain_strings(flagged.groupby(keys, sort=True)[["n_hits", "n_quoted", "n_negated"]].sum().reset_index())
     narrative_words = (outlets["n_words"] - outlets["n_quoted_words"]).set_axis(outlets["outlet"])
     counts["per_1k"] = (counts["n_hits"] * 1000 / narrative_words.reindex(counts["outlet"]).to_numpy()).fillna(0.0)
     counts = counts.sort_values(

@@ -20,6 +20,7 @@ from matplotlib.patches import Patch
 from sklearn.metrics import precision_recall_curve, roc_auc_score
 
 from pipeline.errors import MediaBiasError
+from pipeline.match import counted
 from pipeline.report import _svg_of
 from pipeline.score import score_sentence
 
@@ -468,7 +469,7 @@ def select_hits(hits: pd.DataFrame, hit_set: str) -> pd.DataFrame:
         return hits
     if hit_set == "not_negated":
         return hits[~negated]
-    return hits[~negated & (hits["voice"] == "narrative")]
+    return hits[counted(hits)]
 
 
 def _overlaps(

@@ -21,7 +21,7 @@ from pipeline.compare import (
 from pipeline.events import events_of_rows, sentences_by_event
 from pipeline.heap import return_freed_memory
 from pipeline.lexicons import FRAME_DIMENSIONS, FramingLexicons
-from pipeline.match import Match, Matcher, Words
+from pipeline.match import Match, Matcher, Words, counted
 from pipeline.segment import QuoteIndex
 from pipeline.tune import candidate_counts
 
@@ -408,11 +408,11 @@ def _counted_hits_in(mentioned: pd.DataFrame, hits: pd.DataFrame, block: int = 1
     Sentences are found by key, not by merging millions of mentions with the hits: the merge and a
     copy of the counted hits took 0.7 GB above the tables at 100,000 articles.
     """
-    counted = ~hits["negated"].to_numpy(dtype=bool) & (hits["voice"] == "narrative").to_numpy(dtype=bool)
+    own_words = counted(hits).to_numpy(dtype=bool)
     articles = mentioned["article_id"].cat.categories
     # -1 for an article no mention is in (a Categorical of such values is deprecated in pandas).
-    hit_articles = articles.get_indexer(hits["article_id"].array[counted]).astype(np.int64)
-    hit_keys = (hit_articles << 32) | hits["sentence_id"].to_numpy(dtype=np.int64)[counted]
+    hit_articles = articles.get_indexer(hits["article_id"].array[own_words]).astype(np.int64)
+    hit_keys = (hit_articles << 32) | hits["sentence_id"].to_numpy(dtype=np.int64)[own_words]
     hit_keys = np.sort(hit_keys[hit_articles >= 0])
     # A block of mentions at a time: each lookup's keys and positions are 64-bit arrays of every row.
     codes, sentence_ids = mentioned["article_id"].cat.codes.to_numpy(), mentioned["sentence_id"].to_numpy()

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import ahocorasick_rs
+import pandas as pd
 
 from pipeline.lexicons import Entry, Lexicon, normalize_token
 
@@ -23,6 +24,18 @@ _POSSESSIVE = re.compile(r"'s(?= )")
 NEGATION_WINDOW = 5
 # Where a clause ends for negation: a negator before one of these does not reach the hit after it.
 _CLAUSE_BREAK = re.compile(r"[,;:.!?()\[\]—–]|\bbut\b", re.IGNORECASE)
+
+
+# A hit's voice: in the outlet's own words, or inside quotation marks.
+NARRATIVE, QUOTE = "narrative", "quote"
+
+
+def counted(hits: pd.DataFrame) -> pd.Series:
+    """Which hits count as the outlet's loaded language: in its own words (narrative voice) and not negated.
+
+    This is the rule every score, rate and evaluation uses; quoted and negated hits are shown beside it.
+    """
+    return ~hits["negated"].astype(bool) & (hits["voice"] == NARRATIVE)
 
 
 @dataclass(frozen=True)

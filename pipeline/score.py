@@ -12,7 +12,7 @@ import pandas as pd
 
 from pipeline.frames import keyed_by_strings
 from pipeline.lexicons import IGNORE_CATEGORY, Lexicon
-from pipeline.match import Matcher, Words, is_negated
+from pipeline.match import NARRATIVE, QUOTE, Matcher, Words, counted, is_negated
 from pipeline.segment import QuoteIndex, split_sentences
 from pipeline.sentiment import sentiment
 
@@ -112,7 +112,6 @@ SUMMARY_COLUMNS = [
     "loaded_weight_per_1k",
     "quoted_per_1k",
 ]
-NARRATIVE, QUOTE = "narrative", "quote"
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
 
@@ -174,7 +173,7 @@ def score_articles(
                 for m in found[sentence_id - 1]
                 if m.entry.category != IGNORE_CATEGORY
             ]
-            counted = [m for m, voice, negated in hits if voice == NARRATIVE and not negated]
+            own_words = [m for m, voice, negated in hits if voice == NARRATIVE and not negated]  # match.counted
             sentence_rows.append(
                 (
                     article.article_id,
@@ -186,8 +185,8 @@ def score_articles(
                     n_quoted_words,
                     polarity,
                     subjectivity,
-                    len(counted),
-                    sum(m.entry.weight for m in counted),
+                    len(own_words),
+                    sum(m.entry.weight for m in own_words),
                     text,
                 )
             )
@@ -241,21 +240,23 @@ def summarize(sentences: pd.DataFrame, hits: pd.DataFrame, by: str, categories: 
     narrative_words = summary["n_words"] - summary["n_quoted_words"]
     hits = hits[[by, "negated", "voice", "category", "weight"]]  # each selection below copies every column
     negated = hits["negated"].astype(bool)
-    counted = hits[~negated & (hits["voice"] == NARRATIVE)]
+    own_words = hits[counted(hits)]
     quoted = hits[~negated & (hits["voice"] == QUOTE)]
 
     def count(frame: pd.DataFrame) -> pd.Series:
         return keyed_by_strings(frame.groupby(by).size()).reindex(summary.index, fill_value=0).astype("int64")
 
-    summary["n_hits"] = count(counted)
+    summary["n_hits"] = count(own_words)
     summary["n_quoted_hits"] = count(quoted)
     summary["n_negated_hits"] = count(hits[negated])
     summary["loaded_per_1k"] = _per_1k(summary["n_hits"], narrative_words)
-    weights = keyed_by_strings(counted.groupby(by)["weight"].sum()).reindex(summary.index, fill_value=0.0)
+    weights = keyed_by_strings(own_words.groupby(by)["weight"].sum()).reindex(summary.index, fill_value=0.0)
     summary["loaded_weight_per_1k"] = _per_1k(weights, narrative_words)
     summary["quoted_per_1k"] = _per_1k(summary["n_quoted_hits"], summary["n_quoted_words"])
     for category in categories:
-        summary[f"loaded_per_1k_{category}"] = _per_1k(count(counted[counted["category"] == category]), narrative_words)
+        summary[f"loaded_per_1k_{category}"] = _per_1k(
+            count(own_words[own_words["category"] == category]), narrative_words
+        )
     return summary.reset_index()
 
 

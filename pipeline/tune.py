@@ -13,7 +13,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from pipeline.compare import log_odds_against_rest, total_counts
 from pipeline.heap import return_freed_memory
 from pipeline.lexicons import IGNORE_CATEGORY, Entry, Lexicon, normalize_token, term_parts
-from pipeline.match import BREAK, Matcher, is_negated, normalized_words
+from pipeline.match import BREAK, Matcher, counted, is_negated, normalized_words
 from pipeline.memo import remember, remembered
 from pipeline.segment import quote_spans
 
@@ -127,7 +127,7 @@ def lexicon_stats(lexicon: Lexicon, hits: pd.DataFrame) -> pd.DataFrame:
     flags = pd.DataFrame(
         {
             "n_hits": 1,
-            "narrative": ~negated & (hits["voice"] == "narrative"),
+            "narrative": counted(hits),
             "quote": ~negated & (hits["voice"] == "quote"),
             "negated": negated,
         }

@@ -4,11 +4,12 @@ import itertools
 
 import pandas as pd
 import pytest
+from conftest import LEXICONS
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.lexicons import Lexicon, parse_term_lexicon
-from pipeline.score import outlet_scores, score_articles, score_sentence, summarize
+from pipeline.lexicons import Lexicon, parse_term_lexicon, read_lexicons
+from pipeline.score import article_scores, outlet_scores, score_articles, score_sentence, summarize
 
 
 def lexicon_of(*lines):
@@ -131,3 +132,20 @@ def test_hit_offsets_slice_the_matched_text_out_of_the_sentence_and_never_overla
     for _, group in hits.groupby("sentence_id"):
         spans = sorted(zip(group.start, group.end, strict=True))
         assert all(a_end <= b_start for (_, a_end), (b_start, _) in itertools.pairwise(spans))
+
+
+def test_the_worked_example_of_a_sentences_and_an_articles_loaded_score():
+    """The example in README's "A sentence's and an article's loaded score", computed by the pipeline."""
+    lexicon, _ = read_lexicons(LEXICONS)
+    text = (
+        'The regime reportedly claimed it was not a massacre. "They are thugs," a minister said. '
+        "The vote passed on Sunday."
+    )
+    rows = pd.DataFrame({"article_id": ["a1"], "outlet": ["Wire"], "text": [text]})
+    sentences, hits = score_articles(rows, lexicon)
+    assert sentences["loaded_weight"].tolist() == [5.0, 0.0, 0.0]  # regime 2 + reportedly 1 + claimed 2
+    assert sentences["n_hits"].tolist() == [3, 0, 0]  # "not a massacre" is negated, "thugs" is quoted
+    article = article_scores(rows.drop(columns="text"), sentences, hits, lexicon.categories).iloc[0]
+    assert (article["n_words"], article["n_quoted_words"]) == (20, 3)
+    assert article["loaded_per_1k"] == pytest.approx(3 * 1000 / 17)
+    assert article["loaded_weight_per_1k"] == pytest.approx(5 * 1000 / 17)
