@@ -21,7 +21,6 @@ import hashlib
 import hmac
 import json
 import os
-import pickle
 import secrets
 import sqlite3
 import tempfile
@@ -122,7 +121,8 @@ class SentenceCache:
                     batch,
                 )
                 for key, scores, mac in rows:
-                    parsed = _sentence_scores(scores) if hmac.compare_digest(str(mac), self._mac(key, scores)) else None
+                    signed = hmac.compare_digest(str(mac).encode("utf-8", "replace"), self._mac(key, scores).encode())
+                    parsed = _sentence_scores(scores) if signed else None
                     if parsed is None:
                         foreign += 1
                     else:
@@ -210,7 +210,7 @@ class StageCache:
                 stored_key, value = pickling.load(handle)
         except FileNotFoundError:
             return None
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError) as error:
+        except Exception as error:  # a signed file of an older version can fail in any way: a miss, never a crash
             self.problems.append(Problem("cache", str(path), 0, f"unreadable ({error}); computed again", "warning"))
             return None
         return value if stored_key == key else None

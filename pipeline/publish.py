@@ -169,7 +169,13 @@ def _legacy_report_files(folder: Path) -> set[str] | None:
         run = None
     if not (isinstance(run, dict) and "mediabias_version" in run):
         names = {entry.name for entry in folder.iterdir()}
-        return names if "index.html" in names and names <= LEGACY_EVALUATION_FILES else None
+        if "index.html" not in names or not names <= LEGACY_EVALUATION_FILES:
+            return None
+        try:  # an evaluation page says who wrote it; another index.html is a person's
+            page = (folder / "index.html").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+        return names if "Written by mediabias" in page else None
     found = {name for name in LEGACY_TOP_FILES if (folder / name).is_file()}
     for name, suffixes in LEGACY_FOLDERS.items():
         if (folder / name).is_dir():
@@ -207,34 +213,45 @@ def _write(path: Path, content: Content) -> None:
 
 
 def _remove_leftovers(out_dir: Path) -> None:
-    """Remove what a killed run left beside `out_dir`; if it died between the two renames, restore the old reports."""
-    retired = sorted(out_dir.parent.glob(f".{out_dir.name}.old-*"))
+    """Finish what a killed run left beside `out_dir`: if it died between the two renames, restore the old
+    reports; old reports still beside the new ones give a person's files back before they go."""
+    retired = sorted(out_dir.parent.glob(f".{out_dir.name}.old-*"), key=lambda path: path.stat().st_mtime)
     if retired and not out_dir.exists():
         os.replace(retired.pop(), out_dir)
-    for leftover in retired + sorted(out_dir.parent.glob(f".{out_dir.name}.staging-*")):
-        shutil.rmtree(leftover, ignore_errors=True)
+    for old in retired:
+        _retire(old, out_dir)
+    for staging in sorted(out_dir.parent.glob(f".{out_dir.name}.staging-*")):
+        shutil.rmtree(staging, ignore_errors=True)  # holds only what a run wrote: people's files move after the swap
 
 
 def _swap_in(staging: Path, out_dir: Path) -> None:
-    """Make `staging` the folder `out_dir`, carrying across what a person put into the old one."""
+    """Make `staging` the folder `out_dir`, then carry across what a person put into the old one."""
     if not out_dir.exists():
         os.chmod(staging, 0o777 & ~_umask())
         os.replace(staging, out_dir)
         return
     os.chmod(staging, os.stat(out_dir).st_mode & 0o7777)
-    ours = _files_written_before(out_dir) or set()
-    our_folders = {Path(name).parent.as_posix() for name in ours}
-    for folder, subfolders, names in os.walk(out_dir):  # symbolic links are moved, never followed
-        relative = Path(folder).relative_to(out_dir)
-        for name in sorted(names) + [s for s in sorted(subfolders) if Path(folder, s).is_symlink()]:
-            if (relative / name).as_posix() not in ours:
-                _carry_across(Path(folder, name), staging / relative / name)
-        for name in subfolders:
-            if (relative / name).as_posix() not in our_folders:
-                (staging / relative / name).mkdir(parents=True, exist_ok=True)
     retired = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
     os.replace(out_dir, retired)
     os.replace(staging, out_dir)
+    _retire(retired, out_dir)
+
+
+def _retire(retired: Path, out_dir: Path) -> None:
+    """Move the files of `retired` (old reports) that the tool did not write into `out_dir`, then remove it.
+
+    Should a move fail, `retired` stays, and the next run finishes the job (_remove_leftovers).
+    """
+    ours = _files_written_before(retired) or set()
+    our_folders = {Path(name).parent.as_posix() for name in ours}
+    for folder, subfolders, names in os.walk(retired):  # symbolic links are moved, never followed
+        relative = Path(folder).relative_to(retired)
+        for name in sorted(names) + [s for s in sorted(subfolders) if Path(folder, s).is_symlink()]:
+            if (relative / name).as_posix() not in ours:
+                _carry_across(Path(folder, name), out_dir / relative / name)
+        for name in subfolders:
+            if (relative / name).as_posix() not in our_folders:
+                (out_dir / relative / name).mkdir(parents=True, exist_ok=True)
     shutil.rmtree(retired, ignore_errors=True)
 
 

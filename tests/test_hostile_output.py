@@ -344,3 +344,32 @@ def test_lexicon_stats_writes_a_new_file_and_replaces_it_only_when_asked(corpus,
     assert target.read_text().startswith("lexicon,line,term,category,weight")
     assert CliRunner().invoke(main, arguments).exit_code == 2
     assert CliRunner().invoke(main, [*arguments, "--replace"]).exit_code == 0
+
+
+def test_a_folder_holding_only_someone_elses_index_page_is_refused(corpus, tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<h1>My homepage</h1>")
+    result = run(corpus, site)
+    assert result.exit_code == 2
+    assert (site / "index.html").read_text() == "<h1>My homepage</h1>"
+
+
+def test_a_persons_files_survive_a_failure_at_the_swap(corpus, tmp_path, monkeypatch):
+    out = tmp_path / "reports"
+    run(corpus, out)
+    (out / "my-notes.md").write_text("keep")
+    real_replace, calls = os.replace, []
+
+    def failing_second_rename(source, target):
+        calls.append(source)
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+        return real_replace(source, target)
+
+    monkeypatch.setattr(publish.os, "replace", failing_second_rename)
+    result = run(corpus, out)
+    monkeypatch.setattr(publish.os, "replace", real_replace)
+    assert result.exit_code == 1
+    assert run(corpus, out).exit_code == 0  # the next run restores the old reports, then replaces them
+    assert (out / "my-notes.md").read_text() == "keep"
