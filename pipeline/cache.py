@@ -196,7 +196,10 @@ class StageCache:
             with open(path, "rb") as handle:
                 if handle.read(len(STAGE_FILE_MAGIC)) != STAGE_FILE_MAGIC:
                     return None  # an older version's file, or not ours: a miss, never unpickled
-                if not self._signed_by_us(handle):
+                # Checked and loaded through one descriptor: only its owner could change it in between.
+                status = os.fstat(handle.fileno())
+                private = status.st_uid == os.getuid() and not status.st_mode & 0o022
+                if not private or not self._signed_by_us(handle):
                     self.problems.append(
                         Problem(
                             "cache",

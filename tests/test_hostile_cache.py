@@ -147,3 +147,13 @@ def test_cache_warnings_are_not_in_the_tables(corpus, tmp_path):
     _, damaged = run(corpus, tmp_path, cache_dir, "damaged")
     _, clean = run(corpus, tmp_path, tmp_path / "fresh-cache", "clean")
     assert tables_of(damaged) == tables_of(clean)
+
+
+def test_a_stage_file_others_may_write_is_never_loaded(corpus, tmp_path):
+    cache_dir = tmp_path / "cache"
+    _, first = run(corpus, tmp_path, cache_dir, "first")
+    stage = cache_dir / "corpus.pickle"
+    os.chmod(stage, 0o666)  # someone else could swap its content between the check and the load
+    result, second = run(corpus, tmp_path, cache_dir, "second")
+    assert "corpus.pickle: warning: not written by this user's mediabias (or damaged): never loaded" in result.output
+    assert tables_of(second) == tables_of(first)
