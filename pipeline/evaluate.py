@@ -309,7 +309,7 @@ def frame_scores(labels: pd.DataFrame, article_frames: pd.DataFrame, n_sentences
             "chance": np.zeros(len(ids)),
         }
         for score in FRAME_SCORES:
-            auc = _auc_and_best_f1(truth, scores[score])[0]
+            auc = auc_and_best_f1(truth, scores[score])[0]
             rows.append((frame, gold_frame, score, auc, int(truth.sum()), len(truth)))
     return pd.DataFrame(rows, columns=FRAME_SCORE_COLUMNS)
 
@@ -370,7 +370,7 @@ def label_mapping(pairs: Sequence[str], csv_text: str = "", source: str = "") ->
     return mapping
 
 
-def _auc_and_best_f1(labels: np.ndarray, values: np.ndarray) -> tuple[float, float, float]:
+def auc_and_best_f1(labels: np.ndarray, values: np.ndarray) -> tuple[float, float, float]:
     """ROC AUC, best F1 over all thresholds and that threshold (nan when all or none of the labels are 1)."""
     if len(set(labels)) < 2:
         return float("nan"), float("nan"), float("nan")
@@ -395,7 +395,7 @@ def label_scores(labels: pd.DataFrame, scores: pd.DataFrame, categories: Mapping
         chosen = [("category", f"weight: {category}")] if category != ALL_CATEGORIES else []
         chosen += [("all_categories", "all_categories")] + [(name, name) for name in BASELINE_SCORES]
         for score, column in chosen:
-            auc, f1, threshold = _auc_and_best_f1(truth, scores[column].to_numpy(dtype=float))
+            auc, f1, threshold = auc_and_best_f1(truth, scores[column].to_numpy(dtype=float))
             rows.append((label, category, score, auc, f1, threshold, int(truth.sum()), len(truth)))
     return pd.DataFrame(rows, columns=LABEL_SCORE_COLUMNS)
 

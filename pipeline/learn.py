@@ -25,11 +25,10 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
-from sklearn.metrics import precision_recall_curve, roc_auc_score
 from sklearn.model_selection import GroupKFold
 
 from pipeline.compare import log_odds_dirichlet
-from pipeline.evaluate import GoldError, select_hits
+from pipeline.evaluate import GoldError, auc_and_best_f1, select_hits
 from pipeline.lexicons import (
     DEFAULT_NEGATORS,
     LEXICON_COLUMNS,
@@ -476,26 +475,14 @@ def cv_scores(scores: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
 
 def _ranking_quality(truth: np.ndarray, values: np.ndarray, folds: np.ndarray) -> tuple:
     """(pooled AUC, fold mean, fold sd, best F1, positives, rows); nan where a set has one class only."""
-    fold_aucs = [_auc(truth[folds == f], values[folds == f]) for f in np.unique(folds)]
+    fold_aucs = [auc_and_best_f1(truth[folds == f], values[folds == f])[0] for f in np.unique(folds)]
     fold_aucs = [a for a in fold_aucs if not np.isnan(a)]
+    auc, best_f1, _ = auc_and_best_f1(truth, values)
     return (
-        _auc(truth, values),
+        auc,
         float(np.mean(fold_aucs)) if fold_aucs else float("nan"),
         float(np.std(fold_aucs, ddof=1)) if len(fold_aucs) > 1 else float("nan"),
-        _best_f1(truth, values),
+        best_f1,
         int(truth.sum()),
         len(truth),
     )
-
-
-def _auc(truth: np.ndarray, values: np.ndarray) -> float:
-    return float(roc_auc_score(truth, values)) if len(set(truth.tolist())) == 2 else float("nan")
-
-
-def _best_f1(truth: np.ndarray, values: np.ndarray) -> float:
-    if len(set(truth.tolist())) < 2:
-        return float("nan")
-    precision, recall, _ = precision_recall_curve(truth, values)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        f1 = np.where(precision + recall > 0, 2 * precision * recall / (precision + recall), 0.0)
-    return float(f1.max())
