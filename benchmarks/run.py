@@ -42,10 +42,10 @@ def measure(n_articles: int, jobs: int) -> dict:
     from synthetic import PROJECT, write_corpus
     from textblob import TextBlob
 
-    from pipeline.lexicons import read_lexicons
-    from pipeline.match import Matcher, Words
-    from pipeline.report import write_reports
+    from pipeline.reading.lexicons import read_lexicons
+    from pipeline.reports.report import write_reports
     from pipeline.run import analyze
+    from pipeline.text.match import Matcher, Words
 
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
@@ -182,7 +182,7 @@ def _article_of(sentences) -> tuple[str, list[tuple[int, int]]]:
 @click.option("--jobs", default=0, help="Processes (0: all cores).")
 @click.option("--one", type=int, hidden=True)
 def main(sizes: str, large: bool, jobs: int, one: int | None) -> None:
-    from pipeline.parallel import default_jobs
+    from pipeline.engine.parallel import default_jobs
 
     jobs = jobs or default_jobs()
     if one:

@@ -6,9 +6,9 @@ import csv
 import random
 from pathlib import Path
 
-from pipeline.clean import clean_articles
-from pipeline.corpus import read_corpus
-from pipeline.lexicons import read_lexicons
+from pipeline.reading.clean import clean_articles
+from pipeline.reading.corpus import read_corpus
+from pipeline.reading.lexicons import read_lexicons
 
 PROJECT = Path(__file__).resolve().parents[1]
 

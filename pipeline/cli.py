@@ -11,11 +11,16 @@ from pathlib import Path
 import click
 
 from pipeline import __version__
-from pipeline.corpus import read_corpus, read_text_file
+from pipeline.engine.parallel import ENGINES, default_jobs
 from pipeline.errors import MediaBiasError
-from pipeline.evaluate import label_mapping
-from pipeline.events import EVENT_DISTANCE_THRESHOLD, EVENT_WINDOW_DAYS
-from pipeline.learn import (
+from pipeline.framing.events import EVENT_DISTANCE_THRESHOLD, EVENT_WINDOW_DAYS
+from pipeline.measuring.evaluate import label_mapping
+from pipeline.reading.corpus import read_corpus, read_text_file
+from pipeline.reading.lexicons import check_lexicons, corpus_vocabulary, read_lexicons
+from pipeline.reports.publish import OutputFolderRefused, check_output_file, check_output_folder, write_file
+from pipeline.reports.report import read_snapshot, to_csv_text, write_evaluation, write_reports
+from pipeline.run import analyze, clean_corpus, evaluate_against_gold
+from pipeline.tuning.learn import (
     MIN_ARTICLES,
     MIN_Z,
     cross_validate_lexicon,
@@ -25,12 +30,7 @@ from pipeline.learn import (
     read_labelled_paragraphs,
     without_known_terms,
 )
-from pipeline.lexicons import check_lexicons, corpus_vocabulary, read_lexicons
-from pipeline.parallel import ENGINES, default_jobs
-from pipeline.publish import OutputFolderRefused, check_output_file, check_output_folder, write_file
-from pipeline.report import read_snapshot, to_csv_text, write_evaluation, write_reports
-from pipeline.run import analyze, clean_corpus, evaluate_against_gold
-from pipeline.tune import keyword_in_context, suggestions_as_lexicon
+from pipeline.tuning.tune import keyword_in_context, suggestions_as_lexicon
 
 CORPUS_OPTION = click.option(
     "--corpus",
@@ -61,7 +61,7 @@ def _user_error(error: MediaBiasError) -> click.ClickException:
 
 
 def _checked_out_dir(out_dir: Path, **inputs: Path | None) -> None:
-    """Refuse `out_dir` unless the tool may write it (pipeline.publish), before any work is done."""
+    """Refuse `out_dir` unless the tool may write it (pipeline.reports.publish), before any work is done."""
     try:
         check_output_folder(out_dir, {name.replace("_", " "): path for name, path in inputs.items()})
     except OutputFolderRefused as error:

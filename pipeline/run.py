@@ -14,30 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline import __version__, compare
-from pipeline.cache import SentenceCache, StageCache, cache_key
-from pipeline.clean import clean_articles
-from pipeline.compare import outlet_intervals, outlet_vs_corpus, term_counts
-from pipeline.corpus import corpus_fingerprint, problems_frame, read_corpus
-from pipeline.evaluate import (
-    Evaluation,
-    frame_scores,
-    gold_frames,
-    gold_labels,
-    hit_spans,
-    label_categories,
-    label_chart_svg,
-    label_scores,
-    label_summary,
-    locate_gold_spans,
-    misses_and_false_alarms,
-    read_gold,
-    span_scores,
-    text_scores,
-)
-from pipeline.events import EVENT_DISTANCE_THRESHOLD, EVENT_WINDOW_DAYS, align_statements, group_events
-from pipeline.frames import concat_tables, in_one_piece
-from pipeline.framing import (
+from pipeline import __version__
+from pipeline.engine.cache import SentenceCache, StageCache, cache_key
+from pipeline.engine.parallel import CHUNK_ARTICLES, Background, iter_chunks, map_items
+from pipeline.engine.rematch import articles_to_rematch, changed_entries, match_state, merge_rematched
+from pipeline.framing.annotations import (
     ANNOTATION_COLUMNS,
     ANNOTATION_DTYPES,
     actor_mentions,
@@ -52,13 +33,24 @@ from pipeline.framing import (
     frame_table,
     label_table,
 )
-from pipeline.heap import return_freed_memory
-from pipeline.lexicons import BOILERPLATE_FILE, RESERVED_FILES, Lexicon, read_framing_lexicons, read_lexicons
-from pipeline.memo import MEMO_VERSION, Memo, remembering
-from pipeline.parallel import CHUNK_ARTICLES, Background, iter_chunks, map_items
-from pipeline.rematch import articles_to_rematch, changed_entries, match_state, merge_rematched
-from pipeline.report import Tables
-from pipeline.score import (
+from pipeline.framing.events import EVENT_DISTANCE_THRESHOLD, EVENT_WINDOW_DAYS, align_statements, group_events
+from pipeline.measuring import statistics as compare
+from pipeline.measuring.evaluate import (
+    Evaluation,
+    frame_scores,
+    gold_frames,
+    gold_labels,
+    hit_spans,
+    label_categories,
+    label_scores,
+    label_summary,
+    locate_gold_spans,
+    misses_and_false_alarms,
+    read_gold,
+    span_scores,
+    text_scores,
+)
+from pipeline.measuring.score import (
     HIT_COLUMNS,
     HIT_DTYPES,
     SENTENCE_COLUMNS,
@@ -72,7 +64,15 @@ from pipeline.score import (
     sentence_cache_key,
     sentence_scores,
 )
-from pipeline.tune import changes_since, lexicon_stats, name_like_words, run_snapshot, suggest_terms
+from pipeline.measuring.statistics import outlet_intervals, outlet_vs_corpus, term_counts
+from pipeline.reading.clean import clean_articles
+from pipeline.reading.corpus import corpus_fingerprint, problems_frame, read_corpus
+from pipeline.reading.lexicons import BOILERPLATE_FILE, RESERVED_FILES, Lexicon, read_framing_lexicons, read_lexicons
+from pipeline.reports.report import Tables, label_chart_svg
+from pipeline.support.dataframes import concat_tables, in_one_piece
+from pipeline.support.memo import MEMO_VERSION, Memo, remembering
+from pipeline.support.memory import return_freed_memory
+from pipeline.tuning.tune import changes_since, lexicon_stats, name_like_words, run_snapshot, suggest_terms
 
 # Part of every StageCache key: bump it whenever a change to the code could change what cleaning,
 # event grouping, alignment or distinctive words give for the same inputs.
@@ -109,15 +109,15 @@ def analyze(
     number of articles about to be scored and `on_scored(k)` as k more are done, for progress;
     `timings`, if given, receives the seconds each stage took. With `cache_dir`, sentence splitting
     and sentiment are cached by article text and every lexicon-free stage by its inputs
-    (pipeline.cache); a re-run after a lexicon edit matches only the articles the edit can change
-    (pipeline.rematch) and recomputes only the statistics whose inputs changed (pipeline.memo).
+    (pipeline.engine.cache); a re-run after a lexicon edit matches only the articles the edit can change
+    (pipeline.engine.rematch) and recomputes only the statistics whose inputs changed (pipeline.support.memo).
     Problems of every stage are collected in `Tables.problems`; nothing is printed.
     """
     clock = _Clock(timings)
     _use_the_system_allocator_for_tables()
     corpus_dir, lexicon_dir = Path(corpus_dir), Path(lexicon_dir)
     stage_cache = StageCache(cache_dir)
-    # Statistics whose inputs did not change since the last run are taken from the memo (pipeline.memo).
+    # Statistics whose inputs did not change since the last run are taken from the memo (pipeline.support.memo).
     with _memo_in(stage_cache):
         lexicon, lexicon_problems = read_lexicons(lexicon_dir)
         framing_lexicons, framing_problems = read_framing_lexicons(lexicon_dir)
@@ -150,7 +150,7 @@ def analyze(
         annotations_key = cache_key(corpus_key, SENTENCE_STAGE_VERSION, framing_hashes)
         annotations = stage_cache.load("annotations", annotations_key)
         # The last run's sentences and hits: after a lexicon edit only the articles it can change are
-        # scored again (pipeline.rematch).
+        # scored again (pipeline.engine.rematch).
         matching_key = cache_key(corpus_key, SENTENCE_STAGE_VERSION)
         before = stage_cache.load("matching", matching_key) if annotations is not None else None
         changed = changed_entries(before, lexicon) if before is not None else None
@@ -544,7 +544,7 @@ def evaluate_against_gold(
     label_columns: tuple[str, ...] = (),
     mapping: dict[str, str] | None = None,
 ) -> Evaluation:
-    """Score the lexicons against a gold file: span gold, labelled texts or article-level frames (see pipeline.evaluate).
+    """Score the lexicons against a gold file: span gold, labelled texts or article-level frames (see pipeline.measuring.evaluate).
 
     Labelled texts are scored one by one, each as an article of its own (a paragraph is split into
     sentences); `mapping` (label -> lexicon category or "all") overrides the default categories.

@@ -37,7 +37,7 @@ import textblob
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.lexicons import Lexicon, read_lexicons, term_parts  # noqa: E402
+from pipeline.reading.lexicons import Lexicon, read_lexicons, term_parts  # noqa: E402
 
 OUT_NAME = "subjective.csv"
 MIN_SUBJECTIVITY = 0.6

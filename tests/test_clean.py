@@ -6,7 +6,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.clean import (
+from pipeline.reading.clean import (
     clean_articles,
     clean_text,
     is_date_line,

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from conftest import SEED_CORPUS
 
-import pipeline.corpus
-from pipeline.corpus import corpus_fingerprint, decode_bytes, html_to_text, read_corpus
+import pipeline.reading.corpus
 from pipeline.errors import CorpusError
+from pipeline.reading.corpus import corpus_fingerprint, decode_bytes, html_to_text, read_corpus
 
 NEWS = "Iraq's parliament voted to expel US troops on Sunday.\n"
 
@@ -145,7 +145,7 @@ def test_the_corpus_fingerprint_changes_with_any_article_byte_or_name_and_ignore
 
 def test_texts_moved_into_the_table_a_few_at_a_time_are_read_the_same(monkeypatch):
     articles, _ = read_corpus(SEED_CORPUS)
-    monkeypatch.setattr(pipeline.corpus, "TEXT_BLOCK", 2)
+    monkeypatch.setattr(pipeline.reading.corpus, "TEXT_BLOCK", 2)
     in_blocks, _ = read_corpus(SEED_CORPUS)
     pd.testing.assert_frame_equal(in_blocks, articles)
     assert len(articles) == 5 and articles["raw_text"].str.len().min() > 1000

@@ -3,7 +3,7 @@
 import shutil
 from pathlib import Path
 
-from pipeline.lexicons import parse_liwc_dictionary, parse_yaml_dictionary, read_lexicons
+from pipeline.reading.lexicons import parse_liwc_dictionary, parse_yaml_dictionary, read_lexicons
 
 DATA = Path(__file__).parent / "data"
 

@@ -16,11 +16,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.cli import main
-from pipeline.evaluate import GoldError, gold_labels, label_mapping, read_gold, text_scores
-from pipeline.lexicons import read_lexicons
-from pipeline.report import write_evaluation
+from pipeline.measuring.evaluate import GoldError, gold_labels, label_mapping, read_gold, text_scores
+from pipeline.measuring.score import score_articles
+from pipeline.reading.lexicons import read_lexicons
+from pipeline.reports.report import write_evaluation
 from pipeline.run import evaluate_against_gold
-from pipeline.score import score_articles
 
 GOLD = Path(__file__).parent / "data" / "gold"
 

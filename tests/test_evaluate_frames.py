@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.evaluate import MEDIA_FRAMES, read_gold
-from pipeline.lexicons import FRAME_DIMENSIONS
+from pipeline.measuring.evaluate import MEDIA_FRAMES, read_gold
+from pipeline.reading.lexicons import FRAME_DIMENSIONS
 from pipeline.run import evaluate_against_gold
 
 ARTICLES = {

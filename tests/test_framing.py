@@ -8,19 +8,9 @@ import pytest
 from click.testing import CliRunner
 from conftest import LEXICONS, SEED_CORPUS
 
-from pipeline import compare
-from pipeline import events as events_module
 from pipeline.cli import main
-from pipeline.compare import (
-    bootstrap_interval,
-    group_permutation_tests,
-    outlet_intervals,
-    permutation_test,
-    share_interval,
-)
-from pipeline.events import align_statements, group_events
-from pipeline.frames import concat_tables
-from pipeline.framing import (
+from pipeline.framing import events as events_module
+from pipeline.framing.annotations import (
     ANNOTATION_COLUMNS,
     ANNOTATION_DTYPES,
     actor_table,
@@ -31,9 +21,19 @@ from pipeline.framing import (
     label_table,
     sentence_rows,
 )
-from pipeline.lexicons import FRAME_DIMENSIONS, read_framing_lexicons, read_lexicons
+from pipeline.framing.events import align_statements, group_events
+from pipeline.measuring import statistics as compare
+from pipeline.measuring.score import score_articles
+from pipeline.measuring.statistics import (
+    bootstrap_interval,
+    group_permutation_tests,
+    outlet_intervals,
+    permutation_test,
+    share_interval,
+)
+from pipeline.reading.lexicons import FRAME_DIMENSIONS, read_framing_lexicons, read_lexicons
 from pipeline.run import analyze, clean_corpus
-from pipeline.score import score_articles
+from pipeline.support.dataframes import concat_tables
 
 FRAMING, _ = read_framing_lexicons(LEXICONS)
 LEXICON, _ = read_lexicons(LEXICONS)

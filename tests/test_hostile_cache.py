@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import LEXICONS
 
-from pipeline import cache, pickling
 from pipeline.cli import main
+from pipeline.engine import cache, pickling
 
 GOOD = "Iraq's parliament voted on Sunday to expel US troops from the country, officials said."
 OTHER = "The United States said its brutal regime claims were false, officials said."

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_bad_input import GOOD, assert_reported, problems, run, scored, table
 
-import pipeline.corpus
-from pipeline.corpus import read_corpus
+import pipeline.reading.corpus
+from pipeline.reading.corpus import read_corpus
 
 OTHER = "The US said its troops would stay in Iraq, a spokesman said on Monday."
 
@@ -195,7 +195,7 @@ def refuse_to_open(monkeypatch, file_name):
             raise PermissionError(13, "Permission denied", os.fspath(path))
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline.corpus, "open", open_unless_refused, raising=False)
+    monkeypatch.setattr(pipeline.reading.corpus, "open", open_unless_refused, raising=False)
 
 
 def test_a_file_without_read_permission_is_reported_and_skipped(make_corpus, tmp_path, monkeypatch):

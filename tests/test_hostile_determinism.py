@@ -15,13 +15,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline import run
-from pipeline.compare import log_odds_against_rest, log_odds_dirichlet
-from pipeline.events import group_events
-from pipeline.framing import actor_mentions, annotate
-from pipeline.lexicons import read_framing_lexicons
-from pipeline.report import event_slugs, render_pages, to_csv_text
+from pipeline.framing.annotations import actor_mentions, annotate
+from pipeline.framing.events import group_events
+from pipeline.measuring.score import score_articles
+from pipeline.measuring.statistics import log_odds_against_rest, log_odds_dirichlet
+from pipeline.reading.lexicons import read_framing_lexicons
+from pipeline.reports.report import event_slugs, render_pages, to_csv_text
 from pipeline.run import analyze
-from pipeline.score import score_articles
 
 VERBS = ["said", "claimed", "insisted", "admitted", "boasted", "told reporters"]
 EVENTS = [
@@ -167,7 +167,7 @@ def test_outlets_and_events_whose_names_differ_only_in_case_and_dashes_get_a_pag
 
 
 def test_the_chart_of_hundreds_of_outlets_draws_the_largest_forty():
-    from pipeline.report import outlet_chart_svg
+    from pipeline.reports.report import outlet_chart_svg
 
     outlets = pd.DataFrame(
         {

@@ -9,9 +9,9 @@ import pandas as pd
 from click.testing import CliRunner
 from hypothesis import given
 
-from pipeline import lexicons
 from pipeline.cli import main
-from pipeline.lexicons import (
+from pipeline.reading import lexicons
+from pipeline.reading.lexicons import (
     Entry,
     TermPart,
     parse_liwc_dictionary,

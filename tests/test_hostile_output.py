@@ -16,8 +16,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import LEXICONS, PROJECT, SEED_CORPUS
 
-from pipeline import publish
 from pipeline.cli import main
+from pipeline.reports import publish
 
 GOOD = "Iraq's parliament voted on Sunday to expel US troops from the country, officials said."
 OTHER = "The United States said its forces would stay in Iraq to fight the Islamic State, officials said."

@@ -4,10 +4,10 @@ same results as their small forms; how long they take is measured in benchmarks/
 from conftest import LEXICONS
 from test_bad_input import problems, run, scored, table
 
-from pipeline.corpus import html_to_text
-from pipeline.lexicons import read_lexicons
-from pipeline.match import Matcher, Words, is_negated
-from pipeline.segment import quote_spans, split_sentences
+from pipeline.reading.corpus import html_to_text
+from pipeline.reading.lexicons import read_lexicons
+from pipeline.text.match import Matcher, Words, is_negated
+from pipeline.text.segment import quote_spans, split_sentences
 
 GOOD = "Iraq's parliament voted on Sunday to expel US troops from the country, officials said."
 NEGATORS = frozenset({"not", "no", "never"})

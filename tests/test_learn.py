@@ -7,8 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.evaluate import GoldError
-from pipeline.learn import (
+from pipeline.measuring.evaluate import GoldError
+from pipeline.reading.lexicons import Lexicon, parse_term_lexicon, read_lexicons
+from pipeline.tuning.learn import (
     CV_COLUMNS,
     LearnedLexicon,
     cross_validate_lexicon,
@@ -18,7 +19,6 @@ from pipeline.learn import (
     read_labelled_paragraphs,
     without_known_terms,
 )
-from pipeline.lexicons import Lexicon, parse_term_lexicon, read_lexicons
 
 PROJECT = Path(__file__).resolve().parents[1]
 SHARED_GOLD = PROJECT.parent / "shared" / "gold" / "semeval23-train" / "lines.csv"

@@ -3,7 +3,7 @@
 import pytest
 
 from pipeline.errors import LexiconError
-from pipeline.lexicons import TermPart, parse_term_lexicon, read_lexicons, term_parts
+from pipeline.reading.lexicons import TermPart, parse_term_lexicon, read_lexicons, term_parts
 
 
 def test_a_good_lexicon_line_becomes_an_entry():

@@ -6,8 +6,8 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.lexicons import DEFAULT_NEGATORS, Lexicon, normalize_token, parse_term_lexicon
-from pipeline.match import Matcher, Words, is_negated, normalized_words
+from pipeline.reading.lexicons import DEFAULT_NEGATORS, Lexicon, normalize_token, parse_term_lexicon
+from pipeline.text.match import Matcher, Words, is_negated, normalized_words
 
 
 def lexicon_of(*lines):

@@ -8,10 +8,12 @@ import pyarrow as pa
 import pytest
 from conftest import LEXICONS, SEED_CORPUS
 
-from pipeline import compare, memo, tune
-from pipeline.memo import Memo, content_key, remembered, remembering
-from pipeline.report import to_csv_text
+from pipeline.measuring import statistics as compare
+from pipeline.reports.report import to_csv_text
 from pipeline.run import analyze
+from pipeline.support import memo
+from pipeline.support.memo import Memo, content_key, remembered, remembering
+from pipeline.tuning import tune
 
 calls = []
 

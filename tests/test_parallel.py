@@ -8,11 +8,13 @@ import pandas as pd
 import pytest
 from conftest import LEXICONS, SEED_CORPUS
 
-from pipeline import memo, run, score
-from pipeline.frames import arrow_chunks, concat_tables, in_one_piece
-from pipeline.parallel import Background
-from pipeline.report import to_csv_text
+from pipeline import run
+from pipeline.engine.parallel import Background
+from pipeline.measuring import score
+from pipeline.reports.report import to_csv_text
 from pipeline.run import analyze
+from pipeline.support import memo
+from pipeline.support.dataframes import arrow_chunks, concat_tables, in_one_piece
 
 
 def tables_of(**options):

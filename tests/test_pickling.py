@@ -5,7 +5,7 @@ import io
 import numpy as np
 import pandas as pd
 
-from pipeline import pickling
+from pipeline.engine import pickling
 
 
 def round_trip(value):

@@ -9,11 +9,11 @@ from conftest import LEXICONS, SEED_CORPUS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.lexicons import Lexicon, parse_term_lexicon
-from pipeline.match import Matcher, Words
-from pipeline.rematch import articles_to_rematch
-from pipeline.report import to_csv_text
+from pipeline.engine.rematch import articles_to_rematch
+from pipeline.reading.lexicons import Lexicon, parse_term_lexicon
+from pipeline.reports.report import to_csv_text
 from pipeline.run import analyze
+from pipeline.text.match import Matcher, Words
 
 
 def append(name, line):

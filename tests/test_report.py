@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from conftest import LEXICONS, SEED_CORPUS
 
-from pipeline import report
-from pipeline.report import (
+from pipeline.reports import report
+from pipeline.reports.report import (
     HitMarks,
     csv_chunks,
     highlight_differences_html,

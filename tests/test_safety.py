@@ -14,10 +14,10 @@ from conftest import LEXICONS, PROJECT, SEED_CORPUS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.clean import clean_text, normalize_text
 from pipeline.cli import main
-from pipeline.corpus import decode_bytes
-from pipeline.report import neutralize_formula, to_csv_text
+from pipeline.reading.clean import clean_text, normalize_text
+from pipeline.reading.corpus import decode_bytes
+from pipeline.reports.report import neutralize_formula, to_csv_text
 
 HOSTILE = "<script>alert('x')</script>"
 

@@ -8,8 +8,8 @@ from conftest import LEXICONS
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.lexicons import Lexicon, parse_term_lexicon, read_lexicons
-from pipeline.score import article_scores, outlet_scores, score_articles, score_sentence, summarize
+from pipeline.measuring.score import article_scores, outlet_scores, score_articles, score_sentence, summarize
+from pipeline.reading.lexicons import Lexicon, parse_term_lexicon, read_lexicons
 
 
 def lexicon_of(*lines):

@@ -7,9 +7,9 @@ from hypothesis import strategies as st
 from textblob import TextBlob
 from textblob._text import find_tokens as pattern_find_tokens
 
-from pipeline.corpus import read_corpus
-from pipeline.segment import split_sentences
-from pipeline.sentiment import find_tokens, sentiment
+from pipeline.reading.corpus import read_corpus
+from pipeline.text.segment import split_sentences
+from pipeline.text.sentiment import find_tokens, sentiment
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 

@@ -5,7 +5,7 @@ import sys
 
 from conftest import LEXICONS, PROJECT
 
-from pipeline.lexicons import parse_term_lexicon, read_lexicons
+from pipeline.reading.lexicons import parse_term_lexicon, read_lexicons
 
 sys.path.insert(0, str(PROJECT / "scripts"))
 

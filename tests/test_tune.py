@@ -8,18 +8,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline import tune
-from pipeline.compare import log_odds_dirichlet, term_counts
-from pipeline.lexicons import Lexicon, parse_term_lexicon
-from pipeline.score import outlet_scores, score_articles
-from pipeline.tune import (
+from pipeline.measuring.score import outlet_scores, score_articles
+from pipeline.measuring.statistics import log_odds_dirichlet, term_counts
+from pipeline.reading.lexicons import Lexicon, parse_term_lexicon
+from pipeline.text import candidates
+from pipeline.text.candidates import candidate_counts, candidate_terms, name_like_words
+from pipeline.tuning.tune import (
     _text_without_hits,
-    candidate_counts,
-    candidate_terms,
     changes_since,
     keyword_in_context,
     lexicon_stats,
-    name_like_words,
     run_snapshot,
     suggest_terms,
     suggestions_as_lexicon,
@@ -164,7 +162,7 @@ def test_words_counted_block_by_block_give_the_counts_of_all_texts_at_once(block
         ["Pompeo said the strike was legal.", "Officials met Pompeo in Baghdad.", "", "strike was legal", "Baghdad."]
     )
     at_once = candidate_counts(texts.tolist()), name_like_words(texts)
-    monkeypatch.setattr(tune, "TEXT_BLOCK", block)
+    monkeypatch.setattr(candidates, "TEXT_BLOCK", block)
     assert (candidate_counts(texts), name_like_words(texts)) == at_once
     assert (candidate_counts(iter(texts)), name_like_words(iter(texts))) == at_once
 

@@ -35,8 +35,8 @@ import ftfy.badness
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from pipeline.corpus import TEXT_BLOCK, Problem, TextColumn
-from pipeline.frames import concat_tables
+from pipeline.reading.corpus import TEXT_BLOCK, Problem, TextColumn
+from pipeline.support.dataframes import concat_tables
 
 # One row per removed line.
 #   article_id  str  the article the line was removed from
@@ -438,7 +438,7 @@ def clean_articles(
     (the source's title, else the headline found in the text, else one made from the URL),
     `title_source` ("source", "text", "url" or "none") and `n_removed_lines`. Articles with no text
     left are dropped and listed as problems. `map_items(function, items)` applies a module-level
-    function to every item, in order (the default is a plain loop; pipeline.parallel.map_items
+    function to every item, in order (the default is a plain loop; pipeline.engine.parallel.map_items
     spreads it over processes).
     """
     map_items = map_items or (lambda function, items: [function(item) for item in items])

@@ -4,7 +4,7 @@ After a one-line lexicon edit most statistics get exactly the inputs they had be
 of the sentences that mention an actor, an outlet's subjectivity, the words of sentences without a
 hit. A function decorated with `remembered` looks its arguments' content up in the active Memo
 (see `remembering`) and returns the stored result when they are the same; the run stores the
-Memo in its cache folder (pipeline.cache.StageCache). Without an active Memo the function simply
+Memo in its cache folder (pipeline.engine.cache.StageCache). Without an active Memo the function simply
 runs. Results are the same either way, because the functions are pure: their seeds are among their
 arguments.
 """
@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.frames import arrow_chunks
+from pipeline.support.dataframes import arrow_chunks
 
 # Part of every key: bump it when a remembered function would now return something else for the
 # same arguments.

@@ -16,9 +16,8 @@ from dataclasses import dataclass
 import ahocorasick_rs
 import pandas as pd
 
-from pipeline.lexicons import Entry, Lexicon, normalize_token
+from pipeline.reading.lexicons import TOKEN, Entry, Lexicon, normalize_token
 
-_TOKEN = re.compile(r"\w+(?:['’]\w+)*")
 # Normalized words never contain a space: it separates them in Words.haystack.
 _POSSESSIVE = re.compile(r"'s(?= )")
 NEGATION_WINDOW = 5
@@ -52,7 +51,7 @@ class Match:
 _SENTINEL = "\x00"
 BREAK = _SENTINEL
 _BREAK_AT = re.compile(f" {_SENTINEL}(?= )")  # (?= ): two breaks in a row share a space
-_TOKEN_OR_BREAK = re.compile(r"\w+(?:['’]\w+)*|\x00")
+_TOKEN_OR_BREAK = re.compile(rf"{TOKEN.pattern}|\x00")
 
 
 class Words:
@@ -133,10 +132,10 @@ def _word_after(text: str, position: int, skip: int) -> re.Match:
     while skip:
         words = min(skip, _MOST_WORDS_PER_SKIP)
         if words not in _SKIPS:
-            _SKIPS[words] = re.compile(rf"(?:\W*{_TOKEN.pattern}){{{words}}}")
+            _SKIPS[words] = re.compile(rf"(?:\W*{TOKEN.pattern}){{{words}}}")
         position = _SKIPS[words].match(text, position).end()
         skip -= words
-    return _TOKEN.search(text, position)
+    return TOKEN.search(text, position)
 
 
 def _haystack(text: str) -> str:
@@ -279,7 +278,7 @@ def is_negated(text: str, start: int, negators: frozenset[str], window: int = NE
     return any(w in negators or w.endswith("n't") for w in words)
 
 
-# No word (_TOKEN) and no clause break runs across one of these characters.
+# No word (TOKEN) and no clause break runs across one of these characters.
 _WORD_GAP = re.compile(r"[^\w'’]")
 _LOOK_BACK = 200
 
@@ -297,7 +296,7 @@ def _clause_tail(text: str, start: int, window: int) -> list[str]:
             gap = _WORD_GAP.search(text, begin, start)
             begin = gap.end() if gap else start
         breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, begin, start)]
-        words = _TOKEN.findall(text, breaks[-1] if breaks else begin, start)
+        words = TOKEN.findall(text, breaks[-1] if breaks else begin, start)
         if breaks or begin == 0 or len(words) >= window > 0:
             return words[-window:]
         look_back *= 2

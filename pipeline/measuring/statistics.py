@@ -10,9 +10,9 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from pipeline.frames import plain_strings
-from pipeline.match import counted
-from pipeline.memo import remembered
+from pipeline.support.dataframes import plain_strings
+from pipeline.support.memo import remembered
+from pipeline.text.match import counted
 
 # Metrics compared between an outlet and the corpus, in report order.
 COMPARED_METRICS = ["polarity", "subjectivity", "loaded_per_1k", "loaded_weight_per_1k", "quoted_per_1k"]

@@ -14,8 +14,9 @@ from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from typing import Any
 
-from pipeline import memo, pickling
+from pipeline.engine import pickling
 from pipeline.errors import MediaBiasError
+from pipeline.support import memo
 
 ENGINES = ("local", "dask")
 # Articles per task: large enough that process start-up and pickling are small next to the work.
@@ -131,7 +132,7 @@ class Background:
     """function(*args) computed beside the caller, in a forked copy of this process; `result()` returns it.
 
     Forking shares the arguments (large tables) with the child without pickling them; only the
-    result comes back (see below). Statistics the child remembers (pipeline.memo) are added to
+    result comes back (see below). Statistics the child remembers (pipeline.support.memo) are added to
     the caller's memo, so the next run finds them. Where processes cannot be forked, or with
     `enabled=False`, the function runs in the caller when `result()` is first asked for; if the
     child dies without a result, too. Either way the result is the same. With `starts_processes`,
@@ -163,7 +164,7 @@ class Background:
                 writing = os.dup(self._receiver.fileno())
             else:
                 # A plain pipe, read and written as files: the result is pickled and unpickled as it flows,
-                # never held whole as bytes on either side (pipeline.pickling).
+                # never held whole as bytes on either side (pipeline.engine.pickling).
                 reading, writing = os.pipe()
                 self._receiver = os.fdopen(reading, "rb")
             self._through_file = through_file

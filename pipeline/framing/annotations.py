@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pipeline.compare import (
+from pipeline.framing.events import events_of_rows, sentences_by_event
+from pipeline.measuring.statistics import (
     bootstrap_interval,
     cohens_d,
     group_permutation_tests,
@@ -18,12 +19,11 @@ from pipeline.compare import (
     share_interval,
     total_counts,
 )
-from pipeline.events import events_of_rows, sentences_by_event
-from pipeline.heap import return_freed_memory
-from pipeline.lexicons import FRAME_DIMENSIONS, FramingLexicons
-from pipeline.match import Match, Matcher, Words, counted
-from pipeline.segment import QuoteIndex
-from pipeline.tune import candidate_counts
+from pipeline.reading.lexicons import FRAME_DIMENSIONS, FramingLexicons
+from pipeline.support.memory import return_freed_memory
+from pipeline.text.candidates import candidate_counts
+from pipeline.text.match import Match, Matcher, Words, counted
+from pipeline.text.segment import QuoteIndex
 
 # An attribution verb is credited to the nearest actor mentioned outside quotes within this many characters.
 SPEAKER_DISTANCE = 80

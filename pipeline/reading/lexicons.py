@@ -31,9 +31,9 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.clean import INVISIBLE_CHARACTERS, BoilerplatePattern, parse_boilerplate
-from pipeline.corpus import Problem, UnreadableText, decode_bytes
 from pipeline.errors import LexiconError
+from pipeline.reading.clean import INVISIBLE_CHARACTERS, BoilerplatePattern, parse_boilerplate
+from pipeline.reading.corpus import Problem, UnreadableText, decode_bytes
 
 LEXICON_COLUMNS = ["term", "category", "weight", "note"]
 BOILERPLATE_FILE = "boilerplate.txt"
@@ -69,7 +69,8 @@ MAX_LEXICON_BYTES = 10_000_000
 MAX_YAML_DEPTH = 20
 _CATEGORY = re.compile(r"^[a-z][a-z0-9_]*$")
 # Match tokens: letters and digits, with inner apostrophes; hyphens and all else separate tokens.
-_TOKEN = re.compile(r"\w+(?:['’]\w+)*")
+# A word of a lexicon term or of the text it is matched in.
+TOKEN = re.compile(r"\w+(?:['’]\w+)*")
 
 
 @dataclass(frozen=True)
@@ -128,9 +129,7 @@ def without_invisible(term: str, column: str, source: str, line: int) -> tuple[s
 
 def term_parts(term: str) -> tuple[TermPart, ...]:
     """Split a term into normalized words; a word directly followed by `*` becomes a prefix."""
-    return tuple(
-        TermPart(normalize_token(m.group()), term[m.end() : m.end() + 1] == "*") for m in _TOKEN.finditer(term)
-    )
+    return tuple(TermPart(normalize_token(m.group()), term[m.end() : m.end() + 1] == "*") for m in TOKEN.finditer(term))
 
 
 def parse_term_lexicon(text: str, source: str) -> tuple[list[Entry], list[Problem]]:
@@ -521,7 +520,7 @@ def parse_negators(lines: list[str], source: str) -> tuple[frozenset[str], list[
         text = raw.strip().lstrip("\ufeff")
         if not text or text.startswith("#"):
             continue
-        tokens = _TOKEN.findall(text)
+        tokens = TOKEN.findall(text)
         if len(tokens) != 1 or tokens[0] != text:
             problems.append(Problem("lexicon", source, line_no, f"{text!r}: a negator is one word"))
             continue
@@ -688,7 +687,7 @@ def check_lexicons(lexicon_dir: Path, vocabulary: Sequence[str] | None = None) -
 
 def corpus_vocabulary(texts: Sequence[str]) -> list[str]:
     """The distinct words of some texts, normalized as terms are (for wildcard checks)."""
-    return sorted({normalize_token(w) for text in texts for w in _TOKEN.findall(text)})
+    return sorted({normalize_token(w) for text in texts for w in TOKEN.findall(text)})
 
 
 FRAME_DIMENSIONS = (

@@ -10,11 +10,11 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from pipeline.frames import keyed_by_strings
-from pipeline.lexicons import IGNORE_CATEGORY, Lexicon
-from pipeline.match import NARRATIVE, QUOTE, Matcher, Words, counted, is_negated
-from pipeline.segment import QuoteIndex, split_sentences
-from pipeline.sentiment import sentiment
+from pipeline.reading.lexicons import IGNORE_CATEGORY, Lexicon
+from pipeline.support.dataframes import keyed_by_strings
+from pipeline.text.match import NARRATIVE, QUOTE, Matcher, Words, counted, is_negated
+from pipeline.text.segment import QuoteIndex, split_sentences
+from pipeline.text.sentiment import sentiment
 
 # One row per sentence.
 # (article_id and outlet are categories, the integers 32-bit: SENTENCE_DTYPES)
@@ -116,7 +116,7 @@ _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
 
 def score_sentence(text: str) -> tuple[float, float]:
-    """TextBlob's (polarity, subjectivity) of one sentence (pipeline.sentiment gives TextBlob's exact
+    """TextBlob's (polarity, subjectivity) of one sentence (pipeline.text.sentiment gives TextBlob's exact
     numbers, faster); the pattern lexicon needs no download."""
     polarity, subjectivity = sentiment(text)
     return float(polarity), float(subjectivity)

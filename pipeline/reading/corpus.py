@@ -26,7 +26,7 @@ from pipeline.errors import CorpusError
 MANIFEST_NAME = "manifest.csv"
 REQUIRED_MANIFEST_COLUMNS = ["file", "outlet"]
 OPTIONAL_MANIFEST_COLUMNS = ["published", "url", "title", "clean"]
-# How an article's text is cleaned (the manifest's `clean` column, else by file type; see pipeline.clean):
+# How an article's text is cleaned (the manifest's `clean` column, else by file type; see pipeline.reading.clean):
 #   chrome  encoding repair and the page-chrome rules: the default for .txt and .html files (scraped pages)
 #   none    encoding and whitespace repair only: the default for .jsonl and .csv records, already extracted
 #           text whose one line (a headline, a sentence) the page-chrome rules could take for chrome
@@ -62,7 +62,7 @@ ARTICLE_COLUMNS = [
     "clean",
 ]
 # Columns of the articles table that no manifest can give: those above but the manifest's, those
-# the cleaning and the scores add (pipeline.clean, pipeline.score; a loaded_per_1k_<category> each).
+# the cleaning and the scores add (pipeline.reading.clean, pipeline.measuring.score; a loaded_per_1k_<category> each).
 # A manifest column with one of these names is renamed manifest_<name> (see _manifest_columns);
 # a test reads a run's articles.csv as a manifest to check that none is missing.
 PIPELINE_COLUMNS = frozenset(

@@ -5,23 +5,16 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
 
 import pandas as pd
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from pipeline.compare import log_odds_against_rest, total_counts
-from pipeline.heap import return_freed_memory
-from pipeline.lexicons import IGNORE_CATEGORY, Entry, Lexicon, normalize_token, term_parts
-from pipeline.match import BREAK, Matcher, counted, is_negated, normalized_words
-from pipeline.memo import remember, remembered
-from pipeline.segment import quote_spans
-
-_TOKEN = re.compile(r"\w+(?:['’]\w+)*")
-# The first word of each text in texts joined by BREAK.
-_FIRST_TOKEN = re.compile(r"(?:^|\x00)[^\w\x00]*(\w+(?:['’]\w+)*)")
-# Texts whose words are counted at a time (see in_blocks).
-TEXT_BLOCK = 5_000
+from pipeline.measuring.statistics import log_odds_against_rest, total_counts
+from pipeline.reading.lexicons import IGNORE_CATEGORY, TOKEN, Entry, Lexicon, term_parts
+from pipeline.support.memo import remember
+from pipeline.support.memory import return_freed_memory
+from pipeline.text.candidates import candidate_counts, name_like_words
+from pipeline.text.match import BREAK, Matcher, counted, is_negated
+from pipeline.text.segment import quote_spans
 
 # One row per occurrence of the searched term.
 #   outlet, article_id  where it is
@@ -109,13 +102,13 @@ def keyword_in_context(
 
 
 def _words_before(text: str, position: int, window: int) -> str:
-    starts = [m.start() for m in _TOKEN.finditer(text, 0, position)]
+    starts = [m.start() for m in TOKEN.finditer(text, 0, position)]
     start = starts[-window] if len(starts) >= window else 0
     return " ".join(text[start:position].split())
 
 
 def _words_after(text: str, position: int, window: int) -> str:
-    ends = [m.end() for m in _TOKEN.finditer(text, position)][:window]
+    ends = [m.end() for m in TOKEN.finditer(text, position)][:window]
     return " ".join(text[position : ends[-1]].split()) if ends else ""
 
 
@@ -166,68 +159,6 @@ def _grouped_sums(flags: pd.DataFrame, by: list[pd.Series]) -> tuple[list, list]
     return list(sums.index), sums.to_numpy().tolist()
 
 
-def name_like_words(texts: Iterable[str]) -> frozenset[str]:
-    """Words capitalized in most of their occurrences away from a sentence start: names, not wording."""
-    as_written: Counter = Counter()
-    for block in in_blocks(texts):
-        joined = BREAK.join(block)
-        as_written.update(_TOKEN.findall(joined))
-        as_written.subtract(_FIRST_TOKEN.findall(joined))
-    capitalized, seen = Counter(), Counter()
-    for token, n in as_written.items():
-        word = normalize_token(token)
-        seen[word] += n
-        capitalized[word] += n if token[0].isupper() else 0
-    return frozenset(w for w, n in seen.items() if n > 0 and capitalized[w] >= 0.8 * n)
-
-
-def _is_candidate(word: str, names: frozenset[str]) -> bool:
-    return (
-        word != BREAK
-        and word not in ENGLISH_STOP_WORDS
-        and word not in names
-        and len(word) > 2
-        and not word[0].isdigit()
-    )
-
-
-def candidate_terms(text: str, names: frozenset[str] = frozenset()) -> list[str]:
-    """Words (and two-word phrases of non-stopwords) that could become lexicon terms; names are left out."""
-    content = [w if _is_candidate(w, names) else "" for w in normalized_words([text])]
-    bigrams = [f"{a} {b}" for a, b in itertools.pairwise(content) if a and b]
-    return [w for w in content if w] + bigrams
-
-
-@remembered
-def candidate_counts(texts: Iterable[str], names: frozenset[str] = frozenset()) -> Counter:
-    """How often each candidate_terms term occurs in the texts: the same counts as calling it on each
-    text, computed over all of them at once (a phrase never runs from one text into the next)."""
-    counts: Counter = Counter()
-    keep: dict[str, bool] = {}
-    for block in in_blocks(texts):  # texts are independent: the counts of blocks add up
-        words = normalized_words(block)
-        keep.update((word, _is_candidate(word, names)) for word in set(words).difference(keep))
-        content = [word if keep[word] else "" for word in words]
-        counts.update(filter(None, content))
-        for (a, b), n in Counter(itertools.pairwise(content)).items():
-            if a and b:
-                counts[f"{a} {b}"] += n
-    return counts
-
-
-def in_blocks(texts: Iterable[str], size: int | None = None) -> Iterator[list[str]]:
-    """The texts as lists of at most `size` (default TEXT_BLOCK): a corpus's words are counted block by block,
-    because a list of every word of 100,000 articles as Python strings takes gigabytes."""
-    size = size or TEXT_BLOCK
-    if isinstance(texts, pd.Series):
-        for start in range(0, len(texts), size):
-            yield texts.iloc[start : start + size].tolist()
-        return
-    iterator = iter(texts)
-    while block := list(itertools.islice(iterator, size)):
-        yield block
-
-
 def suggest_terms(
     sentences: pd.DataFrame,
     hits: pd.DataFrame,
@@ -253,7 +184,7 @@ def suggest_terms(
         names,
     )
     return remember(
-        "pipeline.tune.suggest_terms",
+        "pipeline.tuning.tune.suggest_terms",
         depends_on,
         {"outlet": outlet, "min_count": min_count, "top": top},
         lambda: _suggest_terms(sentences, hits, lexicon, outlet, min_count, top, names),

@@ -20,11 +20,12 @@ matplotlib.use("svg")
 import matplotlib.pyplot as plt
 import pandas as pd
 from markupsafe import Markup
+from matplotlib.patches import Patch
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from pipeline import __version__
-from pipeline.framing import EVENT_PAGES, widest_events
-from pipeline.publish import check_output_folder, publish_folder
+from pipeline.framing.annotations import EVENT_PAGES, widest_events
+from pipeline.reports.publish import check_output_folder, publish_folder
 
 FLOAT_DECIMALS = 6
 # Rows of a table turned into CSV text at a time when written.
@@ -331,7 +332,7 @@ def _svg_of(figure) -> str:
 
 def _environment() -> jinja2.Environment:
     environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("pipeline", "templates"),
+        loader=jinja2.PackageLoader("pipeline.reports", "templates"),
         autoescape=jinja2.select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
@@ -779,7 +780,7 @@ def _read_digests(out_dir: Path | None) -> dict[str, dict[str, str]]:
 
 
 def write_evaluation(evaluation, out_dir: Path) -> Path:
-    """Write an Evaluation (pipeline.evaluate) as CSV tables and an HTML page, atomically."""
+    """Write an Evaluation (pipeline.measuring.evaluate) as CSV tables and an HTML page, atomically."""
 
     def files() -> Iterator[tuple[str, str]]:
         for name in ["span_scores", "misses", "false_alarms", "gold_spans", "label_scores", "frame_scores"]:
@@ -802,3 +803,41 @@ def read_snapshot(out_dir: Path) -> dict | None:
     except (OSError, ValueError):
         return None
     return snapshot if isinstance(snapshot, dict) and {"entries", "outlets", "term_hits"} <= set(snapshot) else None
+
+
+def label_chart_svg(summary: pd.DataFrame) -> str:
+    """Labels as rows (label_summary): a bar from chance (0.5) to the lexicon's AUC, the whole lexicon and
+    the baselines as markers."""
+    plt.rcParams["svg.fonttype"] = "none"
+    plt.rcParams["svg.hashsalt"] = "mediabias"
+    rows = summary.iloc[::-1]
+    names = [f"{r.label} ({r.category})" for r in rows.itertuples()]
+    figure, axis = plt.subplots(figsize=(9, 1.3 + 0.32 * len(rows)))
+    beats = rows["beats_baselines"].to_numpy(dtype=bool)
+    places = np.arange(len(rows))
+    axis.barh(places, rows["auc_lexicon"] - 0.5, left=0.5, color=np.where(beats, "#2166ac", "#d6604d"), height=0.6)
+    markers = [
+        ("all_categories", "D", "#222222", "whole lexicon"),
+        ("length", "|", "#1b7837", "length (words)"),
+        ("subjectivity", "x", "#762a83", "TextBlob subjectivity"),
+    ]
+    for score, marker, color, name in markers:
+        axis.scatter(rows[f"auc_{score}"], places, marker=marker, color=color, s=40, zorder=3, label=name)
+    axis.axvline(0.5, color="#444", linewidth=0.8, linestyle="--", label="chance (0.5)")
+    handles, _ = axis.get_legend_handles_labels()
+    handles = [
+        Patch(color="#2166ac", label="lexicon (label's category): above both baselines"),
+        Patch(color="#d6604d", label="lexicon (label's category): not above both"),
+        *handles,
+    ]
+    values = rows[[f"auc_{s}" for s in ("lexicon", "all_categories", "length", "subjectivity")]].to_numpy(float)
+    finite = values[np.isfinite(values)]
+    low, high = (min(0.4, finite.min() - 0.05), max(0.8, finite.max() + 0.05)) if finite.size else (0.0, 1.0)
+    axis.set_xlim(max(0.0, low), min(1.0, high))
+    axis.set_xlabel("ROC AUC (0.5 = chance, 1 = every labelled text scores above every other)", fontsize=9)
+    axis.set_title("ROC AUC per label (category in brackets)", fontsize=10)
+    axis.legend(handles=handles, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    axis.set_yticks(places, names)
+    axis.tick_params(labelsize=9)
+    axis.spines[["top", "right"]].set_visible(False)
+    return _svg_of(figure)

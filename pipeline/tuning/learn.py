@@ -2,7 +2,7 @@
 
 A term is learned for a category when the paragraphs it occurs in are labelled with the category
 more often than the others: the log-odds ratio with an informative Dirichlet prior (Monroe,
-Colaresi & Quinn 2008, "Fightin' Words", pipeline.compare.log_odds_dirichlet) of its presence in
+Colaresi & Quinn 2008, "Fightin' Words", pipeline.measuring.statistics.log_odds_dirichlet) of its presence in
 labelled paragraphs against the rest, the prior being its presence in all paragraphs (scaled to
 weigh as much as the labelled paragraphs). Counts are
 document frequencies (paragraphs a term occurs in), not raw frequencies.
@@ -27,9 +27,10 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.model_selection import GroupKFold
 
-from pipeline.compare import log_odds_dirichlet
-from pipeline.evaluate import GoldError, auc_and_best_f1, select_hits
-from pipeline.lexicons import (
+from pipeline.measuring.evaluate import GoldError, auc_and_best_f1, select_hits
+from pipeline.measuring.score import score_articles, score_sentence, sentence_cache_key, sentence_scores
+from pipeline.measuring.statistics import log_odds_dirichlet
+from pipeline.reading.lexicons import (
     DEFAULT_NEGATORS,
     LEXICON_COLUMNS,
     Lexicon,
@@ -37,10 +38,9 @@ from pipeline.lexicons import (
     parse_term_lexicon,
     term_parts,
 )
-from pipeline.match import BREAK, normalized_words
-from pipeline.score import score_articles, score_sentence, sentence_cache_key, sentence_scores
-from pipeline.segment import split_sentences
-from pipeline.tune import _is_candidate, name_like_words
+from pipeline.text.candidates import is_candidate, name_like_words
+from pipeline.text.match import BREAK, normalized_words
+from pipeline.text.segment import split_sentences
 
 # SemEval-2023 Task 3 persuasion techniques (Piskorski et al. 2023) as the project's lexicon
 # categories; techniques not listed are not learned unless a mapping names them.
@@ -247,7 +247,7 @@ def _candidate_terms(words: list[str], names: frozenset[str]) -> list[str]:
     inner: dict[str, bool] = {}
     for word in set(words):
         inner[word] = word != BREAK and word not in names and not any(c.isdigit() for c in word)
-        edge[word] = inner[word] and _is_candidate(word, names)
+        edge[word] = inner[word] and is_candidate(word, names)
     found = set()
     for i, word in enumerate(words):
         if not edge[word]:

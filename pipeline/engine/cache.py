@@ -28,9 +28,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
-from pipeline import pickling
-from pipeline.corpus import Problem
-from pipeline.score import SentenceScores
+from pipeline.engine import pickling
+from pipeline.measuring.score import SentenceScores
+from pipeline.reading.corpus import Problem
 
 CACHE_FILE = "sentences.sqlite"
 STAGE_FILE_MAGIC = b"mediabias-stage-1\n"

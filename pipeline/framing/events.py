@@ -15,8 +15,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 from sklearn.preprocessing import normalize
 
-from pipeline.corpus import publication_dates
-from pipeline.heap import return_freed_memory
+from pipeline.reading.corpus import publication_dates
+from pipeline.support.memory import return_freed_memory
 
 # Two articles can share an event only if their cosine distance (TF-IDF of the clean text) is below
 # this for every pair in the event (complete linkage) ...

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from pipeline.frames import concat_column
-from pipeline.lexicons import Entry, Lexicon
-from pipeline.match import Matcher, Words
+from pipeline.reading.lexicons import Entry, Lexicon
+from pipeline.support.dataframes import concat_column
+from pipeline.text.match import Matcher, Words
 
 # What about an entry ends up in a hit, or decides which entry wins: any change makes it another entry.
 EntryIdentity = tuple

@@ -15,14 +15,11 @@ import numpy as np
 import pandas as pd
 
 matplotlib.use("svg")
-import matplotlib.pyplot as plt
-from matplotlib.patches import Patch
 from sklearn.metrics import precision_recall_curve, roc_auc_score
 
 from pipeline.errors import MediaBiasError
-from pipeline.match import counted
-from pipeline.report import _svg_of
-from pipeline.score import score_sentence
+from pipeline.measuring.score import score_sentence
+from pipeline.text.match import counted
 
 # The hit sets compared, from the raw matches to what the scores count.
 #   all          every lexicon hit, negated or quoted
@@ -570,41 +567,3 @@ def misses_and_false_alarms(
         misses.sort_values(order, ascending=[False, True], kind="stable").reset_index(drop=True),
         alarms.sort_values(["n", "term"], ascending=[False, True], kind="stable").reset_index(drop=True),
     )
-
-
-def label_chart_svg(summary: pd.DataFrame) -> str:
-    """Labels as rows (label_summary): a bar from chance (0.5) to the lexicon's AUC, the whole lexicon and
-    the baselines as markers."""
-    plt.rcParams["svg.fonttype"] = "none"
-    plt.rcParams["svg.hashsalt"] = "mediabias"
-    rows = summary.iloc[::-1]
-    names = [f"{r.label} ({r.category})" for r in rows.itertuples()]
-    figure, axis = plt.subplots(figsize=(9, 1.3 + 0.32 * len(rows)))
-    beats = rows["beats_baselines"].to_numpy(dtype=bool)
-    places = np.arange(len(rows))
-    axis.barh(places, rows["auc_lexicon"] - 0.5, left=0.5, color=np.where(beats, "#2166ac", "#d6604d"), height=0.6)
-    markers = [
-        ("all_categories", "D", "#222222", "whole lexicon"),
-        ("length", "|", "#1b7837", "length (words)"),
-        ("subjectivity", "x", "#762a83", "TextBlob subjectivity"),
-    ]
-    for score, marker, color, name in markers:
-        axis.scatter(rows[f"auc_{score}"], places, marker=marker, color=color, s=40, zorder=3, label=name)
-    axis.axvline(0.5, color="#444", linewidth=0.8, linestyle="--", label="chance (0.5)")
-    handles, _ = axis.get_legend_handles_labels()
-    handles = [
-        Patch(color="#2166ac", label="lexicon (label's category): above both baselines"),
-        Patch(color="#d6604d", label="lexicon (label's category): not above both"),
-        *handles,
-    ]
-    values = rows[[f"auc_{s}" for s in ("lexicon", "all_categories", "length", "subjectivity")]].to_numpy(float)
-    finite = values[np.isfinite(values)]
-    low, high = (min(0.4, finite.min() - 0.05), max(0.8, finite.max() + 0.05)) if finite.size else (0.0, 1.0)
-    axis.set_xlim(max(0.0, low), min(1.0, high))
-    axis.set_xlabel("ROC AUC (0.5 = chance, 1 = every labelled text scores above every other)", fontsize=9)
-    axis.set_title("ROC AUC per label (category in brackets)", fontsize=10)
-    axis.legend(handles=handles, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-    axis.set_yticks(places, names)
-    axis.tick_params(labelsize=9)
-    axis.spines[["top", "right"]].set_visible(False)
-    return _svg_of(figure)

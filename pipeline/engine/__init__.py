@@ -1,0 +1,1 @@
+"""Running the dataflow: the driver, its caches, processes and incremental rematching."""

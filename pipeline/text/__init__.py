@@ -1,0 +1,1 @@
+"""Text processing: sentence and quote spans (segment), sentiment (sentiment), lexicon matching (match), candidate terms (candidates)."""
