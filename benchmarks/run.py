@@ -42,9 +42,9 @@ def measure(n_articles: int, jobs: int) -> dict:
     from synthetic import PROJECT, write_corpus
     from textblob import TextBlob
 
+    from pipeline.flow import analyze
     from pipeline.reading.lexicons import read_lexicons
     from pipeline.reports.report import write_reports
-    from pipeline.run import analyze
     from pipeline.text.match import Matcher, Words
 
     with tempfile.TemporaryDirectory() as work:

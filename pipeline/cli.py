@@ -13,13 +13,14 @@ import click
 from pipeline import __version__
 from pipeline.engine.parallel import ENGINES, default_jobs
 from pipeline.errors import MediaBiasError
+from pipeline.flow import FLOW, analyze
 from pipeline.framing.events import EVENT_DISTANCE_THRESHOLD, EVENT_WINDOW_DAYS
 from pipeline.measuring.evaluate import label_mapping
 from pipeline.reading.corpus import read_corpus, read_text_file
 from pipeline.reading.lexicons import check_lexicons, corpus_vocabulary, read_lexicons
 from pipeline.reports.publish import OutputFolderRefused, check_output_file, check_output_folder, write_file
 from pipeline.reports.report import read_snapshot, to_csv_text, write_evaluation, write_reports
-from pipeline.run import analyze, clean_corpus, evaluate_against_gold
+from pipeline.tuning.gold import clean_corpus, evaluate_against_gold
 from pipeline.tuning.learn import (
     MIN_ARTICLES,
     MIN_Z,
@@ -441,6 +442,16 @@ def lexicon_learn(
         click.echo(
             f"\n{len(new.entries)} candidate rows{known}; add --out FILE (e.g. --out learned.csv) to write them."
         )
+
+
+@main.command()
+def graph() -> None:
+    """Print the dataflow: each stage, in data order, with the tables it reads and returns.
+
+    A line reads `inputs -> stage -> tables`; a stage named for its one table shows it once. The stages
+    are the functions of pipeline/flow.py; the options in brackets say how the driver runs them.
+    """
+    click.echo(FLOW.graph())
 
 
 @main.command()

@@ -20,7 +20,7 @@ from pipeline.measuring.evaluate import GoldError, gold_labels, label_mapping, r
 from pipeline.measuring.score import score_articles
 from pipeline.reading.lexicons import read_lexicons
 from pipeline.reports.report import write_evaluation
-from pipeline.run import evaluate_against_gold
+from pipeline.tuning.gold import evaluate_against_gold
 
 GOLD = Path(__file__).parent / "data" / "gold"
 

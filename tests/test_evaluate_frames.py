@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from pipeline.cli import main
 from pipeline.measuring.evaluate import MEDIA_FRAMES, read_gold
 from pipeline.reading.lexicons import FRAME_DIMENSIONS
-from pipeline.run import evaluate_against_gold
+from pipeline.tuning.gold import evaluate_against_gold
 
 ARTICLES = {
     "a.txt": "The economy shrank. Prices rose. Parliament met.",

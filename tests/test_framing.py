@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from conftest import LEXICONS, SEED_CORPUS
 
 from pipeline.cli import main
+from pipeline.flow import analyze
 from pipeline.framing import events as events_module
 from pipeline.framing.annotations import (
     ANNOTATION_COLUMNS,
@@ -32,8 +33,8 @@ from pipeline.measuring.statistics import (
     share_interval,
 )
 from pipeline.reading.lexicons import FRAME_DIMENSIONS, read_framing_lexicons, read_lexicons
-from pipeline.run import analyze, clean_corpus
 from pipeline.support.dataframes import concat_tables
+from pipeline.tuning.gold import clean_corpus
 
 FRAMING, _ = read_framing_lexicons(LEXICONS)
 LEXICON, _ = read_lexicons(LEXICONS)

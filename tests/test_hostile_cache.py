@@ -51,7 +51,7 @@ def tables_of(out):
 def test_a_planted_pickle_in_the_cache_folder_is_never_loaded(corpus, tmp_path):
     cache_dir, sentinel = tmp_path / "cache", tmp_path / "code-ran"
     cache_dir.mkdir()
-    for stage in ["corpus", "annotations", "matching", "events", "framing", "memo"]:
+    for stage in ["clean_articles", "annotations", "matching", "events", "frames", "memo"]:
         (cache_dir / f"{stage}.pickle").write_bytes(pickle.dumps(Planted(sentinel)))
     result, out = run(corpus, tmp_path, cache_dir)
     assert result.exit_code == 0, result.output
@@ -63,11 +63,14 @@ def test_a_planted_pickle_with_the_header_but_a_forged_signature_is_never_loaded
     cache_dir, sentinel = tmp_path / "cache", tmp_path / "code-ran"
     cache_dir.mkdir()
     forged = cache.STAGE_FILE_MAGIC + bytes(cache.SIGNATURE_BYTES) + pickle.dumps(Planted(sentinel))
-    (cache_dir / "corpus.pickle").write_bytes(forged)
+    (cache_dir / "clean_articles.pickle").write_bytes(forged)
     result, _ = run(corpus, tmp_path, cache_dir)
     assert result.exit_code == 0, result.output
     assert not sentinel.exists()
-    assert "corpus.pickle: warning: not written by this user's mediabias (or damaged): never loaded" in result.output
+    assert (
+        "clean_articles.pickle: warning: not written by this user's mediabias (or damaged): never loaded"
+        in result.output
+    )
 
 
 def test_another_users_cache_is_recomputed_and_gives_the_same_tables(corpus, tmp_path, monkeypatch):
@@ -152,8 +155,11 @@ def test_cache_warnings_are_not_in_the_tables(corpus, tmp_path):
 def test_a_stage_file_others_may_write_is_never_loaded(corpus, tmp_path):
     cache_dir = tmp_path / "cache"
     _, first = run(corpus, tmp_path, cache_dir, "first")
-    stage = cache_dir / "corpus.pickle"
+    stage = cache_dir / "clean_articles.pickle"
     os.chmod(stage, 0o666)  # someone else could swap its content between the check and the load
     result, second = run(corpus, tmp_path, cache_dir, "second")
-    assert "corpus.pickle: warning: not written by this user's mediabias (or damaged): never loaded" in result.output
+    assert (
+        "clean_articles.pickle: warning: not written by this user's mediabias (or damaged): never loaded"
+        in result.output
+    )
     assert tables_of(second) == tables_of(first)

@@ -14,14 +14,14 @@ from conftest import LEXICONS, PROJECT, SEED_CORPUS
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline import run
+from pipeline.flow import analyze
 from pipeline.framing.annotations import actor_mentions, annotate
 from pipeline.framing.events import group_events
 from pipeline.measuring.score import score_articles
 from pipeline.measuring.statistics import log_odds_against_rest, log_odds_dirichlet
 from pipeline.reading.lexicons import read_framing_lexicons
 from pipeline.reports.report import event_slugs, render_pages, to_csv_text
-from pipeline.run import analyze
+from pipeline.tuning.gold import clean_corpus
 
 VERBS = ["said", "claimed", "insisted", "admitted", "boasted", "told reporters"]
 EVENTS = [
@@ -75,7 +75,7 @@ def tables_of_a_run(corpus, out, jobs: int, hash_seed: str) -> dict[str, bytes]:
 
 
 def seed_sentences_and_annotations():
-    articles, lexicon = run.clean_corpus(SEED_CORPUS, LEXICONS)
+    articles, lexicon = clean_corpus(SEED_CORPUS, LEXICONS)
     framing, _ = read_framing_lexicons(LEXICONS)
     sentences, _ = score_articles(articles, lexicon)
     return articles, sentences, framing

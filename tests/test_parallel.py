@@ -8,13 +8,15 @@ import pandas as pd
 import pytest
 from conftest import LEXICONS, SEED_CORPUS
 
-from pipeline import run
+from pipeline.engine import articles as per_article
 from pipeline.engine.parallel import Background
+from pipeline.flow import FLOW, analyze
+from pipeline.framing import annotations as annotations_module
 from pipeline.measuring import score
 from pipeline.reports.report import to_csv_text
-from pipeline.run import analyze
 from pipeline.support import memo
 from pipeline.support.dataframes import arrow_chunks, concat_tables, in_one_piece
+from pipeline.tuning.gold import clean_corpus
 
 
 def tables_of(**options):
@@ -36,13 +38,13 @@ def test_a_dask_local_cluster_gives_byte_identical_tables(one_process):
 
 
 def test_chunks_joined_a_few_at_a_time_as_they_arrive_give_byte_identical_tables(one_process, monkeypatch):
-    monkeypatch.setattr(run, "JOIN_CHUNKS", 2)  # five chunks of one article: joined as 2 + 2 + 1, then together
+    monkeypatch.setattr(per_article, "JOIN_CHUNKS", 2)  # five chunks of one article: joined as 2 + 2 + 1, then together
     tables = analyze(SEED_CORPUS, LEXICONS, chunk_articles=1, jobs=2)
     assert {name: to_csv_text(table) for name, table in tables.csv_tables().items()} == one_process
 
 
 def test_chunks_scored_apart_join_into_the_table_scored_at_once_with_compact_columns():
-    articles, lexicon = run.clean_corpus(SEED_CORPUS, LEXICONS)
+    articles, lexicon = clean_corpus(SEED_CORPUS, LEXICONS)
     whole, whole_hits = score.score_articles(articles, lexicon)
     parts = [score.score_articles(articles.iloc[k : k + 1], lexicon) for k in range(len(articles))]
     joined = concat_tables([p[0] for p in parts], score.SENTENCE_COLUMNS, score.SENTENCE_DTYPES)
@@ -72,7 +74,7 @@ def test_a_run_scored_in_many_chunks_holds_each_column_of_sentence_texts_in_one_
 def test_each_stage_reports_its_time():
     timings = {}
     analyze(SEED_CORPUS, LEXICONS, timings=timings)
-    assert list(timings) == ["read", "clean", "split_score_match", "summaries", "compare", "tune"]
+    assert sorted(timings) == sorted(stage.name for stage in FLOW.stages)
     assert all(seconds >= 0 for seconds in timings.values())
 
 
@@ -83,13 +85,13 @@ def test_a_warm_run_reuses_cached_sentiment_and_gives_the_same_tables(tmp_path, 
     def no_scoring(text):
         raise AssertionError("sentence scores should come from the cache")
 
-    monkeypatch.setattr(run, "sentence_scores", no_scoring)
+    monkeypatch.setattr(score, "score_sentence", no_scoring)
     warm = analyze(SEED_CORPUS, LEXICONS, cache_dir=cache, chunk_articles=2)
     assert {name: to_csv_text(table) for name, table in warm.csv_tables().items()} == one_process
 
 
 def test_the_scores_cached_for_an_article_are_its_sentences_read_back_whatever_the_batch():
-    cleaned, lexicon = run.clean_corpus(SEED_CORPUS, LEXICONS)
+    cleaned, lexicon = clean_corpus(SEED_CORPUS, LEXICONS)
     sentences, _ = score.score_articles(cleaned, lexicon)
     article_of_key = {
         score.sentence_cache_key(text): a for a, text in zip(cleaned.article_id, cleaned.text, strict=True)
@@ -99,16 +101,20 @@ def test_the_scores_cached_for_an_article_are_its_sentences_read_back_whatever_t
     expected["key of an article with no sentence"] = []
     for batch, block in [(1, 1), (2, 7), (5_000, 100_000)]:
         found = {}
-        for part in run._sentence_scores_of(article_of_key, sentences, batch, block):
+        for part in per_article.sentence_scores_of(article_of_key, sentences, batch, block):
             assert len(part) <= batch
             found.update(part)
         assert found == expected
 
 
-def test_the_cache_key_changes_with_the_text_and_the_stage_version(monkeypatch):
+def test_the_cache_key_changes_with_the_text_and_with_the_code_that_splits_and_scores_it(monkeypatch):
     key = score.sentence_cache_key("The regime fell.")
     assert score.sentence_cache_key("The regime fell!") != key
-    monkeypatch.setattr(score, "SENTENCE_STAGE_VERSION", "2/other")
+
+    def edited_sentence_scores(text):
+        return [(0, len(text), 0.0, 0.0)]
+
+    monkeypatch.setattr(score, "sentence_scores", edited_sentence_scores)
     assert score.sentence_cache_key("The regime fell.") != key
 
 
@@ -122,11 +128,13 @@ def test_after_a_lexicon_edit_cleaning_and_events_come_from_the_cache(tmp_path, 
     fresh = analyze(SEED_CORPUS, lexicons)
 
     def not_again(*args, **kwargs):
-        raise AssertionError("this stage should come from the cache")
+        raise AssertionError("the annotations should come from the cache")
 
-    for stage in ("read_corpus", "clean_articles", "group_events", "align_statements", "distinctive_terms", "annotate"):
-        monkeypatch.setattr(run, stage, not_again)
-    warm = analyze(SEED_CORPUS, lexicons, cache_dir=cache)
+    monkeypatch.setattr(annotations_module, "annotate", not_again)
+    computed = []
+    warm = analyze(SEED_CORPUS, lexicons, cache_dir=cache, stages_computed=computed)
+    lexicon_free = {"clean_articles", "events", "alignments", "frames", "event_framing", "distinctive_terms", "names"}
+    assert lexicon_free.isdisjoint(computed) and "labels" not in computed
     assert {name: to_csv_text(t) for name, t in warm.csv_tables().items()} == {
         name: to_csv_text(t) for name, t in fresh.csv_tables().items()
     }

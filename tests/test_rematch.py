@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.engine.rematch import articles_to_rematch
+from pipeline.flow import analyze
 from pipeline.reading.lexicons import Lexicon, parse_term_lexicon
 from pipeline.reports.report import to_csv_text
-from pipeline.run import analyze
 from pipeline.text.match import Matcher, Words
 
 

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from conftest import LEXICONS, SEED_CORPUS
 
+from pipeline.flow import analyze
 from pipeline.reports import report
 from pipeline.reports.report import (
     HitMarks,
@@ -18,7 +19,6 @@ from pipeline.reports.report import (
     to_csv_text,
     write_reports,
 )
-from pipeline.run import analyze
 
 
 def test_article_text_is_html_escaped_and_hits_are_marked():

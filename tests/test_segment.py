@@ -7,8 +7,8 @@ from conftest import LEXICONS, SEED_CORPUS
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.run import clean_corpus
 from pipeline.text.segment import _is_one_sentence, _trimmed_span, quote_spans, split_sentences
+from pipeline.tuning.gold import clean_corpus
 
 
 def sentences(text):

@@ -20,6 +20,17 @@ from pipeline.measuring.statistics import (
     total_counts,
 )
 from pipeline.reading.lexicons import FRAME_DIMENSIONS, FramingLexicons
+from pipeline.schema import (
+    ACTOR_COLUMNS,
+    ANNOTATION_COLUMNS,
+    ANNOTATION_DTYPES,
+    ARTICLE_FRAME_COLUMNS,
+    ATTRIBUTION_COLUMNS,
+    DISTINCTIVE_COLUMNS,
+    EVENT_CONTRAST_COLUMNS,
+    FRAME_COLUMNS,
+    LABEL_COLUMNS,
+)
 from pipeline.support.memory import return_freed_memory
 from pipeline.text.candidates import candidate_counts
 from pipeline.text.match import Match, Matcher, Words, counted
@@ -30,108 +41,6 @@ SPEAKER_DISTANCE = 80
 UNNAMED = "(unnamed source)"
 # Events that get a page (and the details it shows): the widest first (widest_events).
 EVENT_PAGES = 100
-
-# Sentence-level annotations: one row per actor mention, label, attribution verb or frame cue.
-#   article_id, outlet, sentence_id   where (sentence_id in 32 bits)
-#   kind      str   "actor", "label", "attribution" or "frame"
-#   key       str   the actor, the concept, the verb class or the frame
-#   term      str   the lexicon entry (alias, label, verb, cue) as written
-#   matched   str   the sentence's words
-#   value     float connotation for labels (-1..1), else 1 (held as a category of the few values)
-#   in_quote  bool  inside quotation marks
-#   speaker   str   for attribution verbs: the actor the statement is credited to, else ""
-ANNOTATION_COLUMNS = [
-    "article_id",
-    "outlet",
-    "sentence_id",
-    "kind",
-    "key",
-    "term",
-    "matched",
-    "value",
-    "in_quote",
-    "speaker",
-]
-# A corpus has tens of annotations per article and few distinct strings in these columns: stored as
-# categories (sorted, so that ordering and grouping are the strings' own), they take a byte or four
-# per row instead of an eight-byte reference, and load from the cache at once.
-ANNOTATION_DTYPES = {
-    **dict.fromkeys(["article_id", "outlet", "kind", "key", "term", "matched", "speaker"], "category"),
-    "sentence_id": "int32",
-    "value": "category",  # a label's connotation, else 1: a byte a row instead of eight (124 MB at 100,000 articles)
-    "in_quote": "bool",
-}
-
-# tables/actors.csv, one row per outlet and actor.
-#   outlet, actor
-#   mentions       int    mentions of any alias
-#   sentences      int    sentences that mention the actor
-#   polarity       float  mean polarity of those sentences in [-1, 1], with its 95% bootstrap interval
-#   polarity_low, polarity_high
-#   loaded_per_1k  float  hits in the outlet's own words per 1,000 words outside quotes, in those sentences
-#   quoted         int    statements credited to the actor in sentences that quote
-ACTOR_COLUMNS = [
-    "outlet",
-    "actor",
-    "mentions",
-    "sentences",
-    "polarity",
-    "polarity_low",
-    "polarity_high",
-    "loaded_per_1k",
-    "quoted",
-]
-
-# tables/labels.csv, one row per outlet, concept and label used.
-#   outlet, concept, label      the label is the lexicon entry (labels.csv) as written
-#   n            int    uses
-#   n_quoted     int    of those, inside quotes
-#   connotation  float  the label's connotation in [-1, 1]
-#   forms        str    the words as written, most used first: "assassination 2; assassinate 1"
-LABEL_COLUMNS = ["outlet", "concept", "label", "n", "n_quoted", "connotation", "forms"]
-
-# tables/attribution.csv, one row per outlet, speaker and verb class.
-#   outlet, speaker (an actor or "(unnamed source)"), verb_class (neutral, doubting, disparaging, conceding)
-#   n       int  statements introduced so
-#   verbs   str  "said 3; told 1"
-ATTRIBUTION_COLUMNS = ["outlet", "speaker", "verb_class", "n", "verbs"]
-
-# tables/frames.csv, one row per event, outlet and frame dimension (Policy Frames Codebook).
-#   event_id, outlet, frame
-#   n_sentences  int    sentences cueing the frame
-#   share        float  their share of the outlet's sentences in the event, in [0, 1], with 95% bootstrap interval
-#   share_low, share_high
-#   primary      bool   the outlet's most cued frame in the event
-FRAME_COLUMNS = ["event_id", "outlet", "frame", "n_sentences", "share", "share_low", "share_high", "primary"]
-
-# tables/article_frames.csv, one row per article and frame dimension it cues (no row for a frame it never cues).
-#   article_id, outlet, frame
-#   n_sentences  int    the article's sentences cueing the frame (>= 1)
-#   share        float  their share of the article's sentences, in (0, 1]
-ARTICLE_FRAME_COLUMNS = ["article_id", "outlet", "frame", "n_sentences", "share"]
-
-# tables/event_contrasts.csv, one row per event, outlet and metric: the outlet against the rest of the event.
-#   event_id, outlet, metric ("polarity" or "loaded_per_1k")
-#   outlet_value, rest_value, difference
-#   effect_size    float  Cohen's d for polarity; rate ratio outlet / rest for loaded_per_1k
-#   p_value        float  two-sided permutation test over sentences (nan when the event has one outlet)
-#   n_sentences, n_sentences_rest  int
-EVENT_CONTRAST_COLUMNS = [
-    "event_id",
-    "outlet",
-    "metric",
-    "outlet_value",
-    "rest_value",
-    "difference",
-    "effect_size",
-    "p_value",
-    "n_sentences",
-    "n_sentences_rest",
-]
-
-# tables/distinctive_terms.csv: the words most typical of each outlet against all others.
-#   outlet, term, n_outlet, n_rest, log_odds, z   (log-odds ratio, informative Dirichlet prior; top 25 by z)
-DISTINCTIVE_COLUMNS = ["outlet", "term", "n_outlet", "n_rest", "log_odds", "z"]
 
 
 def _actor_matches(found: list[Match], text: str) -> list[Match]:

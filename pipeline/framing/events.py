@@ -16,6 +16,7 @@ from sklearn.metrics.pairwise import cosine_similarity
 from sklearn.preprocessing import normalize
 
 from pipeline.reading.corpus import publication_dates
+from pipeline.schema import ALIGNMENT_COLUMNS, EVENT_COLUMNS
 from pipeline.support.memory import return_freed_memory
 
 # Two articles can share an event only if their cosine distance (TF-IDF of the clean text) is below
@@ -33,33 +34,6 @@ CANDIDATES_PER_SENTENCE = 5
 MAX_EXACT_EVENT_ARTICLES = 4_000
 # Rows of that matrix computed at a time.
 DISTANCE_BLOCK = 500
-
-# One row per article.
-#   article_id, outlet, published  the article
-#   event_id     str    "E1", "E2", ... numbered by earliest publication date (or the manifest's `event`;
-#                       automatic numbers skip the ids manifest events have)
-#   event_label  str    the event's most characteristic terms (highest mean TF-IDF)
-#   similarity   float  cosine similarity in [0, 1] of the article to its event's centroid
-#   n_articles   int    articles in the event (1: the article is alone in its event)
-EVENT_COLUMNS = ["article_id", "outlet", "published", "event_id", "event_label", "similarity", "n_articles"]
-
-# One row per pair of aligned sentences (each sentence used once).
-#   event_id                   the event
-#   outlet_a, article_a, sentence_a, text_a   one sentence
-#   outlet_b, article_b, sentence_b, text_b   the other, from a different outlet
-#   similarity   float  TF-IDF cosine similarity in [0, 1]
-ALIGNMENT_COLUMNS = [
-    "event_id",
-    "outlet_a",
-    "article_a",
-    "sentence_a",
-    "text_a",
-    "outlet_b",
-    "article_b",
-    "sentence_b",
-    "text_b",
-    "similarity",
-]
 
 
 def _vectorizer() -> TfidfVectorizer:

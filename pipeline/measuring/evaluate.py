@@ -119,7 +119,6 @@ class Evaluation:
     gold_spans: pd.DataFrame = field(default_factory=pd.DataFrame)
     label_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
     frame_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
-    chart: str = ""
     problems: list[str] = field(default_factory=list)
 
     @property

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import re
 import sys
 from collections.abc import Sequence
@@ -11,107 +10,13 @@ from collections.abc import Sequence
 import pandas as pd
 
 from pipeline.reading.lexicons import IGNORE_CATEGORY, Lexicon
+from pipeline.schema import HIT_COLUMNS, HIT_DTYPES, SENTENCE_COLUMNS, SENTENCE_DTYPES
 from pipeline.support.dataframes import keyed_by_strings
+from pipeline.support.versions import code_version
 from pipeline.text.match import NARRATIVE, QUOTE, Matcher, Words, counted, is_negated
 from pipeline.text.segment import QuoteIndex, split_sentences
 from pipeline.text.sentiment import sentiment
 
-# One row per sentence.
-# (article_id and outlet are categories, the integers 32-bit: SENTENCE_DTYPES)
-#   article_id      str    the article
-#   outlet          str    its outlet
-#   sentence_id     int    1-based position of the sentence in the article
-#   start, end      int    character span of the sentence in the article's clean text
-#   n_words         int    words in the sentence (hyphenated compounds count once)
-#   n_quoted_words  int    of those, words inside quotation marks
-#   polarity        float  TextBlob polarity in [-1, 1] (negative .. positive), 0 when no opinion word
-#   subjectivity    float  TextBlob subjectivity in [0, 1] (factual .. opinionated)
-#   n_hits          int    lexicon hits in the outlet's own words (narrative voice, not negated)
-#   loaded_weight   float  sum of the weights of those hits
-#   text            str    the sentence
-SENTENCE_COLUMNS = [
-    "article_id",
-    "outlet",
-    "sentence_id",
-    "start",
-    "end",
-    "n_words",
-    "n_quoted_words",
-    "polarity",
-    "subjectivity",
-    "n_hits",
-    "loaded_weight",
-    "text",
-]
-# Repeated strings as categories and integers in 32 bits: at 100,000 articles (2.3 million sentences,
-# 1.2 million hits) the two tables take about 280 MB less than with a string and an int64 per cell.
-SENTENCE_DTYPES = {
-    "article_id": "category",
-    "outlet": "category",
-    **dict.fromkeys(["sentence_id", "start", "end", "n_words", "n_quoted_words", "n_hits"], "int32"),
-    **dict.fromkeys(["polarity", "subjectivity", "loaded_weight"], "float64"),
-    "text": "str",
-}
-
-# One row per lexicon hit (HIT_DTYPES).
-#   article_id, outlet, sentence_id  where the hit is
-#   term          str    the lexicon entry that fired, as written in the lexicon
-#   matched       str    the text it matched, as written in the article
-#   category      str    the entry's category
-#   weight        float  the entry's weight (1 mild .. 3 strong)
-#   voice         str    "narrative" (the outlet's own words) or "quote" (inside quotation marks)
-#   negated       bool   a negator precedes it in the same clause ("not a massacre"); not counted
-#   start, end    int    character span of `matched` in the sentence: sentence[start:end] == matched
-#   lexicon, lexicon_line  file and line of the entry, to find it for tuning
-HIT_COLUMNS = [
-    "article_id",
-    "outlet",
-    "sentence_id",
-    "term",
-    "matched",
-    "category",
-    "weight",
-    "voice",
-    "negated",
-    "start",
-    "end",
-    "lexicon",
-    "lexicon_line",
-]
-# Every string column a category, the integers 32-bit (see SENTENCE_DTYPES).
-HIT_DTYPES = {
-    **dict.fromkeys(["article_id", "outlet", "term", "matched", "category", "voice", "lexicon"], "category"),
-    **dict.fromkeys(["sentence_id", "start", "end", "lexicon_line"], "int32"),
-    "weight": "float64",
-    "negated": "bool",
-}
-
-# Summary columns shared by the article, outlet and corpus tables; one loaded_per_1k_<category>
-# column per lexicon category follows them (narrative voice, not negated).
-#   n_sentences           int    sentences scored
-#   n_words               int    words in them
-#   n_quoted_words        int    of those, words inside quotation marks
-#   polarity              float  mean sentence polarity in [-1, 1]; every sentence counts once
-#   subjectivity          float  mean sentence subjectivity in [0, 1]
-#   n_hits                int    hits in the outlet's own words: narrative voice, not negated
-#   n_quoted_hits         int    hits inside quotes, not negated
-#   n_negated_hits        int    negated hits (either voice), never counted as loaded
-#   loaded_per_1k         float  n_hits per 1,000 words outside quotes
-#   loaded_weight_per_1k  float  sum of n_hits' weights per 1,000 words outside quotes
-#   quoted_per_1k         float  n_quoted_hits per 1,000 words inside quotes (0 when nothing is quoted)
-SUMMARY_COLUMNS = [
-    "n_sentences",
-    "n_words",
-    "n_quoted_words",
-    "polarity",
-    "subjectivity",
-    "n_hits",
-    "n_quoted_hits",
-    "n_negated_hits",
-    "loaded_per_1k",
-    "loaded_weight_per_1k",
-    "quoted_per_1k",
-]
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
 
@@ -122,19 +27,14 @@ def score_sentence(text: str) -> tuple[float, float]:
     return float(polarity), float(subjectivity)
 
 
-# Changes whenever sentence splitting or sentiment could give other results: cached results of
-# another version are never used.
-SENTENCE_STAGE_VERSION = (
-    f"1/syntok-{importlib.metadata.version('syntok')}/textblob-{importlib.metadata.version('textblob')}"
-)
-
 # Per article, what does not depend on the lexicons: each sentence's (start, end, polarity, subjectivity).
 SentenceScores = list[tuple[int, int, float, float]]
 
 
 def sentence_cache_key(text: str) -> str:
-    """The key under which an article text's SentenceScores are cached (content and stage version)."""
-    return hashlib.sha256(f"{SENTENCE_STAGE_VERSION}\0{text}".encode()).hexdigest()[:40]
+    """The key under which an article text's SentenceScores are cached: its content and the code that
+    splits and scores it (with the syntok and TextBlob versions)."""
+    return hashlib.sha256(f"{code_version(sentence_scores)}\0{text}".encode()).hexdigest()[:40]
 
 
 def sentence_scores(text: str) -> SentenceScores:

@@ -10,30 +10,13 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from pipeline.schema import CONTRAST_COLUMNS, TERM_COLUMNS
 from pipeline.support.dataframes import plain_strings
 from pipeline.support.memo import remembered
 from pipeline.text.match import counted
 
 # Metrics compared between an outlet and the corpus, in report order.
 COMPARED_METRICS = ["polarity", "subjectivity", "loaded_per_1k", "loaded_weight_per_1k", "quoted_per_1k"]
-
-# One row per outlet and metric.
-#   outlet      str    the outlet
-#   metric      str    polarity, subjectivity, loaded_per_1k, loaded_weight_per_1k, quoted_per_1k or
-#                      loaded_per_1k_<category>
-#   outlet_value float the outlet's value
-#   corpus_value float the value over the whole corpus (all outlets' sentences pooled)
-#   difference  float  outlet_value - corpus_value
-CONTRAST_COLUMNS = ["outlet", "metric", "outlet_value", "corpus_value", "difference"]
-
-# One row per outlet and lexicon term that fired in it.
-#   outlet, term, category, weight   the entry
-#   n_hits      int    hits in the outlet's own words (narrative voice, not negated)
-#   n_quoted    int    hits inside quotes (not negated)
-#   n_negated   int    negated hits (either voice)
-#   per_1k      float  n_hits per 1,000 words of the outlet outside quotes
-#   rank        int    1 = the outlet's most used term in its own words (ties: more quoted, heavier, then term)
-TERM_COLUMNS = ["outlet", "term", "category", "weight", "n_hits", "n_quoted", "n_negated", "per_1k", "rank"]
 
 
 def outlet_vs_corpus(outlets: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:

@@ -36,22 +36,8 @@ import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from pipeline.reading.corpus import TEXT_BLOCK, Problem, TextColumn
+from pipeline.schema import REMOVED_LINE_COLUMNS, REMOVED_LINE_DTYPES
 from pipeline.support.dataframes import concat_tables
-
-# One row per removed line.
-#   article_id  str  the article the line was removed from
-#   outlet      str  its outlet
-#   line_no     int  1-based line number in the article's raw text
-#   text        str  the line as it was (after encoding repair)
-#   rule        str  the rule that removed it (see the module docstring)
-#   detail      str  why, in words (for `pattern`: the pattern and where it is defined)
-REMOVED_LINE_COLUMNS = ["article_id", "outlet", "line_no", "text", "rule", "detail"]
-# Held until the reports are written: the same outlets, rules, reasons and chrome lines recur across
-# articles, and as categories they took 15 MB instead of 167 MB at 100,000 (synthetic) articles.
-REMOVED_LINE_DTYPES = {
-    **dict.fromkeys(["article_id", "outlet", "text", "rule", "detail"], "category"),
-    "line_no": "int64",
-}
 
 MIN_PROSE_WORDS = 8
 CROSS_ARTICLE_MIN_ARTICLES = 3

@@ -14,7 +14,6 @@ import re
 import stat
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import chardet
@@ -22,6 +21,7 @@ import pandas as pd
 from bs4 import BeautifulSoup, PageElement, Tag
 
 from pipeline.errors import CorpusError
+from pipeline.schema import ARTICLE_COLUMNS, PIPELINE_COLUMN_PREFIXES, PIPELINE_COLUMNS, PROBLEM_COLUMNS, Problem
 
 MANIFEST_NAME = "manifest.csv"
 REQUIRED_MANIFEST_COLUMNS = ["file", "outlet"]
@@ -35,68 +35,9 @@ SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".csv")
 # A news article is a few thousand words; text this long is a scraping accident, and would stall a run.
 MAX_ARTICLE_BYTES = 5_000_000
 
-# One row per article read.
-#   article_id  str  file name for one-article files, "file:N" for record N of a .jsonl/.csv file
-#   file        str  path of the source file, relative to the corpus folder
-#   record      int  1-based record number inside a .jsonl/.csv file, 0 for one-article files
-#   outlet      str  outlet name (record field, else manifest)
-#   published   str  publication date as given (ISO 8601 expected; read by publication_dates)
-#   url         str  source address, may be empty
-#   title       str  title given by the source (HTML <title>, record field or manifest), may be empty
-#   raw_text    str  article text as read, before cleaning
-#   encoding    str  the encoding the bytes were decoded with
-#   clean       str  how its text is to be cleaned: "chrome" or "none" (see CLEANING); cleaning drops it
-# Extra manifest columns are kept after these.
 # Article texts are moved into the table's own storage this many at a time (see TextColumn).
 TEXT_BLOCK = 2_000
-ARTICLE_COLUMNS = [
-    "article_id",
-    "file",
-    "record",
-    "outlet",
-    "published",
-    "url",
-    "title",
-    "raw_text",
-    "encoding",
-    "clean",
-]
-# Columns of the articles table that no manifest can give: those above but the manifest's, those
-# the cleaning and the scores add (pipeline.reading.clean, pipeline.measuring.score; a loaded_per_1k_<category> each).
-# A manifest column with one of these names is renamed manifest_<name> (see _manifest_columns);
-# a test reads a run's articles.csv as a manifest to check that none is missing.
-PIPELINE_COLUMNS = frozenset(
-    [
-        "article_id",
-        "record",
-        "raw_text",
-        "encoding",
-        "manifest_line",
-        "text",
-        "title_source",
-        "n_removed_lines",
-        "n_sentences",
-        "n_words",
-        "n_quoted_words",
-        "polarity",
-        "subjectivity",
-        "n_hits",
-        "n_quoted_hits",
-        "n_negated_hits",
-        "loaded_per_1k",
-        "loaded_weight_per_1k",
-        "quoted_per_1k",
-    ]
-)
-PIPELINE_COLUMN_PREFIXES = ("loaded_per_1k_",)
 
-# One row per problem found anywhere in the run.
-#   stage   str  "corpus", "clean", "lexicon" ...: which stage found it
-#   source  str  file the problem is in
-#   line    int  line (or record) number in that file, 0 when it concerns the whole file
-#   reason  str  what is wrong and, where possible, what would be accepted
-#   severity str  "error" (the item was skipped) or "warning" (it was used; check it)
-PROBLEM_COLUMNS = ["stage", "source", "line", "reason", "severity"]
 
 _BOMS = [
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -163,15 +104,6 @@ _SUSPECT_CHARACTER = re.compile("[\ud800-\udfff\x00\u202a-\u202e\u2066-\u2069]")
 
 class UnreadableText(ValueError):
     """Bytes that are not text in any encoding we can trust."""
-
-
-@dataclass(frozen=True)
-class Problem:
-    stage: str
-    source: str
-    line: int
-    reason: str
-    severity: str = "error"
 
 
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:

@@ -9,7 +9,6 @@ import json
 import re
 import warnings
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -25,7 +24,9 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from pipeline import __version__
 from pipeline.framing.annotations import EVENT_PAGES, widest_events
+from pipeline.measuring.evaluate import label_summary
 from pipeline.reports.publish import check_output_folder, publish_folder
+from pipeline.schema import Tables
 
 FLOAT_DECIMALS = 6
 # Rows of a table turned into CSV text at a time when written.
@@ -78,64 +79,6 @@ SNAPSHOT_FILE = "snapshot.json"
 DIGESTS_FILE = ".table-digests.json"
 # Part of every content digest: bump it when to_csv_text would write the same table differently.
 CSV_FORMAT_VERSION = f"1/{FLOAT_DECIMALS}"
-
-
-@dataclass
-class Tables:
-    """Everything a report shows; each DataFrame has the columns documented by the stage that made it."""
-
-    articles: pd.DataFrame
-    sentences: pd.DataFrame
-    hits: pd.DataFrame
-    outlets: pd.DataFrame
-    corpus: pd.DataFrame
-    contrasts: pd.DataFrame
-    terms: pd.DataFrame
-    removed_lines: pd.DataFrame
-    problems: pd.DataFrame
-    categories: list[str]
-    lexicon_stats: pd.DataFrame = field(default_factory=pd.DataFrame)
-    suggestions: pd.DataFrame = field(default_factory=pd.DataFrame)
-    snapshot: dict = field(default_factory=dict)
-    changes: dict = field(default_factory=dict)
-    provenance: dict = field(default_factory=dict)
-    events: pd.DataFrame = field(default_factory=pd.DataFrame)
-    alignments: pd.DataFrame = field(default_factory=pd.DataFrame)
-    actors: pd.DataFrame = field(default_factory=pd.DataFrame)
-    labels: pd.DataFrame = field(default_factory=pd.DataFrame)
-    attribution: pd.DataFrame = field(default_factory=pd.DataFrame)
-    frames: pd.DataFrame = field(default_factory=pd.DataFrame)
-    article_frames: pd.DataFrame = field(default_factory=pd.DataFrame)
-    event_contrasts: pd.DataFrame = field(default_factory=pd.DataFrame)
-    distinctive_terms: pd.DataFrame = field(default_factory=pd.DataFrame)
-    annotations: pd.DataFrame = field(default_factory=pd.DataFrame)
-    event_details: dict = field(default_factory=dict)
-    # Warnings about the run's cache (damaged, foreign, unwritable): printed, not in the tables, which
-    # depend on the inputs alone.
-    cache_problems: list = field(default_factory=list)
-
-    def csv_tables(self) -> dict[str, pd.DataFrame]:
-        return {
-            "outlets.csv": self.outlets,
-            "articles.csv": self.articles,
-            "sentences.csv": self.sentences,
-            "hits.csv": self.hits,
-            "terms.csv": self.terms,
-            "outlet_vs_corpus.csv": self.contrasts,
-            "removed_lines.csv": self.removed_lines,
-            "problems.csv": self.problems,
-            "lexicon_stats.csv": self.lexicon_stats,
-            "suggestions.csv": self.suggestions,
-            "events.csv": self.events,
-            "alignments.csv": self.alignments,
-            "actors.csv": self.actors,
-            "labels.csv": self.labels,
-            "attribution.csv": self.attribution,
-            "frames.csv": self.frames,
-            "article_frames.csv": self.article_frames,
-            "event_contrasts.csv": self.event_contrasts,
-            "distinctive_terms.csv": self.distinctive_terms,
-        }
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -789,7 +732,9 @@ def write_evaluation(evaluation, out_dir: Path) -> Path:
                 yield f"{name}.csv", to_csv_text(table)
         yield (
             "index.html",
-            _environment().get_template("evaluation.html").render(evaluation=evaluation, version=__version__),
+            _environment()
+            .get_template("evaluation.html")
+            .render(evaluation=evaluation, chart=evaluation_chart(evaluation), version=__version__),
         )
 
     return publish_folder(out_dir, files)
@@ -803,6 +748,12 @@ def read_snapshot(out_dir: Path) -> dict | None:
     except (OSError, ValueError):
         return None
     return snapshot if isinstance(snapshot, dict) and {"entries", "outlets", "term_hits"} <= set(snapshot) else None
+
+
+def evaluation_chart(evaluation) -> str:
+    """The label chart of a labelled-text evaluation (label_chart_svg), else nothing."""
+    table = evaluation.label_scores
+    return label_chart_svg(label_summary(table)) if evaluation.kind == "labels" and len(table) else ""
 
 
 def label_chart_svg(summary: pd.DataFrame) -> str:

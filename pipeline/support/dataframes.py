@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pandas as pd
 import pyarrow as pa
 from pandas.api.types import union_categoricals
@@ -64,3 +66,14 @@ def keyed_by_strings(grouped: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFr
     tables with different categories can then be aligned (reindexing one category index by another
     of a different code width fails in pandas)."""
     return grouped.set_axis(grouped.index.astype("str"))
+
+
+# Rows a loop over a table takes at a time, where a whole column as Python objects would take gigabytes.
+ROWS_PER_BATCH = 100_000
+
+
+def batches(n_rows: int, size: int | None = None) -> Iterator[tuple[int, int]]:
+    """(start, stop) of consecutive batches of at most `size` (default ROWS_PER_BATCH) of n_rows rows."""
+    size = size or ROWS_PER_BATCH
+    for start in range(0, n_rows, size):
+        yield start, min(start + size, n_rows)

@@ -25,9 +25,6 @@ import pyarrow.compute as pc
 
 from pipeline.support.dataframes import arrow_chunks
 
-# Part of every key: bump it when a remembered function would now return something else for the
-# same arguments.
-MEMO_VERSION = "1"
 # Texts hashed at a time: a bounded piece of a text column is ever copied into one string.
 TEXT_BLOCK = 100_000
 
@@ -79,38 +76,40 @@ def active_memo() -> Memo | None:
 
 def remembered(function: Callable[..., Result]) -> Callable[..., Result]:
     """Decorate a pure function so that, inside `remembering`, equal arguments return the stored result."""
-    name = f"{function.__module__}.{function.__qualname__}"
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Result:
-        return remember(name, args, kwargs, lambda: function(*args, **kwargs))
+        return remember(function, args, kwargs, lambda: function(*args, **kwargs))
 
     return wrapper
 
 
-def remember(name: str, args: tuple, kwargs: dict, compute: Callable[[], Result]) -> Result:
-    """compute(), or inside `remembering` the result stored under `name` and the content of `args` and
-    `kwargs`: for a computation whose result depends on less than its arguments' whole content."""
+def remember(function: Callable, args: tuple, kwargs: dict, compute: Callable[[], Result]) -> Result:
+    """compute(), or inside `remembering` the result stored under `function`'s code (code_version) and the
+    content of `args` and `kwargs`: for a computation whose result depends on less than its arguments'
+    whole content."""
     memo = _active.get()
     if memo is None:
         return compute()
     try:
-        key = content_key(name, args, kwargs)
+        key = content_key(function, args, kwargs)
     except Unkeyable:  # e.g. a generator, which only the function itself may consume
         return compute()
     return memo.get(key, compute)
 
 
-def content_key(name: str, args: tuple, kwargs: dict) -> str:
-    """A digest of the function's name and its arguments' content (arrays by their bytes, texts by their characters)."""
+def content_key(function: Callable, args: tuple, kwargs: dict) -> str:
+    """A digest of the function's code and its arguments' content (arrays by their bytes, texts by their characters)."""
+    from pipeline.support.versions import code_version  # which imports this module's feed
+
     digest = hashlib.blake2b(digest_size=20)
-    digest.update(f"{MEMO_VERSION}\0{name}".encode())
-    _feed(digest, args)
-    _feed(digest, sorted(kwargs.items()))
+    digest.update(f"{function.__module__}.{function.__qualname__}\0{code_version(function)}".encode())
+    feed(digest, args)
+    feed(digest, sorted(kwargs.items()))
     return digest.hexdigest()
 
 
-def _feed(digest: Any, value: Any) -> None:
+def feed(digest: Any, value: Any) -> None:
     """Add a value to the digest, with its type and size, so different values never run together."""
     if isinstance(value, pd.Series | pd.Index):
         stored = _arrow_texts(value)
@@ -127,9 +126,9 @@ def _feed(digest: Any, value: Any) -> None:
             _feed_texts(digest, value)
         else:
             for item in value:
-                _feed(digest, item)
+                feed(digest, item)
     elif isinstance(value, frozenset | set):
-        _feed(digest, sorted(value, key=repr))
+        feed(digest, sorted(value, key=repr))
     elif isinstance(value, str):
         encoded = value.encode("utf-8", "surrogatepass")
         digest.update(f"\0str {len(encoded)}\0".encode())

@@ -14,9 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import ahocorasick_rs
-import pandas as pd
 
 from pipeline.reading.lexicons import TOKEN, Entry, Lexicon, normalize_token
+from pipeline.schema import NARRATIVE, QUOTE, counted  # noqa: F401 (counted: the rule, for the modules that match)
 
 # Normalized words never contain a space: it separates them in Words.haystack.
 _POSSESSIVE = re.compile(r"'s(?= )")
@@ -26,17 +26,6 @@ _CLAUSE_BREAK = re.compile(r"[,;:.!?()\[\]—–]|\bbut\b", re.IGNORECASE)
 
 
 # A hit's voice: in the outlet's own words, or inside quotation marks.
-NARRATIVE, QUOTE = "narrative", "quote"
-
-
-def counted(hits: pd.DataFrame) -> pd.Series:
-    """Which hits count as the outlet's loaded language: in its own words (narrative voice) and not negated.
-
-    This is the rule every score, rate and evaluation uses; quoted and negated hits are shown beside it.
-    """
-    return ~hits["negated"].astype(bool) & (hits["voice"] == NARRATIVE)
-
-
 @dataclass(frozen=True)
 class Match:
     """A term found in a text: text[start:end] is the matched text."""

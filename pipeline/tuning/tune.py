@@ -10,6 +10,7 @@ import pandas as pd
 
 from pipeline.measuring.statistics import log_odds_against_rest, total_counts
 from pipeline.reading.lexicons import IGNORE_CATEGORY, TOKEN, Entry, Lexicon, term_parts
+from pipeline.schema import LEXICON_STATS_COLUMNS, SUGGESTION_COLUMNS
 from pipeline.support.memo import remember
 from pipeline.support.memory import return_freed_memory
 from pipeline.text.candidates import candidate_counts, name_like_words
@@ -28,27 +29,6 @@ from pipeline.text.segment import quote_spans
 #   negated      bool  a negator precedes it in the same clause
 KWIC_COLUMNS = ["outlet", "article_id", "position", "left", "match", "right", "entry", "category", "voice", "negated"]
 
-# One row per lexicon entry.
-#   lexicon, line, term, category, weight   the entry and where it is defined
-#   n_hits     int   all hits
-#   narrative  int   hits in the outlets' own words, not negated (what the scores count)
-#   quote      int   hits inside quotes, not negated
-#   negated    int   negated hits
-#   n_outlets  int   outlets it fired in
-#   by_outlet  str   "Outlet A 3; Outlet B 1": hits per outlet, most first
-LEXICON_STATS_COLUMNS = [
-    "lexicon",
-    "line",
-    "term",
-    "category",
-    "weight",
-    "n_hits",
-    "narrative",
-    "quote",
-    "negated",
-    "n_outlets",
-    "by_outlet",
-]
 
 # One row per suggested term and outlet.
 #   outlet     str    the outlet the term is typical of
@@ -60,7 +40,6 @@ LEXICON_STATS_COLUMNS = [
 #   example_1, example_2  str  contexts from the outlet
 # Bumped when the snapshot's layout changes; an older snapshot is not compared with.
 SNAPSHOT_VERSION = 2
-SUGGESTION_COLUMNS = ["outlet", "term", "n_outlet", "n_rest", "log_odds", "z", "example_1", "example_2"]
 
 
 def keyword_in_context(
@@ -184,7 +163,7 @@ def suggest_terms(
         names,
     )
     return remember(
-        "pipeline.tuning.tune.suggest_terms",
+        suggest_terms,
         depends_on,
         {"outlet": outlet, "min_count": min_count, "top": top},
         lambda: _suggest_terms(sentences, hits, lexicon, outlet, min_count, top, names),

@@ -1,0 +1,417 @@
+"""The driver: runs the stages of a flow (pipeline.flow) in data order and owns all the plumbing.
+
+A stage is a function named for the table it returns, whose parameters name the tables it reads; the
+driver finds each parameter among the flow's inputs and the tables earlier stages returned. Around the
+stages it does what none of them should know about:
+
+- caching: a `cached` stage's tables are stored in the stage cache under a key made of its code
+  (support.versions.code_version: the function and everything of this package it calls) and the keys
+  of its inputs, so that editing a stage's code recomputes it and what is computed from it, and
+  nothing else; no version number is kept by hand. An input a stage reads only some columns of
+  (`reads`) is keyed by those columns' content, and the stage is given only them, so that a table
+  that gains a lexicon-dependent column does not make a lexicon-free stage compute again.
+- processes: a stage `in_child` runs in a forked child (its temporaries never fragment this
+  process's heap); `beside` stages run together in a second process while the stages after them go
+  on; the per-article stage runs in chunks over local processes or a Dask cluster (engine.articles).
+- memory: a table is let go as soon as the last stage that reads it is done, and the freed memory is
+  given back to the system.
+- timings and progress.
+"""
+
+from __future__ import annotations
+
+import inspect
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import partial
+from types import ModuleType
+from typing import Any
+
+from pipeline.engine.cache import SentenceCache, StageCache, cache_key
+from pipeline.engine.parallel import CHUNK_ARTICLES, Background, map_items
+from pipeline.support.memo import Memo, remembering
+from pipeline.support.memory import return_freed_memory
+from pipeline.support.versions import code_version, content_key
+
+# Parameters the driver gives a stage that asks for them; they are never part of a key.
+# spread(function, items): [function(item) for item in items] on the run's processes;
+# known_sentence_scores: the per-article stage's cached sentence scores (engine.articles).
+PROVIDED = frozenset({"spread", "known_sentence_scores"})
+# The key of an input that must not be part of any key (a folder read only by stages keyed by what
+# they read from it, `by_content`).
+UNKEYED = "unkeyed"
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A stage of a flow; see `stage` for the options."""
+
+    function: Callable
+    outputs: tuple[str, ...]
+    inputs: tuple[str, ...]
+    cached: bool = False
+    by_content: bool = False
+    reads: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    in_child: bool = False
+    beside: bool = False
+    per_article: bool = False
+    depends: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.function.__name__
+
+
+def stage(
+    outputs: tuple[str, ...] | None = None,
+    *,
+    cached: bool = False,
+    by_content: bool = False,
+    reads: Mapping[str, Iterable[str]] | None = None,
+    in_child: bool = False,
+    beside: bool = False,
+    per_article: bool = False,
+    depends: Mapping[str, tuple[str, ...]] | None = None,
+) -> Callable[[Callable], Callable]:
+    """Mark a function as a stage of a flow.
+
+    outputs: the names of the tables it returns (a tuple of them, in this order); default its own name.
+    cached: store its tables in the stage cache (for costly stages whose inputs seldom change).
+    by_content: key its tables by their content, not by how they were made (small tables read from
+      files, such as the lexicons: an edit of one file changes the key of what was read from it only).
+    reads: {input: columns}: the columns of an input table the stage reads; it is given only those.
+    in_child: run it in a forked child process. beside: run it in a second process beside what follows.
+    per_article: run it over chunks of its first input's rows (engine.articles).
+    depends: {output: inputs} for an output that depends on fewer inputs than the stage reads.
+    """
+
+    def mark(function: Callable) -> Callable:
+        parameters = tuple(inspect.signature(function).parameters)
+        function.stage = Stage(
+            function,
+            outputs or (function.__name__,),
+            parameters,
+            cached=cached,
+            by_content=by_content,
+            reads={name: tuple(columns) for name, columns in (reads or {}).items()},
+            in_child=in_child,
+            beside=beside,
+            per_article=per_article,
+            depends=dict(depends or {}),
+        )
+        return function
+
+    return mark
+
+
+class Flow:
+    """The stages of a module, in the order they are written: the data order."""
+
+    def __init__(self, stages: Iterable[Stage]):
+        self.stages = list(stages)
+        self.producer: dict[str, Stage] = {}
+        for one in self.stages:
+            for name in one.inputs:
+                if name not in PROVIDED and name not in self.producer and name in self._outputs_after(one):
+                    raise ValueError(f"stage {one.name} reads {name}, which a later stage makes")
+            for output in one.outputs:
+                if output in self.producer:
+                    raise ValueError(f"{output} is made by both {self.producer[output].name} and {one.name}")
+                self.producer[output] = one
+
+    @classmethod
+    def of_module(cls, module: ModuleType) -> Flow:
+        found = [value.stage for value in vars(module).values() if isinstance(getattr(value, "stage", None), Stage)]
+        return cls(sorted(found, key=lambda s: s.function.__code__.co_firstlineno))
+
+    def _outputs_after(self, one: Stage) -> set[str]:
+        later = self.stages[self.stages.index(one) + 1 :]
+        return {output for s in later for output in s.outputs}
+
+    @property
+    def inputs(self) -> list[str]:
+        """What the flow reads that no stage makes: the arguments of a run."""
+        seen: dict[str, None] = {}
+        for one in self.stages:
+            for name in one.inputs:
+                if name not in self.producer and name not in PROVIDED:
+                    seen.setdefault(name)
+        return list(seen)
+
+    def downstream(self, stage_name: str) -> set[str]:
+        """The stage and every stage computed from its tables, by name."""
+        reached = {stage_name}
+        for one in self.stages:
+            if any(name in self.producer and self.producer[name].name in reached for name in one.inputs):
+                reached.add(one.name)
+        return reached
+
+    def graph(self) -> str:
+        """The flow as text, one stage a line in data order: `inputs -> stage -> outputs`."""
+        lines = []
+        for one in self.stages:
+            reads = ", ".join(name for name in one.inputs if name not in PROVIDED)
+            made = ", ".join(one.outputs)
+            options = [o for o in ("cached", "by_content", "in_child", "beside", "per_article") if getattr(one, o)]
+            suffix = f"  [{', '.join(options)}]" if options else ""
+            arrow = made if made == one.name else f"{one.name} -> {made}"
+            lines.append(f"{reads or '-'} -> {arrow}{suffix}")
+        return "\n".join(lines)
+
+
+@dataclass
+class Settings:
+    """How to run, never what is computed: the tables are the same for any settings."""
+
+    jobs: int = 1
+    engine: str = "local"
+    scheduler: str | None = None
+    chunk_articles: int = CHUNK_ARTICLES
+    cache_dir: Any = None
+    timings: dict | None = None
+    on_start: Callable[[int], None] | None = None
+    on_scored: Callable[[int], None] | None = None
+
+
+@dataclass
+class Run:
+    """What a run computed and what it noticed about its caches; `computed` names the stages that ran
+    (the others came from the cache)."""
+
+    tables: dict[str, Any]
+    computed: list[str]
+    cache_problems: list
+
+
+def run(
+    flow: Flow, inputs: Mapping[str, Any], keys: Mapping[str, str], wanted: Iterable[str], settings: Settings
+) -> Run:
+    """Compute the `wanted` tables of the flow from its `inputs` (keyed by `keys`, else by their content)."""
+    return _Driver(flow, inputs, keys, list(wanted), settings).run()
+
+
+class _Driver:
+    def __init__(self, flow, inputs, keys, wanted, settings):
+        missing = [name for name in flow.inputs if name not in inputs]
+        if missing:
+            raise TypeError(f"the flow needs {', '.join(missing)}")
+        self.flow, self.settings, self.wanted = flow, settings, set(wanted)
+        self.values = dict(inputs)
+        self.keys = {name: keys[name] if name in keys else content_key(value) for name, value in inputs.items()}
+        self.uses = Counter(name for one in flow.stages for name in one.inputs)
+        self.column_keys: dict[tuple[str, str], str] = {}
+        self.cache = StageCache(settings.cache_dir)
+        self.sentence_cache = SentenceCache(settings.cache_dir)
+        self.computed: list[str] = []
+        self.lane: _Lane | None = None
+        self.clock = time.perf_counter()
+
+    def run(self) -> Run:
+        with self._memo():
+            for one in self.flow.stages:
+                if self.lane is not None and one in self.lane.stages:
+                    continue
+                if one.beside and self._fork_allowed():
+                    self._start_lane(one)
+                    if one in self.lane.stages:
+                        continue
+                self._wait_for(one.inputs)
+                self._run_stage(one)
+            self._wait_for(self.wanted)
+        self.sentence_cache.close()
+        tables = {name: self.values[name] for name in self.wanted}
+        return Run(tables, self.computed, self.cache.problems + self.sentence_cache.problems)
+
+    @contextmanager
+    def _memo(self) -> Iterator[None]:
+        """Statistics remembered by the last run (support.memo) are taken from the stage cache, and the
+        ones this run used are stored for the next; their keys hold their code, so the file needs none."""
+        memo = Memo(self.cache.load("memo", "memo"))
+        with remembering(memo):
+            yield
+        self.cache.save("memo", "memo", memo.used)
+
+    # Keys
+
+    def stage_key(self, one: Stage, inputs: Iterable[str] | None = None) -> str:
+        """The stage's code and the keys of its inputs (or of the given ones)."""
+        parts = [one.name, code_version(one.function)]
+        for name in one.inputs if inputs is None else inputs:
+            if name in PROVIDED:
+                continue
+            key = self._input_key(one, name)
+            if key == UNKEYED and not one.by_content:
+                if one.cached or one.per_article:
+                    raise TypeError(f"stage {one.name} reads {name}, which has no key: it cannot be cached")
+                return UNKEYED  # and so are its tables: no cached stage may read them
+            parts.append((name, key))
+        return cache_key(*parts)
+
+    def _input_key(self, one: Stage, name: str) -> str:
+        if name not in one.reads:
+            return self.keys[name]
+        return cache_key(*(self._column_key(name, column) for column in one.reads[name]))
+
+    def _column_key(self, name: str, column: str) -> str:
+        if (name, column) not in self.column_keys:
+            self.column_keys[(name, column)] = content_key(self.values[name][column])
+        return self.column_keys[(name, column)]
+
+    def _output_keys(self, one: Stage, key: str, outputs: tuple) -> dict[str, str]:
+        if one.by_content:
+            return {name: content_key(value) for name, value in zip(one.outputs, outputs, strict=True)}
+        return {
+            name: self.stage_key(one, one.depends[name])
+            if name in one.depends
+            else key
+            if key == UNKEYED
+            else cache_key(key, name)
+            for name in one.outputs
+        }
+
+    # Running
+
+    def arguments(self, one: Stage) -> dict[str, Any]:
+        given = {}
+        for name in one.inputs:
+            if name == "spread":
+                given[name] = partial(
+                    map_items,
+                    jobs=self.settings.jobs,
+                    engine=self.settings.engine,
+                    scheduler=self.settings.scheduler,
+                    chunk_size=self.settings.chunk_articles,
+                )
+            elif name in one.reads:
+                given[name] = self.values[name][list(one.reads[name])]
+            else:
+                given[name] = self.values[name]
+        return given
+
+    def _run_stage(self, one: Stage) -> None:
+        if one.per_article:
+            from pipeline.engine.articles import run_per_article
+
+            outputs, output_keys, n_scored = run_per_article(self, one)
+            if n_scored:
+                self.computed.append(one.name)
+        else:
+            key = self.stage_key(one)
+            outputs = self.cache.load(one.name, key) if one.cached else None
+            if outputs is None:
+                outputs = self._compute(one)
+                self.computed.append(one.name)
+                if one.cached:
+                    self.cache.save(one.name, key, outputs)
+            output_keys = self._output_keys(one, key, outputs)
+        self._store(one, outputs, output_keys)
+
+    def _compute(self, one: Stage) -> tuple:
+        function = partial(one.function, **self.arguments(one))
+        local = self.settings.engine == "local"
+        if not one.in_child:
+            return as_outputs(one, function())
+        return as_outputs(one, Background(function, enabled=local, starts_processes=True).result())
+
+    def _store(self, one: Stage, outputs: tuple, output_keys: dict[str, str]) -> None:
+        self.values.update(zip(one.outputs, outputs, strict=True))
+        self.keys.update(output_keys)
+        self._lap(one.name)
+        self._release(one.inputs)
+
+    def _release(self, names: Iterable[str]) -> None:
+        """Let go of the tables no later stage reads (and the run does not return)."""
+        released = False
+        for name in names:
+            self.uses[name] -= 1
+            if self.uses[name] == 0 and name not in self.wanted and name in self.values:
+                del self.values[name]
+                released = True
+        if released:
+            return_freed_memory()
+
+    def _lap(self, name: str) -> None:
+        now = time.perf_counter()
+        if self.settings.timings is not None:
+            self.settings.timings[name] = round(now - self.clock, 3)
+        self.clock = now
+
+    # Beside
+
+    def _fork_allowed(self) -> bool:
+        return self.lane is None and self.settings.jobs > 1 and self.settings.engine == "local"
+
+    def _start_lane(self, first: Stage) -> None:
+        """The beside stages from `first` on whose inputs are known now or made within the lane, and
+        of those the ones not in the cache computed in a second process (when one of them is costly
+        enough to be cached: beside the little a re-run does, a fork costs more than it saves)."""
+        lane = _Lane([])
+        made: set[str] = set()
+        for one in self.flow.stages[self.flow.stages.index(first) :]:
+            if one.beside and all(n in self.values or n in made or n in PROVIDED for n in one.inputs):
+                lane.stages.append(one)
+                made.update(one.outputs)
+        self.lane = lane
+        known = {}
+        for one in lane.stages:
+            if one.cached and all(n in self.values for n in one.inputs):
+                loaded = self.cache.load(one.name, self.stage_key(one))
+                if loaded is not None:
+                    known[one.name] = loaded
+        due = [one for one in lane.stages if one.name not in known]
+        if not any(one.cached for one in due):
+            self.lane = _Lane([])  # nothing costly to compute: the stages run in their places
+            return
+        lane.known = known
+        return_freed_memory()  # this process's freed temporaries, given back before a second one shares its heap
+        lane.background = Background(self._lane_tables, lane.stages, known, through_file=True)
+
+    def _lane_tables(self, stages: list[Stage], known: dict[str, tuple]) -> dict[str, tuple]:
+        """In the second process: each lane stage's tables, computed in order (or as known)."""
+        results = {}
+        for one in stages:
+            outputs = known.get(one.name) or self._compute(one)
+            results[one.name] = outputs
+            self.values.update(zip(one.outputs, outputs, strict=True))
+            return_freed_memory()
+        return {name: outputs for name, outputs in results.items() if name not in known}
+
+    def _wait_for(self, names: Iterable[str]) -> None:
+        lane = self.lane
+        if lane is None or lane.background is None or not any(n in lane.outputs for n in names):
+            return
+        computed = lane.background.result()
+        lane.background = None
+        for one in lane.stages:
+            if one.name in computed:
+                outputs = computed[one.name]
+                self.computed.append(one.name)
+                key = self.stage_key(one)
+                if one.cached:
+                    self.cache.save(one.name, key, outputs)
+            else:
+                outputs, key = lane.known[one.name], self.stage_key(one)
+            self._store(one, outputs, self._output_keys(one, key, outputs))
+
+
+@dataclass
+class _Lane:
+    stages: list[Stage]
+    known: dict[str, tuple] = field(default_factory=dict)
+    background: Background | None = None
+
+    @property
+    def outputs(self) -> set[str]:
+        return {name for one in self.stages for name in one.outputs}
+
+
+def as_outputs(one: Stage, result: Any) -> tuple:
+    """A stage's result as the tuple of its outputs."""
+    if len(one.outputs) == 1:
+        return (result,)
+    if not isinstance(result, tuple) or len(result) != len(one.outputs):
+        raise TypeError(f"stage {one.name} must return {len(one.outputs)} tables: {', '.join(one.outputs)}")
+    return result

@@ -1,0 +1,325 @@
+"""The method: every table the reports show, each computed by one stage from the tables it names.
+
+Each stage below is named for the table it returns and its parameters name the tables it reads, in data
+order: read the lexicons and the corpus, clean it, split, score and match each article, sum up per
+outlet, compare outlets on the same events, tune. The columns of every table are in pipeline.schema.
+The driver (pipeline.engine.driver) runs them; the options of `@stage` say how (cached, in a second
+process, per article), never what is computed. `mediabias graph` prints this graph.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline import __version__
+from pipeline.engine.driver import UNKEYED, Flow, Settings, run, stage
+from pipeline.engine.parallel import CHUNK_ARTICLES
+from pipeline.framing import annotations as framing
+from pipeline.framing import events as grouping
+from pipeline.measuring import score, statistics
+from pipeline.reading import clean, corpus, lexicons
+from pipeline.schema import SENTENCE_COLUMNS, Tables
+from pipeline.text import candidates
+from pipeline.tuning import tune
+
+# What the lexicon-free stages read of the sentences: all but the lexicon hits' columns, so that a lexicon
+# edit takes events, alignments, frames and names from the cache.
+SENTENCE_TEXT = tuple(c for c in SENTENCE_COLUMNS if c not in ("n_hits", "loaded_weight"))
+
+# ---- Reading ----
+
+
+@stage(("lexicon", "lexicon_problems"), by_content=True)
+def lexicon(lexicon_dir):
+    """The loaded-language lexicons and the boilerplate patterns (reading.lexicons.read_lexicons)."""
+    return lexicons.read_lexicons(lexicon_dir)
+
+
+@stage(("framing_lexicons", "framing_problems"), by_content=True)
+def framing_lexicons(lexicon_dir):
+    """Actors, labels, attribution verbs and frame cues (reading.lexicons.read_framing_lexicons)."""
+    return lexicons.read_framing_lexicons(lexicon_dir)
+
+
+@stage(by_content=True)
+def boilerplate(lexicon):
+    return lexicon.boilerplate
+
+
+@stage(by_content=True)
+def categories(lexicon):
+    return lexicon.categories
+
+
+@stage(("clean_articles", "removed_lines", "corpus_problems", "clean_problems", "n_read"), cached=True, in_child=True)
+def clean_articles(corpus_dir, boilerplate, spread):
+    """The corpus's articles with clean text, the lines cleaning removed, and the problems of both."""
+    articles, corpus_problems = corpus.read_corpus(corpus_dir)
+    cleaned, removed_lines, clean_problems = clean.clean_articles(articles, boilerplate, spread)
+    return cleaned, removed_lines, corpus_problems, clean_problems, len(articles)
+
+
+@stage()
+def article_list(clean_articles):
+    """The clean articles without their texts: all a later stage needs of them."""
+    return clean_articles.drop(columns="text")
+
+
+# ---- Per article: sentences, sentiment, lexicon hits, framing annotations ----
+
+
+@stage(
+    ("sentences", "hits", "annotations"),
+    per_article=True,
+    depends={"annotations": ("clean_articles", "framing_lexicons")},
+)
+def scored_articles(clean_articles, lexicon, framing_lexicons, known_sentence_scores):
+    """Of a chunk of articles: sentences with their sentiment, lexicon hits, framing annotations
+    (measuring.score.score_articles, framing.annotations.annotate); no annotations when the framing
+    lexicons are None (their annotations are known)."""
+    words: dict = {}
+    sentences, hits = score.score_articles(clean_articles, lexicon, known_sentence_scores, words)
+    if framing_lexicons is None:
+        return sentences, hits, None
+    return sentences, hits, framing.annotate(clean_articles, sentences, framing_lexicons, words)
+
+
+# ---- Scores per article, outlet and corpus ----
+
+
+@stage()
+def outlets(article_list, sentences, hits, categories):
+    scores = score.outlet_scores(article_list, sentences, hits, categories)
+    return scores.merge(statistics.outlet_intervals(sentences), on="outlet", how="left")
+
+
+@stage()
+def corpus_scores(sentences, hits, categories):
+    return score.corpus_scores(sentences, hits, categories)
+
+
+@stage()
+def terms(hits, outlets):
+    return statistics.term_counts(hits, outlets)
+
+
+@stage()
+def problems(corpus_problems, lexicon_problems, framing_problems, clean_problems):
+    found = corpus.problems_frame(lexicon_problems + framing_problems + clean_problems)
+    table = pd.concat([corpus_problems, found], ignore_index=True)
+    return table.sort_values(["stage", "source", "line"], kind="stable").reset_index(drop=True)
+
+
+@stage()
+def snapshot(lexicon, outlets, terms):
+    return tune.run_snapshot(lexicon, outlets, terms)
+
+
+# ---- Framing tables that need no events (beside the events, in a second process) ----
+
+
+@stage(cached=True, beside=True)
+def labels(annotations):
+    return framing.label_table(annotations)
+
+
+@stage(cached=True, beside=True)
+def attribution(annotations):
+    return framing.attribution_table(annotations)
+
+
+@stage(cached=True, beside=True, reads={"sentences": SENTENCE_TEXT})
+def actor_mentions(sentences, annotations):
+    return framing.actor_mentions(sentences, annotations)
+
+
+@stage(cached=True, beside=True, reads={"sentences": SENTENCE_TEXT})
+def distinctive_terms(sentences):
+    return framing.distinctive_terms(sentences)
+
+
+@stage(cached=True, beside=True, reads={"sentences": ("text",)})
+def names(sentences):
+    """Words capitalized mid-sentence: never suggested as lexicon terms."""
+    return candidates.name_like_words(sentences["text"])
+
+
+@stage(beside=True)
+def suggestions(sentences, hits, lexicon, names):
+    return tune.suggest_terms(sentences, hits, lexicon, names=names)
+
+
+# ---- Events: the same story told by several outlets ----
+
+
+@stage(cached=True, reads={"sentences": SENTENCE_TEXT})
+def events(article_list, sentences, event_threshold, event_window_days):
+    return grouping.group_events(article_list, event_threshold, event_window_days, sentences=sentences)
+
+
+@stage(cached=True, reads={"sentences": SENTENCE_TEXT})
+def alignments(sentences, events):
+    return grouping.align_statements(sentences, events)
+
+
+@stage(cached=True, reads={"sentences": SENTENCE_TEXT})
+def frames(sentences, annotations, events):
+    return framing.frame_table(sentences, annotations, events)
+
+
+@stage(cached=True, reads={"sentences": SENTENCE_TEXT})
+def event_framing(sentences, annotations, events):
+    return framing.event_framing(sentences, annotations, events)
+
+
+@stage()
+def event_contrasts(sentences, events):
+    return framing.event_contrasts(sentences, events)
+
+
+@stage()
+def actors(actor_mentions, hits):
+    return framing.actor_rates(actor_mentions, hits)
+
+
+@stage()
+def article_frames(sentences, annotations):
+    return framing.article_frame_table(sentences, annotations)
+
+
+@stage()
+def event_details(event_framing, hits, frames, event_contrasts):
+    return framing.event_details(event_framing, hits, frames, event_contrasts)
+
+
+# ---- Tuning and the run's record ----
+
+
+@stage()
+def lexicon_stats(lexicon, hits):
+    return tune.lexicon_stats(lexicon, hits)
+
+
+@stage()
+def articles(article_list, sentences, hits, categories):
+    return score.article_scores(article_list, sentences, hits, categories)
+
+
+@stage()
+def contrasts(outlets, corpus_scores):
+    return statistics.outlet_vs_corpus(outlets, corpus_scores)
+
+
+@stage()
+def changes(previous_snapshot, snapshot):
+    return tune.changes_since(previous_snapshot, snapshot)
+
+
+@stage()
+def provenance(corpus_dir, lexicon_dir, lexicon, n_read, article_list, corpus_fingerprint):
+    return run_provenance(corpus_dir, lexicon_dir, lexicon.file_hashes, n_read, len(article_list), corpus_fingerprint)
+
+
+FLOW = Flow.of_module(sys.modules[__name__])
+# The flow's tables that a report shows, by their names in Tables.
+REPORTED = {"corpus": "corpus_scores"} | {
+    name: name for name in Tables.__dataclass_fields__ if name not in ("corpus", "cache_problems")
+}
+
+
+def analyze(
+    corpus_dir: Path,
+    lexicon_dir: Path,
+    previous_snapshot: dict | None = None,
+    event_threshold: float = grouping.EVENT_DISTANCE_THRESHOLD,
+    event_window_days: int = grouping.EVENT_WINDOW_DAYS,
+    jobs: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    timings: dict | None = None,
+    chunk_articles: int = CHUNK_ARTICLES,
+    cache_dir: Path | None = None,
+    on_start=None,
+    on_scored=None,
+    stages_computed: list | None = None,
+) -> Tables:
+    """Read, clean and score the corpus; return every table the reports show.
+
+    `previous_snapshot` is the snapshot of the last run (report.read_snapshot), for the "Since the last
+    run" section. Articles share an event when every pair is closer than `event_threshold` (cosine
+    distance) and published at most `event_window_days` apart. The rest says how to run, never what:
+    the per-article stage runs in chunks of `chunk_articles` on `jobs` local processes, or on a Dask
+    cluster with `engine="dask"` (`scheduler` = its address, else a local cluster); `on_start(n)` is
+    called with the number of articles about to be scored and `on_scored(k)` as k more are done;
+    `timings` receives the seconds each stage took and `stages_computed` the names of the stages not
+    taken from the cache; with `cache_dir`, what a run computed is reused
+    by the next whose inputs and code are the same (pipeline.engine.driver). Problems of every stage
+    are in `Tables.problems`; nothing is printed.
+    """
+    use_the_system_allocator_for_tables()
+    inputs, keys = flow_inputs(corpus_dir, lexicon_dir, previous_snapshot, event_threshold, event_window_days)
+    settings = Settings(jobs, engine, scheduler, chunk_articles, cache_dir, timings, on_start, on_scored)
+    result = run(FLOW, inputs, keys, REPORTED.values(), settings)
+    if stages_computed is not None:
+        stages_computed.extend(result.computed)
+    tables = {field: result.tables[name] for field, name in REPORTED.items()}
+    return Tables(**tables, cache_problems=result.cache_problems)
+
+
+def flow_inputs(
+    corpus_dir: Path,
+    lexicon_dir: Path,
+    previous_snapshot: dict | None = None,
+    event_threshold: float = grouping.EVENT_DISTANCE_THRESHOLD,
+    event_window_days: int = grouping.EVENT_WINDOW_DAYS,
+) -> tuple[dict, dict]:
+    """The flow's inputs and the keys of the folders among them: the corpus's is its fingerprint; the
+    lexicon folder has none, since each stage that reads it is keyed by what it read."""
+    corpus_dir, lexicon_dir = Path(corpus_dir), Path(lexicon_dir)
+    fingerprint = corpus.corpus_fingerprint(corpus_dir)
+    inputs = {
+        "corpus_dir": corpus_dir,
+        "lexicon_dir": lexicon_dir,
+        "corpus_fingerprint": fingerprint,
+        "previous_snapshot": previous_snapshot,
+        "event_threshold": event_threshold,
+        "event_window_days": event_window_days,
+    }
+    return inputs, {"corpus_dir": fingerprint[0], "lexicon_dir": UNKEYED}
+
+
+def run_provenance(
+    corpus_dir: Path, lexicon_dir: Path, file_hashes, n_read: int, n_scored: int, fingerprint: tuple[str, int]
+) -> dict:
+    """What produced a run, so a published finding can be reproduced: versions, inputs' hashes, options, date."""
+    import datetime
+    import importlib.metadata
+    import platform
+
+    corpus_hash, n_files = fingerprint
+    return {
+        "mediabias_version": __version__,
+        "run_at": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "options": {"corpus": str(corpus_dir), "lexicons": str(lexicon_dir)},
+        "corpus_sha256": corpus_hash,
+        "corpus_files": n_files,
+        "articles_read": n_read,
+        "articles_scored": n_scored,
+        "lexicon_files_sha256": dict(file_hashes),
+        "python": platform.python_version(),
+        "textblob": importlib.metadata.version("textblob"),
+    }
+
+
+def use_the_system_allocator_for_tables() -> None:
+    """Let the tables' string storage (pyarrow) allocate with the C library instead of its own pool,
+    which keeps what a stage frees for later: a stage's temporary copies then do not add to the next
+    stage's peak."""
+    try:
+        import pyarrow
+    except ImportError:  # pandas then keeps strings as Python objects
+        return
+    pyarrow.set_memory_pool(pyarrow.system_memory_pool())

@@ -1,0 +1,421 @@
+"""The tables the stages pass along and the reports show: their columns and dtypes, documented once, with
+the rule that decides which lexicon hits count (counted), the Problem every stage reports, and Tables,
+everything a report shows. Every stage module takes its tables' columns from here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+# The voice of a hit: in the outlet's own words, or inside quotation marks.
+NARRATIVE, QUOTE = "narrative", "quote"
+# A word as counted in n_words: hyphenated compounds count once.
+WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+
+
+def counted(hits: pd.DataFrame) -> pd.Series:
+    """Which hits count as the outlet's loaded language: in its own words (narrative voice) and not negated.
+
+    This is the rule every score, rate and evaluation uses; quoted and negated hits are shown beside it.
+    """
+    return ~hits["negated"].astype(bool) & (hits["voice"] == NARRATIVE)
+
+
+@dataclass(frozen=True)
+class Problem:
+    stage: str
+    source: str
+    line: int
+    reason: str
+    severity: str = "error"
+
+
+# ---- reading.corpus ----
+# One row per article read.
+#   article_id  str  file name for one-article files, "file:N" for record N of a .jsonl/.csv file
+#   file        str  path of the source file, relative to the corpus folder
+#   record      int  1-based record number inside a .jsonl/.csv file, 0 for one-article files
+#   outlet      str  outlet name (record field, else manifest)
+#   published   str  publication date as given (ISO 8601 expected; read by publication_dates)
+#   url         str  source address, may be empty
+#   title       str  title given by the source (HTML <title>, record field or manifest), may be empty
+#   raw_text    str  article text as read, before cleaning
+#   encoding    str  the encoding the bytes were decoded with
+#   clean       str  how its text is to be cleaned: "chrome" or "none" (see CLEANING); cleaning drops it
+# Extra manifest columns are kept after these.
+ARTICLE_COLUMNS = [
+    "article_id",
+    "file",
+    "record",
+    "outlet",
+    "published",
+    "url",
+    "title",
+    "raw_text",
+    "encoding",
+    "clean",
+]
+# One row per problem found anywhere in the run.
+#   stage   str  "corpus", "clean", "lexicon" ...: which stage found it
+#   source  str  file the problem is in
+#   line    int  line (or record) number in that file, 0 when it concerns the whole file
+#   reason  str  what is wrong and, where possible, what would be accepted
+#   severity str  "error" (the item was skipped) or "warning" (it was used; check it)
+PROBLEM_COLUMNS = ["stage", "source", "line", "reason", "severity"]
+
+# ---- reading.clean ----
+# One row per removed line.
+#   article_id  str  the article the line was removed from
+#   outlet      str  its outlet
+#   line_no     int  1-based line number in the article's raw text
+#   text        str  the line as it was (after encoding repair)
+#   rule        str  the rule that removed it (see the module docstring)
+#   detail      str  why, in words (for `pattern`: the pattern and where it is defined)
+REMOVED_LINE_COLUMNS = ["article_id", "outlet", "line_no", "text", "rule", "detail"]
+# Held until the reports are written: the same outlets, rules, reasons and chrome lines recur across
+# articles, and as categories they took 15 MB instead of 167 MB at 100,000 (synthetic) articles.
+REMOVED_LINE_DTYPES = {
+    **dict.fromkeys(["article_id", "outlet", "text", "rule", "detail"], "category"),
+    "line_no": "int64",
+}
+
+# ---- measuring.score ----
+# One row per sentence.
+# (article_id and outlet are categories, the integers 32-bit: SENTENCE_DTYPES)
+#   article_id      str    the article
+#   outlet          str    its outlet
+#   sentence_id     int    1-based position of the sentence in the article
+#   start, end      int    character span of the sentence in the article's clean text
+#   n_words         int    words in the sentence (hyphenated compounds count once)
+#   n_quoted_words  int    of those, words inside quotation marks
+#   polarity        float  TextBlob polarity in [-1, 1] (negative .. positive), 0 when no opinion word
+#   subjectivity    float  TextBlob subjectivity in [0, 1] (factual .. opinionated)
+#   n_hits          int    lexicon hits in the outlet's own words (narrative voice, not negated)
+#   loaded_weight   float  sum of the weights of those hits
+#   text            str    the sentence
+SENTENCE_COLUMNS = [
+    "article_id",
+    "outlet",
+    "sentence_id",
+    "start",
+    "end",
+    "n_words",
+    "n_quoted_words",
+    "polarity",
+    "subjectivity",
+    "n_hits",
+    "loaded_weight",
+    "text",
+]
+# Repeated strings as categories and integers in 32 bits: at 100,000 articles (2.3 million sentences,
+# 1.2 million hits) the two tables take about 280 MB less than with a string and an int64 per cell.
+SENTENCE_DTYPES = {
+    "article_id": "category",
+    "outlet": "category",
+    **dict.fromkeys(["sentence_id", "start", "end", "n_words", "n_quoted_words", "n_hits"], "int32"),
+    **dict.fromkeys(["polarity", "subjectivity", "loaded_weight"], "float64"),
+    "text": "str",
+}
+# One row per lexicon hit (HIT_DTYPES).
+#   article_id, outlet, sentence_id  where the hit is
+#   term          str    the lexicon entry that fired, as written in the lexicon
+#   matched       str    the text it matched, as written in the article
+#   category      str    the entry's category
+#   weight        float  the entry's weight (1 mild .. 3 strong)
+#   voice         str    "narrative" (the outlet's own words) or "quote" (inside quotation marks)
+#   negated       bool   a negator precedes it in the same clause ("not a massacre"); not counted
+#   start, end    int    character span of `matched` in the sentence: sentence[start:end] == matched
+#   lexicon, lexicon_line  file and line of the entry, to find it for tuning
+HIT_COLUMNS = [
+    "article_id",
+    "outlet",
+    "sentence_id",
+    "term",
+    "matched",
+    "category",
+    "weight",
+    "voice",
+    "negated",
+    "start",
+    "end",
+    "lexicon",
+    "lexicon_line",
+]
+# Every string column a category, the integers 32-bit (see SENTENCE_DTYPES).
+HIT_DTYPES = {
+    **dict.fromkeys(["article_id", "outlet", "term", "matched", "category", "voice", "lexicon"], "category"),
+    **dict.fromkeys(["sentence_id", "start", "end", "lexicon_line"], "int32"),
+    "weight": "float64",
+    "negated": "bool",
+}
+# Summary columns shared by the article, outlet and corpus tables; one loaded_per_1k_<category>
+# column per lexicon category follows them (narrative voice, not negated).
+#   n_sentences           int    sentences scored
+#   n_words               int    words in them
+#   n_quoted_words        int    of those, words inside quotation marks
+#   polarity              float  mean sentence polarity in [-1, 1]; every sentence counts once
+#   subjectivity          float  mean sentence subjectivity in [0, 1]
+#   n_hits                int    hits in the outlet's own words: narrative voice, not negated
+#   n_quoted_hits         int    hits inside quotes, not negated
+#   n_negated_hits        int    negated hits (either voice), never counted as loaded
+#   loaded_per_1k         float  n_hits per 1,000 words outside quotes
+#   loaded_weight_per_1k  float  sum of n_hits' weights per 1,000 words outside quotes
+#   quoted_per_1k         float  n_quoted_hits per 1,000 words inside quotes (0 when nothing is quoted)
+SUMMARY_COLUMNS = [
+    "n_sentences",
+    "n_words",
+    "n_quoted_words",
+    "polarity",
+    "subjectivity",
+    "n_hits",
+    "n_quoted_hits",
+    "n_negated_hits",
+    "loaded_per_1k",
+    "loaded_weight_per_1k",
+    "quoted_per_1k",
+]
+
+# Columns of the articles table that no manifest can give: those above but the manifest's, those
+# the cleaning and the scores add (pipeline.reading.clean, pipeline.measuring.score; a loaded_per_1k_<category> each).
+# A manifest column with one of these names is renamed manifest_<name> (see _manifest_columns);
+# a test reads a run's articles.csv as a manifest to check that none is missing.
+PIPELINE_COLUMNS = frozenset(
+    [
+        "article_id",
+        "record",
+        "raw_text",
+        "encoding",
+        "manifest_line",
+        "text",
+        "title_source",
+        "n_removed_lines",
+        *SUMMARY_COLUMNS,
+    ]
+)
+PIPELINE_COLUMN_PREFIXES = ("loaded_per_1k_",)
+
+# ---- measuring.statistics ----
+# One row per outlet and metric.
+#   outlet      str    the outlet
+#   metric      str    polarity, subjectivity, loaded_per_1k, loaded_weight_per_1k, quoted_per_1k or
+#                      loaded_per_1k_<category>
+#   outlet_value float the outlet's value
+#   corpus_value float the value over the whole corpus (all outlets' sentences pooled)
+#   difference  float  outlet_value - corpus_value
+CONTRAST_COLUMNS = ["outlet", "metric", "outlet_value", "corpus_value", "difference"]
+# One row per outlet and lexicon term that fired in it.
+#   outlet, term, category, weight   the entry
+#   n_hits      int    hits in the outlet's own words (narrative voice, not negated)
+#   n_quoted    int    hits inside quotes (not negated)
+#   n_negated   int    negated hits (either voice)
+#   per_1k      float  n_hits per 1,000 words of the outlet outside quotes
+#   rank        int    1 = the outlet's most used term in its own words (ties: more quoted, heavier, then term)
+TERM_COLUMNS = ["outlet", "term", "category", "weight", "n_hits", "n_quoted", "n_negated", "per_1k", "rank"]
+
+# ---- framing.annotations ----
+# Sentence-level annotations: one row per actor mention, label, attribution verb or frame cue.
+#   article_id, outlet, sentence_id   where (sentence_id in 32 bits)
+#   kind      str   "actor", "label", "attribution" or "frame"
+#   key       str   the actor, the concept, the verb class or the frame
+#   term      str   the lexicon entry (alias, label, verb, cue) as written
+#   matched   str   the sentence's words
+#   value     float connotation for labels (-1..1), else 1 (held as a category of the few values)
+#   in_quote  bool  inside quotation marks
+#   speaker   str   for attribution verbs: the actor the statement is credited to, else ""
+ANNOTATION_COLUMNS = [
+    "article_id",
+    "outlet",
+    "sentence_id",
+    "kind",
+    "key",
+    "term",
+    "matched",
+    "value",
+    "in_quote",
+    "speaker",
+]
+# A corpus has tens of annotations per article and few distinct strings in these columns: stored as
+# categories (sorted, so that ordering and grouping are the strings' own), they take a byte or four
+# per row instead of an eight-byte reference, and load from the cache at once.
+ANNOTATION_DTYPES = {
+    **dict.fromkeys(["article_id", "outlet", "kind", "key", "term", "matched", "speaker"], "category"),
+    "sentence_id": "int32",
+    "value": "category",  # a label's connotation, else 1: a byte a row instead of eight (124 MB at 100,000 articles)
+    "in_quote": "bool",
+}
+# tables/actors.csv, one row per outlet and actor.
+#   outlet, actor
+#   mentions       int    mentions of any alias
+#   sentences      int    sentences that mention the actor
+#   polarity       float  mean polarity of those sentences in [-1, 1], with its 95% bootstrap interval
+#   polarity_low, polarity_high
+#   loaded_per_1k  float  hits in the outlet's own words per 1,000 words outside quotes, in those sentences
+#   quoted         int    statements credited to the actor in sentences that quote
+ACTOR_COLUMNS = [
+    "outlet",
+    "actor",
+    "mentions",
+    "sentences",
+    "polarity",
+    "polarity_low",
+    "polarity_high",
+    "loaded_per_1k",
+    "quoted",
+]
+# tables/labels.csv, one row per outlet, concept and label used.
+#   outlet, concept, label      the label is the lexicon entry (labels.csv) as written
+#   n            int    uses
+#   n_quoted     int    of those, inside quotes
+#   connotation  float  the label's connotation in [-1, 1]
+#   forms        str    the words as written, most used first: "assassination 2; assassinate 1"
+LABEL_COLUMNS = ["outlet", "concept", "label", "n", "n_quoted", "connotation", "forms"]
+# tables/attribution.csv, one row per outlet, speaker and verb class.
+#   outlet, speaker (an actor or "(unnamed source)"), verb_class (neutral, doubting, disparaging, conceding)
+#   n       int  statements introduced so
+#   verbs   str  "said 3; told 1"
+ATTRIBUTION_COLUMNS = ["outlet", "speaker", "verb_class", "n", "verbs"]
+# tables/frames.csv, one row per event, outlet and frame dimension (Policy Frames Codebook).
+#   event_id, outlet, frame
+#   n_sentences  int    sentences cueing the frame
+#   share        float  their share of the outlet's sentences in the event, in [0, 1], with 95% bootstrap interval
+#   share_low, share_high
+#   primary      bool   the outlet's most cued frame in the event
+FRAME_COLUMNS = ["event_id", "outlet", "frame", "n_sentences", "share", "share_low", "share_high", "primary"]
+# tables/article_frames.csv, one row per article and frame dimension it cues (no row for a frame it never cues).
+#   article_id, outlet, frame
+#   n_sentences  int    the article's sentences cueing the frame (>= 1)
+#   share        float  their share of the article's sentences, in (0, 1]
+ARTICLE_FRAME_COLUMNS = ["article_id", "outlet", "frame", "n_sentences", "share"]
+# tables/event_contrasts.csv, one row per event, outlet and metric: the outlet against the rest of the event.
+#   event_id, outlet, metric ("polarity" or "loaded_per_1k")
+#   outlet_value, rest_value, difference
+#   effect_size    float  Cohen's d for polarity; rate ratio outlet / rest for loaded_per_1k
+#   p_value        float  two-sided permutation test over sentences (nan when the event has one outlet)
+#   n_sentences, n_sentences_rest  int
+EVENT_CONTRAST_COLUMNS = [
+    "event_id",
+    "outlet",
+    "metric",
+    "outlet_value",
+    "rest_value",
+    "difference",
+    "effect_size",
+    "p_value",
+    "n_sentences",
+    "n_sentences_rest",
+]
+# tables/distinctive_terms.csv: the words most typical of each outlet against all others.
+#   outlet, term, n_outlet, n_rest, log_odds, z   (log-odds ratio, informative Dirichlet prior; top 25 by z)
+DISTINCTIVE_COLUMNS = ["outlet", "term", "n_outlet", "n_rest", "log_odds", "z"]
+
+# ---- framing.events ----
+# One row per article.
+#   article_id, outlet, published  the article
+#   event_id     str    "E1", "E2", ... numbered by earliest publication date (or the manifest's `event`;
+#                       automatic numbers skip the ids manifest events have)
+#   event_label  str    the event's most characteristic terms (highest mean TF-IDF)
+#   similarity   float  cosine similarity in [0, 1] of the article to its event's centroid
+#   n_articles   int    articles in the event (1: the article is alone in its event)
+EVENT_COLUMNS = ["article_id", "outlet", "published", "event_id", "event_label", "similarity", "n_articles"]
+# One row per pair of aligned sentences (each sentence used once).
+#   event_id                   the event
+#   outlet_a, article_a, sentence_a, text_a   one sentence
+#   outlet_b, article_b, sentence_b, text_b   the other, from a different outlet
+#   similarity   float  TF-IDF cosine similarity in [0, 1]
+ALIGNMENT_COLUMNS = [
+    "event_id",
+    "outlet_a",
+    "article_a",
+    "sentence_a",
+    "text_a",
+    "outlet_b",
+    "article_b",
+    "sentence_b",
+    "text_b",
+    "similarity",
+]
+
+# ---- tuning.tune ----
+# One row per lexicon entry.
+#   lexicon, line, term, category, weight   the entry and where it is defined
+#   n_hits     int   all hits
+#   narrative  int   hits in the outlets' own words, not negated (what the scores count)
+#   quote      int   hits inside quotes, not negated
+#   negated    int   negated hits
+#   n_outlets  int   outlets it fired in
+#   by_outlet  str   "Outlet A 3; Outlet B 1": hits per outlet, most first
+LEXICON_STATS_COLUMNS = [
+    "lexicon",
+    "line",
+    "term",
+    "category",
+    "weight",
+    "n_hits",
+    "narrative",
+    "quote",
+    "negated",
+    "n_outlets",
+    "by_outlet",
+]
+SUGGESTION_COLUMNS = ["outlet", "term", "n_outlet", "n_rest", "log_odds", "z", "example_1", "example_2"]
+
+
+@dataclass
+class Tables:
+    """Everything a report shows; each DataFrame has the columns documented by the stage that made it."""
+
+    articles: pd.DataFrame
+    sentences: pd.DataFrame
+    hits: pd.DataFrame
+    outlets: pd.DataFrame
+    corpus: pd.DataFrame
+    contrasts: pd.DataFrame
+    terms: pd.DataFrame
+    removed_lines: pd.DataFrame
+    problems: pd.DataFrame
+    categories: list[str]
+    lexicon_stats: pd.DataFrame = field(default_factory=pd.DataFrame)
+    suggestions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    snapshot: dict = field(default_factory=dict)
+    changes: dict = field(default_factory=dict)
+    provenance: dict = field(default_factory=dict)
+    events: pd.DataFrame = field(default_factory=pd.DataFrame)
+    alignments: pd.DataFrame = field(default_factory=pd.DataFrame)
+    actors: pd.DataFrame = field(default_factory=pd.DataFrame)
+    labels: pd.DataFrame = field(default_factory=pd.DataFrame)
+    attribution: pd.DataFrame = field(default_factory=pd.DataFrame)
+    frames: pd.DataFrame = field(default_factory=pd.DataFrame)
+    article_frames: pd.DataFrame = field(default_factory=pd.DataFrame)
+    event_contrasts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    distinctive_terms: pd.DataFrame = field(default_factory=pd.DataFrame)
+    annotations: pd.DataFrame = field(default_factory=pd.DataFrame)
+    event_details: dict = field(default_factory=dict)
+    # Warnings about the run's cache (damaged, foreign, unwritable): printed, not in the tables, which
+    # depend on the inputs alone.
+    cache_problems: list = field(default_factory=list)
+
+    def csv_tables(self) -> dict[str, pd.DataFrame]:
+        return {
+            "outlets.csv": self.outlets,
+            "articles.csv": self.articles,
+            "sentences.csv": self.sentences,
+            "hits.csv": self.hits,
+            "terms.csv": self.terms,
+            "outlet_vs_corpus.csv": self.contrasts,
+            "removed_lines.csv": self.removed_lines,
+            "problems.csv": self.problems,
+            "lexicon_stats.csv": self.lexicon_stats,
+            "suggestions.csv": self.suggestions,
+            "events.csv": self.events,
+            "alignments.csv": self.alignments,
+            "actors.csv": self.actors,
+            "labels.csv": self.labels,
+            "attribution.csv": self.attribution,
+            "frames.csv": self.frames,
+            "article_frames.csv": self.article_frames,
+            "event_contrasts.csv": self.event_contrasts,
+            "distinctive_terms.csv": self.distinctive_terms,
+        }

@@ -1,0 +1,214 @@
+"""What a stored result depends on besides its arguments' identity: the code that computes it
+(code_version) and what its inputs hold (content_key).
+
+A cached result is keyed by both, so that no version number is kept by hand: editing a function, any
+function of this package it calls, a constant it reads, or upgrading a library it uses, gives its
+results (and those computed from them) new keys.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import functools
+import hashlib
+import importlib.metadata
+import inspect
+import json
+import linecache
+import platform
+import re
+import sys
+import types
+from collections.abc import Callable
+from pathlib import PurePath
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+PACKAGE = "pipeline"
+
+
+@functools.cache
+def code_version(function: Callable) -> str:
+    """A digest of the function's code and of everything of this package it reaches by name (functions,
+    classes, constants, whole modules it refers to), with the versions of the libraries it uses."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"python {platform.python_version()}\0".encode())
+    for part in sorted(_code_parts(function)):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def forget_code_versions() -> None:
+    """Compute code versions anew: for a session that edits code and reloads it (and for tests)."""
+    code_version.cache_clear()
+    _code_parts.cache_clear()
+
+
+@functools.cache
+def _code_parts(function: Callable) -> frozenset[str]:
+    parts: set[str] = set()
+    _collect(function, parts, set(), getattr(function, "__module__", PACKAGE))
+    return frozenset(parts)
+
+
+def _ours(module_name: str | None, home: str) -> bool:
+    """Whether a module's code is part of the code version: this package's, and that of the stage's own
+    module (a flow written outside the package); other libraries count by their version."""
+    return bool(module_name) and (module_name in (home, PACKAGE) or module_name.startswith(PACKAGE + "."))
+
+
+def _collect(value: Any, parts: set[str], seen: set[int], home: str) -> None:
+    """Add the code-relevant parts of `value` (a function, class, module or constant reached from a stage)."""
+    if id(value) in seen:
+        return
+    seen.add(id(value))
+    if isinstance(value, functools.partial):
+        _collect(value.func, parts, seen, home)
+        parts.add(f"partial {canonical(list(value.args))} {canonical(value.keywords)}")
+        return
+    if isinstance(value, types.ModuleType):
+        if _ours(value.__name__, home):
+            parts.add(f"module {value.__name__}\n{inspect.getsource(value)}")
+            for _, member in sorted(vars(value).items()):
+                if inspect.isfunction(member) or inspect.isclass(member):
+                    _collect(member, parts, seen, home)
+        else:
+            parts.add(_library_version(value.__name__))
+        return
+    if inspect.isfunction(value) or inspect.ismethod(value):
+        function = inspect.unwrap(getattr(value, "__func__", value))
+        if not _ours(function.__module__, home):
+            parts.add(_library_version(function.__module__))
+            return
+        parts.add(f"function {function.__module__}.{function.__qualname__}\n{_source(function)}")
+        parts.add(f"defaults {canonical(function.__defaults__)} {canonical(function.__kwdefaults__)}")
+        for cell in function.__closure__ or ():
+            _collect(cell.cell_contents, parts, seen, home)
+        names = _names(function.__code__)
+        for name in sorted(names):
+            if name in function.__globals__:
+                referred = function.__globals__[name]
+                if isinstance(referred, types.ModuleType) and _ours(referred.__name__, home):
+                    _collect_members(referred, names, parts, seen, home)
+                elif _is_constant(referred):
+                    parts.add(f"constant {function.__module__}.{name} = {canonical(referred)}")
+                else:
+                    _collect(referred, parts, seen, home)
+        return
+    if inspect.isclass(value):
+        if not _ours(value.__module__, home):
+            parts.add(_library_version(value.__module__))
+            return
+        parts.add(f"class {value.__module__}.{value.__qualname__}\n{_source(value)}")
+        for member in vars(value).values():
+            if inspect.isfunction(member):
+                _collect(member, parts, seen, home)
+        return
+    module = getattr(type(value), "__module__", None)
+    if module and not _ours(module, home) and module != "builtins":
+        parts.add(_library_version(module))
+
+
+def _collect_members(module: types.ModuleType, names: set[str], parts: set[str], seen: set[int], home: str) -> None:
+    """The members of one of our modules that a function names (module.member): those, not the whole module."""
+    for name in sorted(names):
+        if name in vars(module):
+            member = vars(module)[name]
+            if isinstance(member, types.ModuleType) and _ours(member.__name__, home):
+                _collect_members(member, names, parts, seen, home)
+            elif _is_constant(member):
+                parts.add(f"constant {module.__name__}.{name} = {canonical(member)}")
+            else:
+                _collect(member, parts, seen, home)
+
+
+def _source(code_object: Any) -> str:
+    try:
+        linecache.checkcache(inspect.getsourcefile(code_object))  # a file edited since it was last read
+        return inspect.getsource(code_object)
+    except (OSError, TypeError):  # made at run time (dataclass methods): its byte code stands for it
+        code = getattr(code_object, "__code__", None)
+        return code.co_code.hex() if code is not None else repr(code_object)
+
+
+def _names(code: types.CodeType) -> set[str]:
+    """The global and attribute names a code object and the functions nested in it use."""
+    names = set(code.co_names)
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            names |= _names(constant)
+    return names
+
+
+def _is_constant(value: Any) -> bool:
+    if isinstance(value, str | bytes | int | float | bool | complex | type(None) | re.Pattern | enum.Enum):
+        return True
+    if isinstance(value, tuple | list | frozenset | set):
+        return all(_is_constant(item) for item in value)
+    if isinstance(value, dict):
+        return all(_is_constant(k) and _is_constant(v) for k, v in value.items())
+    return False
+
+
+@functools.cache
+def _library_version(module_name: str) -> str:
+    top = module_name.split(".")[0]
+    if top in sys.stdlib_module_names or top == "builtins":
+        return f"stdlib {platform.python_version()}"
+    distributions = importlib.metadata.packages_distributions().get(top, [top])
+    versions = []
+    for name in sorted(set(distributions)):
+        try:
+            versions.append(f"{name} {importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{name} ?")
+    return "library " + ", ".join(versions)
+
+
+def content_key(value: Any) -> str:
+    """A digest of what a value holds: tables by their columns' content, other values by a canonical form
+    (sets sorted, dataclasses by their fields), never by identity or memory address."""
+    from pipeline.support.memo import feed
+
+    digest = hashlib.blake2b(digest_size=20)
+    if isinstance(value, pd.DataFrame):
+        digest.update(f"table {list(map(str, value.columns))} {list(map(str, value.dtypes))}\0".encode())
+        for column in value.columns:
+            feed(digest, value[column])
+    elif isinstance(value, pd.Series | np.ndarray):
+        feed(digest, value)
+    else:
+        digest.update(canonical(value).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def canonical(value: Any) -> str:
+    """A text that is the same for equal values in every process (unlike repr of a set of strings)."""
+    return json.dumps(_plain(value), sort_keys=True, ensure_ascii=False, default=repr)
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            "@": type(value).__qualname__,
+            **{f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)},
+        }
+    if isinstance(value, dict):
+        return {"@dict": sorted(([_plain(k), _plain(v)] for k, v in value.items()), key=json.dumps)}
+    if isinstance(value, frozenset | set):
+        return {"@set": sorted((_plain(item) for item in value), key=json.dumps)}
+    if isinstance(value, tuple | list):
+        return [_plain(item) for item in value]
+    if isinstance(value, re.Pattern):
+        return {"@re": value.pattern, "flags": value.flags}
+    if isinstance(value, PurePath):
+        return str(value)
+    if isinstance(value, float | int | str | bool | type(None)):
+        return value
+    if isinstance(value, np.integer | np.floating):
+        return value.item()
+    return repr(value)

@@ -1,0 +1,176 @@
+"""The dataflow and its driver: every reported table has one stage, and a cached result is recomputed
+exactly when the code or the inputs it was computed from change."""
+
+import dataclasses
+import importlib
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline import flow
+from pipeline.cli import main
+from pipeline.engine.driver import Flow, Settings, run, stage
+from pipeline.schema import Tables
+from pipeline.support import versions
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_CORPUS = ROOT / "corpus"
+LEXICONS = ROOT / "lexicons"
+
+TOY_FLOW = """
+from pipeline.engine.driver import stage
+
+
+@stage(cached=True)
+def words(text):
+    return text.split()
+
+
+@stage(cached=True)
+def counts(words):
+    return {{word: words.count(word) for word in words}}
+
+
+@stage(cached=True)
+def longest(words):
+    return max(words, key=len)
+
+
+@stage(cached=True)
+def report(counts, longest):
+    return f"{{len(counts)}} words, the longest {{longest}}"
+
+
+@stage(cached=True)
+def shout(longest):
+    return longest.upper(){edit}
+"""
+
+
+def toy_module(folder: Path, edit: str = ""):
+    """The toy flow as a module file, imported afresh: editing the file is editing the code."""
+    (folder / "toy_flow.py").write_text(TOY_FLOW.format(edit=edit))
+    sys.path.insert(0, str(folder))
+    try:
+        sys.modules.pop("toy_flow", None)
+        importlib.invalidate_caches()
+        return importlib.import_module("toy_flow")
+    finally:
+        sys.path.remove(str(folder))
+
+
+def run_toy(module, cache: Path, text: str = "a bb ccc bb"):
+    toy = Flow.of_module(module)
+    return run(toy, {"text": text}, {}, ["report", "shout"], Settings(cache_dir=cache)), toy
+
+
+def test_editing_a_stage_recomputes_it_and_what_is_computed_from_it_and_nothing_else(tmp_path):
+    cache = tmp_path / "cache"
+    first, toy = run_toy(toy_module(tmp_path), cache)
+    assert first.computed == ["words", "counts", "longest", "report", "shout"]
+    again, _ = run_toy(toy_module(tmp_path), cache)
+    assert again.computed == [] and again.tables == first.tables
+
+    edited, _ = run_toy(toy_module(tmp_path, edit=' + "!"'), cache)  # shout's code changed
+    assert edited.computed == ["shout"] and edited.tables["shout"] == "CCC!"
+
+    edited_longest = TOY_FLOW.replace("max(words, key=len)", "max(words, key=lambda w: (len(w), w))")
+    (tmp_path / "toy_flow.py").write_text(edited_longest.format(edit=' + "!"'))
+    sys.modules.pop("toy_flow", None)
+    sys.path.insert(0, str(tmp_path))
+    try:
+        module = importlib.import_module("toy_flow")
+    finally:
+        sys.path.remove(str(tmp_path))
+    recomputed, toy = run_toy(module, cache)
+    assert recomputed.computed == ["longest", "report", "shout"]
+    assert set(recomputed.computed) == toy.downstream("longest")
+
+
+def test_a_new_input_recomputes_every_stage_that_reads_it(tmp_path):
+    cache = tmp_path / "cache"
+    module = toy_module(tmp_path)
+    run_toy(module, cache)
+    other, _ = run_toy(module, cache, text="a bb ccc dddd")
+    assert other.computed == ["words", "counts", "longest", "report", "shout"]
+    assert other.tables["shout"] == "DDDD"
+
+
+def test_a_constant_a_stage_reads_is_part_of_its_code(monkeypatch):
+    from pipeline.framing import events
+
+    before = {name: versions.code_version(getattr(flow, name)) for name in ("events", "labels")}
+    monkeypatch.setattr(events, "MAX_EXACT_EVENT_ARTICLES", 10)
+    versions.forget_code_versions()  # as a new process does after the edit
+    try:
+        assert versions.code_version(flow.events) != before["events"]
+        assert versions.code_version(flow.labels) == before["labels"]  # the label table never reads it
+    finally:
+        monkeypatch.undo()
+        versions.forget_code_versions()
+
+
+def test_editing_the_event_stage_of_the_real_flow_recomputes_the_event_tables_only(tmp_path):
+    cache = tmp_path / "cache"
+    inputs, keys = flow.flow_inputs(SEED_CORPUS, LEXICONS)
+    wanted = list(flow.REPORTED.values())
+    first = run(flow.FLOW, inputs, keys, wanted, Settings(cache_dir=cache))
+    cached = {one.name for one in flow.FLOW.stages if one.cached}
+    assert cached <= set(first.computed)
+
+    def events(article_list, sentences, event_threshold, event_window_days):
+        tables = flow.events(article_list, sentences, event_threshold, event_window_days)
+        return tables  # a line of code the first run did not have
+
+    edited = Flow(
+        dataclasses.replace(one, function=events) if one.name == "events" else one for one in flow.FLOW.stages
+    )
+    second = run(edited, inputs, keys, wanted, Settings(cache_dir=cache))
+    assert set(second.computed) & cached == edited.downstream("events") & cached
+    assert {"events", "alignments", "frames", "event_framing"} <= set(second.computed)
+    assert {"clean_articles", "labels", "names", "distinctive_terms"}.isdisjoint(second.computed)
+    assert second.tables["events"].equals(first.tables["events"])
+
+
+def test_every_table_a_report_shows_is_made_by_one_stage_of_the_flow():
+    made = {output: one.name for one in flow.FLOW.stages for output in one.outputs}
+    shown = [name for name in Tables.__dataclass_fields__ if name != "cache_problems"]
+    assert all(flow.REPORTED[name] in made for name in shown)
+
+
+def test_a_stage_that_reads_a_table_made_later_is_refused():
+    @stage()
+    def late(early):
+        return early
+
+    @stage()
+    def early(start):
+        return start
+
+    with pytest.raises(ValueError, match="late reads early, which a later stage makes"):
+        Flow([late.stage, early.stage])
+
+
+def test_a_cached_stage_cannot_read_a_folder_that_has_no_key(tmp_path):
+    @stage(cached=True)
+    def listing(folder):
+        return sorted(p.name for p in folder.iterdir())
+
+    with pytest.raises(TypeError, match="listing reads folder, which has no key"):
+        run(
+            Flow([listing.stage]),
+            {"folder": tmp_path},
+            {"folder": "unkeyed"},
+            ["listing"],
+            Settings(cache_dir=tmp_path),
+        )
+
+
+def test_the_graph_in_the_readme_is_the_flow_of_the_code():
+    printed = CliRunner().invoke(main, ["graph"])
+    assert printed.exit_code == 0, printed.output
+    assert printed.output.strip() == flow.FLOW.graph()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"```\n{flow.FLOW.graph()}\n```" in readme, "run `mediabias graph` and paste it into README.md"
