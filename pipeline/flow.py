@@ -54,6 +54,11 @@ def categories(lexicon):
     return lexicon.categories
 
 
+@stage(by_content=True)
+def covered_terms(lexicon):
+    return tune.covered_terms(lexicon)
+
+
 @stage(("clean_articles", "removed_lines", "corpus_problems", "clean_problems", "n_read"), cached=True, in_child=True)
 def clean_articles(corpus_dir, boilerplate, spread):
     """The corpus's articles with clean text, the lines cleaning removed, and the problems of both."""
@@ -147,9 +152,17 @@ def names(sentences):
     return candidates.name_like_words(sentences["text"])
 
 
-@stage(beside=True)
-def suggestions(sentences, hits, lexicon, names):
-    return tune.suggest_terms(sentences, hits, lexicon, names=names)
+@stage(
+    cached=True,
+    beside=True,
+    reads={
+        "sentences": ("outlet", "article_id", "sentence_id", "text"),
+        "hits": ("outlet", "article_id", "sentence_id", "start", "end"),
+    },
+)
+def suggestions(sentences, hits, covered_terms, names):
+    """Terms no entry covers that one outlet uses more than the others: candidates for the lexicons."""
+    return tune.suggestions_from(sentences, hits, covered_terms, names)
 
 
 # ---- Events: the same story told by several outlets ----

@@ -24,6 +24,12 @@ def counted(hits: pd.DataFrame) -> pd.Series:
     return ~hits["negated"].astype(bool) & (hits["voice"] == NARRATIVE)
 
 
+def narrative_words(table: pd.DataFrame) -> pd.Series:
+    """Words in the outlet's own voice (outside quotation marks), of a table with n_words and n_quoted_words:
+    what the loaded rates are per."""
+    return table["n_words"] - table["n_quoted_words"]
+
+
 @dataclass(frozen=True)
 class Problem:
     stage: str

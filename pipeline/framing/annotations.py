@@ -30,10 +30,12 @@ from pipeline.schema import (
     EVENT_CONTRAST_COLUMNS,
     FRAME_COLUMNS,
     LABEL_COLUMNS,
+    counted,
+    narrative_words,
 )
 from pipeline.support.memory import return_freed_memory
 from pipeline.text.candidates import candidate_counts
-from pipeline.text.match import Match, Matcher, Words, counted
+from pipeline.text.match import Match, Matcher, Words
 from pipeline.text.segment import QuoteIndex
 
 # An attribution verb is credited to the nearest actor mentioned outside quotes within this many characters.
@@ -483,7 +485,7 @@ def event_contrasts(sentences: pd.DataFrame, events: pd.DataFrame) -> pd.DataFra
         sentences, events, ["outlet", "n_words", "n_quoted_words", "n_hits", "polarity"]
     ):
         n_hits = group["n_hits"].to_numpy(dtype=float)
-        own_words = (group["n_words"] - group["n_quoted_words"]).to_numpy(dtype=float)
+        own_words = narrative_words(group).to_numpy(dtype=float)
         polarity = group["polarity"].to_numpy(dtype=float)
         outlets = sorted(group["outlet"].unique())
         codes = pd.Index(outlets).get_indexer(group["outlet"])

@@ -19,7 +19,7 @@ from sklearn.metrics import precision_recall_curve, roc_auc_score
 
 from pipeline.errors import MediaBiasError
 from pipeline.measuring.score import score_sentence
-from pipeline.text.match import counted
+from pipeline.schema import counted
 
 # The hit sets compared, from the raw matches to what the scores count.
 #   all          every lexicon hit, negated or quoted

@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import sys
 from collections.abc import Sequence
 
 import pandas as pd
 
 from pipeline.reading.lexicons import IGNORE_CATEGORY, Lexicon
-from pipeline.schema import HIT_COLUMNS, HIT_DTYPES, SENTENCE_COLUMNS, SENTENCE_DTYPES
+from pipeline.schema import (
+    HIT_COLUMNS,
+    HIT_DTYPES,
+    NARRATIVE,
+    QUOTE,
+    SENTENCE_COLUMNS,
+    SENTENCE_DTYPES,
+    WORD,
+    counted,
+    narrative_words,
+)
 from pipeline.support.dataframes import keyed_by_strings
 from pipeline.support.versions import code_version
-from pipeline.text.match import NARRATIVE, QUOTE, Matcher, Words, counted, is_negated
+from pipeline.text.match import Matcher, Words, is_negated
 from pipeline.text.segment import QuoteIndex, split_sentences
 from pipeline.text.sentiment import sentiment
-
-_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
 
 def score_sentence(text: str) -> tuple[float, float]:
@@ -73,7 +80,7 @@ def score_articles(
                 for m in found[sentence_id - 1]
                 if m.entry.category != IGNORE_CATEGORY
             ]
-            own_words = [m for m, voice, negated in hits if voice == NARRATIVE and not negated]  # match.counted
+            own_words = [m for m, voice, negated in hits if voice == NARRATIVE and not negated]  # schema.counted
             sentence_rows.append(
                 (
                     article.article_id,
@@ -115,8 +122,8 @@ def score_articles(
 def _word_counts(sentence: str, offset: int, quoted: QuoteIndex) -> tuple[int, int]:
     """(words, words inside quotes) of a sentence starting at `offset` in its article."""
     if not quoted.overlaps(offset, offset + len(sentence)):
-        return len(_WORD.findall(sentence)), 0
-    starts = [offset + m.start() for m in _WORD.finditer(sentence)]
+        return len(WORD.findall(sentence)), 0
+    starts = [offset + m.start() for m in WORD.finditer(sentence)]
     return len(starts), sum(position in quoted for position in starts)
 
 
@@ -137,7 +144,7 @@ def summarize(sentences: pd.DataFrame, hits: pd.DataFrame, by: str, categories: 
         }
     )
     summary = keyed_by_strings(summary)  # the hits' categories are not the sentences'
-    narrative_words = summary["n_words"] - summary["n_quoted_words"]
+    own_voice_words = narrative_words(summary)
     hits = hits[[by, "negated", "voice", "category", "weight"]]  # each selection below copies every column
     negated = hits["negated"].astype(bool)
     own_words = hits[counted(hits)]
@@ -149,13 +156,13 @@ def summarize(sentences: pd.DataFrame, hits: pd.DataFrame, by: str, categories: 
     summary["n_hits"] = count(own_words)
     summary["n_quoted_hits"] = count(quoted)
     summary["n_negated_hits"] = count(hits[negated])
-    summary["loaded_per_1k"] = _per_1k(summary["n_hits"], narrative_words)
+    summary["loaded_per_1k"] = _per_1k(summary["n_hits"], own_voice_words)
     weights = keyed_by_strings(own_words.groupby(by)["weight"].sum()).reindex(summary.index, fill_value=0.0)
-    summary["loaded_weight_per_1k"] = _per_1k(weights, narrative_words)
+    summary["loaded_weight_per_1k"] = _per_1k(weights, own_voice_words)
     summary["quoted_per_1k"] = _per_1k(summary["n_quoted_hits"], summary["n_quoted_words"])
     for category in categories:
         summary[f"loaded_per_1k_{category}"] = _per_1k(
-            count(own_words[own_words["category"] == category]), narrative_words
+            count(own_words[own_words["category"] == category]), own_voice_words
         )
     return summary.reset_index()
 

@@ -10,10 +10,9 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from pipeline.schema import CONTRAST_COLUMNS, TERM_COLUMNS
+from pipeline.schema import CONTRAST_COLUMNS, TERM_COLUMNS, counted, narrative_words
 from pipeline.support.dataframes import plain_strings
 from pipeline.support.memo import remembered
-from pipeline.text.match import counted
 
 # Metrics compared between an outlet and the corpus, in report order.
 COMPARED_METRICS = ["polarity", "subjectivity", "loaded_per_1k", "loaded_weight_per_1k", "quoted_per_1k"]
@@ -49,8 +48,8 @@ def term_counts(hits: pd.DataFrame, outlets: pd.DataFrame) -> pd.DataFrame:
     )
     keys = ["outlet", "term", "category", "weight"]
     counts = plain_strings(flagged.groupby(keys, sort=True)[["n_hits", "n_quoted", "n_negated"]].sum().reset_index())
-    narrative_words = (outlets["n_words"] - outlets["n_quoted_words"]).set_axis(outlets["outlet"])
-    counts["per_1k"] = (counts["n_hits"] * 1000 / narrative_words.reindex(counts["outlet"]).to_numpy()).fillna(0.0)
+    own_voice_words = narrative_words(outlets).set_axis(outlets["outlet"])
+    counts["per_1k"] = (counts["n_hits"] * 1000 / own_voice_words.reindex(counts["outlet"]).to_numpy()).fillna(0.0)
     counts = counts.sort_values(
         ["outlet", "n_hits", "n_quoted", "weight", "term"], ascending=[True, False, False, False, True], kind="stable"
     )
@@ -280,13 +279,13 @@ def outlet_intervals(sentences: pd.DataFrame) -> pd.DataFrame:
     # Only the columns used: a group of the whole table would copy every sentence's text.
     used = ["outlet", "n_words", "n_quoted_words", "n_hits", "polarity", "subjectivity"]
     for outlet, group in sentences[used].groupby("outlet", sort=True):
-        narrative_words = (group["n_words"] - group["n_quoted_words"]).to_numpy()
+        own_voice_words = narrative_words(group).to_numpy()
         rows.append(
             (
                 outlet,
                 *bootstrap_interval(group["polarity"].to_numpy(), name=f"{outlet}/polarity"),
                 *bootstrap_interval(group["subjectivity"].to_numpy(), name=f"{outlet}/subjectivity"),
-                *bootstrap_interval(group["n_hits"].to_numpy(), narrative_words, 1000, name=f"{outlet}/loaded"),
+                *bootstrap_interval(group["n_hits"].to_numpy(), own_voice_words, 1000, name=f"{outlet}/loaded"),
             )
         )
     columns = ["outlet", "ci_low_polarity", "ci_high_polarity", "ci_low_subjectivity", "ci_high_subjectivity"]

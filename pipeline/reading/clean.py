@@ -36,7 +36,7 @@ import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from pipeline.reading.corpus import TEXT_BLOCK, Problem, TextColumn
-from pipeline.schema import REMOVED_LINE_COLUMNS, REMOVED_LINE_DTYPES
+from pipeline.schema import REMOVED_LINE_COLUMNS, REMOVED_LINE_DTYPES, WORD
 from pipeline.support.dataframes import concat_tables
 
 MIN_PROSE_WORDS = 8
@@ -45,7 +45,6 @@ CROSS_ARTICLE_MIN_ARTICLES = 3
 CLEAN_BLOCK_ARTICLES = 5_000
 
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
-_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 _PHRASE_WORD = re.compile(r"\w+")
 _DATE_TOKEN = re.compile(r"[^\W\d_]+|\d+")
 _DIGIT = re.compile(r"\d")
@@ -196,7 +195,7 @@ def _normalize_once(text: str) -> str:
 
 def words_of(text: str) -> list[str]:
     """Words as counted everywhere in the pipeline: letters/digits, joined by inner hyphens or apostrophes."""
-    return _WORD.findall(text)
+    return WORD.findall(text)
 
 
 def ends_like_sentence(line: str) -> bool:

@@ -25,6 +25,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from pipeline import __version__
 from pipeline.framing.annotations import EVENT_PAGES, widest_events
 from pipeline.measuring.evaluate import label_summary
+from pipeline.reading.lexicons import TOKEN
 from pipeline.reports.publish import check_output_folder, publish_folder
 from pipeline.schema import Tables
 
@@ -408,14 +409,11 @@ def _by_outlet(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return {name: group for name, group in frame.groupby("outlet", sort=False)}
 
 
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
-
-
 def highlight_differences_html(sentence: str, other: str, hit_spans: list[tuple[int, int, str, str]]) -> Markup:
     """The sentence escaped: lexicon hits in <mark>, content words the other sentence does not have in <ins>."""
-    other_words = {w.lower() for w in _WORD.findall(other)}
+    other_words = {w.lower() for w in TOKEN.findall(other)}
     spans = list(hit_spans)
-    for match in _WORD.finditer(sentence):
+    for match in TOKEN.finditer(sentence):
         word = match.group().lower()
         # "US" in capitals is a country, not the pronoun on the stop-word list.
         if (word in ENGLISH_STOP_WORDS and not match.group().isupper()) or word in other_words:

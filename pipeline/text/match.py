@@ -16,7 +16,6 @@ from dataclasses import dataclass
 import ahocorasick_rs
 
 from pipeline.reading.lexicons import TOKEN, Entry, Lexicon, normalize_token
-from pipeline.schema import NARRATIVE, QUOTE, counted  # noqa: F401 (counted: the rule, for the modules that match)
 
 # Normalized words never contain a space: it separates them in Words.haystack.
 _POSSESSIVE = re.compile(r"'s(?= )")

@@ -9,12 +9,11 @@ from collections import Counter
 import pandas as pd
 
 from pipeline.measuring.statistics import log_odds_against_rest, total_counts
-from pipeline.reading.lexicons import IGNORE_CATEGORY, TOKEN, Entry, Lexicon, term_parts
-from pipeline.schema import LEXICON_STATS_COLUMNS, SUGGESTION_COLUMNS
-from pipeline.support.memo import remember
+from pipeline.reading.lexicons import IGNORE_CATEGORY, TOKEN, Entry, Lexicon, TermPart, term_parts
+from pipeline.schema import LEXICON_STATS_COLUMNS, SUGGESTION_COLUMNS, counted
 from pipeline.support.memory import return_freed_memory
 from pipeline.text.candidates import candidate_counts, name_like_words
-from pipeline.text.match import BREAK, Matcher, counted, is_negated
+from pipeline.text.match import BREAK, Matcher, is_negated
 from pipeline.text.segment import quote_spans
 
 # One row per occurrence of the searched term.
@@ -154,39 +153,41 @@ def suggest_terms(
     compared with all the others; the prior is the whole corpus's counts.
     """
     names = name_like_words(sentences["text"]) if names is None else names
-    # They depend on the sentences, the spans of the hits, which terms the lexicons cover, and the names:
-    # after an edit that moves no hit and covers no new term (a weight, a category) they come from the memo.
-    depends_on = (
-        *(sentences[c] for c in ["outlet", "article_id", "sentence_id", "text"]),
-        *(hits[c] for c in ["article_id", "sentence_id", "start", "end"]),
-        _covered_terms(lexicon),
-        names,
-    )
-    return remember(
-        suggest_terms,
-        depends_on,
-        {"outlet": outlet, "min_count": min_count, "top": top},
-        lambda: _suggest_terms(sentences, hits, lexicon, outlet, min_count, top, names),
-    )
+    return suggestions_from(sentences, hits, covered_terms(lexicon), names, outlet, min_count, top)
 
 
-def _covered_terms(lexicon: Lexicon) -> tuple[str, ...]:
-    """Every term the lexicons match, as its words (a prefix with *): what decides whether a suggestion is new."""
+def covered_terms(lexicon: Lexicon) -> tuple[str, ...]:
+    """Every term the lexicons match, as its words (a prefix with *): what decides whether a suggestion is
+    new, so that an edit of a weight or a category leaves the suggestions as they were."""
     return tuple(
         sorted({" ".join(p.text + "*" * p.prefix for p in entry.parts) for entry in lexicon.entries if entry.parts})
     )
 
 
-def _suggest_terms(
+def _matcher_of(covered: tuple[str, ...]) -> Matcher:
+    """A matcher of the covered terms: it finds a term wherever the lexicons' matcher finds one."""
+    entries = tuple(
+        Entry(term, "covered", 1.0, "", "", 0, tuple(TermPart(w.rstrip("*"), w.endswith("*")) for w in term.split(" ")))
+        for term in covered
+    )
+    return Matcher(Lexicon(entries))
+
+
+def suggestions_from(
     sentences: pd.DataFrame,
     hits: pd.DataFrame,
-    lexicon: Lexicon,
-    outlet: str | None,
-    min_count: int,
-    top: int,
+    covered: tuple[str, ...],
     names: frozenset[str],
+    outlet: str | None = None,
+    min_count: int = 2,
+    top: int = 20,
 ) -> pd.DataFrame:
-    matcher = Matcher(lexicon)
+    """suggest_terms from the terms the lexicons cover (covered_terms) and the names (name_like_words).
+
+    Reads the sentences' outlet, article_id, sentence_id and text and the hits' outlet, article_id,
+    sentence_id, start and end.
+    """
+    matcher = _matcher_of(covered)
     # One outlet's sentences at a time: the whole corpus's texts as Python strings, with and without
     # their hits, took about 1 GB at 100,000 articles.
     sentence_rows = sentences.groupby("outlet", sort=True).indices
