@@ -15,6 +15,9 @@ NARRATIVE, QUOTE = "narrative", "quote"
 # A word as counted in n_words: hyphenated compounds count once.
 WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
+# Per article, what does not depend on the lexicons: each sentence's (start, end, polarity, subjectivity).
+SentenceScores = list[tuple[int, int, float, float]]
+
 
 def counted(hits: pd.DataFrame) -> pd.Series:
     """Which hits count as the outlet's loaded language: in its own words (narrative voice) and not negated.

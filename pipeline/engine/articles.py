@@ -16,7 +16,7 @@ import pandas as pd
 
 from pipeline.engine.parallel import iter_chunks
 from pipeline.engine.rematch import articles_to_rematch, changed_entries, match_state, merge_rematched
-from pipeline.measuring.score import SentenceScores, sentence_cache_key
+from pipeline.measuring.score import sentence_cache_key
 from pipeline.schema import (
     ANNOTATION_COLUMNS,
     ANNOTATION_DTYPES,
@@ -24,6 +24,7 @@ from pipeline.schema import (
     HIT_DTYPES,
     SENTENCE_COLUMNS,
     SENTENCE_DTYPES,
+    SentenceScores,
 )
 from pipeline.support.dataframes import batches, concat_tables, in_one_piece
 from pipeline.support.memory import return_freed_memory

@@ -29,8 +29,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from pipeline.engine import pickling
-from pipeline.measuring.score import SentenceScores
-from pipeline.reading.corpus import Problem
+from pipeline.schema import Problem, SentenceScores
 
 CACHE_FILE = "sentences.sqlite"
 STAGE_FILE_MAGIC = b"mediabias-stage-1\n"

@@ -33,6 +33,7 @@ from pipeline.schema import (
     counted,
     narrative_words,
 )
+from pipeline.support.dataframes import plain_strings
 from pipeline.support.memory import return_freed_memory
 from pipeline.text.candidates import candidate_counts
 from pipeline.text.match import Match, Matcher, Words
@@ -304,7 +305,7 @@ def actor_rates(mentions: ActorMentions, hits: pd.DataFrame) -> pd.DataFrame:
     table = table.rename(columns={"key": "actor"}).astype(
         {"mentions": "int64", "sentences": "int64", "quoted": "int64"}
     )
-    return _plain(table[[*mentions.by, *ACTOR_COLUMNS]])
+    return plain_strings(table[[*mentions.by, *ACTOR_COLUMNS]])
 
 
 def _group_sums(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
@@ -353,14 +354,7 @@ def label_table(annotations: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataF
         .rename(columns={"key": "concept", "term": "label"})
     )
     table = table.astype({"n": "int64", "n_quoted": "int64", "connotation": "float64"})
-    return _plain(table[[*by, *LABEL_COLUMNS]])
-
-
-def _plain(table: pd.DataFrame) -> pd.DataFrame:
-    """The table with the annotations' categories turned back into strings: tables that leave this module
-    behave like any other (concatenation, comparison with strings, dtypes in tests)."""
-    categorical = [column for column, dtype in table.dtypes.items() if isinstance(dtype, pd.CategoricalDtype)]
-    return table.astype(dict.fromkeys(categorical, "str")) if categorical else table
+    return plain_strings(table[[*by, *LABEL_COLUMNS]])
 
 
 def _forms(rows: pd.DataFrame, keys: list[str]) -> pd.Series:
@@ -386,7 +380,7 @@ def attribution_table(annotations: pd.DataFrame, by: tuple[str, ...] = ()) -> pd
     verbs = annotations.loc[(annotations["kind"] == "attribution").to_numpy(), [*keys, "matched"]]
     table = verbs.groupby(keys, sort=True).size().rename("n").to_frame().join(_forms(verbs, keys).rename("verbs"))
     table = table.reset_index().rename(columns={"key": "verb_class"})
-    return _plain(table.astype({"n": "int64"})[[*by, *ATTRIBUTION_COLUMNS]])
+    return plain_strings(table.astype({"n": "int64"})[[*by, *ATTRIBUTION_COLUMNS]])
 
 
 def frame_table(sentences: pd.DataFrame, annotations: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:

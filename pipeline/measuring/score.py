@@ -17,6 +17,7 @@ from pipeline.schema import (
     SENTENCE_COLUMNS,
     SENTENCE_DTYPES,
     WORD,
+    SentenceScores,
     counted,
     narrative_words,
 )
@@ -32,10 +33,6 @@ def score_sentence(text: str) -> tuple[float, float]:
     numbers, faster); the pattern lexicon needs no download."""
     polarity, subjectivity = sentiment(text)
     return float(polarity), float(subjectivity)
-
-
-# Per article, what does not depend on the lexicons: each sentence's (start, end, polarity, subjectivity).
-SentenceScores = list[tuple[int, int, float, float]]
 
 
 def sentence_cache_key(text: str) -> str:

@@ -35,8 +35,8 @@ import ftfy.badness
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from pipeline.reading.corpus import TEXT_BLOCK, Problem, TextColumn
-from pipeline.schema import REMOVED_LINE_COLUMNS, REMOVED_LINE_DTYPES, WORD
+from pipeline.reading.corpus import TEXT_BLOCK, TextColumn
+from pipeline.schema import REMOVED_LINE_COLUMNS, REMOVED_LINE_DTYPES, WORD, Problem
 from pipeline.support.dataframes import concat_tables
 
 MIN_PROSE_WORDS = 8

@@ -33,7 +33,8 @@ import yaml
 
 from pipeline.errors import LexiconError
 from pipeline.reading.clean import INVISIBLE_CHARACTERS, BoilerplatePattern, parse_boilerplate
-from pipeline.reading.corpus import Problem, UnreadableText, decode_bytes
+from pipeline.reading.corpus import UnreadableText, decode_bytes
+from pipeline.schema import Problem
 
 LEXICON_COLUMNS = ["term", "category", "weight", "note"]
 BOILERPLATE_FILE = "boilerplate.txt"
