@@ -3,6 +3,8 @@ exactly when the code or the inputs it was computed from change."""
 
 import dataclasses
 import importlib
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -174,3 +176,21 @@ def test_the_graph_in_the_readme_is_the_flow_of_the_code():
     assert printed.output.strip() == flow.FLOW.graph()
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"```\n{flow.FLOW.graph()}\n```" in readme, "run `mediabias graph` and paste it into README.md"
+
+
+def test_a_run_in_another_process_takes_every_cached_stage_from_the_cache(tmp_path):
+    script = (
+        "import sys; from pipeline.flow import analyze; computed = []; "
+        f"analyze({str(SEED_CORPUS)!r}, {str(LEXICONS)!r}, cache_dir={str(tmp_path / 'cache')!r}, "
+        "stages_computed=computed); print(' '.join(computed))"
+    )
+    runs = []
+    for seed in ("1", "2"):  # another hash seed: the keys must not depend on it
+        done = subprocess.run(
+            [sys.executable, "-c", script], env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        runs.append(set(done.stdout.split()))
+    cached = {one.name for one in flow.FLOW.stages if one.cached}
+    assert cached <= runs[0]
+    assert runs[1].isdisjoint(cached | {"scored_articles"})

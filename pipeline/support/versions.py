@@ -15,7 +15,6 @@ import hashlib
 import importlib.metadata
 import inspect
 import json
-import linecache
 import platform
 import re
 import sys
@@ -28,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 PACKAGE = "pipeline"
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
 @functools.cache
@@ -61,7 +61,7 @@ def _ours(module_name: str | None, home: str) -> bool:
     return bool(module_name) and (module_name in (home, PACKAGE) or module_name.startswith(PACKAGE + "."))
 
 
-def _collect(value: Any, parts: set[str], seen: set[int], home: str) -> None:
+def _collect(value: Any, parts: set[str], seen: set, home: str) -> None:
     """Add the code-relevant parts of `value` (a function, class, module or constant reached from a stage)."""
     if id(value) in seen:
         return
@@ -72,7 +72,6 @@ def _collect(value: Any, parts: set[str], seen: set[int], home: str) -> None:
         return
     if isinstance(value, types.ModuleType):
         if _ours(value.__name__, home):
-            parts.add(f"module {value.__name__}\n{inspect.getsource(value)}")
             for _, member in sorted(vars(value).items()):
                 if inspect.isfunction(member) or inspect.isclass(member):
                     _collect(member, parts, seen, home)
@@ -84,26 +83,17 @@ def _collect(value: Any, parts: set[str], seen: set[int], home: str) -> None:
         if not _ours(function.__module__, home):
             parts.add(_library_version(function.__module__))
             return
-        parts.add(f"function {function.__module__}.{function.__qualname__}\n{_source(function)}")
+        parts.add(f"function {function.__module__}.{function.__qualname__}\n{_code_text(function.__code__)}")
         parts.add(f"defaults {canonical(function.__defaults__)} {canonical(function.__kwdefaults__)}")
         for cell in function.__closure__ or ():
             _collect(cell.cell_contents, parts, seen, home)
-        names = _names(function.__code__)
-        for name in sorted(names):
-            if name in function.__globals__:
-                referred = function.__globals__[name]
-                if isinstance(referred, types.ModuleType) and _ours(referred.__name__, home):
-                    _collect_members(referred, names, parts, seen, home)
-                elif _is_constant(referred):
-                    parts.add(f"constant {function.__module__}.{name} = {canonical(referred)}")
-                else:
-                    _collect(referred, parts, seen, home)
+        _collect_named(function.__module__, function.__globals__, _names(function.__code__), parts, seen, home)
         return
     if inspect.isclass(value):
         if not _ours(value.__module__, home):
             parts.add(_library_version(value.__module__))
             return
-        parts.add(f"class {value.__module__}.{value.__qualname__}\n{_source(value)}")
+        parts.add(f"class {value.__module__}.{value.__qualname__}\n{_class_text(value)}")
         for member in vars(value).values():
             if inspect.isfunction(member):
                 _collect(member, parts, seen, home)
@@ -113,26 +103,50 @@ def _collect(value: Any, parts: set[str], seen: set[int], home: str) -> None:
         parts.add(_library_version(module))
 
 
-def _collect_members(module: types.ModuleType, names: set[str], parts: set[str], seen: set[int], home: str) -> None:
-    """The members of one of our modules that a function names (module.member): those, not the whole module."""
-    for name in sorted(names):
-        if name in vars(module):
-            member = vars(module)[name]
-            if isinstance(member, types.ModuleType) and _ours(member.__name__, home):
-                _collect_members(member, names, parts, seen, home)
-            elif _is_constant(member):
-                parts.add(f"constant {module.__name__}.{name} = {canonical(member)}")
-            else:
-                _collect(member, parts, seen, home)
+def _collect_named(
+    owner: str, namespace: dict[str, Any], names: set[str], parts: set[str], seen: set, home: str
+) -> None:
+    """What a function's names refer to in `namespace` (its module's globals, or a module it names): a
+    module of ours contributes only the members the function names (module.member), not all of it."""
+    for name in sorted(names & namespace.keys()):
+        referred = namespace[name]
+        if isinstance(referred, types.ModuleType) and _ours(referred.__name__, home):
+            if (id(referred), id(names)) not in seen:  # two modules can name each other
+                seen.add((id(referred), id(names)))
+                _collect_named(referred.__name__, vars(referred), names, parts, seen, home)
+        elif _is_constant(referred, name):
+            parts.add(f"constant {owner}.{name} = {canonical(referred)}")
+        elif isinstance(referred, dict | list | set):
+            continue  # a module's working state (a cache it fills as it runs), not its code
+        else:
+            _collect(referred, parts, seen, home)
 
 
-def _source(code_object: Any) -> str:
-    try:
-        linecache.checkcache(inspect.getsourcefile(code_object))  # a file edited since it was last read
-        return inspect.getsource(code_object)
-    except (OSError, TypeError):  # made at run time (dataclass methods): its byte code stands for it
-        code = getattr(code_object, "__code__", None)
-        return code.co_code.hex() if code is not None else repr(code_object)
+def _code_text(code: types.CodeType) -> str:
+    """A code object as text: its byte code, constants (nested functions' code included) and names.
+    Editing what the function does changes it; editing a comment does not."""
+    constants = [_code_text(c) if isinstance(c, types.CodeType) else canonical(c) for c in code.co_consts]
+    return f"{code.co_code.hex()} {constants} {code.co_names} {code.co_varnames}"
+
+
+def _field_default(field: dataclasses.Field) -> str:
+    if field.default is not dataclasses.MISSING:
+        return canonical(field.default)
+    factory = field.default_factory
+    return "" if factory is dataclasses.MISSING else getattr(factory, "__qualname__", type(factory).__qualname__)
+
+
+def _class_text(cls: type) -> str:
+    """A class as text: its bases and its attributes other than functions (collected on their own)."""
+    attributes = {name: value for name, value in vars(cls).items() if not callable(value) and not name.startswith("__")}
+    fields = getattr(cls, "__dataclass_fields__", {})
+    return canonical(
+        {
+            "bases": [f"{b.__module__}.{b.__qualname__}" for b in cls.__bases__],
+            "attributes": attributes,
+            "fields": {name: [str(f.type), _field_default(f)] for name, f in fields.items()},
+        }
+    )
 
 
 def _names(code: types.CodeType) -> set[str]:
@@ -144,10 +158,16 @@ def _names(code: types.CodeType) -> set[str]:
     return names
 
 
-def _is_constant(value: Any) -> bool:
+def _is_constant(value: Any, name: str = "") -> bool:
+    """Whether a module-level value is a constant of the code: an immutable value, or a list, set or dict of
+    them named as a constant (UPPER_CASE, public); a private mutable one is a cache that changes as it runs."""
     if isinstance(value, str | bytes | int | float | bool | complex | type(None) | re.Pattern | enum.Enum):
         return True
-    if isinstance(value, tuple | list | frozenset | set):
+    if isinstance(value, tuple | frozenset):
+        return all(_is_constant(item) for item in value)
+    if not (name.isupper() and not name.startswith("_")):
+        return False
+    if isinstance(value, list | set):
         return all(_is_constant(item) for item in value)
     if isinstance(value, dict):
         return all(_is_constant(k) and _is_constant(v) for k, v in value.items())
@@ -159,14 +179,23 @@ def _library_version(module_name: str) -> str:
     top = module_name.split(".")[0]
     if top in sys.stdlib_module_names or top == "builtins":
         return f"stdlib {platform.python_version()}"
-    distributions = importlib.metadata.packages_distributions().get(top, [top])
+    version = getattr(sys.modules.get(top), "__version__", None)
+    if isinstance(version, str):
+        return f"library {top} {version}"
+    names = _distributions().get(top, [top])
     versions = []
-    for name in sorted(set(distributions)):
+    for name in sorted(set(names)):
         try:
             versions.append(f"{name} {importlib.metadata.version(name)}")
         except importlib.metadata.PackageNotFoundError:
             versions.append(f"{name} ?")
     return "library " + ", ".join(versions)
+
+
+@functools.cache
+def _distributions() -> dict[str, list[str]]:
+    """Which installed distributions hold each top-level module (asked only of a library without __version__)."""
+    return importlib.metadata.packages_distributions()
 
 
 def content_key(value: Any) -> str:
@@ -211,4 +240,4 @@ def _plain(value: Any) -> Any:
         return value
     if isinstance(value, np.integer | np.floating):
         return value.item()
-    return repr(value)
+    return _ADDRESS.sub("", repr(value))  # an object's address differs from process to process
