@@ -129,7 +129,7 @@ def _speaker(verb: Match, actors: list[tuple[Match, bool]], actor_ends: list[int
 
 @dataclass(frozen=True)
 class ActorMentions:
-    """What actor_table needs that no loaded-language lexicon changes, so that it can be cached.
+    """What the actors table needs that no loaded-language lexicon changes, so that it can be cached.
 
     `mentioned`: one row per (group, actor, sentence) with the sentence's article_id, sentence_id and
     own (unquoted) words, each group's rows together and the groups in the summary's order;
@@ -142,7 +142,10 @@ class ActorMentions:
 
 
 def actor_mentions(sentences: pd.DataFrame, annotations: pd.DataFrame, by: tuple[str, ...] = ()) -> ActorMentions:
-    """The lexicon-free part of actor_table: mentions, tone with its interval, and quotes per outlet and actor."""
+    """The lexicon-free part of the actors table: mentions, tone with its interval, and quotes per outlet and actor.
+
+    `by` names columns of `annotations` to group by first (e.g. event_id); they lead the result.
+    """
     keys = [*by, "outlet"]
     group_keys = [*keys, "key"]
     # Sentences are found by row number, not by merging on article ids: a merge of millions of mentions
@@ -277,18 +280,11 @@ def sentence_rows(sentences: pd.DataFrame, rows: pd.DataFrame, block: int = 1_00
     return found
 
 
-def actor_table(
-    sentences: pd.DataFrame, hits: pd.DataFrame, annotations: pd.DataFrame, by: tuple[str, ...] = ()
-) -> pd.DataFrame:
+def actor_rates(mentions: ActorMentions, hits: pd.DataFrame) -> pd.DataFrame:
     """Per outlet and actor: mentions, tone of the sentences that mention it, loaded language there, quotes (ACTOR_COLUMNS).
 
-    `by` names columns of `annotations` to group by first (e.g. event_id); they lead the result.
+    From its lexicon-free part (actor_mentions) and the hits: adds loaded terms per 1,000 own words.
     """
-    return actor_rates(actor_mentions(sentences, annotations, by), hits)
-
-
-def actor_rates(mentions: ActorMentions, hits: pd.DataFrame) -> pd.DataFrame:
-    """actor_table from its lexicon-free part and the hits: adds loaded terms per 1,000 own words."""
     mentioned = mentions.mentioned
     # Each group's rows are together and in the summary's order (see ActorMentions): summed in place,
     # where grouping millions of rows by their columns took 0.2 GB above the tables at 100,000 articles.

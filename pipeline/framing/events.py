@@ -49,7 +49,8 @@ def group_events(
     articles: pd.DataFrame,
     distance_threshold: float = EVENT_DISTANCE_THRESHOLD,
     window_days: int = EVENT_WINDOW_DAYS,
-    sentences: pd.DataFrame | None = None,
+    *,
+    sentences: pd.DataFrame,
 ) -> pd.DataFrame:
     """Cluster articles into events (EVENT_COLUMNS); a non-empty `event` column in the manifest wins.
 
@@ -57,19 +58,14 @@ def group_events(
     text; pairs published more than `window_days` apart get the maximum distance, so they never
     share an event. Beyond MAX_EXACT_EVENT_ARTICLES articles see _cluster_large.
 
-    With `sentences` (score_articles' table), each article's words are taken from its sentences
-    rather than from `articles["text"]`, which then need not be kept: the sentences hold every word
-    of the clean text, and TF-IDF counts words, whatever lies between them.
+    Each article's words are taken from its `sentences` (score_articles' table), not from a text
+    column, so the clean texts need not be kept: the sentences hold every word of the clean text,
+    and TF-IDF counts words, whatever lies between them.
     """
     articles = articles.sort_values("article_id", kind="stable").reset_index(drop=True)
     if articles.empty:
         return pd.DataFrame(columns=EVENT_COLUMNS)
-    if sentences is None:
-        vectors = _vectorizer()
-        matrix = vectors.fit_transform(articles["text"])  # one pass over the texts, not fit then transform
-        terms = vectors.get_feature_names_out()
-    else:
-        matrix, terms = article_tfidf(sentences, articles["article_id"])
+    matrix, terms = article_tfidf(sentences, articles["article_id"])
     given = (
         articles["event"].fillna("").astype(str) if "event" in articles.columns else pd.Series("", index=articles.index)
     )
