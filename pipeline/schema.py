@@ -85,7 +85,7 @@ PROBLEM_COLUMNS = ["stage", "source", "line", "reason", "severity"]
 #   detail      str  why, in words (for `pattern`: the pattern and where it is defined)
 REMOVED_LINE_COLUMNS = ["article_id", "outlet", "line_no", "text", "rule", "detail"]
 # Held until the reports are written: the same outlets, rules, reasons and chrome lines recur across
-# articles, and as categories they took 15 MB instead of 167 MB at 100,000 (synthetic) articles.
+# articles, so as categories they take a small part of the memory of strings.
 REMOVED_LINE_DTYPES = {
     **dict.fromkeys(["article_id", "outlet", "text", "rule", "detail"], "category"),
     "line_no": "int64",
@@ -119,8 +119,8 @@ SENTENCE_COLUMNS = [
     "loaded_weight",
     "text",
 ]
-# Repeated strings as categories and integers in 32 bits: at 100,000 articles (2.3 million sentences,
-# 1.2 million hits) the two tables take about 280 MB less than with a string and an int64 per cell.
+# Repeated strings as categories and integers in 32 bits: a large corpus has millions of sentences and
+# hits, and every later stage's peak includes them.
 SENTENCE_DTYPES = {
     "article_id": "category",
     "outlet": "category",
@@ -252,7 +252,7 @@ ANNOTATION_COLUMNS = [
 ANNOTATION_DTYPES = {
     **dict.fromkeys(["article_id", "outlet", "kind", "key", "term", "matched", "speaker"], "category"),
     "sentence_id": "int32",
-    "value": "category",  # a label's connotation, else 1: a byte a row instead of eight (124 MB at 100,000 articles)
+    "value": "category",  # a label's connotation, else 1: a byte a row instead of eight
     "in_quote": "bool",
 }
 # tables/actors.csv, one row per outlet and actor.

@@ -3,12 +3,12 @@
 import ftfy
 import ftfy.badness
 import pandas as pd
+from conftest import clean_one
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.reading.clean import (
     clean_articles,
-    clean_text,
     is_date_line,
     might_be_mojibake,
     normalize_text,
@@ -21,14 +21,14 @@ PATTERNS, _ = parse_boilerplate(["Leave a Comment", "re: ^your email address wil
 
 def test_boilerplate_lines_are_removed_but_quotes_stay():
     raw = 'Iraq votes to expel troops.\nLeave a Comment\n"Leave now," he said.'
-    text, _, removed = clean_text(raw, PATTERNS)
+    text, _, removed = clean_one(raw, PATTERNS)
     assert text == 'Iraq votes to expel troops.\n"Leave now," he said.'
     assert removed == [(2, "Leave a Comment", "pattern", "'Leave a Comment' (boilerplate.txt:1)")]
 
 
 def test_a_pattern_ignores_case_and_surrounding_punctuation_but_not_other_words():
     raw = "Iraq votes to expel troops.\n  LEAVE A COMMENT:  \nLeave a comment below about the vote, readers were told."
-    text, _, removed = clean_text(raw, PATTERNS)
+    text, _, removed = clean_one(raw, PATTERNS)
     assert [r[1] for r in removed] == ["LEAVE A COMMENT:"]
     assert text.endswith("readers were told.")
 
@@ -55,14 +55,14 @@ def test_short_chrome_lines_go_without_any_pattern_but_subheadings_about_the_sto
             "Pompeo backed the decision to kill Soleimani, officials said.",
         ]
     )
-    text, _, removed = clean_text(raw)
+    text, _, removed = clean_one(raw)
     assert [(r[1], r[2]) for r in removed] == [("Listen Live", "off_topic"), ("Scroll to Top", "off_topic")]
     assert "Bolton urged Trump\n" in text
 
 
 def test_a_headline_before_the_body_becomes_the_title():
     raw = "Wed, 24 Apr 2024\n\nPressure on US to leave Iraq increases\n\nThe pressure on US troops in Iraq is growing."
-    text, title, removed = clean_text(raw)
+    text, title, removed = clean_one(raw)
     assert title == "Pressure on US to leave Iraq increases"
     assert text == "The pressure on US troops in Iraq is growing."
     assert [r[2] for r in removed] == ["date_line", "title"]
@@ -78,7 +78,7 @@ def test_related_story_lists_tag_lines_and_repeated_headlines_are_removed():
             "troops, foreign, expelling, vote, Iraq, Trump administration, United States",
         ]
     )
-    text, _, removed = clean_text(raw)
+    text, _, removed = clean_one(raw)
     assert text == "Parliament voted on Sunday to expel all foreign troops from Iraq."
     assert [r[2] for r in removed] == ["repeated_line", "repeated_line", "headline", "tag_list"]
 
@@ -89,7 +89,7 @@ def test_a_long_line_without_final_punctuation_is_kept_as_text():
         "Baghdad accused Washington of violating its sovereignty by summarily assassinating another\n"
         "Iraq said troops must go."
     )
-    text, title, _ = clean_text(raw)
+    text, title, _ = clean_one(raw)
     assert title == "Iraq wants US troops out"
     assert text.startswith("Baghdad accused Washington of violating its sovereignty")
 

@@ -14,7 +14,8 @@ from pipeline.framing import events as events_module
 from pipeline.framing.annotations import (
     ANNOTATION_COLUMNS,
     ANNOTATION_DTYPES,
-    actor_table,
+    actor_mentions,
+    actor_rates,
     annotate,
     article_frame_table,
     attribution_table,
@@ -29,7 +30,6 @@ from pipeline.measuring.statistics import (
     bootstrap_interval,
     group_permutation_tests,
     outlet_intervals,
-    permutation_test,
     share_interval,
 )
 from pipeline.reading.lexicons import FRAME_DIMENSIONS, read_framing_lexicons, read_lexicons
@@ -44,13 +44,23 @@ def articles(*rows):
     return pd.DataFrame(rows, columns=["article_id", "outlet", "published", "text"])
 
 
+def events_of(corpus):
+    """group_events as the pipeline calls it: each article's words from its sentences."""
+    return group_events(corpus, sentences=score_articles(corpus, LEXICON)[0])
+
+
+def actors_of(sentences, hits, annotations):
+    """The actors table as the pipeline builds it: the lexicon-free part, then the loaded-language rates."""
+    return actor_rates(actor_mentions(sentences, annotations), hits)
+
+
 def test_articles_on_the_same_story_share_an_event_and_a_distant_one_does_not():
     corpus = articles(
         ("a", "Wire", "2020-01-05", "Iraq's parliament voted to expel US troops after the drone strike in Baghdad."),
         ("b", "Daily", "2020-01-06", "The parliament in Baghdad voted to expel the US troops after the strike."),
         ("c", "Post", "2024-06-01", "Farmers in Kansas expect a record wheat harvest this summer."),
     )
-    events = group_events(corpus)
+    events = events_of(corpus)
     assert dict(zip(events.article_id, events.event_id, strict=True)) == {"a": "E1", "b": "E1", "c": "E2"}
     assert list(events.n_articles) == [2, 2, 1]
 
@@ -60,7 +70,7 @@ def test_same_words_far_apart_in_time_are_different_events():
         ("a", "Wire", "2020-01-05", "A US drone strike in Baghdad killed a commander; Iraq protested."),
         ("b", "Daily", "2024-01-05", "A US drone strike in Baghdad killed a commander; Iraq protested again."),
     )
-    assert list(group_events(corpus).event_id) == ["E1", "E2"]
+    assert list(events_of(corpus).event_id) == ["E1", "E2"]
 
 
 def test_a_corpus_larger_than_exact_clustering_allows_is_grouped_the_same_way(monkeypatch):
@@ -74,9 +84,9 @@ def test_a_corpus_larger_than_exact_clustering_allows_is_grouped_the_same_way(mo
         for k in range(30)
     ]
     rows.append(("z", "Outlet 9", "2024-06-01", f"{stories[0]}, a later report says."))
-    exact = group_events(articles(*rows))
+    exact = events_of(articles(*rows))
     monkeypatch.setattr(events_module, "MAX_EXACT_EVENT_ARTICLES", 7)
-    sampled = group_events(articles(*rows))
+    sampled = events_of(articles(*rows))
     assert exact.groupby("event_id")["article_id"].apply(tuple).sort_values().tolist() == (
         sampled.groupby("event_id")["article_id"].apply(tuple).sort_values().tolist()
     )
@@ -88,7 +98,7 @@ def test_a_manifest_event_column_overrides_the_grouping():
         ("a", "Wire", "2020-01-05", "Farmers expect a record harvest."),
         ("b", "Daily", "2024-01-05", "A drone strike hit Baghdad."),
     ).assign(event=["strike", "strike"])
-    assert list(group_events(corpus).event_id) == ["strike", "strike"]
+    assert list(events_of(corpus).event_id) == ["strike", "strike"]
 
 
 def framed(corpus):
@@ -119,7 +129,7 @@ def test_one_outlets_hostile_labels_for_an_actor_show_in_labels_and_actors():
         ["Friendly", "armed groups", "resistance", 1, 0.7],
         ["Hostile", "armed groups", "terrorist*", 2, -1.0],
     ]
-    actors = actor_table(sentences, hits, annotations).set_index(["outlet", "actor"])
+    actors = actors_of(sentences, hits, annotations).set_index(["outlet", "actor"])
     assert actors.loc[("Hostile", "Iraqi armed groups"), "mentions"] == 2
     assert (
         actors.loc[("Hostile", "Iraqi armed groups"), "loaded_per_1k"]
@@ -133,14 +143,14 @@ def test_an_actor_named_twice_in_a_sentence_is_two_mentions_in_one_sentence():
         ("b", "Wire", "2020-01-06", "Kataib Hezbollah was quiet."),
         ("c", "Post", "2020-01-06", "Kataib Hezbollah spoke."),
     )
-    actors = actor_table(*framed(corpus)).set_index(["outlet", "actor"])
+    actors = actors_of(*framed(corpus)).set_index(["outlet", "actor"])
     assert actors.loc[("Wire", "Iraqi armed groups"), ["mentions", "sentences"]].tolist() == [3, 2]
     assert actors.loc[("Post", "Iraqi armed groups"), ["mentions", "sentences"]].tolist() == [1, 1]
 
 
 def test_a_corpus_that_names_no_actor_has_an_empty_actor_table():
     corpus = articles(("a", "Wire", "2020-01-05", "Farmers in Kansas expect a record wheat harvest this summer."))
-    actors = actor_table(*framed(corpus))
+    actors = actors_of(*framed(corpus))
     assert actors.empty
     assert "loaded_per_1k" in actors.columns
 
@@ -192,10 +202,10 @@ def test_bootstrap_intervals_are_reproducible_and_contain_the_estimate():
 
 
 def test_a_large_planted_difference_gets_a_small_permutation_p_value_and_none_a_large_one():
-    group = np.array([True] * 20 + [False] * 20)
-    _, p_planted = permutation_test(group, np.array([1.0] * 20 + [0.0] * 20), name="planted")
-    _, p_none = permutation_test(group, np.array([1.0, 0.0] * 20), name="none")
-    assert p_planted < 0.01 and p_none > 0.5
+    group = np.array([1] * 20 + [0] * 20)  # group 1 against group 0
+    _, p_planted = group_permutation_tests(group, np.array([1.0] * 20 + [0.0] * 20), name="planted")
+    _, p_none = group_permutation_tests(group, np.array([1.0, 0.0] * 20), name="none")
+    assert p_planted[1] < 0.01 and p_none[1] > 0.5
 
 
 def test_aligned_statements_pair_the_same_fact_across_outlets_once():
@@ -204,7 +214,7 @@ def test_aligned_statements_pair_the_same_fact_across_outlets_once():
         ("b", "Daily", "2020-01-05", "The parliament voted to expel US troops. Markets rose."),
     )
     sentences, _ = score_articles(corpus, LEXICON)
-    pairs = align_statements(sentences, group_events(corpus))
+    pairs = align_statements(sentences, group_events(corpus, sentences=sentences))
     assert pairs[["text_a", "text_b"]].values.tolist() == [
         ["The parliament voted to expel US troops.", "Parliament voted to expel the US troops."]
     ]
@@ -402,11 +412,16 @@ def test_sentences_are_found_the_same_in_blocks_of_any_size(seed_analysis):
         assert sentence_rows(sentences, as_category, block=block).tolist() == whole.tolist()
 
 
-def test_events_grouped_from_the_sentences_are_those_grouped_from_the_clean_texts(seed_analysis):
+def test_the_tfidf_vectors_events_take_from_the_sentences_are_those_of_the_clean_texts(seed_analysis):
+    # So event grouping gives the events of the clean texts, which need not be kept for it.
     cleaned, _ = clean_corpus(SEED_CORPUS, LEXICONS)
-    from_texts = group_events(cleaned)
-    from_sentences = group_events(cleaned.drop(columns="text"), sentences=seed_analysis.sentences)
-    pd.testing.assert_frame_equal(from_sentences, from_texts)
+    cleaned = cleaned.sort_values("article_id", kind="stable")
+    vectorizer = events_module._vectorizer()
+    expected = vectorizer.fit_transform(cleaned["text"])
+    matrix, terms = events_module.article_tfidf(seed_analysis.sentences, cleaned["article_id"])
+    assert terms.tolist() == vectorizer.get_feature_names_out().tolist()
+    for part in ("indptr", "indices", "data"):
+        assert np.array_equal(getattr(matrix, part), getattr(expected, part)), part
 
 
 def test_article_tfidf_is_sklearns_tfidf_of_the_joined_sentences_to_the_last_bit(seed_analysis):
@@ -437,8 +452,8 @@ def test_an_actor_mention_in_a_sentence_the_table_lacks_counts_as_a_mention_not_
         (sentences["article_id"] != mention["article_id"]) | (sentences["sentence_id"] != mention["sentence_id"])
     ].reset_index(drop=True)
     key = ["outlet", "actor"]
-    whole = actor_table(sentences, hits, annotations).set_index(key)
-    partial = actor_table(lacking, hits, annotations).set_index(key)
+    whole = actors_of(sentences, hits, annotations).set_index(key)
+    partial = actors_of(lacking, hits, annotations).set_index(key)
     for actor in actors_there:
         before, after = whole.loc[(mention["outlet"], actor)], partial.loc[(mention["outlet"], actor)]
         assert after["mentions"] == before["mentions"]

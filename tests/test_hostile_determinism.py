@@ -19,7 +19,7 @@ from pipeline.framing.annotations import actor_mentions, annotate
 from pipeline.framing.events import group_events
 from pipeline.measuring.score import score_articles
 from pipeline.measuring.statistics import log_odds_against_rest, log_odds_dirichlet
-from pipeline.reading.lexicons import read_framing_lexicons
+from pipeline.reading.lexicons import read_framing_lexicons, read_lexicons
 from pipeline.reports.report import event_slugs, render_pages, to_csv_text
 from pipeline.tuning.gold import clean_corpus
 
@@ -143,7 +143,8 @@ def test_a_manifest_event_called_e2_never_shares_its_id_with_an_automatic_event(
         ],
         columns=["article_id", "outlet", "published", "text", "event"],
     )
-    events = group_events(corpus)
+    sentences, _ = score_articles(corpus, read_lexicons(LEXICONS)[0])
+    events = group_events(corpus, sentences=sentences)
     assert dict(zip(events.article_id, events.event_id, strict=True)) == {"a": "E1", "b": "E3", "c": "E2"}
 
 

@@ -10,12 +10,12 @@ import time
 
 import pandas as pd
 from click.testing import CliRunner
-from conftest import LEXICONS, PROJECT, SEED_CORPUS
+from conftest import LEXICONS, PROJECT, SEED_CORPUS, clean_one
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.cli import main
-from pipeline.reading.clean import clean_text, normalize_text
+from pipeline.reading.clean import normalize_text
 from pipeline.reading.corpus import decode_bytes
 from pipeline.reports.report import neutralize_formula, to_csv_text
 
@@ -170,12 +170,7 @@ def test_normalizing_is_idempotent(text):
 @settings(max_examples=200)
 @given(st.one_of(ANY_TEXT, NEWSY_TEXT))
 def test_cleaning_a_cleaned_article_changes_nothing(raw):
-    text, title, _ = clean_text(raw)
-    again_text, again_title, removed = clean_text((title + "\n" + text) if title else text)
+    text, title, _ = clean_one(raw)
+    again_text, again_title, removed = clean_one((title + "\n" + text) if title else text)
     assert (again_text, again_title) == (text, title)
     assert [rule for _, _, rule, _ in removed] in ([], ["title"])
-
-
-@given(ANY_TEXT)
-def test_cleaning_gives_the_same_output_for_the_same_input(raw):
-    assert clean_text(raw) == clean_text(raw)

@@ -140,10 +140,9 @@ class Background:
 
     The result comes through a pipe, which the caller reads when it asks: the child waits until
     then, whole. With `through_file`, the child writes it to an unnamed temporary file instead and
-    ends as soon as it is done, so its memory goes back to the system while the caller goes on
-    (the side tables' process holds 0.3-0.5 GB of its own at 100,000 articles); the caller reads
-    the file when it asks, so the result does not arrive in the middle of the caller's own peak
-    either (a thread reading the pipe as the result came, tried first, raised the caller's peak so).
+    ends as soon as it is done, so its memory goes back to the system while the caller goes on;
+    the caller reads the file when it asks, so the result does not arrive in the middle of the
+    caller's own peak either, as it would through a thread reading the pipe as the result came.
     """
 
     def __init__(

@@ -2,7 +2,7 @@
 
 pandas pickles a pyarrow-backed column by first joining its chunks into one new array
 (ArrowExtensionArray.__getstate__ calls combine_chunks), and the pickler keeps every such copy
-until it is done: saving the sentences and hits of 100,000 articles briefly held their texts twice.
+until it is done: saving the sentences and hits would briefly hold their texts twice.
 Here each chunk is pickled as it is (pyarrow pickles its buffers without copying them), and
 `load` gives back the same column. `dump` writes as it goes, so a pipe never holds the whole
 pickle in memory on either side.

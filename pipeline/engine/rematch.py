@@ -99,8 +99,8 @@ def merge_rematched(
         if not kept.any() and new.empty:
             return old.iloc[0:0].reset_index(drop=True)
         # The order is found from the key columns alone, and each column is then put in that order by
-        # itself: at 100,000 articles, copying the whole table (sentence texts included) two or three
-        # times over was most of a warm run's memory.
+        # itself: copying the whole table (sentence texts included) two or three times over would be
+        # most of a warm run's memory.
         keys = pd.concat([old.loc[kept, ["article_id", *order]], new[["article_id", *order]]], ignore_index=True)
         keys["_article"] = keys["article_id"].astype(str).map(position)  # a category's map would stay a category
         rows = keys.sort_values(["_article", *order], kind="stable").index.to_numpy()

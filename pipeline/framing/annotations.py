@@ -105,7 +105,7 @@ def annotate(
                     rows.append(_annotation(base, "attribution", m, text, 1.0, False, _speaker(m, actors, actor_ends)))
             for m in found["frame"][k]:
                 rows.append(_annotation(base, "frame", m, text, 1.0, offset + m.start in quoted))
-    # sentence_id in 32 bits: 70 MB less at 100,000 articles (tens of annotations per article).
+    # sentence_id in 32 bits: tens of annotations per article, so the column is large.
     return pd.DataFrame(rows, columns=ANNOTATION_COLUMNS).astype(ANNOTATION_DTYPES)
 
 
@@ -132,7 +132,7 @@ def _speaker(verb: Match, actors: list[tuple[Match, bool]], actor_ends: list[int
 
 @dataclass(frozen=True)
 class ActorMentions:
-    """What actor_table needs that no loaded-language lexicon changes, so that it can be cached.
+    """What the actors table needs that no loaded-language lexicon changes, so that it can be cached.
 
     `mentioned`: one row per (group, actor, sentence) with the sentence's article_id, sentence_id and
     own (unquoted) words, each group's rows together and the groups in the summary's order;
@@ -145,11 +145,14 @@ class ActorMentions:
 
 
 def actor_mentions(sentences: pd.DataFrame, annotations: pd.DataFrame, by: tuple[str, ...] = ()) -> ActorMentions:
-    """The lexicon-free part of actor_table: mentions, tone with its interval, and quotes per outlet and actor."""
+    """The lexicon-free part of the actors table: mentions, tone with its interval, and quotes per outlet and actor.
+
+    `by` names columns of `annotations` to group by first (e.g. event_id); they lead the result.
+    """
     keys = [*by, "outlet"]
     group_keys = [*keys, "key"]
     # Sentences are found by row number, not by merging on article ids: a merge of millions of mentions
-    # on ids as strings took ten times the annotations' size at its peak.
+    # on ids as strings peaks at many times the annotations' size.
     kind = annotations["kind"]  # compared as a category, never spelled out as strings
     mentions = annotations.loc[(kind == "actor").to_numpy(), [*group_keys, "article_id", "sentence_id"]]
     attributions = annotations.loc[(kind == "attribution").to_numpy(), [*keys, "speaker", "article_id", "sentence_id"]]
@@ -160,11 +163,11 @@ def actor_mentions(sentences: pd.DataFrame, annotations: pd.DataFrame, by: tuple
     del attributions, attribution_rows, quotes
     # One row per group and sentence the table has, in the sentences' order within each group, whatever
     # the annotations' order (the bootstrap resamples rows by position): found on integers (each
-    # mention's group and sentence row), where dropping duplicates and sorting the mentions' columns
-    # took 0.7 GB above the tables at 100,000 articles. Each temporary goes once used.
-    # Groups are counted on the same integers: grouping millions of mentions by their columns took 0.3 GB.
+    # mention's group and sentence row), because dropping duplicates and sorting the mentions' columns
+    # copies them several times over. Each temporary goes once used.
+    # Groups are counted on the same integers: grouping millions of mentions by their columns copies them too.
     rows = sentence_rows(sentences, mentions)
-    mentions = mentions[group_keys]  # their sentences found: the ids' columns (56 MB at 100,000 articles) go
+    mentions = mentions[group_keys]  # their sentences found: the ids' columns, a row per mention, go
     groups = _sort_codes(mentions, group_keys)
     mentioned_groups, mentions_per_group = np.unique(groups, return_counts=True)
     by_group_and_row = np.lexsort((rows, groups))  # stable: the first mention first
@@ -177,8 +180,8 @@ def actor_mentions(sentences: pd.DataFrame, annotations: pd.DataFrame, by: tuple
     starts = np.flatnonzero(_run_starts(group_of_row))
     n_mentions = mentions_per_group[np.searchsorted(mentioned_groups, group_of_row[starts])]
     del group_of_row, mentioned_groups, mentions_per_group
-    # Built in the small types kept (one row per actor and sentence is millions of rows at 100,000
-    # articles, held in memory and in the cache); the polarity, for the summary only, is no column.
+    # Built in the small types kept (one row per actor and sentence is millions of rows in a large
+    # corpus, held in memory and in the cache); the polarity, for the summary only, is no column.
     mentioned = mentions.take(first).reset_index(drop=True)
     del mentions, first
     article_codes, article_ids = pd.factorize(sentences["article_id"], sort=True)
@@ -251,15 +254,15 @@ def _sort_codes(table: pd.DataFrame, columns: list[str]) -> np.ndarray:
 def sentence_rows(sentences: pd.DataFrame, rows: pd.DataFrame, block: int = 1_000_000) -> np.ndarray:
     """The position in `sentences` of each row's (article_id, sentence_id), -1 where there is none.
 
-    Rows are looked up `block` at a time: a lookup's five temporary arrays for millions of
-    annotations at once took 0.4 GB at 100,000 articles.
+    Rows are looked up `block` at a time: a lookup makes five temporary arrays as long as its rows,
+    too much to hold at once for millions of annotations.
     """
     sentence_articles, ids = pd.factorize(sentences["article_id"])
     ids = pd.Index(ids)
     place = (sentence_articles.astype(np.int64) << 32) | sentences["sentence_id"].to_numpy(dtype=np.int64)
     order = np.argsort(place, kind="stable")
     place = place[order]
-    # Row numbers in 32 bits while they fit: millions of annotations are looked up at 100,000 articles.
+    # Row numbers in 32 bits while they fit: a large corpus has millions of annotations to look up.
     found = np.full(len(rows), -1, dtype=np.int32 if len(place) <= np.iinfo(np.int32).max else np.int64)
     if not len(place):
         return found
@@ -280,21 +283,14 @@ def sentence_rows(sentences: pd.DataFrame, rows: pd.DataFrame, block: int = 1_00
     return found
 
 
-def actor_table(
-    sentences: pd.DataFrame, hits: pd.DataFrame, annotations: pd.DataFrame, by: tuple[str, ...] = ()
-) -> pd.DataFrame:
+def actor_rates(mentions: ActorMentions, hits: pd.DataFrame) -> pd.DataFrame:
     """Per outlet and actor: mentions, tone of the sentences that mention it, loaded language there, quotes (ACTOR_COLUMNS).
 
-    `by` names columns of `annotations` to group by first (e.g. event_id); they lead the result.
+    From its lexicon-free part (actor_mentions) and the hits: adds loaded terms per 1,000 own words.
     """
-    return actor_rates(actor_mentions(sentences, annotations, by), hits)
-
-
-def actor_rates(mentions: ActorMentions, hits: pd.DataFrame) -> pd.DataFrame:
-    """actor_table from its lexicon-free part and the hits: adds loaded terms per 1,000 own words."""
     mentioned = mentions.mentioned
     # Each group's rows are together and in the summary's order (see ActorMentions): summed in place,
-    # where grouping millions of rows by their columns took 0.2 GB above the tables at 100,000 articles.
+    # because grouping millions of rows by their columns copies them.
     sizes = mentions.summary["sentences"].to_numpy(np.intp)
     starts = np.cumsum(sizes) - sizes
     n_hits = _group_sums(_counted_hits_in(mentioned, hits).astype(float), starts)
@@ -317,8 +313,8 @@ def _counted_hits_in(mentioned: pd.DataFrame, hits: pd.DataFrame, block: int = 1
     """For each row of `mentioned` (article_id as a category, sentence_id), the hits in its sentence that
     count: narrative voice, not negated.
 
-    Sentences are found by key, not by merging millions of mentions with the hits: the merge and a
-    copy of the counted hits took 0.7 GB above the tables at 100,000 articles.
+    Sentences are found by key, not by merging millions of mentions with the hits: the merge would
+    copy the mentions and the counted hits.
     """
     own_words = counted(hits).to_numpy(dtype=bool)
     articles = mentioned["article_id"].cat.categories
@@ -386,8 +382,7 @@ def attribution_table(annotations: pd.DataFrame, by: tuple[str, ...] = ()) -> pd
 def frame_table(sentences: pd.DataFrame, annotations: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     """Per event, outlet and frame: the share of sentences cueing it, with intervals; the primary frame (FRAME_COLUMNS)."""
     # Counted on integer codes: each sentence's event looked up by article, each cue's sentence by row
-    # number. Merges of millions of sentences and cues on article ids took 0.5 GB above the tables at
-    # 100,000 articles.
+    # number, because merges of millions of sentences and cues on article ids copy them.
     event_of = events_of_rows(sentences["article_id"], events)
     outlet_codes, outlet_names = pd.factorize(sentences["outlet"], sort=True)
     n_outlets = max(len(outlet_names), 1)
@@ -463,7 +458,7 @@ def article_frame_table(sentences: pd.DataFrame, annotations: pd.DataFrame) -> p
 
 def _value_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct values, sorted, and how often each occurs: np.unique(values, return_counts=True)
-    by sorting, where numpy's hashing took seconds for millions of integers."""
+    by sorting, which is quicker than numpy's hashing for millions of integers."""
     values = np.sort(values)
     starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]]) if len(values) else np.array([], dtype=int)
     return values[starts], np.diff(np.r_[starts, len(values)])
@@ -525,12 +520,12 @@ def event_contrasts(sentences: pd.DataFrame, events: pd.DataFrame) -> pd.DataFra
 def distinctive_terms(sentences: pd.DataFrame, top: int = 25) -> pd.DataFrame:
     """Per outlet, the words and two-word phrases most typical of it against all other outlets (DISTINCTIVE_COLUMNS)."""
     # One outlet's texts at a time, taken by row number: iterating a grouping of the text column first
-    # copies the whole column in group order (about 350 MB more at 100,000 articles).
+    # copies the whole column in group order.
     rows_of = sentences.groupby("outlet", sort=True).indices
     counts = {}
     for outlet in sorted(rows_of):
         counts[outlet] = candidate_counts(sentences["text"].take(rows_of[outlet]))
-        return_freed_memory()  # else each outlet's words pile up in the C heap (about 0.3 GB at 100,000)
+        return_freed_memory()  # else each outlet's words pile up in the C heap
     total = total_counts(counts.values())
     rows = []
     for outlet, outlet_counts in counts.items():

@@ -29,8 +29,8 @@ ALIGNMENT_THRESHOLD = 0.3
 # Alignment looks at an event's first sentences only (in article order) beyond this many.
 MAX_ALIGNED_SENTENCES = 20_000
 CANDIDATES_PER_SENTENCE = 5
-# Event grouping is exact complete linkage up to this many articles (an n x n distance matrix:
-# 4,000 articles take 64 MB); beyond, see events._cluster_large.
+# Event grouping is exact complete linkage up to this many articles (an n x n distance matrix, which
+# grows with the square of the articles); beyond, see events._cluster_large.
 MAX_EXACT_EVENT_ARTICLES = 4_000
 # Rows of that matrix computed at a time.
 DISTANCE_BLOCK = 500
@@ -49,7 +49,8 @@ def group_events(
     articles: pd.DataFrame,
     distance_threshold: float = EVENT_DISTANCE_THRESHOLD,
     window_days: int = EVENT_WINDOW_DAYS,
-    sentences: pd.DataFrame | None = None,
+    *,
+    sentences: pd.DataFrame,
 ) -> pd.DataFrame:
     """Cluster articles into events (EVENT_COLUMNS); a non-empty `event` column in the manifest wins.
 
@@ -57,19 +58,14 @@ def group_events(
     text; pairs published more than `window_days` apart get the maximum distance, so they never
     share an event. Beyond MAX_EXACT_EVENT_ARTICLES articles see _cluster_large.
 
-    With `sentences` (score_articles' table), each article's words are taken from its sentences
-    rather than from `articles["text"]`, which then need not be kept: the sentences hold every word
-    of the clean text, and TF-IDF counts words, whatever lies between them.
+    Each article's words are taken from its `sentences` (score_articles' table), not from a text
+    column, so the clean texts need not be kept: the sentences hold every word of the clean text,
+    and TF-IDF counts words, whatever lies between them.
     """
     articles = articles.sort_values("article_id", kind="stable").reset_index(drop=True)
     if articles.empty:
         return pd.DataFrame(columns=EVENT_COLUMNS)
-    if sentences is None:
-        vectors = _vectorizer()
-        matrix = vectors.fit_transform(articles["text"])  # one pass over the texts, not fit then transform
-        terms = vectors.get_feature_names_out()
-    else:
-        matrix, terms = article_tfidf(sentences, articles["article_id"])
+    matrix, terms = article_tfidf(sentences, articles["article_id"])
     given = (
         articles["event"].fillna("").astype(str) if "event" in articles.columns else pd.Series("", index=articles.index)
     )
@@ -77,7 +73,7 @@ def group_events(
     free = np.flatnonzero(labels == "")
     if len(free):
         days = _days(articles["published"].iloc[free])
-        # Without events named in the manifest every article is free: no copy of the matrix (360 MB at 100,000).
+        # Without events named in the manifest every article is free: no copy of the matrix, one of the run's largest objects.
         clusters = _cluster_large(
             matrix if len(free) == len(labels) else matrix[free], days, distance_threshold, window_days
         )
@@ -127,7 +123,7 @@ def _count_terms(text: pd.Series, by_article: np.ndarray, spans: list[tuple[int,
     number_of = vocabulary.__getitem__
     # Two growing arrays rather than numpy arrays per block: glibc moves a growing array with mremap and
     # gives it back whole, where the blocks' arrays, interleaved with each block's temporaries, left the
-    # C heap fragmented once freed (0.15 GB more at the peak at 100,000 articles).
+    # C heap fragmented once freed, which raised the peak.
     columns, counts = array.array("i"), array.array("i")
     row_sizes = np.zeros(len(spans), dtype=np.int64)
     for first in range(0, len(spans), block):
@@ -143,8 +139,8 @@ def _count_terms(text: pd.Series, by_article: np.ndarray, spans: list[tuple[int,
         columns.frombytes((keys & 0xFFFFFFFF).astype(np.intc).tobytes())
         counts.frombytes(n.astype(np.intc).tobytes())
         row_sizes[first : first + len(part)] = np.bincount(keys >> 32, minlength=len(part))
-        # A block's temporaries, once freed, stay in the C heap and the next block's do not reuse them
-        # (0.35 GB more when counting ended at 100,000 articles); handed back each block, they cost no time.
+        # A block's temporaries, once freed, stay in the C heap and the next block's do not reuse them;
+        # handed back each block, they cost no time.
         del numbers, lengths, article, keys, n
         return_freed_memory()
     if not vocabulary:
@@ -180,7 +176,7 @@ def _weigh_in_place(matrix, block: int = 1 << 20) -> None:
     idf += 1.0
     np.log(matrix.data, out=matrix.data)
     matrix.data += 1.0
-    for first in range(0, len(matrix.data), block):  # idf[indices] of every entry at once: 0.17 GB at 100,000
+    for first in range(0, len(matrix.data), block):  # idf[indices] at once: a float64 array as long as the data
         part = slice(first, first + block)
         matrix.data[part] *= idf[matrix.indices[part]]
     normalize(matrix, norm="l2", copy=False)
@@ -190,8 +186,8 @@ def _cluster_exact(matrix, days: np.ndarray, threshold: float, window_days: int)
     """Complete-linkage cluster numbers of the rows of `matrix` (n x n distances: keep n moderate)."""
     if matrix.shape[0] == 1:
         return np.zeros(1, dtype=int)
-    # Filled a block of rows at a time: the whole n x n similarity in 64 bits, its sparse form and the
-    # n x n date differences would be 0.5 GB at once for 4,000 articles. Only the upper triangle is
+    # Filled a block of rows at a time, so that no n x n temporary (the similarity in 64 bits, its
+    # sparse form, the date differences) is ever held whole. Only the upper triangle is
     # computed, which is all the clustering reads: half the products, and the lower half of the
     # matrix is never written, so never takes memory. Each entry is the same sum of the same
     # products, whichever columns a block takes.
@@ -214,8 +210,8 @@ def _cluster_exact(matrix, days: np.ndarray, threshold: float, window_days: int)
 def complete_linkage_clusters(distance: np.ndarray, threshold: float) -> np.ndarray:
     """Cluster numbers of complete-linkage clustering of a square distance matrix, keeping the merges closer
     than `threshold`: the partition of sklearn's AgglomerativeClustering(distance_threshold=threshold,
-    metric="precomputed", linkage="complete"), whose own copies (two n x n/2 index arrays) took 0.2 GB
-    at 4,000 articles. `distance` is used up."""
+    metric="precomputed", linkage="complete"), without its own copies (two n x n/2 index arrays).
+    `distance` is used up."""
     condensed = squareform(distance, checks=False)  # the upper triangle, row by row, as sklearn takes it
     del distance
     tree = linkage(condensed, method="complete")
@@ -420,7 +416,7 @@ def sentences_by_event(
     most `most` of them; sentences of articles in no event are left out.
 
     What a merge of the sentences with the events, grouped by event, gives, without the merge: it
-    copies every column it is given (at 100,000 articles, 0.8 GB above the tables for the texts).
+    copies every column it is given, the texts included.
     """
     event_of = events_of_rows(sentences["article_id"], events)
     codes = event_of.codes

@@ -174,20 +174,6 @@ def share_interval(k: int, n: int, name: str = "") -> tuple[float, float]:
     return float(low), float(high)
 
 
-def permutation_test(
-    in_group: np.ndarray,
-    numerators: np.ndarray,
-    denominators: np.ndarray | None = None,
-    scale: float = 1.0,
-    name: str = "",
-) -> tuple[float, float]:
-    """(observed difference group - rest of sum(num)/sum(den)*scale, two-sided permutation p-value)."""
-    observed, p_values = group_permutation_tests(
-        np.asarray(in_group, dtype=bool).astype(int), numerators, denominators, scale, name
-    )
-    return float(observed[1]), float(p_values[1])
-
-
 @remembered
 def group_permutation_tests(
     groups: np.ndarray,

@@ -260,7 +260,7 @@ def classify_lines(
 ) -> list[tuple[str, str]]:
     """Return one (rule, detail) per line; rule "" keeps the line, "blank" marks an empty one.
 
-    `shared_keys` are line keys found across many articles of the same outlet (see cross_article_keys).
+    `shared_keys` are line keys found across many articles of the same outlet (see clean_articles).
     """
     decisions: list[tuple[str, str]] = [("blank", "") if not line else ("", "") for line in lines]
     keys = [_line_key(line) for line in lines]
@@ -342,16 +342,6 @@ def _layout_rule(line: str, words: list[str], vocabulary: set[str]) -> tuple[str
     return "", ""
 
 
-def cross_article_keys(outlets: Sequence[str], texts: Sequence[str]) -> dict[str, frozenset[str]]:
-    """Per outlet, the line keys that occur in >= 3 of its articles and in at least half of them.
-
-    `texts` are normalized article texts, `outlets` their outlets, in the same order.
-    """
-    counts = _LineKeyCounts()
-    counts.add(outlets, texts)
-    return counts.shared()
-
-
 class _LineKeyCounts:
     """In how many articles of each outlet each line key occurs, counted a few articles at a time."""
 
@@ -372,16 +362,6 @@ class _LineKeyCounts:
             threshold = max(CROSS_ARTICLE_MIN_ARTICLES, n_articles / 2)
             shared[outlet] = frozenset(k for k, n in self.keys[outlet].items() if n >= threshold)
         return shared
-
-
-def clean_text(
-    raw: str, patterns: Sequence[BoilerplatePattern] = (), shared_keys: frozenset[str] = frozenset()
-) -> tuple[str, str, list[tuple[int, str, str, str]]]:
-    """Return (clean text, title found, removed lines as (line_no, text, rule, detail)).
-
-    Clean text keeps one paragraph per line, in the original order.
-    """
-    return _clean_normalized(normalize_text(raw), patterns, shared_keys)
 
 
 def _clean_normalized(

@@ -293,8 +293,8 @@ class HitMarks:
     """Per (article_id, sentence_id), the hits to mark: `get(place)` gives [(start, end, label, kind)].
 
     Hits are found by place in sorted arrays, and labels are only built for the sentences a page
-    shows, a few out of a corpus's hits: a dict and Python lists over every hit took 600 MB at
-    100,000 articles.
+    shows, a few out of a corpus's hits: a dict and Python lists over every hit would hold Python
+    objects for each of millions of hits.
     """
 
     def __init__(self, hits: pd.DataFrame):

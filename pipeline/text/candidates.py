@@ -72,7 +72,7 @@ def candidate_counts(texts: Iterable[str], names: frozenset[str] = frozenset()) 
 
 def in_blocks(texts: Iterable[str], size: int | None = None) -> Iterator[list[str]]:
     """The texts as lists of at most `size` (default TEXT_BLOCK): a corpus's words are counted block by block,
-    because a list of every word of 100,000 articles as Python strings takes gigabytes."""
+    because a list of every word of a large corpus as Python strings is far larger than its texts."""
     size = size or TEXT_BLOCK
     if isinstance(texts, pd.Series):
         for start in range(0, len(texts), size):
