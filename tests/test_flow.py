@@ -194,3 +194,30 @@ def test_a_run_in_another_process_takes_every_cached_stage_from_the_cache(tmp_pa
     cached = {one.name for one in flow.FLOW.stages if one.cached}
     assert cached <= runs[0]
     assert runs[1].isdisjoint(cached | {"scored_articles"})
+
+
+def test_with_two_processes_a_second_run_takes_the_stages_beside_the_events_from_the_cache(tmp_path):
+    computed = [], []
+    for done in computed:
+        flow.analyze(SEED_CORPUS, LEXICONS, jobs=2, cache_dir=tmp_path / "cache", stages_computed=done)
+    beside = {one.name for one in flow.FLOW.stages if one.beside}
+    assert beside <= set(computed[0])
+    assert beside.isdisjoint(computed[1])
+
+
+def test_the_code_of_the_stages_is_the_same_after_a_run():
+    """A module's state that changes as it runs (a cache it fills) must not be taken for its code."""
+    versions.forget_code_versions()
+    before = {one.name: versions.code_version(one.function) for one in flow.FLOW.stages}
+    flow.analyze(SEED_CORPUS, LEXICONS)
+    versions.forget_code_versions()
+    assert {one.name: versions.code_version(one.function) for one in flow.FLOW.stages} == before
+
+
+def test_a_function_behind_functools_cache_is_part_of_the_code_that_calls_it():
+    from pipeline.measuring import score
+    from pipeline.text import sentiment
+
+    parts = versions._code_parts(score.sentence_scores)
+    assert any(part.startswith("function pipeline.text.sentiment._lexicon") for part in parts)
+    assert sentiment._lexicon.__wrapped__  # the case this covers

@@ -207,6 +207,7 @@ class _Driver:
         self.sentence_cache = SentenceCache(settings.cache_dir)
         self.computed: list[str] = []
         self.lane: _Lane | None = None
+        self.preloaded: dict[str, tuple] = {}  # lane stages' tables the cache gave before they were due
         self.clock = time.perf_counter()
 
     def run(self) -> Run:
@@ -300,7 +301,9 @@ class _Driver:
                 self.computed.append(one.name)
         else:
             key = self.stage_key(one)
-            outputs = self.cache.load(one.name, key) if one.cached else None
+            outputs = self.preloaded.pop(one.name, None)
+            if outputs is None and one.cached:
+                outputs = self.cache.load(one.name, key)
             if outputs is None:
                 outputs = self._compute(one)
                 self.computed.append(one.name)
@@ -355,19 +358,35 @@ class _Driver:
                 lane.stages.append(one)
                 made.update(one.outputs)
         self.lane = lane
-        known = {}
+        known, provisional = {}, dict(self.keys)
         for one in lane.stages:
-            if one.cached and all(n in self.values for n in one.inputs):
-                loaded = self.cache.load(one.name, self.stage_key(one))
+            key = self._lane_key(one, provisional)
+            if key is not None and one.cached:
+                loaded = self.cache.load(one.name, key)
                 if loaded is not None:
                     known[one.name] = loaded
+            if key is not None:  # the keys of what it makes, for the lane stages that read it
+                provisional.update({name: cache_key(key, name) for name in one.outputs})
         due = [one for one in lane.stages if one.name not in known]
         if not any(one.cached for one in due):
-            self.lane = _Lane([])  # nothing costly to compute: the stages run in their places
+            self.preloaded.update(known)  # nothing costly to compute: the stages run in their places
+            self.lane = _Lane([])
             return
         lane.known = known
         return_freed_memory()  # this process's freed temporaries, given back before a second one shares its heap
         lane.background = Background(self._lane_tables, lane.stages, known, through_file=True)
+
+    def _lane_key(self, one: Stage, provisional: dict[str, str]) -> str | None:
+        """A lane stage's key before the lane has run, from the keys its lane inputs will have; None when
+        it reads columns of a table the lane has yet to make (their content is its key)."""
+        unknown = [n for n in one.inputs if n not in provisional and n not in PROVIDED]
+        if one.by_content or unknown or any(n in one.reads and n not in self.values for n in one.inputs):
+            return None
+        saved, self.keys = self.keys, provisional
+        try:
+            return self.stage_key(one)
+        finally:
+            self.keys = saved
 
     def _lane_tables(self, stages: list[Stage], known: dict[str, tuple]) -> dict[str, tuple]:
         """In the second process: each lane stage's tables, computed in order (or as known)."""
@@ -395,6 +414,7 @@ class _Driver:
             else:
                 outputs, key = lane.known[one.name], self.stage_key(one)
             self._store(one, outputs, self._output_keys(one, key, outputs))
+        lane.known = {}  # what the cache gave is now in `values`, and goes when its last reader is done
 
 
 @dataclass

@@ -63,6 +63,7 @@ def _ours(module_name: str | None, home: str) -> bool:
 
 def _collect(value: Any, parts: set[str], seen: set, home: str) -> None:
     """Add the code-relevant parts of `value` (a function, class, module or constant reached from a stage)."""
+    value = inspect.unwrap(value) if hasattr(value, "__wrapped__") else value  # functools.cache, wraps
     if id(value) in seen:
         return
     seen.add(id(value))
@@ -111,13 +112,17 @@ def _collect_named(
     for name in sorted(names & namespace.keys()):
         referred = namespace[name]
         if isinstance(referred, types.ModuleType) and _ours(referred.__name__, home):
-            if (id(referred), id(names)) not in seen:  # two modules can name each other
-                seen.add((id(referred), id(names)))
+            if (id(referred), frozenset(names)) not in seen:  # two modules can name each other
+                seen.add((id(referred), frozenset(names)))
                 _collect_named(referred.__name__, vars(referred), names, parts, seen, home)
-        elif _is_constant(referred, name):
+        elif _is_constant(referred):
             parts.add(f"constant {owner}.{name} = {canonical(referred)}")
-        elif isinstance(referred, dict | list | set):
-            continue  # a module's working state (a cache it fills as it runs), not its code
+        elif isinstance(referred, tuple | list | frozenset | set | dict):  # a table of functions, say
+            items = [*referred.keys(), *referred.values()] if isinstance(referred, dict) else list(referred)
+            parts.add(f"constant {owner}.{name} = {canonical(referred)}")
+            for item in items:
+                if not _is_constant(item):
+                    _collect(item, parts, seen, home)
         else:
             _collect(referred, parts, seen, home)
 
@@ -158,16 +163,13 @@ def _names(code: types.CodeType) -> set[str]:
     return names
 
 
-def _is_constant(value: Any, name: str = "") -> bool:
-    """Whether a module-level value is a constant of the code: an immutable value, or a list, set or dict of
-    them named as a constant (UPPER_CASE, public); a private mutable one is a cache that changes as it runs."""
+def _is_constant(value: Any) -> bool:
+    """Whether a module-level value is a constant of the code: a plain value, or a container of them. (A
+    module keeps no state that changes as it runs in such a container, but in functools.cache: a test
+    checks that the code versions are the same after a run.)"""
     if isinstance(value, str | bytes | int | float | bool | complex | type(None) | re.Pattern | enum.Enum):
         return True
-    if isinstance(value, tuple | frozenset):
-        return all(_is_constant(item) for item in value)
-    if not (name.isupper() and not name.startswith("_")):
-        return False
-    if isinstance(value, list | set):
+    if isinstance(value, tuple | frozenset | list | set):
         return all(_is_constant(item) for item in value)
     if isinstance(value, dict):
         return all(_is_constant(k) and _is_constant(v) for k, v in value.items())
@@ -240,4 +242,6 @@ def _plain(value: Any) -> Any:
         return value
     if isinstance(value, np.integer | np.floating):
         return value.item()
+    if isinstance(value, pd.DataFrame | pd.Series | np.ndarray):
+        raise TypeError("a table inside another value has no canonical text: give it to content_key on its own")
     return _ADDRESS.sub("", repr(value))  # an object's address differs from process to process

@@ -8,6 +8,7 @@ however many terms a lexicon has. Several lexicons can share one Words of a sent
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -108,7 +109,6 @@ class Words:
         return start.start(), end.end()
 
 
-_SKIPS: dict[int, re.Pattern] = {}
 # Longer skips are taken this many words at a time, so at most this many regexes are ever compiled.
 _MOST_WORDS_PER_SKIP = 64
 
@@ -119,11 +119,15 @@ def _word_after(text: str, position: int, skip: int) -> re.Match:
     # Tokens are maximal runs, so the greedy skip takes exactly the words finditer would.
     while skip:
         words = min(skip, _MOST_WORDS_PER_SKIP)
-        if words not in _SKIPS:
-            _SKIPS[words] = re.compile(rf"(?:\W*{TOKEN.pattern}){{{words}}}")
-        position = _SKIPS[words].match(text, position).end()
+        position = _skip(words).match(text, position).end()
         skip -= words
     return TOKEN.search(text, position)
+
+
+@functools.cache
+def _skip(words: int) -> re.Pattern:
+    """A regex that skips `words` words."""
+    return re.compile(rf"(?:\W*{TOKEN.pattern}){{{words}}}")
 
 
 def _haystack(text: str) -> str:
