@@ -204,8 +204,8 @@ def article_frames(sentences, annotations):
 
 
 @stage()
-def event_details(event_framing, hits, frames, event_contrasts):
-    return framing.event_details(event_framing, hits, frames, event_contrasts)
+def event_details(event_framing, hits, frames, event_contrasts, events):
+    return framing.event_details(event_framing, hits, frames, event_contrasts, events)
 
 
 # ---- Tuning and the run's record ----

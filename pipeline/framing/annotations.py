@@ -546,11 +546,15 @@ def headline_findings(
     contrasts: pd.DataFrame,
     attribution: pd.DataFrame,
     frames: pd.DataFrame,
+    term_hits: pd.DataFrame | None = None,
 ) -> list[dict]:
     """Plain-word findings for one event, each from the numbers of the event's tables and pointing at its evidence.
 
-    Returns dicts with `text` and `anchor` (the section of the event page holding the evidence).
+    `term_hits` (outlet, term, n) counts each outlet's counted hits in the event per lexicon term. Each
+    difference between outlets says whether it is reliable (its permutation p-value). Returns dicts with
+    `text` and `anchor` (the section of the event page holding the evidence).
     """
+    term_hits = pd.DataFrame(columns=["outlet", "term", "n"]) if term_hits is None else term_hits
     findings = []
     for concept, group in labels.groupby("concept", sort=True):
         users = set(group["outlet"])
@@ -574,21 +578,16 @@ def headline_findings(
         ["outlet_value", "outlet"], ascending=[False, True]
     )
     if len(loaded) >= 2:
-        top, bottom = loaded.iloc[0], loaded.iloc[-1]
-        findings.append(
-            {
-                "text": f"{top.outlet} uses the most loaded language in its own words ({top.outlet_value:.1f} per 1,000 words, "
-                f"permutation p = {top.p_value:.2f} against the other outlets); {bottom.outlet} the least ({bottom.outlet_value:.1f}).",
-                "anchor": "statistics",
-            }
-        )
+        findings.append({"text": _loaded_finding(loaded, term_hits), "anchor": "statistics"})
     polarity = contrasts[contrasts["metric"] == "polarity"].sort_values(["outlet_value", "outlet"])
     if len(polarity) >= 2:
         low, high = polarity.iloc[0], polarity.iloc[-1]
         findings.append(
             {
                 "text": f"{low.outlet} is the most negative in tone (mean polarity {low.outlet_value:+.3f}, Cohen's d "
-                f"{low.effect_size:+.2f}, p = {low.p_value:.2f}); {high.outlet} the most positive ({high.outlet_value:+.3f}).",
+                f"{low.effect_size:+.2f}; {high.outlet} the most positive, {high.outlet_value:+.3f}), "
+                + _reliability(low.p_value)
+                + ".",
                 "anchor": "statistics",
             }
         )
@@ -602,13 +601,59 @@ def headline_findings(
                 "anchor": "attribution",
             }
         )
-    primary = frames[frames["primary"]]
-    if primary["frame"].nunique() > 1:
-        parts = [f"{r.outlet}: {r.frame} ({r.share:.0%} of sentences)" for r in primary.itertuples(index=False)]
-        findings.append(
-            {"text": "The outlets lead with different frames. " + "; ".join(parts) + ".", "anchor": "frames"}
-        )
+    frame_finding = _frame_finding(frames[frames["primary"]])
+    if frame_finding:
+        findings.append({"text": frame_finding, "anchor": "frames"})
     return findings
+
+
+def _reliability(p_value: float) -> str:
+    """A permutation p-value in plain words."""
+    if p_value < 0.05:
+        return f"a reliable difference (permutation p = {p_value:.2f})"
+    return f"but not a reliable difference: it could be chance (permutation p = {p_value:.2f})"
+
+
+def _loaded_finding(loaded: pd.DataFrame, term_hits: pd.DataFrame) -> str:
+    """Which outlet's own words are the most loaded, whether that is reliable, which terms carry it, and
+    whether it still holds without the outlet's most frequent term."""
+    top, runner_up, bottom = loaded.iloc[0], loaded.iloc[1], loaded.iloc[-1]
+    text = (
+        f"{top.outlet} has the highest rate of loaded language in its own words ({top.outlet_value:.1f} per 1,000 "
+        f"words; the other outlets {top.rest_value:.1f}; the lowest {bottom.outlet}, {bottom.outlet_value:.1f}), "
+        + _reliability(top.p_value)
+    )
+    mine = term_hits[term_hits["outlet"] == top.outlet].sort_values(["n", "term"], ascending=[False, True])
+    total = int(mine["n"].sum())
+    if total and top.outlet_value > 0:
+        terms = ", ".join(f"“{r.term}” {r.n}" for r in mine.head(3).itertuples(index=False))
+        text += f". Its {total} hits are led by {terms}"
+        largest = mine.iloc[0]
+        without = top.outlet_value * (total - largest.n) / total  # the same words, one entry fewer
+        if without <= runner_up.outlet_value:
+            text += (
+                f"; without “{largest.term}” its rate would be {without:.1f}, not above {runner_up.outlet}'s "
+                f"{runner_up.outlet_value:.1f}"
+            )
+    return text + "."
+
+
+def _frame_finding(primary: pd.DataFrame) -> str:
+    """Whether the outlets lead with the same frame: agreement when most of them do."""
+    if len(primary) < 2:
+        return ""
+    by_frame = primary.groupby("frame", sort=True)["outlet"].apply(list)
+    common = max(by_frame.index, key=lambda frame: (len(by_frame[frame]), -list(by_frame.index).index(frame)))
+    sharing = primary[primary["frame"] == common]
+    others = primary[primary["frame"] != common]
+    shares = ", ".join(f"{r.outlet} {r.share:.0%}" for r in sharing.itertuples(index=False))
+    if others.empty:
+        return f"All outlets lead with the same frame, {common} ({shares} of their sentences)."
+    rest = "; ".join(f"{r.outlet} leads with {r.frame} ({r.share:.0%})" for r in others.itertuples(index=False))
+    if len(sharing) * 2 > len(primary):
+        return f"Most outlets lead with the same frame, {common} ({shares} of their sentences); {rest}."
+    parts = [f"{r.outlet}: {r.frame} ({r.share:.0%} of sentences)" for r in primary.itertuples(index=False)]
+    return "The outlets lead with different frames. " + "; ".join(parts) + "."
 
 
 def _join(names: list[str]) -> str:
@@ -658,11 +703,12 @@ def event_framing(
 
 
 def event_details(
-    framing: EventFraming, hits: pd.DataFrame, frames: pd.DataFrame, contrasts: pd.DataFrame
+    framing: EventFraming, hits: pd.DataFrame, frames: pd.DataFrame, contrasts: pd.DataFrame, events: pd.DataFrame
 ) -> dict[str, dict]:
     """Per event with a page: its outlets, actor, label and attribution tables restricted to its articles,
     frames, contrasts and the findings."""
     actors_of = _split(actor_rates(framing.actors, hits))
+    term_hits_of = _event_term_hits(hits, events[events["event_id"].isin(framing.event_ids)])
     frames_of, contrasts_of = _split(frames, keep_column=True), _split(contrasts, keep_column=True)
     details = {}
     for event_id in framing.event_ids:
@@ -678,9 +724,19 @@ def event_details(
             "attribution": attribution,
             "frames": event_frames,
             "contrasts": event_contrasts_,
-            "findings": headline_findings(outlets, labels, event_contrasts_, attribution, event_frames),
+            "findings": headline_findings(
+                outlets, labels, event_contrasts_, attribution, event_frames, term_hits_of.get(event_id)
+            ),
         }
     return details
+
+
+def _event_term_hits(hits: pd.DataFrame, members: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Per event, each outlet's counted hits per lexicon term (outlet, term, n)."""
+    own = hits[counted(hits)][["article_id", "outlet", "term"]].astype("str")
+    joined = own.merge(members[["article_id", "event_id"]].astype("str"), on="article_id")
+    counts = joined.groupby(["event_id", "outlet", "term"], sort=True).size().rename("n").reset_index()
+    return _split(counts)
 
 
 def _split(table: pd.DataFrame, keep_column: bool = False, column: str = "event_id") -> dict[str, pd.DataFrame]:

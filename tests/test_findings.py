@@ -1,0 +1,110 @@
+"""The findings an event page states hold up: a difference says whether it is reliable, a rate says which
+terms carry it and whether it survives without the largest, and frames say when outlets agree."""
+
+import pandas as pd
+
+from pipeline.framing.annotations import headline_findings
+from pipeline.schema import ATTRIBUTION_COLUMNS, EVENT_CONTRAST_COLUMNS, FRAME_COLUMNS, LABEL_COLUMNS
+
+OUTLETS = ["Daily", "Herald", "Wire"]
+
+
+def contrasts(loaded: dict[str, float], p_top: float, polarity: dict[str, float] | None = None, p_low: float = 0.5):
+    rows = []
+    top = max(loaded, key=loaded.get)
+    for outlet, rate in loaded.items():
+        rest = sum(v for o, v in loaded.items() if o != outlet) / (len(loaded) - 1)
+        rows.append(
+            (
+                "E1",
+                outlet,
+                "loaded_per_1k",
+                rate,
+                rest,
+                rate - rest,
+                rate / rest,
+                p_top if outlet == top else 0.9,
+                10,
+                20,
+            )
+        )
+    polarity = polarity or dict.fromkeys(loaded, 0.0)
+    low = min(polarity, key=polarity.get)
+    for outlet, value in polarity.items():
+        rows.append(("E1", outlet, "polarity", value, 0.0, value, 0.1, p_low if outlet == low else 0.9, 10, 20))
+    return pd.DataFrame(rows, columns=EVENT_CONTRAST_COLUMNS)
+
+
+def findings(table, term_hits=None, frames=None):
+    frames = pd.DataFrame(columns=FRAME_COLUMNS) if frames is None else frames
+    found = headline_findings(
+        OUTLETS,
+        pd.DataFrame(columns=LABEL_COLUMNS),
+        table,
+        pd.DataFrame(columns=ATTRIBUTION_COLUMNS),
+        frames,
+        term_hits,
+    )
+    return [f["text"] for f in found]
+
+
+def term_hits(outlet: str, counts: dict[str, int]) -> pd.DataFrame:
+    return pd.DataFrame([(outlet, term, n) for term, n in counts.items()], columns=["outlet", "term", "n"])
+
+
+def test_a_highest_rate_that_could_be_chance_says_so():
+    text = findings(contrasts({"Daily": 26.1, "Herald": 20.5, "Wire": 11.2}, p_top=0.33))[0]
+    assert text.startswith("Daily has the highest rate of loaded language in its own words (26.1 per 1,000 words")
+    assert "not a reliable difference: it could be chance (permutation p = 0.33)" in text
+
+
+def test_a_reliable_difference_says_it_is_reliable():
+    text = findings(contrasts({"Daily": 40.0, "Herald": 12.0, "Wire": 10.0}, p_top=0.01))[0]
+    assert "a reliable difference (permutation p = 0.01)" in text and "not a reliable" not in text
+
+
+def test_a_rate_carried_by_one_term_says_it_would_not_lead_without_it():
+    hits = term_hits("Daily", {"reportedly": 2, "unnamed": 2, "claimed": 1, "militia*": 1, "thwart*": 1})
+    text = findings(contrasts({"Daily": 26.1, "Herald": 20.5, "Wire": 11.2}, p_top=0.33), hits)[0]
+    assert "Its 7 hits are led by “reportedly” 2, “unnamed” 2, “claimed” 1" in text
+    assert "without “reportedly” its rate would be 18.6, not above Herald's 20.5" in text
+
+
+def test_a_rate_spread_over_many_terms_is_not_said_to_hang_on_one():
+    hits = term_hits("Daily", {f"term{k}": 1 for k in range(10)})
+    text = findings(contrasts({"Daily": 30.0, "Herald": 20.0, "Wire": 10.0}, p_top=0.02), hits)[0]
+    assert "Its 10 hits" in text and "without" not in text
+
+
+def test_tone_differences_say_whether_they_are_reliable():
+    table = contrasts(
+        {"Daily": 1.0, "Herald": 2.0, "Wire": 3.0}, 0.5, {"Daily": -0.08, "Herald": 0.0, "Wire": 0.05}, 0.06
+    )
+    tone = next(t for t in findings(table) if "tone" in t)
+    assert tone.startswith("Daily is the most negative in tone (mean polarity -0.080")
+    assert tone.endswith("but not a reliable difference: it could be chance (permutation p = 0.06).")
+
+
+def primary_frames(*leads):
+    rows = [("E1", outlet, frame, 10, share, share - 0.1, share + 0.1, True) for outlet, frame, share in leads]
+    return pd.DataFrame(rows, columns=FRAME_COLUMNS)
+
+
+def test_when_most_outlets_lead_with_one_frame_the_finding_states_the_agreement():
+    frames = primary_frames(("Daily", "political", 0.44), ("Herald", "security", 0.9), ("Wire", "security", 0.64))
+    text = findings(contrasts({"Daily": 1.0, "Herald": 2.0, "Wire": 3.0}, 0.5), frames=frames)[-1]
+    assert text == (
+        "Most outlets lead with the same frame, security (Herald 90%, Wire 64% of their sentences); "
+        "Daily leads with political (44%)."
+    )
+
+
+def test_outlets_that_all_lead_with_one_frame_agree_and_outlets_that_all_differ_differ():
+    same = primary_frames(("Daily", "security", 0.5), ("Herald", "security", 0.6))
+    assert findings(contrasts({"Daily": 1.0, "Herald": 2.0}, 0.5), frames=same)[-1].startswith(
+        "All outlets lead with the same frame, security"
+    )
+    apart = primary_frames(("Daily", "economic", 0.5), ("Herald", "security", 0.6))
+    assert findings(contrasts({"Daily": 1.0, "Herald": 2.0}, 0.5), frames=apart)[-1].startswith(
+        "The outlets lead with different frames."
+    )
