@@ -20,7 +20,7 @@ from pipeline.reading.corpus import read_corpus, read_text_file
 from pipeline.reading.lexicons import check_lexicons, corpus_vocabulary, read_lexicons
 from pipeline.reports.publish import OutputFolderRefused, check_output_file, check_output_folder, write_file
 from pipeline.reports.report import read_snapshot, to_csv_text, write_evaluation, write_reports
-from pipeline.tuning.gold import clean_corpus, evaluate_against_gold
+from pipeline.tuning.gold import clean_corpus, evaluate_against_gold, learn_frames_from_gold
 from pipeline.tuning.learn import (
     MIN_ARTICLES,
     MIN_Z,
@@ -370,6 +370,13 @@ def lexicon_stats_command(corpus_dir: Path, lexicon_dir: Path, out_file: Path | 
     type=float,
     help="A term's log-odds z must reach this (1.96: p < .05); lower finds more, weaker terms.",
 )
+@click.option(
+    "--frames-corpus",
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    default=None,
+    help="The gold is article-level frames (columns file, frames) of the articles in this corpus folder: "
+    "learn frame cues (rows term,frame,note for lexicons/frames.csv).",
+)
 @click.option("--out", "out_file", type=click.Path(path_type=Path), default=None, help="Write the learned rows here.")
 @click.option("--replace", is_flag=True, help="Write over --out if it exists.")
 @LEXICONS_OPTION
@@ -381,6 +388,7 @@ def lexicon_learn(
     folds: int,
     min_articles: int,
     min_z: float,
+    frames_corpus: Path | None,
     out_file: Path | None,
     replace: bool,
     lexicon_dir: Path,
@@ -392,14 +400,21 @@ def lexicon_learn(
     --lexicons already have are left out of --out. Cross-validated by article:
     ROC AUC of the learned entries beside paragraph length, TextBlob subjectivity and the shipped lexicons.
 
+    With --frames-corpus the gold names each article's frames, and frame cues are learned and
+    cross-validated the same way, beside the shipped cues of lexicons/frames.csv.
+
     \b
-    Example:
+    Examples:
       mediabias lexicon learn --gold gold/lines.csv --techniques techniques --out learned.csv
+      mediabias lexicon learn --gold gold/frames.csv --frames-corpus gold/corpus --out frame_cues.csv
     """
     if label_column and techniques_column:
         raise click.UsageError("give --label or --techniques, not both")
     if out_file:
         _check_output_file(out_file, replace)
+    if frames_corpus:
+        _learn_frames(gold_file, frames_corpus, lexicon_dir, folds, min_articles, min_z, out_file, replace)
+        return
     try:
         gold = read_labelled_paragraphs(read_text_file(gold_file), gold_file.name, group_column)
         if label_column:
@@ -416,16 +431,7 @@ def lexicon_learn(
         )
     except MediaBiasError as error:
         raise _user_error(error) from error
-    click.echo(f"Cross-validated by article ({folds} folds), ROC AUC of each score; 0.5 is chance.")
-    click.echo(f"{'category':<14} {'score':<32} {'AUC':>5} {'fold mean ± sd':>15} {'best F1':>8}")
-    unlabelled = sorted(set(table.loc[table["n_positive"] == 0, "category"]))
-    for row in table[table["n_positive"] > 0].itertuples(index=False):
-        click.echo(
-            f"{row.category:<14} {row.score:<32} {row.auc:5.3f} {row.auc_fold_mean:8.3f} ± {row.auc_fold_sd:4.3f} "
-            f"{row.best_f1:8.3f}"
-        )
-    if unlabelled:
-        click.echo(f"No row is labelled {', '.join(unlabelled)}: nothing to learn or measure there.")
+    _print_cross_validation(table, folds)
     stats = learned.categories
     click.echo("\nLearned from all paragraphs:")
     for row in stats.itertuples(index=False):
@@ -442,6 +448,41 @@ def lexicon_learn(
         click.echo(
             f"\n{len(new.entries)} candidate rows{known}; add --out FILE (e.g. --out learned.csv) to write them."
         )
+
+
+def _print_cross_validation(table, folds: int) -> None:
+    click.echo(f"Cross-validated by article ({folds} folds), ROC AUC of each score; 0.5 is chance.")
+    width = max([14, *(len(c) for c in table["category"])])
+    score_width = max([32, *(len(s) for s in table["score"])])
+    click.echo(f"{'category':<{width}} {'score':<{score_width}} {'AUC':>5} {'fold mean ± sd':>15} {'best F1':>8}")
+    unlabelled = sorted(set(table.loc[table["n_positive"] == 0, "category"]))
+    for row in table[table["n_positive"] > 0].itertuples(index=False):
+        click.echo(
+            f"{row.category:<{width}} {row.score:<{score_width}} {row.auc:5.3f} {row.auc_fold_mean:8.3f} ± {row.auc_fold_sd:4.3f} "
+            f"{row.best_f1:8.3f}"
+        )
+    if unlabelled:
+        click.echo(f"No row is labelled {', '.join(unlabelled)}: nothing to learn or measure there.")
+
+
+def _learn_frames(gold_file, corpus_dir, lexicon_dir, folds, min_articles, min_z, out_file, replace) -> None:
+    try:
+        found = learn_frames_from_gold(
+            read_text_file(gold_file), str(gold_file), corpus_dir, lexicon_dir, folds, min_articles, min_z
+        )
+    except MediaBiasError as error:
+        raise _user_error(error) from error
+    for problem in found.problems:
+        click.echo(f"{gold_file}: warning: {problem}", err=True)
+    _print_cross_validation(found.cross_validation, folds)
+    per_frame = found.learned.entries.groupby("category").size()
+    click.echo(f"\nLearned from all gold articles: {len(found.learned.entries)} cues for {len(per_frame)} frames.")
+    new, known = found.new_cues, len(found.learned.entries) - len(found.new_cues)
+    if out_file:
+        _write_file(out_file, new.to_csv(index=False, lineterminator="\n"), replace)
+        click.echo(f"{len(new)} candidate cues ({known} more are already in frames.csv) written to {out_file}.")
+    else:
+        click.echo(f"{len(new)} candidate cues ({known} more are already in frames.csv); add --out FILE to write them.")
 
 
 @main.command()

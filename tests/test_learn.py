@@ -211,3 +211,61 @@ def test_the_learn_command_prints_cross_validated_auc_beside_the_baselines_and_w
     assert "heinous" not in terms  # the shipped lexicons have it already: not a candidate
     again = CliRunner().invoke(main, [*arguments, "--lexicons", str(PROJECT / "lexicons"), "--out", str(out)])
     assert again.exit_code == 2  # never writes over the reviewed file without --replace
+
+
+def frame_corpus(folder: Path) -> Path:
+    """Eighty invented articles: forty coders framed as economic ("tariff", "inflation"), forty as security
+    and defense ("troops", "missile"); the rest of the wording is shared."""
+    corpus = folder / "corpus"
+    corpus.mkdir()
+    manifest = ["file,outlet,clean"]  # the texts repeat lines, which page-chrome cleaning would take for a footer
+    gold = ["file,frames"]
+    shared = "The minister spoke to reporters in the capital on Monday about the plan."
+    for k in range(80):
+        economic = k // 2 % 2 == 0  # EESS...: every fold holds both frames
+        cue = (
+            "New tariff rules and rising inflation worry exporters across the region."
+            if economic
+            else "More troops and a missile battery were moved to the border overnight."
+        )
+        (corpus / f"a{k:02}.txt").write_text(
+            f"{shared}\n\n{cue}\n\nThis is report {k} of the series. The talks continue.\n"
+        )
+        manifest.append(f"a{k:02}.txt,Outlet {k % 3},none")
+        gold.append(f'a{k:02}.txt,"{"Economic" if economic else "Security_and_defense"}"')
+    (corpus / "manifest.csv").write_text("\n".join(manifest) + "\n")
+    (folder / "frames.csv").write_text("\n".join(gold) + "\n")
+    return corpus
+
+
+def test_frame_cues_are_learned_from_article_frames_and_cross_validated_by_article(tmp_path):
+    from pipeline.tuning.gold import learn_frames_from_gold
+
+    corpus = frame_corpus(tmp_path)
+    found = learn_frames_from_gold(
+        (tmp_path / "frames.csv").read_text(), "frames.csv", corpus, PROJECT / "lexicons", folds=2
+    )
+    cues = dict(zip(found.learned.entries["term"], found.learned.entries["category"], strict=True))
+    assert cues["tariff"] == "economic" and cues["missile"] == "security_and_defense"
+    assert "minister" not in cues  # in every article: it predicts no frame
+    learned = found.cross_validation.set_index(["category", "score"])["auc"]
+    assert learned[("economic", "learned")] == 1.0 and learned[("security_and_defense", "learned")] == 1.0
+    new = found.new_cues.set_index("term")
+    assert new.loc["tariff", "frame"] == "economic"  # written as a frames.csv row: term, frame, note
+    assert "inflation" not in new.index or new.loc["inflation", "frame"] == "economic"
+
+
+def test_the_learn_command_learns_frame_cues_with_frames_corpus(tmp_path):
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    corpus = frame_corpus(tmp_path)
+    out = tmp_path / "cues.csv"
+    args = ["lexicon", "learn", "--gold", str(tmp_path / "frames.csv"), "--frames-corpus", str(corpus)]
+    result = CliRunner().invoke(
+        main, [*args, "--folds", "2", "--out", str(out), "--lexicons", str(PROJECT / "lexicons")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "economic" in result.output and "learned" in result.output
+    assert out.read_text().splitlines()[0] == "term,frame,note"

@@ -3,6 +3,7 @@ tuning commands read."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -10,6 +11,7 @@ import pandas as pd
 from pipeline.framing.annotations import annotate, article_frame_table
 from pipeline.measuring.evaluate import (
     Evaluation,
+    GoldError,
     frame_scores,
     gold_frames,
     gold_labels,
@@ -26,6 +28,16 @@ from pipeline.measuring.score import score_articles
 from pipeline.reading.clean import clean_articles
 from pipeline.reading.corpus import read_corpus
 from pipeline.reading.lexicons import Lexicon, read_framing_lexicons, read_lexicons
+from pipeline.tuning.learn import (
+    FOLDS,
+    MIN_ARTICLES,
+    MIN_Z,
+    LearnedLexicon,
+    as_frame_cues,
+    cross_validate_lexicon,
+    frame_training_set,
+    learn_lexicon,
+)
 
 
 def clean_corpus(corpus_dir: Path, lexicon_dir: Path) -> tuple[pd.DataFrame, Lexicon]:
@@ -82,3 +94,39 @@ def evaluate_against_gold(
         gold_spans=spans,
         problems=problems,
     )
+
+
+@dataclass(frozen=True)
+class LearnedFrames:
+    """What `lexicon learn --frames-corpus` found: cross-validated AUC per frame (learn.CV_COLUMNS, the
+    category being the frame's lexicon name), the cues learned from every gold article, the new rows for
+    lexicons/frames.csv (`term, frame, note`) and the gold's problems."""
+
+    cross_validation: pd.DataFrame
+    learned: LearnedLexicon
+    new_cues: pd.DataFrame
+    problems: list[str]
+
+
+def learn_frames_from_gold(
+    gold_text: str,
+    gold_source: str,
+    corpus_dir: Path,
+    lexicon_dir: Path,
+    folds: int = FOLDS,
+    min_articles: int = MIN_ARTICLES,
+    min_z: float = MIN_Z,
+) -> LearnedFrames:
+    """Frame cues learned from article-level frame gold (`file, frames`) over the articles of `corpus_dir`,
+    cross-validated by article beside the shipped cues (lexicons/frames.csv), article length and TextBlob
+    subjectivity: what an article's frame cues are worth on articles they were not learned from."""
+    kind, gold = read_gold(gold_text, gold_source)
+    if kind != "frames":
+        raise GoldError(f"{gold_source}: frame gold needs the columns file and frames (comma-separated frame names)")
+    cleaned, _ = clean_corpus(corpus_dir, lexicon_dir)
+    frame_labels, problems = gold_frames(gold, cleaned["article_id"])
+    texts, labels, groups, frame_of = frame_training_set(cleaned, frame_labels)
+    shipped = read_framing_lexicons(Path(lexicon_dir))[0].frames
+    table = cross_validate_lexicon(texts, labels, groups, shipped, folds, min_articles, min_z, counterparts=frame_of)
+    learned = learn_lexicon(texts, labels, groups, min_articles, min_z, source=Path(gold_source).parent.name or "gold")
+    return LearnedFrames(table, learned, as_frame_cues(learned.entries, frame_of, shipped), problems)

@@ -376,6 +376,7 @@ def cross_validate_lexicon(
     folds: int = FOLDS,
     min_articles: int = MIN_ARTICLES,
     min_z: float = MIN_Z,
+    counterparts: Mapping[str, str] = SHIPPED_COUNTERPARTS,
 ) -> pd.DataFrame:
     """How well lexicons learned on other articles rank held-out paragraphs, beside baselines (CV_COLUMNS).
 
@@ -385,7 +386,7 @@ def cross_validate_lexicon(
     negated), and by the baselines on the same rows: length in words, TextBlob subjectivity and,
     given `shipped`, the shipped lexicons.
     """
-    return cv_scores(held_out_scores(texts, labels, groups, shipped, folds, min_articles, min_z), labels)
+    return cv_scores(held_out_scores(texts, labels, groups, shipped, folds, min_articles, min_z), labels, counterparts)
 
 
 def held_out_scores(
@@ -448,15 +449,18 @@ def _counted_weights(paragraphs: pd.DataFrame, lexicon: Lexicon, known: dict) ->
     return weights.reset_index(drop=True), n_words.to_numpy()
 
 
-def cv_scores(scores: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
-    """CV_COLUMNS from held_out_scores: each category's learned score, its variants and the baselines."""
+def cv_scores(
+    scores: pd.DataFrame, labels: pd.DataFrame, counterparts: Mapping[str, str] = SHIPPED_COUNTERPARTS
+) -> pd.DataFrame:
+    """CV_COLUMNS from held_out_scores: each category's learned score, its variants and the baselines
+    (`counterparts`: the shipped category that scores the same thing, by learned category)."""
     labels = labels.reset_index(drop=True)
     rows = []
     per_word = scores["n_words"].where(scores["n_words"] > 0)
     for category in sorted(labels.columns):
         learned = scores[f"learned_{category}"]
         candidates = {"learned": learned, "learned_per_word": (learned / per_word).fillna(0.0)}
-        counterpart = SHIPPED_COUNTERPARTS.get(category)
+        counterpart = counterparts.get(category)
         if "shipped" in scores:
             candidates["learned+shipped"] = learned + scores["shipped"]
             if f"shipped_{counterpart}" in scores:
@@ -485,4 +489,30 @@ def _ranking_quality(truth: np.ndarray, values: np.ndarray, folds: np.ndarray) -
         best_f1,
         int(truth.sum()),
         len(truth),
+    )
+
+
+def frame_training_set(
+    articles: pd.DataFrame, frame_labels: pd.DataFrame
+) -> tuple[list[str], pd.DataFrame, list[str], dict[str, str]]:
+    """Article-level frame gold as labelled texts: (article texts, one 0/1 column per frame named as a lexicon
+    category, the article ids as groups, {category: frame}).
+
+    `articles` are clean articles (`article_id`, `text`); `frame_labels` is measuring.evaluate.gold_frames'
+    table (`article_id`, then a column per frame). Each article is one text: coders label whole articles.
+    """
+    frames = [c for c in frame_labels.columns if c != "article_id"]
+    frame_of = {category_name(frame): frame for frame in frames}
+    text_of = dict(zip(articles["article_id"].astype(str), articles["text"], strict=True))
+    ids = frame_labels["article_id"].astype(str).tolist()
+    labels = frame_labels[frames].rename(columns={frame: category_name(frame) for frame in frames})
+    return [text_of[i] for i in ids], labels.reset_index(drop=True), ids, frame_of
+
+
+def as_frame_cues(entries: pd.DataFrame, frame_of: Mapping[str, str], frame_cues: Lexicon) -> pd.DataFrame:
+    """Learned entries (lexicon columns, categories from frame_training_set) as rows of lexicons/frames.csv
+    (`term, frame, note`), without the terms `frame_cues` (the shipped cues) already has."""
+    new = without_known_terms(entries, frame_cues)
+    return pd.DataFrame({"term": new["term"], "frame": new["category"].map(frame_of), "note": new["note"]}).reset_index(
+        drop=True
     )
