@@ -1,4 +1,4 @@
-"""The findings an event page states hold up: a difference says whether it is reliable, a rate says which
+"""The findings an event page states hold up: a difference says whether it could be chance, a rate says which
 terms carry it and whether it survives without the largest, and frames say when outlets agree."""
 
 import pandas as pd
@@ -55,12 +55,12 @@ def term_hits(outlet: str, counts: dict[str, int]) -> pd.DataFrame:
 def test_a_highest_rate_that_could_be_chance_says_so():
     text = findings(contrasts({"Daily": 26.1, "Herald": 20.5, "Wire": 11.2}, p_top=0.33))[0]
     assert text.startswith("Daily has the highest rate of loaded language in its own words (26.1 per 1,000 words")
-    assert "not a reliable difference: it could be chance (permutation p = 0.33)" in text
+    assert "but the difference could be chance (permutation p = 0.33)" in text
 
 
-def test_a_reliable_difference_says_it_is_reliable():
+def test_a_difference_with_a_small_p_says_it_is_unlikely_to_be_chance():
     text = findings(contrasts({"Daily": 40.0, "Herald": 12.0, "Wire": 10.0}, p_top=0.01))[0]
-    assert "a reliable difference (permutation p = 0.01)" in text and "not a reliable" not in text
+    assert "a difference unlikely to be chance alone (permutation p = 0.01)" in text and "could be chance" not in text
 
 
 def test_a_rate_carried_by_one_term_says_it_would_not_lead_without_it():
@@ -76,13 +76,13 @@ def test_a_rate_spread_over_many_terms_is_not_said_to_hang_on_one():
     assert "Its 10 hits" in text and "without" not in text
 
 
-def test_tone_differences_say_whether_they_are_reliable():
+def test_tone_differences_say_whether_they_could_be_chance():
     table = contrasts(
         {"Daily": 1.0, "Herald": 2.0, "Wire": 3.0}, 0.5, {"Daily": -0.08, "Herald": 0.0, "Wire": 0.05}, 0.06
     )
     tone = next(t for t in findings(table) if "tone" in t)
     assert tone.startswith("Daily is the most negative in tone (mean polarity -0.080")
-    assert tone.endswith("but not a reliable difference: it could be chance (permutation p = 0.06).")
+    assert tone.endswith("but the difference could be chance (permutation p = 0.06).")
 
 
 def primary_frames(*leads):

@@ -551,7 +551,7 @@ def headline_findings(
     """Plain-word findings for one event, each from the numbers of the event's tables and pointing at its evidence.
 
     `term_hits` (outlet, term, n) counts each outlet's counted hits in the event per lexicon term. Each
-    difference between outlets says whether it is reliable (its permutation p-value). Returns dicts with
+    difference between outlets says whether it could be chance (its permutation p-value). Returns dicts with
     `text` and `anchor` (the section of the event page holding the evidence).
     """
     term_hits = pd.DataFrame(columns=["outlet", "term", "n"]) if term_hits is None else term_hits
@@ -609,13 +609,14 @@ def headline_findings(
 
 def _reliability(p_value: float) -> str:
     """A permutation p-value in plain words."""
+    # Sentences of one article are not independent, so even a small p is evidence, not proof.
     if p_value < 0.05:
-        return f"a reliable difference (permutation p = {p_value:.2f})"
-    return f"but not a reliable difference: it could be chance (permutation p = {p_value:.2f})"
+        return f"a difference unlikely to be chance alone (permutation p = {p_value:.2f})"
+    return f"but the difference could be chance (permutation p = {p_value:.2f})"
 
 
 def _loaded_finding(loaded: pd.DataFrame, term_hits: pd.DataFrame) -> str:
-    """Which outlet's own words are the most loaded, whether that is reliable, which terms carry it, and
+    """Which outlet's own words are the most loaded, whether that could be chance, which terms carry it, and
     whether it still holds without the outlet's most frequent term."""
     top, runner_up, bottom = loaded.iloc[0], loaded.iloc[1], loaded.iloc[-1]
     text = (
