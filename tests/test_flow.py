@@ -221,3 +221,27 @@ def test_a_function_behind_functools_cache_is_part_of_the_code_that_calls_it():
     parts = versions._code_parts(score.sentence_scores)
     assert any(part.startswith("function pipeline.text.sentiment._lexicon") for part in parts)
     assert sentiment._lexicon.__wrapped__  # the case this covers
+
+
+def test_a_stage_that_fails_leaves_the_sentence_cache_closed(tmp_path, monkeypatch):
+    from pipeline.engine.cache import SentenceCache
+
+    caches = []
+    original = SentenceCache.__init__
+
+    def remember_cache(self, folder):
+        original(self, folder)
+        caches.append(self)
+
+    monkeypatch.setattr(SentenceCache, "__init__", remember_cache)
+
+    def broken(article_list, sentences, hits, categories):
+        raise RuntimeError("a bug in a stage")
+
+    failing = Flow(
+        dataclasses.replace(one, function=broken) if one.name == "articles" else one for one in flow.FLOW.stages
+    )
+    inputs, keys = flow.flow_inputs(SEED_CORPUS, LEXICONS)
+    with pytest.raises(RuntimeError, match="a bug in a stage"):
+        run(failing, inputs, keys, list(flow.REPORTED.values()), Settings(cache_dir=tmp_path / "cache"))
+    assert caches and all(cache.connection is None for cache in caches)

@@ -211,18 +211,20 @@ class _Driver:
         self.clock = time.perf_counter()
 
     def run(self) -> Run:
-        with self._memo():
-            for one in self.flow.stages:
-                if self.lane is not None and one in self.lane.stages:
-                    continue
-                if one.beside and self._fork_allowed():
-                    self._start_lane(one)
-                    if one in self.lane.stages:
+        try:
+            with self._memo():
+                for one in self.flow.stages:
+                    if self.lane is not None and one in self.lane.stages:
                         continue
-                self._wait_for(one.inputs)
-                self._run_stage(one)
-            self._wait_for(self.wanted)
-        self.sentence_cache.close()
+                    if one.beside and self._fork_allowed():
+                        self._start_lane(one)
+                        if one in self.lane.stages:
+                            continue
+                    self._wait_for(one.inputs)
+                    self._run_stage(one)
+                self._wait_for(self.wanted)
+        finally:  # a stage that fails (or Ctrl-C) leaves no open database behind
+            self.sentence_cache.close()
         tables = {name: self.values[name] for name in self.wanted}
         return Run(tables, self.computed, self.cache.problems + self.sentence_cache.problems)
 
