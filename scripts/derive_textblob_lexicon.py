@@ -132,7 +132,7 @@ def covered(word: str, lexicon: Lexicon) -> bool:
     return False
 
 
-def other_lexicons(lexicon_dir: Path, skip: tuple[str, ...] = (OUT_NAME,)) -> Lexicon:
+def other_lexicons(lexicon_dir: Path, skip: tuple[str, ...] = (OUT_NAME, "affect.csv")) -> Lexicon:
     """The shipped term lexicons other than the files named in `skip`."""
     import shutil
     import tempfile

@@ -5,11 +5,12 @@ import sys
 
 from conftest import LEXICONS, PROJECT
 
-from pipeline.reading.lexicons import parse_term_lexicon, read_lexicons
+from pipeline.reading.lexicons import Lexicon, parse_term_lexicon, read_lexicons
 
 sys.path.insert(0, str(PROJECT / "scripts"))
 
 import derive_textblob_lexicon
+import derive_vader_lexicon
 
 
 def test_the_textblob_derivation_reproduces_the_shipped_file_byte_for_byte():
@@ -61,3 +62,31 @@ def test_every_shipped_file_is_listed_with_its_source_in_the_lexicons_readme():
     shipped = sorted(p.name for p in LEXICONS.iterdir() if p.suffix in (".csv", ".txt"))
     assert sorted(listed) == shipped
     assert all(cells[2] and cells[3] for cells in listed.values())
+
+
+def test_the_vader_derivation_reproduces_the_shipped_file_byte_for_byte():
+    first = derive_vader_lexicon.derive(LEXICONS)
+    assert first == derive_vader_lexicon.derive(LEXICONS)
+    assert first == (LEXICONS / "affect.csv").read_text(encoding="utf-8")
+
+
+def test_vader_entries_are_strong_affect_words_noting_their_rating():
+    entries, problems = parse_term_lexicon((LEXICONS / "affect.csv").read_text(encoding="utf-8"), "affect.csv")
+    assert problems == []
+    assert len(entries) > 500
+    assert {e.category for e in entries} == {"emotive"}
+    assert all(e.note.startswith("from VADER's lexicon: mean valence ") for e in entries)
+    terms = {e.term for e in entries}
+    assert {"travesty", "vitriolic", "heartless"} <= terms
+
+
+def test_vader_words_that_describe_events_in_news_are_left_out():
+    rows = derive_vader_lexicon.derive_rows(
+        "killed\t-3.5\t0.5\t[]\ntravesty\t-2.7\t0.6\t[]\nlol\t2.9\t0.9\t[]\nmeh\t-0.3\t0.4\t[]\n:)\t2.0\t0.5\t[]\n",
+        english=frozenset({"killed", "travesty", "lol", "meh"}),
+        known=Lexicon(()),
+        neutral=frozenset({"killed", "lol"}),
+    )
+    assert rows == [
+        ["travesty", "emotive", "1", "from VADER's lexicon: mean valence -2.7 of +/-4 (sd 0.60, 10 raters)"]
+    ]
