@@ -19,6 +19,7 @@ from pipeline.engine.driver import UNKEYED, Flow, Settings, run, stage
 from pipeline.engine.parallel import CHUNK_ARTICLES
 from pipeline.framing import annotations as framing
 from pipeline.framing import events as grouping
+from pipeline.framing import statements as speakers
 from pipeline.measuring import score, statistics
 from pipeline.reading import clean, corpus, lexicons
 from pipeline.schema import SENTENCE_COLUMNS, Tables
@@ -92,6 +93,12 @@ def scored_articles(clean_articles, lexicon, framing_lexicons, known_sentence_sc
     return sentences, hits, framing.annotate(clean_articles, sentences, framing_lexicons, words)
 
 
+@stage(cached=True, reads={"sentences": ("article_id", "sentence_id", "start", "end")})
+def statements(clean_articles, sentences, framing_lexicons):
+    """Every quote and reported statement with its speaker and the speaker's actor (framing.statements)."""
+    return speakers.statement_table(clean_articles, sentences, framing_lexicons)
+
+
 # ---- Scores per article, outlet and corpus ----
 
 
@@ -132,13 +139,19 @@ def labels(annotations):
 
 
 @stage(cached=True, beside=True)
-def attribution(annotations):
-    return framing.attribution_table(annotations)
+def attribution(statements):
+    return speakers.attribution_table(statements)
+
+
+@stage(cached=True, beside=True)
+def sources(statements):
+    """Who each outlet quotes: per source, its quotes and reported statements and their verbs."""
+    return speakers.sources_by_outlet(statements)
 
 
 @stage(cached=True, beside=True, reads={"sentences": SENTENCE_TEXT})
-def actor_mentions(sentences, annotations):
-    return framing.actor_mentions(sentences, annotations)
+def actor_mentions(sentences, annotations, statements):
+    return framing.actor_mentions(sentences, annotations, statements)
 
 
 @stage(cached=True, beside=True, reads={"sentences": SENTENCE_TEXT})
@@ -184,8 +197,8 @@ def frames(sentences, annotations, events):
 
 
 @stage(cached=True, reads={"sentences": SENTENCE_TEXT})
-def event_framing(sentences, annotations, events):
-    return framing.event_framing(sentences, annotations, events)
+def event_framing(sentences, annotations, statements, events):
+    return framing.event_framing(sentences, annotations, statements, events)
 
 
 @stage()

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-# The voice of a hit: in the outlet's own words, or inside quotation marks.
-NARRATIVE, QUOTE = "narrative", "quote"
+# The voice of a hit: in the outlet's own words, inside quotation marks, or in indirect speech credited to
+# a source ("X said that ...", "according to X, ..."; pipeline.text.speech).
+NARRATIVE, QUOTE, REPORTED = "narrative", "quote", "reported"
 # A word as counted in n_words: hyphenated compounds count once.
 WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
@@ -28,9 +29,9 @@ def counted(hits: pd.DataFrame) -> pd.Series:
 
 
 def narrative_words(table: pd.DataFrame) -> pd.Series:
-    """Words in the outlet's own voice (outside quotation marks), of a table with n_words and n_quoted_words:
-    what the loaded rates are per."""
-    return table["n_words"] - table["n_quoted_words"]
+    """Words in the outlet's own voice (outside quotation marks and reported speech), of a table with
+    n_words, n_quoted_words and n_reported_words: what the loaded rates are per."""
+    return table["n_words"] - table["n_quoted_words"] - table["n_reported_words"]
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ REMOVED_LINE_DTYPES = {
 #   start, end      int    character span of the sentence in the article's clean text
 #   n_words         int    words in the sentence (hyphenated compounds count once)
 #   n_quoted_words  int    of those, words inside quotation marks
+#   n_reported_words int   of those, other words of reported speech ("he said that ...", pipeline.text.speech)
 #   polarity        float  TextBlob polarity in [-1, 1] (negative .. positive), 0 when no opinion word
 #   subjectivity    float  TextBlob subjectivity in [0, 1] (factual .. opinionated)
 #   n_hits          int    lexicon hits in the outlet's own words (narrative voice, not negated)
@@ -113,6 +115,7 @@ SENTENCE_COLUMNS = [
     "end",
     "n_words",
     "n_quoted_words",
+    "n_reported_words",
     "polarity",
     "subjectivity",
     "n_hits",
@@ -124,7 +127,9 @@ SENTENCE_COLUMNS = [
 SENTENCE_DTYPES = {
     "article_id": "category",
     "outlet": "category",
-    **dict.fromkeys(["sentence_id", "start", "end", "n_words", "n_quoted_words", "n_hits"], "int32"),
+    **dict.fromkeys(
+        ["sentence_id", "start", "end", "n_words", "n_quoted_words", "n_reported_words", "n_hits"], "int32"
+    ),
     **dict.fromkeys(["polarity", "subjectivity", "loaded_weight"], "float64"),
     "text": "str",
 }
@@ -134,7 +139,8 @@ SENTENCE_DTYPES = {
 #   matched       str    the text it matched, as written in the article
 #   category      str    the entry's category
 #   weight        float  the entry's weight (1 mild .. 3 strong)
-#   voice         str    "narrative" (the outlet's own words) or "quote" (inside quotation marks)
+#   voice         str    "narrative" (the outlet's own words), "quote" (inside quotation marks) or
+#                        "reported" (indirect speech credited to a source: "X said that ...")
 #   negated       bool   a negator precedes it in the same clause ("not a massacre"); not counted
 #   start, end    int    character span of `matched` in the sentence: sentence[start:end] == matched
 #   lexicon, lexicon_line  file and line of the entry, to find it for tuning
@@ -165,26 +171,32 @@ HIT_DTYPES = {
 #   n_sentences           int    sentences scored
 #   n_words               int    words in them
 #   n_quoted_words        int    of those, words inside quotation marks
+#   n_reported_words      int    of those, other words of reported speech
 #   polarity              float  mean sentence polarity in [-1, 1]; every sentence counts once
 #   subjectivity          float  mean sentence subjectivity in [0, 1]
 #   n_hits                int    hits in the outlet's own words: narrative voice, not negated
 #   n_quoted_hits         int    hits inside quotes, not negated
+#   n_reported_hits       int    hits in reported speech, not negated
 #   n_negated_hits        int    negated hits (either voice), never counted as loaded
-#   loaded_per_1k         float  n_hits per 1,000 words outside quotes
-#   loaded_weight_per_1k  float  sum of n_hits' weights per 1,000 words outside quotes
+#   loaded_per_1k         float  n_hits per 1,000 of the outlet's own words (outside quotes and reported speech)
+#   loaded_weight_per_1k  float  sum of n_hits' weights per 1,000 of the outlet's own words
 #   quoted_per_1k         float  n_quoted_hits per 1,000 words inside quotes (0 when nothing is quoted)
+#   reported_per_1k       float  n_reported_hits per 1,000 words of reported speech (0 when none)
 SUMMARY_COLUMNS = [
     "n_sentences",
     "n_words",
     "n_quoted_words",
+    "n_reported_words",
     "polarity",
     "subjectivity",
     "n_hits",
     "n_quoted_hits",
+    "n_reported_hits",
     "n_negated_hits",
     "loaded_per_1k",
     "loaded_weight_per_1k",
     "quoted_per_1k",
+    "reported_per_1k",
 ]
 
 # Columns of the articles table that no manifest can give: those above but the manifest's, those
@@ -219,21 +231,32 @@ CONTRAST_COLUMNS = ["outlet", "metric", "outlet_value", "corpus_value", "differe
 #   outlet, term, category, weight   the entry
 #   n_hits      int    hits in the outlet's own words (narrative voice, not negated)
 #   n_quoted    int    hits inside quotes (not negated)
+#   n_reported  int    hits in reported speech (not negated)
 #   n_negated   int    negated hits (either voice)
-#   per_1k      float  n_hits per 1,000 words of the outlet outside quotes
+#   per_1k      float  n_hits per 1,000 of the outlet's own words (outside quotes and reported speech)
 #   rank        int    1 = the outlet's most used term in its own words (ties: more quoted, heavier, then term)
-TERM_COLUMNS = ["outlet", "term", "category", "weight", "n_hits", "n_quoted", "n_negated", "per_1k", "rank"]
+TERM_COLUMNS = [
+    "outlet",
+    "term",
+    "category",
+    "weight",
+    "n_hits",
+    "n_quoted",
+    "n_reported",
+    "n_negated",
+    "per_1k",
+    "rank",
+]
 
 # ---- framing.annotations ----
-# Sentence-level annotations: one row per actor mention, label, attribution verb or frame cue.
+# Sentence-level annotations: one row per actor mention, label or frame cue (statements: framing.statements).
 #   article_id, outlet, sentence_id   where (sentence_id in 32 bits)
-#   kind      str   "actor", "label", "attribution" or "frame"
-#   key       str   the actor, the concept, the verb class or the frame
-#   term      str   the lexicon entry (alias, label, verb, cue) as written
+#   kind      str   "actor", "label" or "frame"
+#   key       str   the actor, the concept or the frame
+#   term      str   the lexicon entry (alias, label, cue) as written
 #   matched   str   the sentence's words
 #   value     float connotation for labels (-1..1), else 1 (held as a category of the few values)
 #   in_quote  bool  inside quotation marks
-#   speaker   str   for attribution verbs: the actor the statement is credited to, else ""
 ANNOTATION_COLUMNS = [
     "article_id",
     "outlet",
@@ -244,13 +267,12 @@ ANNOTATION_COLUMNS = [
     "matched",
     "value",
     "in_quote",
-    "speaker",
 ]
 # A corpus has tens of annotations per article and few distinct strings in these columns: stored as
 # categories (sorted, so that ordering and grouping are the strings' own), they take a byte or four
 # per row instead of an eight-byte reference, and load from the cache at once.
 ANNOTATION_DTYPES = {
-    **dict.fromkeys(["article_id", "outlet", "kind", "key", "term", "matched", "speaker"], "category"),
+    **dict.fromkeys(["article_id", "outlet", "kind", "key", "term", "matched"], "category"),
     "sentence_id": "int32",
     "value": "category",  # a label's connotation, else 1: a byte a row instead of eight
     "in_quote": "bool",
@@ -261,8 +283,8 @@ ANNOTATION_DTYPES = {
 #   sentences      int    sentences that mention the actor
 #   polarity       float  mean polarity of those sentences in [-1, 1], with its 95% bootstrap interval
 #   polarity_low, polarity_high
-#   loaded_per_1k  float  hits in the outlet's own words per 1,000 words outside quotes, in those sentences
-#   quoted         int    statements credited to the actor in sentences that quote
+#   loaded_per_1k  float  hits in the outlet's own words per 1,000 of its own words, in those sentences
+#   quoted         int    quotes and reported statements whose speaker is the actor (statements.csv)
 ACTOR_COLUMNS = [
     "outlet",
     "actor",
@@ -281,11 +303,42 @@ ACTOR_COLUMNS = [
 #   connotation  float  the label's connotation in [-1, 1]
 #   forms        str    the words as written, most used first: "assassination 2; assassinate 1"
 LABEL_COLUMNS = ["outlet", "concept", "label", "n", "n_quoted", "connotation", "forms"]
-# tables/attribution.csv, one row per outlet, speaker and verb class.
-#   outlet, speaker (an actor or "(unnamed source)"), verb_class (neutral, doubting, disparaging, conceding)
-#   n       int  statements introduced so
+# tables/attribution.csv, one row per outlet, speaker and verb class (framing.statements, from the statements).
+#   outlet, speaker (the statement's actor, "(unnamed source)" for an anonymous one, or "(speaker not
+#   found)"), verb_class (neutral, doubting, disparaging, conceding)
+#   n       int  statements introduced so (a verb that introduces a quote and reported words: once)
 #   verbs   str  "said 3; told 1"
 ATTRIBUTION_COLUMNS = ["outlet", "speaker", "verb_class", "n", "verbs"]
+# tables/statements.csv, one row per quote or reported statement (framing.statements, text.speech).
+#   outlet, article_id, sentence_id   where it is (the sentence the verb or the quote is in)
+#   kind         str  "quote" (inside quotation marks) or "reported" (indirect speech: "X said that ...")
+#   speaker      str  the speaker as the article writes it ("he", "an unnamed senior Iraqi official"); ""
+#                     when no speaker is written (a quote no verb introduces)
+#   actor        str  who that is: the actors.csv actor whose alias is the speaker's name, else the name
+#                     as written ("NBC News", "John Bolton"; a pronoun resolved); "" for an anonymous source
+#   source_type  str  "person", "organisation", "anonymous", or "" when it cannot be told
+#   verb, verb_class  str  the reporting verb as in attribution.csv, and its class ("" for none)
+#   text         str  the words spoken (a quote with its quotation marks), on one line
+STATEMENT_COLUMNS = [
+    "outlet",
+    "article_id",
+    "sentence_id",
+    "kind",
+    "speaker",
+    "actor",
+    "source_type",
+    "verb",
+    "verb_class",
+    "text",
+]
+STATEMENT_DTYPES = {**dict.fromkeys(STATEMENT_COLUMNS, "str"), "sentence_id": "int64"}
+# tables/sources.csv, one row per outlet and source: who the outlet quotes ("Who is quoted").
+#   outlet, source   the source as in attribution.csv's speaker column
+#   source_type      its type (the most frequent of its statements')
+#   n_quotes, n_reported  int  its quotes and reported statements
+#   verbs            str  "said 3; claimed 1": the verbs that introduce them
+#   written_as       str  how the outlet names the source: "he; President Rouhani"
+SOURCE_COLUMNS = ["outlet", "source", "source_type", "n_quotes", "n_reported", "verbs", "written_as"]
 # tables/frames.csv, one row per event, outlet and frame dimension (Policy Frames Codebook).
 #   event_id, outlet, frame
 #   n_sentences  int    sentences cueing the frame
@@ -353,6 +406,7 @@ ALIGNMENT_COLUMNS = [
 #   n_hits     int   all hits
 #   narrative  int   hits in the outlets' own words, not negated (what the scores count)
 #   quote      int   hits inside quotes, not negated
+#   reported   int   hits in reported speech, not negated
 #   negated    int   negated hits
 #   n_outlets  int   outlets it fired in
 #   by_outlet  str   "Outlet A 3; Outlet B 1": hits per outlet, most first
@@ -365,6 +419,7 @@ LEXICON_STATS_COLUMNS = [
     "n_hits",
     "narrative",
     "quote",
+    "reported",
     "negated",
     "n_outlets",
     "by_outlet",
@@ -396,6 +451,8 @@ class Tables:
     actors: pd.DataFrame = field(default_factory=pd.DataFrame)
     labels: pd.DataFrame = field(default_factory=pd.DataFrame)
     attribution: pd.DataFrame = field(default_factory=pd.DataFrame)
+    statements: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sources: pd.DataFrame = field(default_factory=pd.DataFrame)
     frames: pd.DataFrame = field(default_factory=pd.DataFrame)
     article_frames: pd.DataFrame = field(default_factory=pd.DataFrame)
     event_contrasts: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -423,6 +480,8 @@ class Tables:
             "actors.csv": self.actors,
             "labels.csv": self.labels,
             "attribution.csv": self.attribution,
+            "statements.csv": self.statements,
+            "sources.csv": self.sources,
             "frames.csv": self.frames,
             "article_frames.csv": self.article_frames,
             "event_contrasts.csv": self.event_contrasts,

@@ -18,12 +18,12 @@ from pipeline.framing.annotations import (
     actor_rates,
     annotate,
     article_frame_table,
-    attribution_table,
     event_framing,
     label_table,
     sentence_rows,
 )
 from pipeline.framing.events import align_statements, group_events
+from pipeline.framing.statements import attribution_table, statement_table
 from pipeline.measuring import statistics as compare
 from pipeline.measuring.score import score_articles
 from pipeline.measuring.statistics import (
@@ -169,8 +169,8 @@ def test_annotations_made_chunk_by_chunk_join_into_those_of_the_whole_corpus_and
 
 def test_a_doubting_verb_is_classified_as_doubting_and_credited_to_its_speaker():
     corpus = articles(("a", "Wire", "2020-01-05", "Tehran claimed the strike was illegal. Pompeo said it was legal."))
-    _, _, annotations = framed(corpus)
-    table = attribution_table(annotations)
+    sentences, _, _ = framed(corpus)
+    table = attribution_table(statement_table(corpus, sentences, FRAMING))
     assert table[["speaker", "verb_class", "verbs"]].values.tolist() == [
         ["Iran", "doubting", "claimed 1"],
         ["Pompeo", "neutral", "said 1"],
@@ -294,7 +294,7 @@ def test_a_share_interval_is_the_bootstrap_interval_of_the_flags():
 
 def test_an_event_pages_labels_count_that_events_articles_only():
     tables = analyze(SEED_CORPUS, LEXICONS)
-    widest = event_framing(tables.sentences, tables.annotations, tables.events, limit=1)
+    widest = event_framing(tables.sentences, tables.annotations, tables.statements, tables.events, limit=1)
     (event,) = widest.event_ids
     members = set(tables.events.loc[tables.events["event_id"] == event, "article_id"])
     assert 0 < len(members) < len(tables.events)

@@ -237,7 +237,7 @@ def test_an_empty_attribution_class_lists_the_classes(tmp_path):
     folder = lexicon_folder(tmp_path, {"attribution.csv": "verb,class\nclaimed,\n"})
     assert check(folder)[0] == (
         "attribution.csv:2: error: empty class: the verb 'claimed' needs a class "
-        "(one of: neutral, doubting, disparaging, conceding)"
+        "(one of: neutral, doubting, disparaging, conceding, idiom)"
     )
 
 

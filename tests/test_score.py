@@ -74,6 +74,20 @@ def test_a_loaded_word_inside_quotes_is_the_speakers_not_the_outlets():
     assert row.quoted_per_1k == pytest.approx(1000 * 2 / 5)
 
 
+def test_a_loaded_word_in_reported_speech_is_the_sources_not_the_outlets():
+    text = "He said that occupying forces violate Iraq. The occupying forces left."
+    articles = pd.DataFrame({"article_id": ["a"], "outlet": ["W"], "text": [text]})
+    lexicon = lexicon_of("occupying forces,delegitimizing,3")
+    lexicon = Lexicon(lexicon.entries, reporting=read_lexicons(LEXICONS)[0].reporting)
+    sentences, hits = score_articles(articles, lexicon)
+    assert list(hits.voice) == ["reported", "narrative"]
+    assert list(sentences.n_reported_words) == [4, 0]  # "occupying forces violate Iraq"
+    row = summarize(sentences, hits, "outlet", ["delegitimizing"]).iloc[0]
+    assert (row.n_hits, row.n_reported_hits) == (1, 1)
+    assert row.loaded_per_1k == pytest.approx(1000 * 1 / (11 - 4))  # per 1,000 of the outlet's own words
+    assert row.reported_per_1k == pytest.approx(1000 * 1 / 4)
+
+
 def sentence_rows(n_words, n_quoted_words, polarity, subjectivity):
     return pd.DataFrame(
         {
@@ -81,6 +95,7 @@ def sentence_rows(n_words, n_quoted_words, polarity, subjectivity):
             "outlet": ["W"] * len(n_words),
             "n_words": n_words,
             "n_quoted_words": n_quoted_words,
+            "n_reported_words": [0] * len(n_words),
             "polarity": polarity,
             "subjectivity": subjectivity,
         }
@@ -146,6 +161,7 @@ def test_the_worked_example_of_a_sentences_and_an_articles_loaded_score():
     assert sentences["loaded_weight"].tolist() == [5.0, 0.0, 0.0]  # regime 2 + reportedly 1 + claimed 2
     assert sentences["n_hits"].tolist() == [3, 0, 0]  # "not a massacre" is negated, "thugs" is quoted
     article = article_scores(rows.drop(columns="text"), sentences, hits, lexicon.categories).iloc[0]
-    assert (article["n_words"], article["n_quoted_words"]) == (20, 3)
-    assert article["loaded_per_1k"] == pytest.approx(3 * 1000 / 17)
-    assert article["loaded_weight_per_1k"] == pytest.approx(5 * 1000 / 17)
+    assert (article["n_words"], article["n_quoted_words"], article["n_reported_words"]) == (20, 3, 5)
+    assert article["loaded_per_1k"] == pytest.approx(3 * 1000 / 12)
+    assert article["loaded_weight_per_1k"] == pytest.approx(5 * 1000 / 12)
+    assert (article["quoted_per_1k"], article["reported_per_1k"]) == (pytest.approx(1000 / 3), 0.0)

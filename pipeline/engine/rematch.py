@@ -5,7 +5,8 @@ stored in the stage cache). The next run compares entries: an article's hits can
 added, removed or edited entry is a candidate somewhere in it, because the matcher picks among the
 candidates at each word and copies each winning entry's fields into its hit. So only the articles
 where one of those entries occurs are scored again; every other article keeps its sentences and hits.
-A change of negators changes every negation decision, so it matches everything again.
+A change of negators changes every negation decision, and one of the reporting verbs (attribution.csv)
+every voice, so either matches everything again.
 """
 
 from __future__ import annotations
@@ -33,18 +34,20 @@ class MatchState:
 
     entries: frozenset[EntryIdentity]
     negators: frozenset[str]
+    reporting: frozenset[EntryIdentity]
     sentences: pd.DataFrame
     hits: pd.DataFrame
 
 
 def match_state(lexicon: Lexicon, sentences: pd.DataFrame, hits: pd.DataFrame) -> MatchState:
-    return MatchState(frozenset(map(entry_identity, lexicon.entries)), lexicon.negators, sentences, hits)
+    entries, reporting = (frozenset(map(entry_identity, e)) for e in (lexicon.entries, lexicon.reporting))
+    return MatchState(entries, lexicon.negators, reporting, sentences, hits)
 
 
 def changed_entries(before: MatchState, lexicon: Lexicon) -> list[Entry] | None:
     """Entries added, removed or edited since `before` (as Entries to match), or None when everything changed."""
-    if before.negators != lexicon.negators:
-        return None
+    if before.negators != lexicon.negators or before.reporting != frozenset(map(entry_identity, lexicon.reporting)):
+        return None  # every negation, or every voice, may change
     now = {entry_identity(entry): entry for entry in lexicon.entries}
     added = [entry for identity, entry in now.items() if identity not in before.entries]
     removed = [_as_entry(identity) for identity in before.entries - now.keys()]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import math
 import sys
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.framing.events import events_of_rows, sentences_by_event
+from pipeline.framing.statements import attribution_table
 from pipeline.measuring.statistics import (
     bootstrap_interval,
     cohens_d,
@@ -39,9 +39,6 @@ from pipeline.text.candidates import candidate_counts
 from pipeline.text.match import Match, Matcher, Words
 from pipeline.text.segment import QuoteIndex
 
-# An attribution verb is credited to the nearest actor mentioned outside quotes within this many characters.
-SPEAKER_DISTANCE = 80
-UNNAMED = "(unnamed source)"
 # Events that get a page (and the details it shows): the widest first (widest_events).
 EVENT_PAGES = 100
 
@@ -66,12 +63,7 @@ def annotate(
     """
     matchers = {
         kind: Matcher(getattr(framing, name))
-        for kind, name in [
-            ("actor", "actors"),
-            ("label", "labels"),
-            ("attribution", "attribution"),
-            ("frame", "frames"),
-        ]
+        for kind, name in [("actor", "actors"), ("label", "labels"), ("frame", "frames")]
     }
     texts = dict(zip(articles["article_id"], articles["text"], strict=True))
     known_words = words_by_article or {}
@@ -94,40 +86,19 @@ def annotate(
         for k, position in enumerate(positions):
             text, offset = sentence_texts[position], starts[position]
             base = (article_id, outlets[position], sentence_ids[position])
-            actors = [(m, offset + m.start in quoted) for m in _actor_matches(found["actor"][k], text)]
-            actor_ends = [m.end for m, _ in actors]
-            for m, in_quote in actors:
-                rows.append(_annotation(base, "actor", m, text, 1.0, in_quote))
+            for m in _actor_matches(found["actor"][k], text):
+                rows.append(_annotation(base, "actor", m, text, 1.0, offset + m.start in quoted))
             for m in found["label"][k]:
                 rows.append(_annotation(base, "label", m, text, m.entry.weight, offset + m.start in quoted))
-            for m in found["attribution"][k]:
-                if offset + m.start not in quoted:
-                    rows.append(_annotation(base, "attribution", m, text, 1.0, False, _speaker(m, actors, actor_ends)))
             for m in found["frame"][k]:
                 rows.append(_annotation(base, "frame", m, text, 1.0, offset + m.start in quoted))
     # sentence_id in 32 bits: tens of annotations per article, so the column is large.
     return pd.DataFrame(rows, columns=ANNOTATION_COLUMNS).astype(ANNOTATION_DTYPES)
 
 
-def _annotation(base: tuple, kind: str, m: Match, text: str, value: float, in_quote: bool, speaker: str = "") -> tuple:
+def _annotation(base: tuple, kind: str, m: Match, text: str, value: float, in_quote: bool) -> tuple:
     """One ANNOTATION_COLUMNS row; `base` is (article_id, outlet, sentence_id)."""
-    return (*base, kind, m.entry.category, m.entry.term, sys.intern(text[m.start : m.end]), value, in_quote, speaker)
-
-
-def _speaker(verb: Match, actors: list[tuple[Match, bool]], actor_ends: list[int]) -> str:
-    # A sentence's actors never overlap and come in text order, so their ends are sorted too: only
-    # those from the first ending SPEAKER_DISTANCE before the verb to the last starting as far after
-    # it can be near it (a sentence of thousands of actors and verbs would cost their product).
-    candidates = []
-    for mention, quoted in actors[bisect.bisect_left(actor_ends, verb.start - SPEAKER_DISTANCE) :]:
-        if mention.start - verb.end > SPEAKER_DISTANCE:
-            break
-        if quoted:
-            continue
-        distance = verb.start - mention.end if mention.end <= verb.start else mention.start - verb.end
-        if 0 <= distance <= SPEAKER_DISTANCE:
-            candidates.append((distance, mention.start, mention.entry.category))
-    return min(candidates)[2] if candidates else UNNAMED
+    return (*base, kind, m.entry.category, m.entry.term, sys.intern(text[m.start : m.end]), value, in_quote)
 
 
 @dataclass(frozen=True)
@@ -144,10 +115,17 @@ class ActorMentions:
     summary: pd.DataFrame
 
 
-def actor_mentions(sentences: pd.DataFrame, annotations: pd.DataFrame, by: tuple[str, ...] = ()) -> ActorMentions:
-    """The lexicon-free part of the actors table: mentions, tone with its interval, and quotes per outlet and actor.
+def actor_mentions(
+    sentences: pd.DataFrame,
+    annotations: pd.DataFrame,
+    statements: pd.DataFrame | None = None,
+    by: tuple[str, ...] = (),
+) -> ActorMentions:
+    """The lexicon-free part of the actors table: mentions, tone with its interval, and statements per
+    outlet and actor (of `statements`, the statements table, those whose speaker is the actor; none
+    without it).
 
-    `by` names columns of `annotations` to group by first (e.g. event_id); they lead the result.
+    `by` names columns of `annotations` and `statements` to group by first (e.g. event_id); they lead the result.
     """
     keys = [*by, "outlet"]
     group_keys = [*keys, "key"]
@@ -155,12 +133,10 @@ def actor_mentions(sentences: pd.DataFrame, annotations: pd.DataFrame, by: tuple
     # on ids as strings peaks at many times the annotations' size.
     kind = annotations["kind"]  # compared as a category, never spelled out as strings
     mentions = annotations.loc[(kind == "actor").to_numpy(), [*group_keys, "article_id", "sentence_id"]]
-    attributions = annotations.loc[(kind == "attribution").to_numpy(), [*keys, "speaker", "article_id", "sentence_id"]]
-    attribution_rows = sentence_rows(sentences, attributions)
-    quotes = np.append(sentences["n_quoted_words"].to_numpy() > 0, False)  # row -1: no sentence
-    quoted = attributions.loc[quotes[attribution_rows], [*keys, "speaker"]].groupby([*keys, "speaker"]).size()
-    quoted_counts = {key: int(n) for key, n in quoted.items()}
-    del attributions, attribution_rows, quotes
+    statements = pd.DataFrame(columns=[*keys, "actor"]) if statements is None else statements
+    spoken = statements.loc[statements["actor"] != "", [*keys, "actor"]]
+    quoted_counts = {key: int(n) for key, n in spoken.groupby([*keys, "actor"], sort=True).size().items()}
+    del spoken
     # One row per group and sentence the table has, in the sentences' order within each group, whatever
     # the annotations' order (the bootstrap resamples rows by position): found on integers (each
     # mention's group and sentence row), because dropping duplicates and sorting the mentions' columns
@@ -190,7 +166,7 @@ def actor_mentions(sentences: pd.DataFrame, annotations: pd.DataFrame, by: tuple
     ).remove_unused_categories()
     del article_codes
     mentioned["sentence_id"] = sentences["sentence_id"].to_numpy()[row].astype(np.int32, copy=False)
-    own_words = sentences["n_words"].to_numpy() - sentences["n_quoted_words"].to_numpy()
+    own_words = narrative_words(sentences).to_numpy()
     mentioned["own_words"] = own_words[row].astype(np.int32, copy=False)
     del own_words
     polarity = sentences["polarity"].to_numpy()[row]
@@ -367,18 +343,6 @@ def _forms(rows: pd.DataFrame, keys: list[str]) -> pd.Series:
     return listed.groupby([counted[k] for k in keys], sort=True).agg("; ".join)
 
 
-def attribution_table(annotations: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Per outlet, speaker and verb class: how statements are introduced (ATTRIBUTION_COLUMNS).
-
-    `by` names columns to group by first (e.g. event_id); they lead the result.
-    """
-    keys = [*by, "outlet", "speaker", "key"]
-    verbs = annotations.loc[(annotations["kind"] == "attribution").to_numpy(), [*keys, "matched"]]
-    table = verbs.groupby(keys, sort=True).size().rename("n").to_frame().join(_forms(verbs, keys).rename("verbs"))
-    table = table.reset_index().rename(columns={"key": "verb_class"})
-    return plain_strings(table.astype({"n": "int64"})[[*by, *ATTRIBUTION_COLUMNS]])
-
-
 def frame_table(sentences: pd.DataFrame, annotations: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     """Per event, outlet and frame: the share of sentences cueing it, with intervals; the primary frame (FRAME_COLUMNS)."""
     # Counted on integer codes: each sentence's event looked up by article, each cue's sentence by row
@@ -471,7 +435,7 @@ def event_contrasts(sentences: pd.DataFrame, events: pd.DataFrame) -> pd.DataFra
     """
     rows = []
     for event_id, group in sentences_by_event(
-        sentences, events, ["outlet", "n_words", "n_quoted_words", "n_hits", "polarity"]
+        sentences, events, ["outlet", "n_words", "n_quoted_words", "n_reported_words", "n_hits", "polarity"]
     ):
         n_hits = group["n_hits"].to_numpy(dtype=float)
         own_words = narrative_words(group).to_numpy(dtype=float)
@@ -684,23 +648,32 @@ class EventFraming:
 
 
 def event_framing(
-    sentences: pd.DataFrame, annotations: pd.DataFrame, events: pd.DataFrame, limit: int = EVENT_PAGES
+    sentences: pd.DataFrame,
+    annotations: pd.DataFrame,
+    statements: pd.DataFrame,
+    events: pd.DataFrame,
+    limit: int = EVENT_PAGES,
 ) -> EventFraming:
     """Labels, attribution and actor mentions of the `limit` events that widest_events ranks first,
     in one grouped pass over all of them."""
     chosen = set(widest_events(events, limit))
     members_of = events[events["event_id"].isin(chosen)]
-    event_id = events_of_rows(annotations["article_id"], members_of)
-    in_event = event_id.codes >= 0
-    in_events = (annotations if in_event.all() else annotations[in_event]).assign(event_id=event_id[in_event])
+    in_events, statements_in_events = (_in_events(table, members_of) for table in (annotations, statements))
     by_event = ("event_id",)
     return EventFraming(
         event_ids=sorted(chosen),
         outlets={event_id: sorted(m["outlet"].unique()) for event_id, m in members_of.groupby("event_id", sort=True)},
         labels=_split(label_table(in_events, by_event)),
-        attribution=_split(attribution_table(in_events, by_event)),
-        actors=actor_mentions(sentences, in_events, by_event),
+        attribution=_split(attribution_table(statements_in_events, by_event)),
+        actors=actor_mentions(sentences, in_events, statements_in_events, by_event),
     )
+
+
+def _in_events(table: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a table with an article_id that belong to the events of `members`, with their event_id."""
+    event_id = events_of_rows(table["article_id"], members)
+    in_event = event_id.codes >= 0
+    return (table if in_event.all() else table[in_event]).assign(event_id=event_id[in_event])
 
 
 def event_details(

@@ -14,6 +14,7 @@ from pipeline.schema import (
     HIT_DTYPES,
     NARRATIVE,
     QUOTE,
+    REPORTED,
     SENTENCE_COLUMNS,
     SENTENCE_DTYPES,
     WORD,
@@ -23,8 +24,9 @@ from pipeline.schema import (
 )
 from pipeline.support.dataframes import keyed_by_strings
 from pipeline.support.versions import code_version
-from pipeline.text.match import Matcher, Words, is_negated
-from pipeline.text.segment import QuoteIndex, split_sentences
+from pipeline.text import speech
+from pipeline.text.match import Match, Matcher, Words, is_negated
+from pipeline.text.segment import QuoteIndex, SpanIndex, split_sentences
 from pipeline.text.sentiment import sentiment
 
 
@@ -59,21 +61,23 @@ def score_articles(
     earlier (a cache); articles found there are not split or scored again. `words_by_article`,
     if given, receives each article's (Words, QuoteIndex), for other lexicons to match in.
     """
-    matcher = Matcher(lexicon)
+    matcher, reporting = Matcher(lexicon), Matcher(Lexicon(lexicon.reporting))
     known = {} if known is None else known
     sentence_rows, hit_rows = [], []
     for article in articles.itertuples(index=False):
         quoted = QuoteIndex(article.text)
         scored = known.get(sentence_cache_key(article.text)) or sentence_scores(article.text)
-        words = Words(article.text, [(start, end) for start, end, _, _ in scored])
+        spans = [(start, end) for start, end, _, _ in scored]
+        words = Words(article.text, spans)
         if words_by_article is not None:
             words_by_article[article.article_id] = (words, quoted)
         found = matcher.find_in_sentences(words)
+        reported = SpanIndex(reported_speech(article.text, spans, quoted.spans, reporting.find_in_sentences(words)))
         for sentence_id, (start, end, polarity, subjectivity) in enumerate(scored, start=1):
             text = words.sentences[sentence_id - 1]
-            n_words, n_quoted_words = _word_counts(text, start, quoted)
+            n_words, n_quoted_words, n_reported_words = _word_counts(text, start, quoted, reported)
             hits = [
-                (m, QUOTE if start + m.start in quoted else NARRATIVE, is_negated(text, m.start, lexicon.negators))
+                (m, voice_at(start + m.start, quoted, reported), is_negated(text, m.start, lexicon.negators))
                 for m in found[sentence_id - 1]
                 if m.entry.category != IGNORE_CATEGORY
             ]
@@ -87,6 +91,7 @@ def score_articles(
                     end,
                     n_words,
                     n_quoted_words,
+                    n_reported_words,
                     polarity,
                     subjectivity,
                     len(own_words),
@@ -116,12 +121,37 @@ def score_articles(
     return sentences, pd.DataFrame(hit_rows, columns=HIT_COLUMNS).astype(HIT_DTYPES)
 
 
-def _word_counts(sentence: str, offset: int, quoted: QuoteIndex) -> tuple[int, int]:
-    """(words, words inside quotes) of a sentence starting at `offset` in its article."""
-    if not quoted.overlaps(offset, offset + len(sentence)):
-        return len(WORD.findall(sentence)), 0
-    starts = [offset + m.start() for m in WORD.finditer(sentence)]
-    return len(starts), sum(position in quoted for position in starts)
+def reported_speech(
+    text: str, spans: list[tuple[int, int]], quotes: list[tuple[int, int]], verbs: list[list[Match]]
+) -> list[tuple[int, int]]:
+    """The spans of an article's reported speech (text.speech), from the reporting verbs found in each
+    sentence (sentence offsets)."""
+    if not any(verbs):
+        return []
+    return speech.reported_spans(speech.speeches(text, spans, quotes, speech.reporting_verbs(verbs, spans, quotes)))
+
+
+def voice_spans(text: str, lexicon: Lexicon) -> tuple[SpanIndex, SpanIndex]:
+    """The quotes and the reported speech of one clean text, as score_articles finds them."""
+    quoted = QuoteIndex(text)
+    spans = split_sentences(text)
+    verbs = Matcher(Lexicon(lexicon.reporting)).find_in_sentences(Words(text, spans))
+    return quoted, SpanIndex(reported_speech(text, spans, quoted.spans, verbs))
+
+
+def voice_at(position: int, quoted: SpanIndex, reported: SpanIndex) -> str:
+    """A quote's words are the speaker's even inside reported speech; the rest of reported speech is reported."""
+    return QUOTE if position in quoted else REPORTED if position in reported else NARRATIVE
+
+
+def _word_counts(sentence: str, offset: int, quoted: SpanIndex, reported: SpanIndex) -> tuple[int, int, int]:
+    """(words, words inside quotes, other words of reported speech) of a sentence starting at `offset`
+    in its article."""
+    end = offset + len(sentence)
+    if not quoted.overlaps(offset, end) and not reported.overlaps(offset, end):
+        return len(WORD.findall(sentence)), 0, 0
+    voices = [voice_at(offset + m.start(), quoted, reported) for m in WORD.finditer(sentence)]
+    return len(voices), voices.count(QUOTE), voices.count(REPORTED)
 
 
 def _per_1k(counts: pd.Series, words: pd.Series) -> pd.Series:
@@ -136,6 +166,7 @@ def summarize(sentences: pd.DataFrame, hits: pd.DataFrame, by: str, categories: 
             "n_sentences": grouped.size(),
             "n_words": grouped["n_words"].sum(),
             "n_quoted_words": grouped["n_quoted_words"].sum(),
+            "n_reported_words": grouped["n_reported_words"].sum(),
             "polarity": grouped["polarity"].mean(),
             "subjectivity": grouped["subjectivity"].mean(),
         }
@@ -146,17 +177,20 @@ def summarize(sentences: pd.DataFrame, hits: pd.DataFrame, by: str, categories: 
     negated = hits["negated"].astype(bool)
     own_words = hits[counted(hits)]
     quoted = hits[~negated & (hits["voice"] == QUOTE)]
+    reported = hits[~negated & (hits["voice"] == REPORTED)]
 
     def count(frame: pd.DataFrame) -> pd.Series:
         return keyed_by_strings(frame.groupby(by).size()).reindex(summary.index, fill_value=0).astype("int64")
 
     summary["n_hits"] = count(own_words)
     summary["n_quoted_hits"] = count(quoted)
+    summary["n_reported_hits"] = count(reported)
     summary["n_negated_hits"] = count(hits[negated])
     summary["loaded_per_1k"] = _per_1k(summary["n_hits"], own_voice_words)
     weights = keyed_by_strings(own_words.groupby(by)["weight"].sum()).reindex(summary.index, fill_value=0.0)
     summary["loaded_weight_per_1k"] = _per_1k(weights, own_voice_words)
     summary["quoted_per_1k"] = _per_1k(summary["n_quoted_hits"], summary["n_quoted_words"])
+    summary["reported_per_1k"] = _per_1k(summary["n_reported_hits"], summary["n_reported_words"])
     for category in categories:
         summary[f"loaded_per_1k_{category}"] = _per_1k(
             count(own_words[own_words["category"] == category]), own_voice_words

@@ -10,12 +10,19 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from pipeline.schema import CONTRAST_COLUMNS, TERM_COLUMNS, counted, narrative_words
+from pipeline.schema import CONTRAST_COLUMNS, QUOTE, REPORTED, TERM_COLUMNS, counted, narrative_words
 from pipeline.support.dataframes import plain_strings
 from pipeline.support.memo import remembered
 
 # Metrics compared between an outlet and the corpus, in report order.
-COMPARED_METRICS = ["polarity", "subjectivity", "loaded_per_1k", "loaded_weight_per_1k", "quoted_per_1k"]
+COMPARED_METRICS = [
+    "polarity",
+    "subjectivity",
+    "loaded_per_1k",
+    "loaded_weight_per_1k",
+    "quoted_per_1k",
+    "reported_per_1k",
+]
 
 
 def outlet_vs_corpus(outlets: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
@@ -43,11 +50,14 @@ def term_counts(hits: pd.DataFrame, outlets: pd.DataFrame) -> pd.DataFrame:
     negated = hits["negated"].astype(bool)
     flagged = hits.assign(
         n_hits=counted(hits).astype("int64"),
-        n_quoted=(~negated & (hits["voice"] == "quote")).astype("int64"),
+        n_quoted=(~negated & (hits["voice"] == QUOTE)).astype("int64"),
+        n_reported=(~negated & (hits["voice"] == REPORTED)).astype("int64"),
         n_negated=negated.astype("int64"),
     )
     keys = ["outlet", "term", "category", "weight"]
-    counts = plain_strings(flagged.groupby(keys, sort=True)[["n_hits", "n_quoted", "n_negated"]].sum().reset_index())
+    counts = plain_strings(
+        flagged.groupby(keys, sort=True)[["n_hits", "n_quoted", "n_reported", "n_negated"]].sum().reset_index()
+    )
     own_voice_words = narrative_words(outlets).set_axis(outlets["outlet"])
     counts["per_1k"] = (counts["n_hits"] * 1000 / own_voice_words.reindex(counts["outlet"]).to_numpy()).fillna(0.0)
     counts = counts.sort_values(
@@ -263,7 +273,7 @@ def outlet_intervals(sentences: pd.DataFrame) -> pd.DataFrame:
     """
     rows = []
     # Only the columns used: a group of the whole table would copy every sentence's text.
-    used = ["outlet", "n_words", "n_quoted_words", "n_hits", "polarity", "subjectivity"]
+    used = ["outlet", "n_words", "n_quoted_words", "n_reported_words", "n_hits", "polarity", "subjectivity"]
     for outlet, group in sentences[used].groupby("outlet", sort=True):
         own_voice_words = narrative_words(group).to_numpy()
         rows.append(

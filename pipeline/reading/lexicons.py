@@ -58,7 +58,8 @@ DEFAULT_NEGATORS = frozenset(
     ]
 )
 # Files in the lexicon folder that other stages read with their own columns.
-RESERVED_FILES = frozenset({"actors.csv", "labels.csv", "frames.csv", "attribution.csv"})
+ATTRIBUTION_FILE = "attribution.csv"
+RESERVED_FILES = frozenset({"actors.csv", "labels.csv", "frames.csv", ATTRIBUTION_FILE})
 MAX_WEIGHT = 3.0
 # Files whose content shapes a run (hashed for provenance).
 LEXICON_SUFFIXES = (".csv", ".txt", ".yml", ".yaml", ".dic")
@@ -97,12 +98,17 @@ class Entry:
 
 @dataclass(frozen=True)
 class Lexicon:
-    """All term entries, in file-name then line order, and the boilerplate patterns."""
+    """All term entries, in file-name then line order, and the boilerplate patterns.
+
+    `reporting` holds the verbs of attribution.csv (category: the verb class): they decide which words
+    are reported speech (pipeline.text.speech), and so which hits are the outlet's own.
+    """
 
     entries: tuple[Entry, ...]
     boilerplate: tuple[BoilerplatePattern, ...] = ()
     negators: frozenset[str] = DEFAULT_NEGATORS
     file_hashes: tuple[tuple[str, str], ...] = ()
+    reporting: tuple[Entry, ...] = ()
 
     @property
     def categories(self) -> list[str]:
@@ -501,7 +507,19 @@ def read_lexicons(lexicon_dir: Path) -> tuple[Lexicon, list[Problem]]:
         for path in files
         if path.suffix.lower() in LEXICON_SUFFIXES and (digest := _file_hash(path)) is not None
     )
-    return Lexicon(tuple(entries), tuple(boilerplate), negators, hashes), problems
+    return Lexicon(tuple(entries), tuple(boilerplate), negators, hashes, _reporting_verbs(lexicon_dir)), problems
+
+
+def _reporting_verbs(lexicon_dir: Path) -> tuple[Entry, ...]:
+    """The verbs of attribution.csv; its problems are reported by read_framing_lexicons, which reads it too."""
+    path = lexicon_dir / ATTRIBUTION_FILE
+    if not (path.exists() or path.is_symlink()):
+        return ()
+    text, problem = _read_text(path)
+    if problem:
+        return ()
+    entries, _ = parse_mapping_file(text, ATTRIBUTION_FILE, "verb", "class", None, ATTRIBUTION_CLASSES)
+    return tuple(drop_duplicate_terms(entries)[0])
 
 
 def _read_optional(path: Path, parse, default):
@@ -708,7 +726,7 @@ FRAME_DIMENSIONS = (
     "external regulation and reputation",
     "other",
 )
-ATTRIBUTION_CLASSES = ("neutral", "doubting", "disparaging", "conceding")
+ATTRIBUTION_CLASSES = ("neutral", "doubting", "disparaging", "conceding", "idiom")
 
 
 @dataclass(frozen=True)
@@ -813,7 +831,7 @@ def read_framing_lexicons(lexicon_dir: Path) -> tuple[FramingLexicons, list[Prob
     specs = {
         "actors": ("actors.csv", "alias", "actor", None, None),
         "labels": ("labels.csv", "label", "concept", "connotation", None),
-        "attribution": ("attribution.csv", "verb", "class", None, ATTRIBUTION_CLASSES),
+        "attribution": (ATTRIBUTION_FILE, "verb", "class", None, ATTRIBUTION_CLASSES),
         "frames": ("frames.csv", "term", "frame", None, FRAME_DIMENSIONS),
     }
     lexicons, problems = {}, []

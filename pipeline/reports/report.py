@@ -27,7 +27,7 @@ from pipeline.framing.annotations import EVENT_PAGES, widest_events
 from pipeline.measuring.evaluate import label_summary
 from pipeline.reading.lexicons import TOKEN
 from pipeline.reports.publish import check_output_folder, publish_folder
-from pipeline.schema import Tables
+from pipeline.schema import SOURCE_COLUMNS, Tables
 
 FLOAT_DECIMALS = 6
 # Rows of a table turned into CSV text at a time when written.
@@ -62,6 +62,9 @@ TABLE_DESCRIPTIONS = {
     "actors.csv": "one row per outlet and actor: mentions, tone of those sentences (95% interval), loaded language, quotes",
     "labels.csv": "one row per outlet, concept and label: the words each outlet uses for the same thing",
     "attribution.csv": "one row per outlet, speaker and verb class: how statements are introduced",
+    "statements.csv": "one row per quote or reported statement: sentence, kind, speaker as written, actor, "
+    "source type (person, organisation, anonymous), verb and its class, the words spoken",
+    "sources.csv": "one row per outlet and source: who the outlet quotes, how often, with which verbs",
     "frames.csv": "one row per event, outlet and Policy Frames dimension: share of sentences cueing it (95% interval)",
     "article_frames.csv": "one row per article and Policy Frames dimension it cues: sentences cueing it, their share",
     "event_contrasts.csv": "one row per event, outlet and metric: outlet vs the rest of the event, effect size, permutation p",
@@ -173,13 +176,14 @@ def markdown_escape(text: object) -> str:
 
 
 def highlight_markdown(sentence: str, spans: list[tuple[int, int, str, str]]) -> str:
-    """The sentence Markdown-escaped; hits in bold, quoted hits in bold italics, negated hits struck through."""
+    """The sentence Markdown-escaped; hits in bold, quoted hits in bold italics, reported ones in italics,
+    negated hits struck through."""
     parts, position = [], 0
     for start, end, _, kind in sorted(spans):
         if start < position:
             continue
         parts.append(markdown_escape(sentence[position:start]))
-        mark = {"quote": "***", "negated": "~~"}.get(kind, "**")
+        mark = {"quote": "***", "reported": "*", "negated": "~~"}.get(kind, "**")
         parts.append(f"{mark}{markdown_escape(sentence[start:end])}{mark}")
         position = end
     parts.append(markdown_escape(sentence[position:]))
@@ -192,6 +196,7 @@ METRIC_LABELS = {
     "loaded_per_1k": "Loaded terms per 1,000 own words",
     "loaded_weight_per_1k": "Loaded weight per 1,000 own words",
     "quoted_per_1k": "Loaded terms per 1,000 quoted words",
+    "reported_per_1k": "Loaded terms per 1,000 words of reported speech",
 }
 
 
@@ -516,6 +521,7 @@ def page_contexts(tables: Tables, chart: str | None = None) -> tuple[dict, list[
     hit_rows = tables.hits.groupby("outlet", sort=False).indices  # the same for the hits
     terms = _by_outlet(tables.terms)
     articles, contrasts = _by_outlet(tables.articles), _by_outlet(tables.contrasts)
+    sources = _by_outlet(tables.sources) if len(tables.sources) else {}
     outlet_pages = []
     for outlet in tables.outlets.itertuples(index=False):
         name = outlet.outlet
@@ -528,6 +534,7 @@ def page_contexts(tables: Tables, chart: str | None = None) -> tuple[dict, list[
                 "slug": slugs[name],
                 "articles": articles[name],
                 "contrasts": contrasts[name],
+                "sources": sources.get(name, pd.DataFrame(columns=SOURCE_COLUMNS)),
                 "top_terms": found.for_terms(outlet_terms.head(TOP_TERMS), EVIDENCE_PER_TERM),
                 "all_terms": found.for_terms(outlet_terms, EXAMPLES_PER_TERM_ON_OUTLET_PAGE),
                 "extremes": found.extremes(),

@@ -82,11 +82,11 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-class QuoteIndex:
-    """Answers "is this character inside a quote?" for one text (quote_spans)."""
+class SpanIndex:
+    """Answers "is this character inside one of these spans?" for sorted, non-overlapping spans."""
 
-    def __init__(self, text: str):
-        spans = quote_spans(text)
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = spans
         self._starts = [start for start, _ in spans]
         self._ends = [end for _, end in spans]
 
@@ -95,9 +95,16 @@ class QuoteIndex:
         return k >= 0 and position < self._ends[k]
 
     def overlaps(self, start: int, end: int) -> bool:
-        """Whether any quote has a character in [start, end)."""
-        k = bisect.bisect_left(self._starts, end) - 1  # the last quote opening before `end`
+        """Whether any span has a character in [start, end)."""
+        k = bisect.bisect_left(self._starts, end) - 1  # the last span opening before `end`
         return k >= 0 and self._ends[k] > start
+
+
+class QuoteIndex(SpanIndex):
+    """Answers "is this character inside a quote?" for one text (quote_spans)."""
+
+    def __init__(self, text: str):
+        super().__init__(quote_spans(text))
 
 
 _QUOTE_MARK = re.compile("[“”\"‘’']")

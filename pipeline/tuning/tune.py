@@ -8,13 +8,13 @@ from collections import Counter
 
 import pandas as pd
 
+from pipeline.measuring import score
 from pipeline.measuring.statistics import log_odds_against_rest, total_counts
 from pipeline.reading.lexicons import IGNORE_CATEGORY, TOKEN, Entry, Lexicon, TermPart, term_parts
-from pipeline.schema import LEXICON_STATS_COLUMNS, SUGGESTION_COLUMNS, counted
+from pipeline.schema import LEXICON_STATS_COLUMNS, QUOTE, REPORTED, SUGGESTION_COLUMNS, counted
 from pipeline.support.memory import return_freed_memory
 from pipeline.text.candidates import candidate_counts, name_like_words
 from pipeline.text.match import BREAK, Matcher, is_negated
-from pipeline.text.segment import quote_spans
 
 # One row per occurrence of the searched term.
 #   outlet, article_id  where it is
@@ -24,7 +24,7 @@ from pipeline.text.segment import quote_spans
 #   entry        str   the lexicon entry that fires at this place ("" when none does: the term is
 #                      not in the lexicons, or a longer entry of the lexicon covers other words)
 #   category     str   that entry's category
-#   voice        str   "narrative" or "quote"
+#   voice        str   "narrative", "quote" or "reported"
 #   negated      bool  a negator precedes it in the same clause
 KWIC_COLUMNS = ["outlet", "article_id", "position", "left", "match", "right", "entry", "category", "voice", "negated"]
 
@@ -58,7 +58,7 @@ def keyword_in_context(
     for article in selected.itertuples(index=False):
         text = article.text
         fired = full.find(text)
-        quotes = quote_spans(text)
+        quoted, reported = score.voice_spans(text, lexicon)
         for match in searched.find(text):
             entry = next((m.entry for m in fired if m.start < match.end and match.start < m.end), None)
             rows.append(
@@ -71,7 +71,7 @@ def keyword_in_context(
                     _words_after(text, match.end, window),
                     entry.term if entry else "",
                     entry.category if entry else "",
-                    "quote" if any(a <= match.start < b for a, b in quotes) else "narrative",
+                    score.voice_at(match.start, quoted, reported),
                     is_negated(text, match.start, lexicon.negators),
                 )
             )
@@ -99,7 +99,8 @@ def lexicon_stats(lexicon: Lexicon, hits: pd.DataFrame) -> pd.DataFrame:
         {
             "n_hits": 1,
             "narrative": counted(hits),
-            "quote": ~negated & (hits["voice"] == "quote"),
+            "quote": ~negated & (hits["voice"] == QUOTE),
+            "reported": ~negated & (hits["voice"] == REPORTED),
             "negated": negated,
         }
     )
@@ -111,7 +112,7 @@ def lexicon_stats(lexicon: Lexicon, hits: pd.DataFrame) -> pd.DataFrame:
     for entry in lexicon.entries:
         if entry.category == IGNORE_CATEGORY:
             continue
-        n_hits, narrative, quoted, n_negated = totals.get((entry.source, entry.line), (0, 0, 0, 0))
+        n_hits, narrative, quoted, reported, n_negated = totals.get((entry.source, entry.line), (0, 0, 0, 0, 0))
         ordered = sorted(outlets_of.get((entry.source, entry.line), []), key=lambda item: (-item[1], item[0]))
         rows.append(
             (
@@ -123,6 +124,7 @@ def lexicon_stats(lexicon: Lexicon, hits: pd.DataFrame) -> pd.DataFrame:
                 n_hits,
                 narrative,
                 quoted,
+                reported,
                 n_negated,
                 len(ordered),
                 "; ".join(f"{name} {n}" for name, n in ordered),

@@ -1,0 +1,145 @@
+"""Who says what: every quote and reported statement with its speaker, resolved to an actor
+(tables/statements.csv), and who each outlet quotes.
+
+The rules that find statements and speakers are in pipeline.text.speech; here they are run per article
+and each speaker is given an actor: the actors.csv actor whose alias is the speaker's whole name (or,
+for a person, its last words: "al-Sudani" in "Muhammad Shiaa al-Sudani"), else the name itself, so
+that a corpus about people no lexicon names still has its speakers. An anonymous source has no actor.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipeline.reading.lexicons import FramingLexicons, Lexicon
+from pipeline.schema import ATTRIBUTION_COLUMNS, SOURCE_COLUMNS, STATEMENT_COLUMNS, STATEMENT_DTYPES
+from pipeline.support.dataframes import plain_strings
+from pipeline.text import speech
+from pipeline.text.match import Match, Matcher, Words
+from pipeline.text.segment import quote_spans
+
+UNNAMED = "(unnamed source)"
+NOT_FOUND = "(speaker not found)"
+
+
+def speaker_label(source: speech.Source, actor: str) -> str:
+    """How the attribution table names a statement's speaker: its actor, else what kind of source it is."""
+    if actor:
+        return actor
+    return UNNAMED if source.source_type == speech.ANONYMOUS else NOT_FOUND
+
+
+def actor_of(source: speech.Source, actors: Matcher) -> str:
+    """The actor a resolved speaker stands for: "" for an anonymous or unresolved one."""
+    if source.source_type in (speech.ANONYMOUS, "") or not source.name:
+        return ""
+    name = source.name
+    for match in actors.find(name):
+        whole = match.start == 0 and match.end == len(name)
+        surname = source.source_type == speech.PERSON and match.end == len(name) and name[match.start - 1] == " "
+        if (whole or surname) and _written_as_alias(match, name):
+            return match.entry.category
+    return name
+
+
+def _written_as_alias(match: Match, text: str) -> bool:
+    """An alias written in capitals (US, PMF) only matches capitals, as in the annotations."""
+    term = match.entry.term
+    return not (term.isupper() and len(term) > 1) or text[match.start : match.end].isupper()
+
+
+def article_statements(
+    text: str, spans: list[tuple[int, int]], verbs_found: list[list[Match]], actors: Matcher
+) -> list[tuple[speech.Speech, speech.Source, str]]:
+    """(speech, its resolved source, its actor) for every quote and reported statement of an article;
+    `verbs_found` are the reporting verbs Matcher.find_in_sentences found in each sentence."""
+    quotes = quote_spans(text)
+    found = speech.speeches(text, spans, quotes, speech.reporting_verbs(verbs_found, spans, quotes))
+    sources = speech.resolve_sources(text, spans, found)
+    return [(s, source, actor_of(source, actors)) for s, source in zip(found, sources, strict=True)]
+
+
+def statement_table(articles: pd.DataFrame, sentences: pd.DataFrame, framing: FramingLexicons) -> pd.DataFrame:
+    """One row per quote or reported statement of every article (STATEMENT_COLUMNS), in article and text order.
+
+    `articles` needs article_id, outlet and the clean text; `sentences` article_id, sentence_id, start
+    and end.
+    """
+    verbs, actors = Matcher(Lexicon(framing.attribution.entries)), Matcher(framing.actors)
+    spans_of: dict[str, list[tuple[int, int]]] = {}
+    for article_id, start, end in zip(sentences["article_id"], sentences["start"], sentences["end"], strict=True):
+        spans_of.setdefault(article_id, []).append((int(start), int(end)))
+    rows = []
+    for article in articles.sort_values("article_id", kind="stable").itertuples(index=False):
+        spans = spans_of.get(article.article_id, [])
+        text = article.text
+        for s, source, actor in article_statements(text, spans, verbs.find_in_sentences(Words(text, spans)), actors):
+            rows.append(
+                (
+                    article.outlet,
+                    article.article_id,
+                    s.sentence + 1,
+                    s.kind,
+                    source.written,
+                    actor,
+                    source.source_type,
+                    s.verb.entry.term if s.verb is not None else "",
+                    s.verb.entry.category if s.verb is not None else "",
+                    " ".join(text[s.start : s.end].split()),
+                )
+            )
+    return plain_strings(pd.DataFrame(rows, columns=STATEMENT_COLUMNS).astype(STATEMENT_DTYPES))
+
+
+def attribution_table(statements: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Per outlet, speaker and verb class: how statements are introduced (ATTRIBUTION_COLUMNS); a quote no
+    verb introduces is left out. `by` names columns to group by first (e.g. event_id); they lead the result."""
+    # A verb that introduces both a quote and reported words is one statement.
+    introduced = statements[statements["verb"] != ""].drop_duplicates(
+        [*by, "article_id", "sentence_id", "verb", "speaker"]
+    )
+    introduced = introduced.assign(speaker_label=_labels(introduced))
+    keys = [*by, "outlet", "speaker_label", "verb_class"]
+    if introduced.empty:
+        return pd.DataFrame(columns=[*by, *ATTRIBUTION_COLUMNS])
+    counts = introduced.groupby([*keys, "verb"], sort=True).size().rename("n").reset_index()
+    counts = counts.sort_values([*keys, "n", "verb"], ascending=[True] * len(keys) + [False, True], kind="stable")
+    listed = counts.assign(verbs=counts["verb"] + " " + counts["n"].astype(str))
+    table = listed.groupby(keys, sort=True).agg(n=("n", "sum"), verbs=("verbs", "; ".join)).reset_index()
+    table = table.rename(columns={"speaker_label": "speaker"}).astype({"n": "int64"})
+    return plain_strings(table[[*by, *ATTRIBUTION_COLUMNS]])
+
+
+def sources_by_outlet(statements: pd.DataFrame) -> pd.DataFrame:
+    """Who each outlet quotes (SOURCE_COLUMNS): per outlet and speaker (its actor, or the anonymous
+    sources together), how many quotes and reported statements, and with which verbs."""
+    if statements.empty:
+        return pd.DataFrame(columns=SOURCE_COLUMNS)
+    rows = []
+    labelled = statements.assign(source=_labels(statements))
+    for (outlet, source), group in labelled.groupby(["outlet", "source"], sort=True):
+        verbs = group.loc[group["verb"] != "", "verb"].value_counts()
+        verbs = verbs.sort_index().sort_values(ascending=False, kind="stable")
+        types = group["source_type"][group["source_type"] != ""]
+        rows.append(
+            (
+                outlet,
+                source,
+                types.mode().iloc[0] if len(types) else "",
+                int((group["kind"] == "quote").sum()),
+                int((group["kind"] == "reported").sum()),
+                "; ".join(f"{verb} {n}" for verb, n in verbs.items()),
+                "; ".join(sorted(set(group["speaker"]) - {""})),
+            )
+        )
+    table = pd.DataFrame(rows, columns=SOURCE_COLUMNS)
+    order = table.assign(n=table["n_quotes"] + table["n_reported"])
+    order = order.sort_values(["outlet", "n", "source"], ascending=[True, False, True], kind="stable")
+    return plain_strings(order.drop(columns="n").reset_index(drop=True))
+
+
+def _labels(statements: pd.DataFrame) -> list[str]:
+    return [
+        actor or (UNNAMED if kind == speech.ANONYMOUS else NOT_FOUND)
+        for actor, kind in zip(statements["actor"], statements["source_type"], strict=True)
+    ]
