@@ -256,7 +256,9 @@ TERM_COLUMNS = [
 #   term      str   the lexicon entry (alias, label, cue) as written
 #   matched   str   the sentence's words
 #   value     float connotation for labels (-1..1), else 1 (held as a category of the few values)
-#   in_quote  bool  inside quotation marks
+#   voice     str   the voice of the words: narrative, quote or reported (as a hit's)
+#   referent  str   for labels: "" when the use refers to its concept; else the actor its noun phrase
+#                   names instead ("ISIS terror group": Islamic State; framing.annotations.label_referent)
 ANNOTATION_COLUMNS = [
     "article_id",
     "outlet",
@@ -266,16 +268,16 @@ ANNOTATION_COLUMNS = [
     "term",
     "matched",
     "value",
-    "in_quote",
+    "voice",
+    "referent",
 ]
 # A corpus has tens of annotations per article and few distinct strings in these columns: stored as
 # categories (sorted, so that ordering and grouping are the strings' own), they take a byte or four
 # per row instead of an eight-byte reference, and load from the cache at once.
 ANNOTATION_DTYPES = {
-    **dict.fromkeys(["article_id", "outlet", "kind", "key", "term", "matched"], "category"),
+    **dict.fromkeys(["article_id", "outlet", "kind", "key", "term", "matched", "voice", "referent"], "category"),
     "sentence_id": "int32",
     "value": "category",  # a label's connotation, else 1: a byte a row instead of eight
-    "in_quote": "bool",
 }
 # tables/actors.csv, one row per outlet and actor.
 #   outlet, actor
@@ -298,11 +300,26 @@ ACTOR_COLUMNS = [
 ]
 # tables/labels.csv, one row per outlet, concept and label used.
 #   outlet, concept, label      the label is the lexicon entry (labels.csv) as written
-#   n            int    uses
+#   n            int    uses that refer to the concept
 #   n_quoted     int    of those, inside quotes
+#   n_reported   int    of those, in reported speech
 #   connotation  float  the label's connotation in [-1, 1]
 #   forms        str    the words as written, most used first: "assassination 2; assassinate 1"
-LABEL_COLUMNS = ["outlet", "concept", "label", "n", "n_quoted", "connotation", "forms"]
+#   n_elsewhere  int    uses not counted in n: their noun phrase names another actor than the concept's
+#                       (labels.csv refers_to)
+#   elsewhere    str    whom those refer to: "Islamic State 1; Iran 1"
+LABEL_COLUMNS = [
+    "outlet",
+    "concept",
+    "label",
+    "n",
+    "n_quoted",
+    "n_reported",
+    "connotation",
+    "forms",
+    "n_elsewhere",
+    "elsewhere",
+]
 # tables/attribution.csv, one row per outlet, speaker and verb class (framing.statements, from the statements).
 #   outlet, speaker (the statement's actor, "(unnamed source)" for an anonymous one, or "(speaker not
 #   found)"), verb_class (neutral, doubting, disparaging, conceding)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import sys
 from dataclasses import dataclass
 
@@ -11,6 +12,7 @@ import pandas as pd
 
 from pipeline.framing.events import events_of_rows, sentences_by_event
 from pipeline.framing.statements import attribution_table
+from pipeline.measuring import score
 from pipeline.measuring.statistics import (
     bootstrap_interval,
     cohens_d,
@@ -30,6 +32,8 @@ from pipeline.schema import (
     EVENT_CONTRAST_COLUMNS,
     FRAME_COLUMNS,
     LABEL_COLUMNS,
+    QUOTE,
+    REPORTED,
     counted,
     narrative_words,
 )
@@ -37,7 +41,8 @@ from pipeline.support.dataframes import plain_strings
 from pipeline.support.memory import return_freed_memory
 from pipeline.text.candidates import candidate_counts
 from pipeline.text.match import Match, Matcher, Words
-from pipeline.text.segment import QuoteIndex
+from pipeline.text.segment import QuoteIndex, SpanIndex
+from pipeline.text.speech import NATIONALITIES
 
 # Events that get a page (and the details it shows): the widest first (widest_events).
 EVENT_PAGES = 100
@@ -54,17 +59,19 @@ def annotate(
     articles: pd.DataFrame,
     sentences: pd.DataFrame,
     framing: FramingLexicons,
-    words_by_article: dict[str, tuple[Words, QuoteIndex]] | None = None,
+    words_by_article: dict[str, tuple[Words, SpanIndex, SpanIndex]] | None = None,
 ) -> pd.DataFrame:
-    """Find actors, labels, attribution verbs and frame cues in every sentence (ANNOTATION_COLUMNS).
+    """Find actors, labels and frame cues in every sentence (ANNOTATION_COLUMNS), each with its voice, and
+    for labels whether they refer to their concept (label_referent).
 
-    `words_by_article` holds articles' (Words, QuoteIndex) already built by score_articles (others
-    are built here).
+    `words_by_article` holds articles' (Words, quotes, reported speech) already built by score_articles
+    (others are built here).
     """
     matchers = {
         kind: Matcher(getattr(framing, name))
         for kind, name in [("actor", "actors"), ("label", "labels"), ("frame", "frames")]
     }
+    reporting = Matcher(framing.attribution)
     texts = dict(zip(articles["article_id"], articles["text"], strict=True))
     known_words = words_by_article or {}
     # Plain lists and positions per article: a pandas group per article costs more than its matching.
@@ -78,27 +85,124 @@ def annotate(
     for article_id in sorted(positions_of):
         positions = positions_of[article_id]
         if article_id in known_words:
-            words, quoted = known_words[article_id]
+            words, quoted, reported = known_words[article_id]
         else:
-            words = Words(texts[article_id], [(starts[p], ends[p]) for p in positions])
-            quoted = QuoteIndex(texts[article_id])
+            text = texts[article_id]
+            spans = [(starts[p], ends[p]) for p in positions]
+            words, quoted = Words(text, spans), QuoteIndex(text)
+            verbs = reporting.find_in_sentences(words)
+            reported = SpanIndex(score.reported_speech(text, spans, quoted.spans, verbs))
         found = {kind: matcher.find_in_sentences(words) for kind, matcher in matchers.items()}
         for k, position in enumerate(positions):
             text, offset = sentence_texts[position], starts[position]
             base = (article_id, outlets[position], sentence_ids[position])
-            for m in _actor_matches(found["actor"][k], text):
-                rows.append(_annotation(base, "actor", m, text, 1.0, offset + m.start in quoted))
+
+            def voice(m: Match) -> str:
+                return score.voice_at(offset + m.start, quoted, reported)  # noqa: B023 (used at once)
+
+            actors = _actor_matches(found["actor"][k], text)
+            for m in actors:
+                rows.append(_annotation(base, "actor", m, text, 1.0, voice(m)))
             for m in found["label"][k]:
-                rows.append(_annotation(base, "label", m, text, m.entry.weight, offset + m.start in quoted))
+                referent = label_referent(text, m, actors, framing.referents_of(m.entry.category))
+                rows.append(_annotation(base, "label", m, text, m.entry.weight, voice(m), referent))
             for m in found["frame"][k]:
-                rows.append(_annotation(base, "frame", m, text, 1.0, offset + m.start in quoted))
+                rows.append(_annotation(base, "frame", m, text, 1.0, voice(m)))
     # sentence_id in 32 bits: tens of annotations per article, so the column is large.
     return pd.DataFrame(rows, columns=ANNOTATION_COLUMNS).astype(ANNOTATION_DTYPES)
 
 
-def _annotation(base: tuple, kind: str, m: Match, text: str, value: float, in_quote: bool) -> tuple:
+def _annotation(base: tuple, kind: str, m: Match, text: str, value: float, voice: str, referent: str = "") -> tuple:
     """One ANNOTATION_COLUMNS row; `base` is (article_id, outlet, sentence_id)."""
-    return (*base, kind, m.entry.category, m.entry.term, sys.intern(text[m.start : m.end]), value, in_quote)
+    return (*base, kind, m.entry.category, m.entry.term, sys.intern(text[m.start : m.end]), value, voice, referent)
+
+
+# At most this many words between an actor and the label it modifies: "ISIS terror group", "the Iranian
+# missile strikes", "(known as ISIS or Daesh) terror group".
+MODIFIER_WORDS = 2
+# At most this many words of a noun phrase after "of", "by" or "against": "the assassination of Iranian
+# General Qassem Soleimani".
+OF_PHRASE_WORDS = 6
+_GAP = re.compile(r"[\s\w’'()-]*")
+_OF = re.compile(r"\s+(?:of|by|against)\s")
+# Words that end a noun phrase: between them and a label, an actor is the subject of a clause, not a modifier.
+_PREPOSITIONS = frozenset(
+    ["in", "on", "at", "from", "to", "into", "with", "for", "over", "under", "near", "inside", "outside", "across"]
+)
+_NOT_MODIFIERS = frozenset(
+    [
+        "that",
+        "which",
+        "who",
+        "whom",
+        "and",
+        "but",
+        "or",
+        "as",
+        "when",
+        "if",
+        "said",
+        "says",
+        "say",
+        "told",
+        "to",
+        "has",
+        "have",
+        "had",
+        "was",
+        "were",
+        "is",
+        "are",
+        "be",
+        "been",
+        "will",
+        "would",
+        "could",
+        "should",
+        "may",
+        "might",
+        "can",
+        "do",
+        "does",
+        "did",
+        "not",
+    ]
+)
+
+
+def label_referent(text: str, label: Match, actors: list[Match], referents: tuple[str, ...]) -> str:
+    """Whom a label use refers to, for a concept about `referents` (labels.csv's refers_to): "" when it is
+    the concept, or when its noun phrase names none of the actors; else the actor its noun phrase names
+    ("ISIS terror group": Islamic State; "the Iranian missile strikes": Iran). Offsets are the sentence's."""
+    if not referents:
+        return ""
+    in_phrase = [a for a in actors if _in_noun_phrase(text, a, label)]
+    if not in_phrase or any(a.entry.category in referents for a in in_phrase):
+        return ""
+    return in_phrase[-1].entry.category
+
+
+def _in_noun_phrase(text: str, actor: Match, label: Match) -> bool:
+    """An actor right before the label (at most MODIFIER_WORDS words between, no clause break and no verb),
+    or in the noun phrase after it behind "of", "by" or "against"."""
+    if actor.end <= label.start:
+        gap = text[actor.end : label.start]
+        words = gap.split()
+        return bool(_GAP.fullmatch(gap)) and len(words) <= MODIFIER_WORDS and not _NOT_MODIFIERS & set(words)
+    if actor.start >= label.end:
+        gap = text[label.end : actor.start]
+        of = _OF.match(gap)
+        rest = gap[of.end() :].split() if of else []
+        # "the killing of a top Iranian commander": a country's adjective there describes whom, not who
+        adjective = text[actor.start : actor.end].lower() in NATIONALITIES
+        return (
+            bool(of)
+            and not adjective
+            and bool(_GAP.fullmatch(gap))
+            and len(rest) <= OF_PHRASE_WORDS
+            and not (_NOT_MODIFIERS | _PREPOSITIONS) & set(rest)
+        )
+    return False
 
 
 @dataclass(frozen=True)
@@ -311,22 +415,47 @@ def _counted_hits_in(mentioned: pd.DataFrame, hits: pd.DataFrame, block: int = 1
 
 
 def label_table(annotations: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Per outlet, concept and label: how often the outlet uses that word for the thing (LABEL_COLUMNS).
+    """Per outlet, concept and label: how often the outlet uses that word for the thing, by voice, and
+    the uses that refer to someone else (LABEL_COLUMNS).
 
     `by` names columns to group by first (e.g. event_id); they lead the result.
     """
     keys = [*by, "outlet", "key", "term"]
     # Only the columns used: a selection of rows copies every column it is given.
-    labels = annotations.loc[(annotations["kind"] == "label").to_numpy(), [*keys, "matched", "in_quote", "value"]]
+    columns = [*keys, "matched", "voice", "referent", "value"]
+    labels = annotations.loc[(annotations["kind"] == "label").to_numpy(), columns]
+    labels = labels.assign(
+        own=(labels["referent"] == "").to_numpy(),
+        quoted=((labels["referent"] == "") & (labels["voice"] == QUOTE)).to_numpy(),
+        reported=((labels["referent"] == "") & (labels["voice"] == REPORTED)).to_numpy(),
+    )
+    assigned = labels[labels["own"].to_numpy()]
     table = (
-        labels.groupby(keys, sort=True)
-        .agg(n=("matched", "size"), n_quoted=("in_quote", "sum"), connotation=("value", "first"))
-        .join(_forms(labels, keys).rename("forms"))
+        labels.groupby(keys, sort=True, observed=True)
+        .agg(
+            n=("own", "sum"), n_quoted=("quoted", "sum"), n_reported=("reported", "sum"), connotation=("value", "first")
+        )
+        .join(_forms(assigned, keys).rename("forms"))
+        .join(_elsewhere(labels[~labels["own"].to_numpy()], keys))
         .reset_index()
         .rename(columns={"key": "concept", "term": "label"})
     )
-    table = table.astype({"n": "int64", "n_quoted": "int64", "connotation": "float64"})
+    table = table.fillna({"forms": "", "elsewhere": "", "n_elsewhere": 0})
+    table = table.astype(
+        {"n": "int64", "n_quoted": "int64", "n_reported": "int64", "n_elsewhere": "int64", "connotation": "float64"}
+    )
     return plain_strings(table[[*by, *LABEL_COLUMNS]])
+
+
+def _elsewhere(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per group: how many uses refer to someone else, and to whom ("Islamic State 1; (unresolved) 1")."""
+    counted_ = rows.groupby([*keys, "referent"], sort=True, observed=True).size().rename("n").reset_index()
+    counted_ = counted_.sort_values(
+        [*keys, "n", "referent"], ascending=[True] * len(keys) + [False, True], kind="stable"
+    )
+    listed = counted_["referent"].astype(str) + " " + counted_["n"].astype(str)
+    grouped = counted_.assign(listed=listed).groupby(keys, sort=True, observed=True)
+    return pd.DataFrame({"n_elsewhere": grouped["n"].sum(), "elsewhere": grouped["listed"].agg("; ".join)})
 
 
 def _forms(rows: pd.DataFrame, keys: list[str]) -> pd.Series:
@@ -520,18 +649,22 @@ def headline_findings(
     """
     term_hits = pd.DataFrame(columns=["outlet", "term", "n"]) if term_hits is None else term_hits
     findings = []
-    for concept, group in labels.groupby("concept", sort=True):
+    # Only the outlets' own uses: a label in a quote or in reported speech is the source's word.
+    own = labels.assign(n_own=labels["n"] - labels["n_quoted"] - labels["n_reported"])
+    own = own[own["n_own"] > 0]
+    for concept, group in own.groupby("concept", sort=True):
         users = set(group["outlet"])
         outlets_using = {label: set(rows["outlet"]) for label, rows in group.groupby("label")}
-        for row in group.sort_values(["connotation", "n", "label"], ascending=[True, False, True]).itertuples(
+        for row in group.sort_values(["connotation", "n_own", "label"], ascending=[True, False, True]).itertuples(
             index=False
         ):
             never = [o for o in event_outlets if o in users and o not in outlets_using[row.label]]
             if never and row.outlet not in never and abs(row.connotation) >= 0.5:
-                times = "once" if row.n == 1 else f"{row.n} times"
+                times = "once" if row.n_own == 1 else f"{row.n_own} times"
                 findings.append(
                     {
-                        "text": f"{row.outlet} calls {concept} “{row.forms.split(' ')[0]}” ({row.label}) {times}; {_join(never)} never do"
+                        "text": f"{row.outlet} calls {concept} “{row.forms.split(' ')[0]}” ({row.label}) {times} in its own "
+                        f"words; {_join(never)}, which also name{'s' if len(never) == 1 else ''} {concept}, never do"
                         + ("es" if len(never) == 1 else "")
                         + f" (connotation {row.connotation:+.1f}).",
                         "anchor": "labels",

@@ -52,14 +52,14 @@ def score_articles(
     articles: pd.DataFrame,
     lexicon: Lexicon,
     known: dict[str, SentenceScores] | None = None,
-    words_by_article: dict[str, tuple[Words, QuoteIndex]] | None = None,
+    words_by_article: dict[str, tuple[Words, QuoteIndex, SpanIndex]] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split each article's clean `text` into sentences and score them; return (sentences, hits).
 
     Each hit is marked with its voice (inside a quote or not, quotes followed across sentences)
     and whether it is negated. `known` maps sentence_cache_key(text) to sentence scores computed
     earlier (a cache); articles found there are not split or scored again. `words_by_article`,
-    if given, receives each article's (Words, QuoteIndex), for other lexicons to match in.
+    if given, receives each article's (Words, quotes, reported speech), for other lexicons to match in.
     """
     matcher, reporting = Matcher(lexicon), Matcher(Lexicon(lexicon.reporting))
     known = {} if known is None else known
@@ -69,10 +69,10 @@ def score_articles(
         scored = known.get(sentence_cache_key(article.text)) or sentence_scores(article.text)
         spans = [(start, end) for start, end, _, _ in scored]
         words = Words(article.text, spans)
-        if words_by_article is not None:
-            words_by_article[article.article_id] = (words, quoted)
         found = matcher.find_in_sentences(words)
         reported = SpanIndex(reported_speech(article.text, spans, quoted.spans, reporting.find_in_sentences(words)))
+        if words_by_article is not None:
+            words_by_article[article.article_id] = (words, quoted, reported)
         for sentence_id, (start, end, polarity, subjectivity) in enumerate(scored, start=1):
             text = words.sentences[sentence_id - 1]
             n_words, n_quoted_words, n_reported_words = _word_counts(text, start, quoted, reported)

@@ -741,6 +741,11 @@ class FramingLexicons:
     labels: Lexicon
     attribution: Lexicon
     frames: Lexicon
+    # concept -> the actors it is about (labels.csv's refers_to column), in concept order
+    referents: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def referents_of(self, concept: str) -> tuple[str, ...]:
+        return dict(self.referents).get(concept, ())
 
 
 def parse_mapping_file(
@@ -850,4 +855,41 @@ def read_framing_lexicons(lexicon_dir: Path) -> tuple[FramingLexicons, list[Prob
                 entries, duplicates = drop_duplicate_terms(entries)
                 problems.extend(duplicates)
         lexicons[name] = Lexicon(tuple(entries))
+        if name == "labels" and entries:
+            referents, referent_problems = label_referents(
+                text, file_name, {e.category for e in lexicons["actors"].entries}
+            )
+            problems.extend(referent_problems)
+            lexicons["referents"] = referents
     return FramingLexicons(**lexicons), problems
+
+
+def label_referents(text: str, source: str, actors: set[str]) -> tuple[tuple, list[Problem]]:
+    """labels.csv's optional refers_to column: per concept, the actors (as named in actors.csv, separated
+    by ";") the concept is about, on any of the concept's lines; an actor actors.csv lacks is a warning."""
+    problems: list[Problem] = []
+    rows = _csv_rows(text, source, [])
+    header = [h.strip().lower() for h in next(rows, (1, []))[1]]
+    if "refers_to" not in header:
+        return (), []
+    found: dict[str, list[str]] = {}
+    for line_no, row in rows:
+        fields = dict(zip(header, (cell.strip() for cell in row), strict=False))
+        concept = fields.get("concept", "")
+        for actor in (a.strip() for a in fields.get("refers_to", "").split(";")):
+            if not actor or not concept or row[0].lstrip().startswith("#"):
+                continue
+            if actor not in actors:
+                problems.append(
+                    Problem(
+                        "lexicon",
+                        source,
+                        line_no,
+                        f"refers_to {actor!r} is no actor of actors.csv; labels of {concept!r} are not checked "
+                        "against it (add the actor there, or correct the name)",
+                        "warning",
+                    )
+                )
+            elif actor not in found.setdefault(concept, []):
+                found[concept].append(actor)
+    return tuple((concept, tuple(names)) for concept, names in sorted(found.items())), problems
