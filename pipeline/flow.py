@@ -19,6 +19,7 @@ from pipeline.engine.driver import UNKEYED, Flow, Settings, run, stage
 from pipeline.engine.parallel import CHUNK_ARTICLES
 from pipeline.framing import annotations as framing
 from pipeline.framing import events as grouping
+from pipeline.framing import mentions
 from pipeline.framing import statements as speakers
 from pipeline.measuring import score, statistics
 from pipeline.reading import clean, corpus, lexicons
@@ -93,10 +94,16 @@ def scored_articles(clean_articles, lexicon, framing_lexicons, known_sentence_sc
     return sentences, hits, framing.annotate(clean_articles, sentences, framing_lexicons, words)
 
 
+@stage(cached=True)
+def actor_names(annotations, framing_lexicons):
+    """The names the corpus writes that make actors, merged by alias (framing.mentions.actor_names)."""
+    return mentions.actor_names(annotations, framing_lexicons)
+
+
 @stage(cached=True, reads={"sentences": ("article_id", "sentence_id", "start", "end")})
-def statements(clean_articles, sentences, framing_lexicons):
+def statements(clean_articles, sentences, framing_lexicons, actor_names):
     """Every quote and reported statement with its speaker and the speaker's actor (framing.statements)."""
-    return speakers.statement_table(clean_articles, sentences, framing_lexicons)
+    return speakers.statement_table(clean_articles, sentences, framing_lexicons, actor_names)
 
 
 # ---- Scores per article, outlet and corpus ----
@@ -149,9 +156,16 @@ def sources(statements):
     return speakers.sources_by_outlet(statements)
 
 
+@stage(cached=True, beside=True)
+def actor_mentions(annotations, actor_names):
+    """Every mention of an actor, of actors.csv or found in the corpus, with the tone around it (framing.mentions)."""
+    return mentions.mention_table(annotations, actor_names)
+
+
 @stage(cached=True, beside=True, reads={"sentences": SENTENCE_TEXT})
-def actor_mentions(sentences, annotations, statements):
-    return framing.actor_mentions(sentences, annotations, statements)
+def actor_sentences(sentences, actor_mentions, statements):
+    """The lexicon-free part of the actors table: per outlet and actor, its sentences, tone and statements."""
+    return framing.actor_mentions(sentences, actor_mentions, statements)
 
 
 @stage(cached=True, beside=True, reads={"sentences": SENTENCE_TEXT})
@@ -197,8 +211,8 @@ def frames(sentences, annotations, events):
 
 
 @stage(cached=True, reads={"sentences": SENTENCE_TEXT})
-def event_framing(sentences, annotations, statements, events):
-    return framing.event_framing(sentences, annotations, statements, events)
+def event_framing(sentences, annotations, statements, actor_mentions, events):
+    return framing.event_framing(sentences, annotations, statements, actor_mentions, events)
 
 
 @stage()
@@ -207,8 +221,8 @@ def event_contrasts(sentences, events):
 
 
 @stage()
-def actors(actor_mentions, hits):
-    return framing.actor_rates(actor_mentions, hits)
+def actors(actor_sentences, hits):
+    return framing.actor_rates(actor_sentences, hits)
 
 
 @stage()

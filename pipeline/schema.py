@@ -249,16 +249,21 @@ TERM_COLUMNS = [
 ]
 
 # ---- framing.annotations ----
-# Sentence-level annotations: one row per actor mention, label or frame cue (statements: framing.statements).
+# Sentence-level annotations: one row per actor mention, other name, label or frame cue (statements:
+# framing.statements).
 #   article_id, outlet, sentence_id   where (sentence_id in 32 bits)
-#   kind      str   "actor", "label" or "frame"
-#   key       str   the actor, the concept or the frame
-#   term      str   the lexicon entry (alias, label, cue) as written
+#   kind      str   "actor" (an actors.csv alias), "name" (a name no alias matched: text.speech.names_in),
+#                   "label" or "frame"
+#   key       str   the actor, the name (a person's without titles), the concept or the frame
+#   term      str   the lexicon entry (alias, label, cue) as written; for names "person", "organisation",
+#                   or "initial" (one word that opens its sentence: a name only if written elsewhere too)
 #   matched   str   the sentence's words
 #   value     float connotation for labels (-1..1), else 1 (held as a category of the few values)
 #   voice     str   the voice of the words: narrative, quote or reported (as a hit's)
 #   referent  str   for labels: "" when the use refers to its concept; else the actor its noun phrase
 #                   names instead ("ISIS terror group": Islamic State; framing.annotations.label_referent)
+#   start, end  int   character span of `matched` in the sentence
+#   polarity  float for actors and names: TextBlob polarity of the clause around the mention (0 otherwise)
 ANNOTATION_COLUMNS = [
     "article_id",
     "outlet",
@@ -270,23 +275,44 @@ ANNOTATION_COLUMNS = [
     "value",
     "voice",
     "referent",
+    "start",
+    "end",
+    "polarity",
 ]
 # A corpus has tens of annotations per article and few distinct strings in these columns: stored as
 # categories (sorted, so that ordering and grouping are the strings' own), they take a byte or four
 # per row instead of an eight-byte reference, and load from the cache at once.
 ANNOTATION_DTYPES = {
     **dict.fromkeys(["article_id", "outlet", "kind", "key", "term", "matched", "voice", "referent"], "category"),
-    "sentence_id": "int32",
+    **dict.fromkeys(["sentence_id", "start", "end"], "int32"),
     "value": "category",  # a label's connotation, else 1: a byte a row instead of eight
+    "polarity": "float32",
+}
+# tables/actor_mentions.csv, one row per mention of an actor (framing.mentions), in text order.
+#   outlet, article_id, sentence_id   where
+#   actor      str    the actor: of actors.csv, or found in the corpus (a name merged with its other forms)
+#   matched    str    the words as written
+#   start, end int    character span of `matched` in the sentence
+#   voice      str    narrative, quote or reported
+#   polarity   float  TextBlob polarity of the clause around the mention (its words up to , ; : ( ) or a
+#                     dash), in [-1, 1]: the tone about the actor, not of the whole sentence
+MENTION_COLUMNS = ["outlet", "article_id", "sentence_id", "actor", "matched", "start", "end", "voice", "polarity"]
+MENTION_DTYPES = {
+    **dict.fromkeys(["outlet", "article_id", "actor", "matched", "voice"], "str"),
+    **dict.fromkeys(["sentence_id", "start", "end"], "int64"),
+    "polarity": "float64",
 }
 # tables/actors.csv, one row per outlet and actor.
 #   outlet, actor
 #   mentions       int    mentions of any alias
 #   sentences      int    sentences that mention the actor
-#   polarity       float  mean polarity of those sentences in [-1, 1], with its 95% bootstrap interval
+#   polarity       float  mean polarity around the actor in those sentences in [-1, 1] (each sentence: the mean
+#                         over its mentions' clauses; actor_mentions.csv), with its 95% bootstrap interval
 #   polarity_low, polarity_high
 #   loaded_per_1k  float  hits in the outlet's own words per 1,000 of its own words, in those sentences
 #   quoted         int    quotes and reported statements whose speaker is the actor (statements.csv)
+#   few            bool   fewer than FEW_SENTENCES sentences: the tone, its interval and the rate rest on too
+#                         little to compare
 ACTOR_COLUMNS = [
     "outlet",
     "actor",
@@ -297,6 +323,7 @@ ACTOR_COLUMNS = [
     "polarity_high",
     "loaded_per_1k",
     "quoted",
+    "few",
 ]
 # tables/labels.csv, one row per outlet, concept and label used.
 #   outlet, concept, label      the label is the lexicon entry (labels.csv) as written
@@ -466,6 +493,7 @@ class Tables:
     events: pd.DataFrame = field(default_factory=pd.DataFrame)
     alignments: pd.DataFrame = field(default_factory=pd.DataFrame)
     actors: pd.DataFrame = field(default_factory=pd.DataFrame)
+    actor_mentions: pd.DataFrame = field(default_factory=pd.DataFrame)
     labels: pd.DataFrame = field(default_factory=pd.DataFrame)
     attribution: pd.DataFrame = field(default_factory=pd.DataFrame)
     statements: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -495,6 +523,7 @@ class Tables:
             "events.csv": self.events,
             "alignments.csv": self.alignments,
             "actors.csv": self.actors,
+            "actor_mentions.csv": self.actor_mentions,
             "labels.csv": self.labels,
             "attribution.csv": self.attribution,
             "statements.csv": self.statements,

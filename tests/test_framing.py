@@ -23,6 +23,7 @@ from pipeline.framing.annotations import (
     sentence_rows,
 )
 from pipeline.framing.events import align_statements, group_events
+from pipeline.framing.mentions import actor_names, mention_table
 from pipeline.framing.statements import attribution_table, statement_table
 from pipeline.measuring import statistics as compare
 from pipeline.measuring.score import score_articles
@@ -50,8 +51,10 @@ def events_of(corpus):
 
 
 def actors_of(sentences, hits, annotations):
-    """The actors table as the pipeline builds it: the lexicon-free part, then the loaded-language rates."""
-    return actor_rates(actor_mentions(sentences, annotations), hits)
+    """The actors table as the pipeline builds it: the mentions, their lexicon-free part, then the
+    loaded-language rates."""
+    mentions = mention_table(annotations, actor_names(annotations, FRAMING))
+    return actor_rates(actor_mentions(sentences, mentions), hits)
 
 
 def test_articles_on_the_same_story_share_an_event_and_a_distant_one_does_not():
@@ -294,7 +297,9 @@ def test_a_share_interval_is_the_bootstrap_interval_of_the_flags():
 
 def test_an_event_pages_labels_count_that_events_articles_only():
     tables = analyze(SEED_CORPUS, LEXICONS)
-    widest = event_framing(tables.sentences, tables.annotations, tables.statements, tables.events, limit=1)
+    widest = event_framing(
+        tables.sentences, tables.annotations, tables.statements, tables.actor_mentions, tables.events, limit=1
+    )
     (event,) = widest.event_ids
     members = set(tables.events.loc[tables.events["event_id"] == event, "article_id"])
     assert 0 < len(members) < len(tables.events)

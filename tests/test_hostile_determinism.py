@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from pipeline.flow import analyze
 from pipeline.framing.annotations import actor_mentions, annotate
 from pipeline.framing.events import group_events
+from pipeline.framing.mentions import actor_names, mention_table
 from pipeline.measuring.score import score_articles
 from pipeline.measuring.statistics import log_odds_against_rest, log_odds_dirichlet
 from pipeline.reading.lexicons import read_framing_lexicons, read_lexicons
@@ -112,9 +113,10 @@ def test_a_dask_local_cluster_gives_the_tables_of_one_process(invented):
 def test_an_actors_interval_does_not_depend_on_the_order_of_the_annotations():
     articles, sentences, framing = seed_sentences_and_annotations()
     annotations = annotate(articles, sentences, framing)
-    backwards = annotations.iloc[::-1].reset_index(drop=True)
+    mentions = mention_table(annotations, actor_names(annotations, framing))
+    backwards = mentions.iloc[::-1].reset_index(drop=True)
     pd.testing.assert_frame_equal(
-        actor_mentions(sentences, backwards).summary, actor_mentions(sentences, annotations).summary
+        actor_mentions(sentences, backwards).summary, actor_mentions(sentences, mentions).summary
     )
 
 

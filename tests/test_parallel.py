@@ -159,11 +159,13 @@ def test_editing_a_framing_lexicon_annotates_again(tmp_path):
     shutil.copytree(LEXICONS, lexicons)
     cache = tmp_path / "cache"
     before = analyze(SEED_CORPUS, lexicons, cache_dir=cache)
-    assert "Muqtada al-Sadr" not in set(before.annotations["key"])
+    actors = before.annotations[before.annotations["kind"] == "actor"]
+    assert "Sadr (cleric)" not in set(actors["key"])
     with open(lexicons / "actors.csv", "a", encoding="utf-8") as handle:
-        handle.write("Muqtada al-Sadr,Sadr,test alias\n")
+        handle.write("Sadr (cleric),Sadr,test alias\n")
     after = analyze(SEED_CORPUS, lexicons, cache_dir=cache)
-    assert "Muqtada al-Sadr" in set(after.annotations["key"])
+    assert "Sadr (cleric)" in set(after.annotations.loc[after.annotations["kind"] == "actor", "key"])
+    assert "Sadr (cleric)" in set(after.actors["actor"])
 
 
 def _squares_and_pid(numbers):

@@ -181,7 +181,13 @@ def statement_with(statements, words):
 def test_on_the_seed_sadrs_occupying_forces_is_reported_speech_of_sadr(seed_statements):
     statements, hits = seed_statements
     row = statement_with(statements, "occupying forces violate the skies")
-    assert (row.outlet, row.kind, row.speaker, row.actor, row.verb) == ("GTV News", "reported", "He", "Sadr", "said")
+    assert (row.outlet, row.kind, row.speaker, row.actor, row.verb) == (
+        "GTV News",
+        "reported",
+        "He",
+        "Moqtada Sadr",
+        "said",
+    )
     occupying = hits[(hits["outlet"] == "GTV News") & (hits["term"] == "occupying forces")]
     assert set(occupying["voice"]) == {"reported"}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import sys
@@ -21,7 +22,7 @@ from pipeline.measuring.statistics import (
     share_interval,
     total_counts,
 )
-from pipeline.reading.lexicons import FRAME_DIMENSIONS, FramingLexicons
+from pipeline.reading.lexicons import FRAME_DIMENSIONS, Entry, FramingLexicons
 from pipeline.schema import (
     ACTOR_COLUMNS,
     ANNOTATION_COLUMNS,
@@ -42,8 +43,10 @@ from pipeline.support.memory import return_freed_memory
 from pipeline.text.candidates import candidate_counts
 from pipeline.text.match import Match, Matcher, Words
 from pipeline.text.segment import QuoteIndex, SpanIndex
-from pipeline.text.speech import NATIONALITIES
+from pipeline.text.speech import NATIONALITIES, PERSON, names_in, person_name
 
+# An actor's tone and rate in fewer sentences than this are flagged: too little to compare.
+FEW_SENTENCES = 5
 # Events that get a page (and the details it shows): the widest first (widest_events).
 EVENT_PAGES = 100
 
@@ -101,8 +104,11 @@ def annotate(
                 return score.voice_at(offset + m.start, quoted, reported)  # noqa: B023 (used at once)
 
             actors = _actor_matches(found["actor"][k], text)
+            tone = _ClauseTone(text)
             for m in actors:
-                rows.append(_annotation(base, "actor", m, text, 1.0, voice(m)))
+                rows.append(_annotation(base, "actor", m, text, 1.0, voice(m), polarity=tone.around(m.start, m.end)))
+            for m in _name_matches(text, actors):
+                rows.append(_annotation(base, "name", m, text, 1.0, voice(m), polarity=tone.around(m.start, m.end)))
             for m in found["label"][k]:
                 referent = label_referent(text, m, actors, framing.referents_of(m.entry.category))
                 rows.append(_annotation(base, "label", m, text, m.entry.weight, voice(m), referent))
@@ -112,9 +118,47 @@ def annotate(
     return pd.DataFrame(rows, columns=ANNOTATION_COLUMNS).astype(ANNOTATION_DTYPES)
 
 
-def _annotation(base: tuple, kind: str, m: Match, text: str, value: float, voice: str, referent: str = "") -> tuple:
+def _annotation(
+    base: tuple, kind: str, m: Match, text: str, value: float, voice: str, referent: str = "", polarity: float = 0.0
+) -> tuple:
     """One ANNOTATION_COLUMNS row; `base` is (article_id, outlet, sentence_id)."""
-    return (*base, kind, m.entry.category, m.entry.term, sys.intern(text[m.start : m.end]), value, voice, referent)
+    matched = sys.intern(text[m.start : m.end])
+    return (*base, kind, m.entry.category, m.entry.term, matched, value, voice, referent, m.start, m.end, polarity)
+
+
+def _name_matches(text: str, actors: list[Match]) -> list[Match]:
+    """The sentence's names (text.speech.names_in) that no actors.csv alias covers, as Matches whose entry's
+    category is the name (a person's without titles) and whose term its type ("initial": one word opening
+    the sentence, a name only if the corpus writes it elsewhere too)."""
+    found = []
+    for start, end, kind in names_in(text, 0, len(text)):
+        if any(a.start < end and start < a.end for a in actors):
+            continue
+        written = text[start:end]
+        name = re.sub(r"['’]s$", "", person_name(written) if kind == PERSON else written)
+        if not name or name.lower() in NATIONALITIES:
+            continue
+        # One word that opens the sentence, a quote or a clause may be any word written with a capital.
+        before = text[:start].rstrip()
+        one_word_opening = " " not in written and (not before.strip("“‘\"'(") or before[-1] in "“‘\"':(")
+        found.append(Match(start, end, Entry("initial" if one_word_opening else kind, name, 1.0, "", "", 0, ())))
+    return found
+
+
+class _ClauseTone:
+    """The polarity of the clause around a span of one sentence: its words up to , ; : ( ) or a dash."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
+        self._known: dict[tuple[int, int], float] = {}
+
+    def around(self, start: int, end: int) -> float:
+        k = bisect.bisect_left(self._breaks, start)
+        clause = (self._breaks[k - 1] + 1 if k else 0, next((b for b in self._breaks[k:] if b >= end), len(self.text)))
+        if clause not in self._known:
+            self._known[clause] = score.score_sentence(self.text[clause[0] : clause[1]])[0]
+        return self._known[clause]
 
 
 # At most this many words between an actor and the label it modifies: "ISIS terror group", "the Iranian
@@ -124,6 +168,7 @@ MODIFIER_WORDS = 2
 # General Qassem Soleimani".
 OF_PHRASE_WORDS = 6
 _GAP = re.compile(r"[\s\w’'()-]*")
+_CLAUSE_BREAK = re.compile(r"[,;:()—–]")
 _OF = re.compile(r"\s+(?:of|by|against)\s")
 # Words that end a noun phrase: between them and a label, an actor is the subject of a clause, not a modifier.
 _PREPOSITIONS = frozenset(
@@ -221,22 +266,23 @@ class ActorMentions:
 
 def actor_mentions(
     sentences: pd.DataFrame,
-    annotations: pd.DataFrame,
+    mentions: pd.DataFrame,
     statements: pd.DataFrame | None = None,
     by: tuple[str, ...] = (),
 ) -> ActorMentions:
-    """The lexicon-free part of the actors table: mentions, tone with its interval, and statements per
-    outlet and actor (of `statements`, the statements table, those whose speaker is the actor; none
-    without it).
+    """The lexicon-free part of the actors table: mentions, tone around them with its interval, and
+    statements per outlet and actor (of `statements`, the statements table, those whose speaker is the
+    actor; none without it). `mentions` is the actor mentions table (framing.mentions): a sentence's
+    tone about an actor is the mean polarity around its mentions there.
 
-    `by` names columns of `annotations` and `statements` to group by first (e.g. event_id); they lead the result.
+    `by` names columns of `mentions` and `statements` to group by first (e.g. event_id); they lead the result.
     """
     keys = [*by, "outlet"]
     group_keys = [*keys, "key"]
     # Sentences are found by row number, not by merging on article ids: a merge of millions of mentions
     # on ids as strings peaks at many times the annotations' size.
-    kind = annotations["kind"]  # compared as a category, never spelled out as strings
-    mentions = annotations.loc[(kind == "actor").to_numpy(), [*group_keys, "article_id", "sentence_id"]]
+    mentions = mentions[[*keys, "actor", "article_id", "sentence_id", "polarity"]].rename(columns={"actor": "key"})
+    mention_polarity = mentions["polarity"].to_numpy(dtype=float)
     statements = pd.DataFrame(columns=[*keys, "actor"]) if statements is None else statements
     spoken = statements.loc[statements["actor"] != "", [*keys, "actor"]]
     quoted_counts = {key: int(n) for key, n in spoken.groupby([*keys, "actor"], sort=True).size().items()}
@@ -253,8 +299,14 @@ def actor_mentions(
     by_group_and_row = np.lexsort((rows, groups))  # stable: the first mention first
     if (rows < 0).any():  # mentions of sentences the table lacks; copied only then
         by_group_and_row = by_group_and_row[rows[by_group_and_row] >= 0]
-    first = by_group_and_row[_run_starts(groups[by_group_and_row], rows[by_group_and_row])]
-    del by_group_and_row
+    run_starts = np.flatnonzero(_run_starts(groups[by_group_and_row], rows[by_group_and_row]))
+    first = by_group_and_row[run_starts]
+    # A sentence's tone about an actor: the mean around its mentions there, whatever their order.
+    sentence_polarity = (
+        np.add.reduceat(mention_polarity[by_group_and_row], run_starts) if len(run_starts) else np.empty(0)
+    )
+    sentence_polarity /= np.diff(np.append(run_starts, len(by_group_and_row)))
+    del by_group_and_row, run_starts
     row, group_of_row = rows[first], groups[first]
     del rows, groups
     starts = np.flatnonzero(_run_starts(group_of_row))
@@ -273,8 +325,8 @@ def actor_mentions(
     own_words = narrative_words(sentences).to_numpy()
     mentioned["own_words"] = own_words[row].astype(np.int32, copy=False)
     del own_words
-    polarity = sentences["polarity"].to_numpy()[row]
-    del row
+    polarity = sentence_polarity
+    del row, mention_polarity
     # The groups' keys as grouping names them, from one row of each: the same index as grouping every row.
     index = mentioned[group_keys].iloc[starts].groupby(group_keys, sort=True).size().index
     polarity_of_group = np.split(polarity, starts[1:]) if len(starts) else []
@@ -377,7 +429,7 @@ def actor_rates(mentions: ActorMentions, hits: pd.DataFrame) -> pd.DataFrame:
     own_words = _group_sums(mentioned["own_words"].to_numpy(np.int64), starts)  # may pass 32 bits
     with np.errstate(divide="ignore", invalid="ignore"):
         rates = np.where(own_words > 0, n_hits * 1000 / own_words, 0.0)
-    table = mentions.summary.assign(loaded_per_1k=rates.astype(float)).reset_index()
+    table = mentions.summary.assign(loaded_per_1k=rates.astype(float), few=sizes < FEW_SENTENCES).reset_index()
     table = table.rename(columns={"key": "actor"}).astype(
         {"mentions": "int64", "sentences": "int64", "quoted": "int64"}
     )
@@ -784,6 +836,7 @@ def event_framing(
     sentences: pd.DataFrame,
     annotations: pd.DataFrame,
     statements: pd.DataFrame,
+    mentions: pd.DataFrame,
     events: pd.DataFrame,
     limit: int = EVENT_PAGES,
 ) -> EventFraming:
@@ -791,14 +844,16 @@ def event_framing(
     in one grouped pass over all of them."""
     chosen = set(widest_events(events, limit))
     members_of = events[events["event_id"].isin(chosen)]
-    in_events, statements_in_events = (_in_events(table, members_of) for table in (annotations, statements))
+    in_events, statements_in_events, mentions_in_events = (
+        _in_events(table, members_of) for table in (annotations, statements, mentions)
+    )
     by_event = ("event_id",)
     return EventFraming(
         event_ids=sorted(chosen),
         outlets={event_id: sorted(m["outlet"].unique()) for event_id, m in members_of.groupby("event_id", sort=True)},
         labels=_split(label_table(in_events, by_event)),
         attribution=_split(attribution_table(statements_in_events, by_event)),
-        actors=actor_mentions(sentences, in_events, statements_in_events, by_event),
+        actors=actor_mentions(sentences, mentions_in_events, statements_in_events, by_event),
     )
 
 

@@ -29,8 +29,9 @@ def speaker_label(source: speech.Source, actor: str) -> str:
     return UNNAMED if source.source_type == speech.ANONYMOUS else NOT_FOUND
 
 
-def actor_of(source: speech.Source, actors: Matcher) -> str:
-    """The actor a resolved speaker stands for: "" for an anonymous or unresolved one."""
+def actor_of(source: speech.Source, actors: Matcher, names: dict[str, str] | None = None) -> str:
+    """The actor a resolved speaker stands for: "" for an anonymous or unresolved one. `names` maps the
+    names the corpus writes to the actors found in it (framing.mentions.actor_names)."""
     if source.source_type in (speech.ANONYMOUS, "") or not source.name:
         return ""
     name = source.name
@@ -39,7 +40,7 @@ def actor_of(source: speech.Source, actors: Matcher) -> str:
         surname = source.source_type == speech.PERSON and match.end == len(name) and name[match.start - 1] == " "
         if (whole or surname) and _written_as_alias(match, name):
             return match.entry.category
-    return name
+    return (names or {}).get(name, name)
 
 
 def _written_as_alias(match: Match, text: str) -> bool:
@@ -49,21 +50,31 @@ def _written_as_alias(match: Match, text: str) -> bool:
 
 
 def article_statements(
-    text: str, spans: list[tuple[int, int]], verbs_found: list[list[Match]], actors: Matcher
+    text: str,
+    spans: list[tuple[int, int]],
+    verbs_found: list[list[Match]],
+    actors: Matcher,
+    names: dict[str, str] | None = None,
 ) -> list[tuple[speech.Speech, speech.Source, str]]:
     """(speech, its resolved source, its actor) for every quote and reported statement of an article;
     `verbs_found` are the reporting verbs Matcher.find_in_sentences found in each sentence."""
     quotes = quote_spans(text)
     found = speech.speeches(text, spans, quotes, speech.reporting_verbs(verbs_found, spans, quotes))
     sources = speech.resolve_sources(text, spans, found)
-    return [(s, source, actor_of(source, actors)) for s, source in zip(found, sources, strict=True)]
+    return [(s, source, actor_of(source, actors, names)) for s, source in zip(found, sources, strict=True)]
 
 
-def statement_table(articles: pd.DataFrame, sentences: pd.DataFrame, framing: FramingLexicons) -> pd.DataFrame:
+def statement_table(
+    articles: pd.DataFrame,
+    sentences: pd.DataFrame,
+    framing: FramingLexicons,
+    names: dict[str, str] | None = None,
+) -> pd.DataFrame:
     """One row per quote or reported statement of every article (STATEMENT_COLUMNS), in article and text order.
 
     `articles` needs article_id, outlet and the clean text; `sentences` article_id, sentence_id, start
-    and end.
+    and end; `names` maps names to the actors found in the corpus (framing.mentions.actor_names), so that
+    a speaker is named as the actors table names them.
     """
     verbs, actors = Matcher(Lexicon(framing.attribution.entries)), Matcher(framing.actors)
     spans_of: dict[str, list[tuple[int, int]]] = {}
@@ -73,7 +84,8 @@ def statement_table(articles: pd.DataFrame, sentences: pd.DataFrame, framing: Fr
     for article in articles.sort_values("article_id", kind="stable").itertuples(index=False):
         spans = spans_of.get(article.article_id, [])
         text = article.text
-        for s, source, actor in article_statements(text, spans, verbs.find_in_sentences(Words(text, spans)), actors):
+        found = article_statements(text, spans, verbs.find_in_sentences(Words(text, spans)), actors, names)
+        for s, source, actor in found:
             rows.append(
                 (
                     article.outlet,

@@ -60,6 +60,8 @@ TABLE_DESCRIPTIONS = {
     "events.csv": "one row per article: its event, the event's characteristic terms, similarity to the event",
     "alignments.csv": "one row per pair of sentences from different outlets that report the same fact",
     "actors.csv": "one row per outlet and actor: mentions, tone of those sentences (95% interval), loaded language, quotes",
+    "actor_mentions.csv": "one row per mention of an actor (of actors.csv or found in the corpus): sentence, "
+    "words, voice, the tone of the clause around it",
     "labels.csv": "one row per outlet, concept and label: the words each outlet uses for the same thing",
     "attribution.csv": "one row per outlet, speaker and verb class: how statements are introduced",
     "statements.csv": "one row per quote or reported statement: sentence, kind, speaker as written, actor, "

@@ -808,6 +808,41 @@ _NOT_NAMES = (
     | _NUMBERS
 )
 _NAME_PARTICLES = frozenset({"of", "al", "bin", "ibn", "de", "van", "von"})
+_CALENDAR = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -834,16 +869,18 @@ def names_in(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     found, run = [], []
     for token in [*tokens, (end, end, "")]:
         word = token[2]
-        if word and (_capitalised(word) or (run and word.lower() in _NAME_PARTICLES)):
+        joined = not run or not text[run[-1][1] : token[0]].strip()  # a name never runs over punctuation
+        if word and joined and (_capitalised(word) or (run and word.lower() in _NAME_PARTICLES)):
             run.append(token)
             continue
         while run and run[-1][2].lower() in _NAME_PARTICLES:
             run.pop()
         while run and run[0][2].lower() in _NOT_NAMES:
             run = run[1:]
-        if run and not (len(run) == 1 and run[0][2].lower() in NATIONALITIES):
+        calendar = all(_bare(t[2]) in _CALENDAR for t in run)
+        if run and not calendar and not (len(run) == 1 and run[0][2].lower() in NATIONALITIES):
             found.append((run[0][0], run[-1][1], _name_type([t[2] for t in run])))
-        run = []
+        run = [token] if word and not joined and _capitalised(word) else []
     return found
 
 
@@ -865,7 +902,7 @@ def _name_type(words: list[str]) -> str:
     return ORGANISATION
 
 
-def _person_name(text: str) -> str:
+def person_name(text: str) -> str:
     """A name without the titles and country adjectives before it: "Iraqi Prime Minister Adel Abdul-Mahdi"
     -> "Adel Abdul-Mahdi"; "" when only a title is written ("the prime minister")."""
     words = text.split()
@@ -905,7 +942,7 @@ def _person_surnames(text: str, spans: list[tuple[int, int]]) -> frozenset[str]:
     names = set()
     for a, b in spans:
         for start, end, kind in names_in(text, a, b):
-            words = _person_name(text[start:end]).split()
+            words = person_name(text[start:end]).split()
             if kind == PERSON and len(words) >= 2:
                 names.add(words[-1])
     return frozenset(names)
@@ -956,7 +993,7 @@ def _name_of(written: str) -> str:
     if names:
         a, b, kind = max(names, key=lambda n: n[1] - n[0])
         if kind == PERSON:
-            return _person_name(written[a:b])
+            return person_name(written[a:b])
         if not re.search(r"['’]s$", written[a:b]):  # "Abdul’s office" is the office, not Abdul
             return written[a:b]
     words = written.split()
