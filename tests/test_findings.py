@@ -108,3 +108,19 @@ def test_outlets_that_all_lead_with_one_frame_agree_and_outlets_that_all_differ_
     assert findings(contrasts({"Daily": 1.0, "Herald": 2.0}, 0.5), frames=apart)[-1].startswith(
         "The outlets lead with different frames."
     )
+
+
+def test_every_finding_but_the_frames_shows_the_sentences_it_rests_on():
+    from conftest import LEXICONS, SEED_CORPUS
+
+    from pipeline.flow import analyze
+    from pipeline.reports.report import event_pages, outlet_slugs
+
+    tables = analyze(SEED_CORPUS, LEXICONS)
+    pages = event_pages(tables, outlet_slugs(list(tables.outlets["outlet"])))
+    findings = [f for page in pages for f in page["findings"]]
+    label = next(f for f in findings if "calls the killing" in f["text"])
+    assert label["sentences"] and all("assassinat" in str(s["html"]) for s in label["sentences"])
+    doubting = next(f for f in findings if "Bolton (argued 1)" in f["text"])
+    assert [s["sentence_id"] for s in doubting["sentences"]] == [21]  # "But he wrongly argued it ..."
+    assert all(f["sentences"] for f in findings if "frame" not in f["text"])

@@ -697,7 +697,9 @@ def headline_findings(
 
     `term_hits` (outlet, term, n) counts each outlet's counted hits in the event per lexicon term. Each
     difference between outlets says whether it could be chance (its permutation p-value). Returns dicts with
-    `text` and `anchor` (the section of the event page holding the evidence).
+    `text`, `anchor` (the section of the event page holding the numbers) and, but for frames, `evidence`:
+    which sentences the finding rests on (kind label, hits, tone or statements, with the outlet and the
+    label, terms or verb classes), for the report to show them.
     """
     term_hits = pd.DataFrame(columns=["outlet", "term", "n"]) if term_hits is None else term_hits
     findings = []
@@ -720,6 +722,7 @@ def headline_findings(
                         + ("es" if len(never) == 1 else "")
                         + f" (connotation {row.connotation:+.1f}).",
                         "anchor": "labels",
+                        "evidence": {"kind": "label", "outlet": row.outlet, "concept": concept, "label": row.label},
                     }
                 )
                 break
@@ -727,7 +730,15 @@ def headline_findings(
         ["outlet_value", "outlet"], ascending=[False, True]
     )
     if len(loaded) >= 2:
-        findings.append({"text": _loaded_finding(loaded, term_hits), "anchor": "statistics"})
+        top = loaded.iloc[0].outlet
+        mine = term_hits[term_hits["outlet"] == top].sort_values(["n", "term"], ascending=[False, True])
+        findings.append(
+            {
+                "text": _loaded_finding(loaded, term_hits),
+                "anchor": "statistics",
+                "evidence": {"kind": "hits", "outlet": top, "terms": list(mine["term"].head(3))},
+            }
+        )
     polarity = contrasts[contrasts["metric"] == "polarity"].sort_values(["outlet_value", "outlet"])
     if len(polarity) >= 2:
         low, high = polarity.iloc[0], polarity.iloc[-1]
@@ -738,6 +749,7 @@ def headline_findings(
                 + _reliability(low.p_value)
                 + ".",
                 "anchor": "statistics",
+                "evidence": {"kind": "tone", "outlet": low.outlet},
             }
         )
     doubting = attribution[attribution["verb_class"].isin(["doubting", "disparaging"])]
@@ -748,6 +760,7 @@ def headline_findings(
                 "text": f"{outlet} introduces statements with doubting or disparaging verbs {int(group['n'].sum())} "
                 f"time{'s' if group['n'].sum() != 1 else ''}: {speakers}.",
                 "anchor": "attribution",
+                "evidence": {"kind": "statements", "outlet": outlet, "verb_classes": ["doubting", "disparaging"]},
             }
         )
     frame_finding = _frame_finding(frames[frames["primary"]])

@@ -27,12 +27,15 @@ from pipeline.framing.annotations import EVENT_PAGES, widest_events
 from pipeline.measuring.evaluate import label_summary
 from pipeline.reading.lexicons import TOKEN
 from pipeline.reports.publish import check_output_folder, publish_folder
-from pipeline.schema import SOURCE_COLUMNS, Tables
+from pipeline.schema import SOURCE_COLUMNS, Tables, counted
+from pipeline.support.dataframes import plain_strings
 
 FLOAT_DECIMALS = 6
 # Rows of a table turned into CSV text at a time when written.
 CSV_CHUNK_ROWS = 50_000
 EVIDENCE_PER_TERM = 3
+# Sentences shown under a finding, of those it rests on.
+EVIDENCE_SENTENCES = 8
 ALIGNED_PAIRS_PER_EVENT = 30
 # Event pages list the articles closest to the event's centre, up to this many (all are in events.csv) ...
 MEMBERS_PER_EVENT_PAGE = 50
@@ -471,6 +474,7 @@ def event_pages(tables: Tables, slugs: dict[str, str], marks: HitMarks | None = 
             for row in alignments.itertuples(index=False)
         ]
         outlets = detail["outlets"]
+        evidence = _FindingEvidence(tables, members, marks)
         scores = tables.outlets.set_index("outlet").loc[outlets]
         contrasts = detail["contrasts"].set_index(["outlet", "metric"])
         pages.append(
@@ -493,7 +497,9 @@ def event_pages(tables: Tables, slugs: dict[str, str], marks: HitMarks | None = 
                 "outlet_slugs": slugs,
                 "scores": scores,
                 "contrasts": contrasts,
-                "findings": detail["findings"],
+                "findings": [
+                    {**finding, "sentences": evidence.of(finding.get("evidence"))} for finding in detail["findings"]
+                ],
                 "actors": detail["actors"],
                 "labels": detail["labels"],
                 "attribution": detail["attribution"],
@@ -509,6 +515,59 @@ def event_pages(tables: Tables, slugs: dict[str, str], marks: HitMarks | None = 
             }
         )
     return pages
+
+
+class _FindingEvidence:
+    """The sentences behind an event's findings (headline_findings' `evidence`), highlighted."""
+
+    def __init__(self, tables: Tables, members: pd.DataFrame, marks: HitMarks):
+        ids = set(members["article_id"])
+        kind = tables.annotations["kind"]
+        in_event = tables.annotations["article_id"].isin(ids).to_numpy()
+        self.labels = plain_strings(tables.annotations[(kind == "label").to_numpy() & in_event])
+        self.hits = tables.hits[counted(tables.hits) & tables.hits["article_id"].isin(ids)]
+        self.statements = tables.statements[tables.statements["article_id"].isin(ids)]
+        sentences = tables.sentences[tables.sentences["article_id"].isin(ids)]
+        self.sentences = sentences[["article_id", "outlet", "sentence_id", "polarity", "text"]]
+        self.text = {
+            (a, int(s)): x
+            for a, s, x in zip(sentences["article_id"], sentences["sentence_id"], sentences["text"], strict=True)
+        }
+        self.marks = marks
+
+    def of(self, selector: dict | None) -> list[dict]:
+        if not selector:
+            return []
+        outlet = selector["outlet"]
+        kind = selector["kind"]
+        if kind == "label":
+            rows = self.labels
+            rows = rows[
+                (rows["outlet"] == outlet)
+                & (rows["key"] == selector["concept"])
+                & (rows["term"] == selector["label"])
+                & (rows["referent"] == "")
+                & (rows["voice"] == "narrative")
+            ]
+        elif kind == "hits":
+            rows = self.hits[(self.hits["outlet"] == outlet) & self.hits["term"].isin(selector["terms"])]
+        elif kind == "statements":
+            rows = self.statements
+            rows = rows[(rows["outlet"] == outlet) & rows["verb_class"].isin(selector["verb_classes"])]
+        else:  # the most negative sentences
+            rows = self.sentences[(self.sentences["outlet"] == outlet) & (self.sentences["polarity"] < 0)]
+            rows = rows.sort_values(["polarity", "article_id", "sentence_id"], kind="stable").head(EVIDENCE_SENTENCES)
+        places = sorted({(a, int(s)) for a, s in zip(rows["article_id"], rows["sentence_id"], strict=True)})
+        return [
+            {
+                "article_id": a,
+                "sentence_id": s,
+                "html": highlight_html(self.text[(a, s)], self.marks.get((a, s))),
+                "markdown": highlight_markdown(self.text[(a, s)], self.marks.get((a, s))),
+            }
+            for a, s in places[:EVIDENCE_SENTENCES]
+            if (a, s) in self.text
+        ]
 
 
 def page_contexts(tables: Tables, chart: str | None = None) -> tuple[dict, list[dict]]:
