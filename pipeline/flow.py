@@ -100,10 +100,10 @@ def actor_names(annotations, framing_lexicons):
     return mentions.actor_names(annotations, framing_lexicons)
 
 
-@stage(cached=True, reads={"sentences": ("article_id", "sentence_id", "start", "end")})
-def statements(clean_articles, sentences, framing_lexicons, actor_names):
+@stage(cached=True, reads={"sentences": ("article_id", "sentence_id", "start", "end", "text")})
+def statements(annotations, sentences, framing_lexicons, actor_names):
     """Every quote and reported statement with its speaker and the speaker's actor (framing.statements)."""
-    return speakers.statement_table(clean_articles, sentences, framing_lexicons, actor_names)
+    return speakers.statement_table(annotations, sentences, framing_lexicons, actor_names)
 
 
 # ---- Scores per article, outlet and corpus ----

@@ -253,7 +253,9 @@ TERM_COLUMNS = [
 # framing.statements).
 #   article_id, outlet, sentence_id   where (sentence_id in 32 bits)
 #   kind      str   "actor" (an actors.csv alias), "name" (a name no alias matched: text.speech.names_in),
-#                   "label" or "frame"
+#                   "label", "frame", or "statement" (a quote or reported statement: key is its actors.csv
+#                   actor or name, term its verb, matched its speaker as written, voice quote or reported,
+#                   referent its source type, start and end its words' span in the article)
 #   key       str   the actor, the name (a person's without titles), the concept or the frame
 #   term      str   the lexicon entry (alias, label, cue) as written; for names "person", "organisation",
 #                   or "initial" (one word that opens its sentence: a name only if written elsewhere too)

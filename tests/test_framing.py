@@ -172,8 +172,8 @@ def test_annotations_made_chunk_by_chunk_join_into_those_of_the_whole_corpus_and
 
 def test_a_doubting_verb_is_classified_as_doubting_and_credited_to_its_speaker():
     corpus = articles(("a", "Wire", "2020-01-05", "Tehran claimed the strike was illegal. Pompeo said it was legal."))
-    sentences, _, _ = framed(corpus)
-    table = attribution_table(statement_table(corpus, sentences, FRAMING))
+    sentences, _, annotations = framed(corpus)
+    table = attribution_table(statement_table(annotations, sentences, FRAMING))
     assert table[["speaker", "verb_class", "verbs"]].values.tolist() == [
         ["Iran", "doubting", "claimed 1"],
         ["Pompeo", "neutral", "said 1"],

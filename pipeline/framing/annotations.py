@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.framing.events import events_of_rows, sentences_by_event
-from pipeline.framing.statements import attribution_table
+from pipeline.framing.statements import attribution_table, statements_of
 from pipeline.measuring import score
 from pipeline.measuring.statistics import (
     bootstrap_interval,
@@ -43,7 +43,8 @@ from pipeline.support.memory import return_freed_memory
 from pipeline.text.candidates import candidate_counts
 from pipeline.text.match import Match, Matcher, Words
 from pipeline.text.segment import QuoteIndex, SpanIndex
-from pipeline.text.speech import NATIONALITIES, PERSON, names_in, person_name
+from pipeline.text.speech import NATIONALITIES, PERSON, ArticleNames, person_name
+from pipeline.text.speech import reported_spans as speech_spans
 
 # An actor's tone and rate in fewer sentences than this are flagged: too little to compare.
 FEW_SENTENCES = 5
@@ -74,28 +75,37 @@ def annotate(
         kind: Matcher(getattr(framing, name))
         for kind, name in [("actor", "actors"), ("label", "labels"), ("frame", "frames")]
     }
-    reporting = Matcher(framing.attribution)
+    reporting, actor_matcher = Matcher(framing.attribution), Matcher(framing.actors)
     texts = dict(zip(articles["article_id"], articles["text"], strict=True))
     known_words = words_by_article or {}
     # Plain lists and positions per article: a pandas group per article costs more than its matching.
     article_ids = sentences["article_id"].tolist()
     outlets, sentence_ids = sentences["outlet"].tolist(), sentences["sentence_id"].tolist()
     starts, ends, sentence_texts = sentences["start"].tolist(), sentences["end"].tolist(), sentences["text"].tolist()
+    polarities = sentences["polarity"].tolist()
     positions_of: dict[str, list[int]] = {}
     for position, article_id in enumerate(article_ids):
         positions_of.setdefault(article_id, []).append(position)
     rows = []
     for article_id in sorted(positions_of):
         positions = positions_of[article_id]
+        article_text = texts[article_id]
+        spans = [(starts[p], ends[p]) for p in positions]
         if article_id in known_words:
-            words, quoted, reported = known_words[article_id]
+            words, quoted, reported, spoken = known_words[article_id]
         else:
-            text = texts[article_id]
-            spans = [(starts[p], ends[p]) for p in positions]
-            words, quoted = Words(text, spans), QuoteIndex(text)
-            verbs = reporting.find_in_sentences(words)
-            reported = SpanIndex(score.reported_speech(text, spans, quoted.spans, verbs))
+            words, quoted = Words(article_text, spans), QuoteIndex(article_text)
+            spoken = score.article_speech(article_text, spans, quoted.spans, reporting.find_in_sentences(words))
+            reported = SpanIndex(speech_spans(spoken))
         found = {kind: matcher.find_in_sentences(words) for kind, matcher in matchers.items()}
+        names = ArticleNames(article_text, spans)
+        for s, source, actor in statements_of(article_text, spans, spoken, actor_matcher, names):
+            position = positions[s.sentence]
+            base = (article_id, outlets[position], sentence_ids[position])
+            verb = s.verb.entry.term if s.verb is not None else ""
+            rows.append(
+                (*base, "statement", actor, verb, source.written, 1.0, s.kind, source.source_type, s.start, s.end, 0.0)
+            )
         for k, position in enumerate(positions):
             text, offset = sentence_texts[position], starts[position]
             base = (article_id, outlets[position], sentence_ids[position])
@@ -104,10 +114,10 @@ def annotate(
                 return score.voice_at(offset + m.start, quoted, reported)  # noqa: B023 (used at once)
 
             actors = _actor_matches(found["actor"][k], text)
-            tone = _ClauseTone(text)
+            tone = _ClauseTone(text, polarities[position])
             for m in actors:
                 rows.append(_annotation(base, "actor", m, text, 1.0, voice(m), polarity=tone.around(m.start, m.end)))
-            for m in _name_matches(text, actors):
+            for m in _name_matches(text, offset, names.of(k), actors):
                 rows.append(_annotation(base, "name", m, text, 1.0, voice(m), polarity=tone.around(m.start, m.end)))
             for m in found["label"][k]:
                 referent = label_referent(text, m, actors, framing.referents_of(m.entry.category))
@@ -126,12 +136,13 @@ def _annotation(
     return (*base, kind, m.entry.category, m.entry.term, matched, value, voice, referent, m.start, m.end, polarity)
 
 
-def _name_matches(text: str, actors: list[Match]) -> list[Match]:
-    """The sentence's names (text.speech.names_in) that no actors.csv alias covers, as Matches whose entry's
-    category is the name (a person's without titles) and whose term its type ("initial": one word opening
-    the sentence, a name only if the corpus writes it elsewhere too)."""
+def _name_matches(text: str, offset: int, names: list[tuple[int, int, str]], actors: list[Match]) -> list[Match]:
+    """The sentence's names (text.speech.names_in, article offsets; the sentence starts at `offset`) that no
+    actors.csv alias covers, as Matches (sentence offsets) whose entry's category is the name (a person's
+    without titles) and whose term its type ("initial": one word opening the sentence, a name only if the
+    corpus writes it elsewhere too)."""
     found = []
-    for start, end, kind in names_in(text, 0, len(text)):
+    for start, end, kind in ((a - offset, b - offset, kind) for a, b, kind in names):
         if any(a.start < end and start < a.end for a in actors):
             continue
         written = text[start:end]
@@ -148,10 +159,11 @@ def _name_matches(text: str, actors: list[Match]) -> list[Match]:
 class _ClauseTone:
     """The polarity of the clause around a span of one sentence: its words up to , ; : ( ) or a dash."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, sentence_polarity: float):
         self.text = text
         self._breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
-        self._known: dict[tuple[int, int], float] = {}
+        # A sentence without a break is one clause: its polarity is the sentence's, already scored.
+        self._known: dict[tuple[int, int], float] = {(0, len(text)): sentence_polarity}
 
     def around(self, start: int, end: int) -> float:
         k = bisect.bisect_left(self._breaks, start)

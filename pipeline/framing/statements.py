@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipeline.reading.lexicons import FramingLexicons, Lexicon
+from pipeline.reading.lexicons import FramingLexicons
 from pipeline.schema import ATTRIBUTION_COLUMNS, SOURCE_COLUMNS, STATEMENT_COLUMNS, STATEMENT_DTYPES
 from pipeline.support.dataframes import plain_strings
 from pipeline.text import speech
-from pipeline.text.match import Match, Matcher, Words
+from pipeline.text.match import Match, Matcher
 from pipeline.text.segment import quote_spans
 
 UNNAMED = "(unnamed source)"
@@ -29,9 +29,9 @@ def speaker_label(source: speech.Source, actor: str) -> str:
     return UNNAMED if source.source_type == speech.ANONYMOUS else NOT_FOUND
 
 
-def actor_of(source: speech.Source, actors: Matcher, names: dict[str, str] | None = None) -> str:
-    """The actor a resolved speaker stands for: "" for an anonymous or unresolved one. `names` maps the
-    names the corpus writes to the actors found in it (framing.mentions.actor_names)."""
+def actor_of(source: speech.Source, actors: Matcher) -> str:
+    """The actor a resolved speaker stands for, its actors.csv actor or its name: "" for an anonymous or
+    unresolved one."""
     if source.source_type in (speech.ANONYMOUS, "") or not source.name:
         return ""
     name = source.name
@@ -40,7 +40,7 @@ def actor_of(source: speech.Source, actors: Matcher, names: dict[str, str] | Non
         surname = source.source_type == speech.PERSON and match.end == len(name) and name[match.start - 1] == " "
         if (whole or surname) and _written_as_alias(match, name):
             return match.entry.category
-    return (names or {}).get(name, name)
+    return name
 
 
 def _written_as_alias(match: Match, text: str) -> bool:
@@ -49,58 +49,75 @@ def _written_as_alias(match: Match, text: str) -> bool:
     return not (term.isupper() and len(term) > 1) or text[match.start : match.end].isupper()
 
 
-def article_statements(
+def statements_of(
     text: str,
     spans: list[tuple[int, int]],
-    verbs_found: list[list[Match]],
+    found: list[speech.Speech],
     actors: Matcher,
-    names: dict[str, str] | None = None,
+    names: speech.ArticleNames | None = None,
 ) -> list[tuple[speech.Speech, speech.Source, str]]:
-    """(speech, its resolved source, its actor) for every quote and reported statement of an article;
-    `verbs_found` are the reporting verbs Matcher.find_in_sentences found in each sentence."""
+    """(speech, its resolved source, its actors.csv actor or name) for each of an article's quotes and
+    reported statements (`found`, text.speech.speeches); `names`, the article's names if already found."""
+    sources = speech.resolve_sources(text, spans, found, names)
+    return [(s, source, actor_of(source, actors)) for s, source in zip(found, sources, strict=True)]
+
+
+def article_statements(
+    text: str, spans: list[tuple[int, int]], verbs_found: list[list[Match]], actors: Matcher
+) -> list[tuple[speech.Speech, speech.Source, str]]:
+    """statements_of an article from the reporting verbs Matcher.find_in_sentences found in each sentence."""
     quotes = quote_spans(text)
     found = speech.speeches(text, spans, quotes, speech.reporting_verbs(verbs_found, spans, quotes))
-    sources = speech.resolve_sources(text, spans, found)
-    return [(s, source, actor_of(source, actors, names)) for s, source in zip(found, sources, strict=True)]
+    return statements_of(text, spans, found, actors)
 
 
 def statement_table(
-    articles: pd.DataFrame,
-    sentences: pd.DataFrame,
-    framing: FramingLexicons,
-    names: dict[str, str] | None = None,
+    annotations: pd.DataFrame, sentences: pd.DataFrame, framing: FramingLexicons, names: dict[str, str] | None = None
 ) -> pd.DataFrame:
-    """One row per quote or reported statement of every article (STATEMENT_COLUMNS), in article and text order.
+    """One row per quote or reported statement of every article (STATEMENT_COLUMNS), in article and text order,
+    from the annotations' statements (framing.annotations.annotate).
 
-    `articles` needs article_id, outlet and the clean text; `sentences` article_id, sentence_id, start
-    and end; `names` maps names to the actors found in the corpus (framing.mentions.actor_names), so that
-    a speaker is named as the actors table names them.
+    `sentences` needs article_id, sentence_id, start, end and text; `names` maps names to the actors found
+    in the corpus (framing.mentions.actor_names), so that a speaker is named as the actors table names them.
     """
-    verbs, actors = Matcher(Lexicon(framing.attribution.entries)), Matcher(framing.actors)
-    spans_of: dict[str, list[tuple[int, int]]] = {}
-    for article_id, start, end in zip(sentences["article_id"], sentences["start"], sentences["end"], strict=True):
-        spans_of.setdefault(article_id, []).append((int(start), int(end)))
+    found = annotations.loc[(annotations["kind"] == "statement").to_numpy()]
+    found = plain_strings(found.reset_index(drop=True))
+    verb_class = {e.term: e.category for e in framing.attribution.entries}
+    names = names or {}
+    texts_of: dict[str, list[tuple[int, int, str]]] = {}
+    if len(found):
+        wanted = set(found["article_id"])
+        for article_id, start, end, text in zip(
+            sentences["article_id"], sentences["start"], sentences["end"], sentences["text"], strict=True
+        ):
+            if article_id in wanted:
+                texts_of.setdefault(article_id, []).append((int(start), int(end), text))
     rows = []
-    for article in articles.sort_values("article_id", kind="stable").itertuples(index=False):
-        spans = spans_of.get(article.article_id, [])
-        text = article.text
-        found = article_statements(text, spans, verbs.find_in_sentences(Words(text, spans)), actors, names)
-        for s, source, actor in found:
-            rows.append(
-                (
-                    article.outlet,
-                    article.article_id,
-                    s.sentence + 1,
-                    s.kind,
-                    source.written,
-                    actor,
-                    source.source_type,
-                    s.verb.entry.term if s.verb is not None else "",
-                    s.verb.entry.category if s.verb is not None else "",
-                    " ".join(text[s.start : s.end].split()),
-                )
+    for row in found.itertuples(index=False):
+        rows.append(
+            (
+                row.outlet,
+                row.article_id,
+                int(row.sentence_id),
+                row.voice,
+                row.matched,
+                names.get(row.key, row.key),
+                row.referent,
+                row.term,
+                verb_class.get(row.term, ""),
+                _spoken(texts_of.get(row.article_id, []), int(row.start), int(row.end)),
             )
-    return plain_strings(pd.DataFrame(rows, columns=STATEMENT_COLUMNS).astype(STATEMENT_DTYPES))
+        )
+    table = pd.DataFrame(rows, columns=STATEMENT_COLUMNS).astype(STATEMENT_DTYPES)
+    order = table.assign(_start=found["start"].astype("int64") if len(found) else [])
+    order = order.sort_values(["article_id", "_start", "kind"], kind="stable").drop(columns="_start")
+    return plain_strings(order.reset_index(drop=True))
+
+
+def _spoken(sentences: list[tuple[int, int, str]], start: int, end: int) -> str:
+    """The words between two article offsets, from the sentences that hold them, on one line."""
+    parts = [text[max(start, a) - a : min(end, b) - a] for a, b, text in sentences if a < end and b > start]
+    return " ".join(" ".join(parts).split())
 
 
 def attribution_table(statements: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataFrame:

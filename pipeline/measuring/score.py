@@ -52,14 +52,15 @@ def score_articles(
     articles: pd.DataFrame,
     lexicon: Lexicon,
     known: dict[str, SentenceScores] | None = None,
-    words_by_article: dict[str, tuple[Words, QuoteIndex, SpanIndex]] | None = None,
+    words_by_article: dict[str, tuple[Words, QuoteIndex, SpanIndex, list[speech.Speech]]] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split each article's clean `text` into sentences and score them; return (sentences, hits).
 
     Each hit is marked with its voice (inside a quote or not, quotes followed across sentences)
     and whether it is negated. `known` maps sentence_cache_key(text) to sentence scores computed
     earlier (a cache); articles found there are not split or scored again. `words_by_article`,
-    if given, receives each article's (Words, quotes, reported speech), for other lexicons to match in.
+    if given, receives each article's (Words, quotes, reported speech, its quotes and reported statements),
+    for other lexicons to match in and the statements to be attributed.
     """
     matcher, reporting = Matcher(lexicon), Matcher(Lexicon(lexicon.reporting))
     known = {} if known is None else known
@@ -70,9 +71,10 @@ def score_articles(
         spans = [(start, end) for start, end, _, _ in scored]
         words = Words(article.text, spans)
         found = matcher.find_in_sentences(words)
-        reported = SpanIndex(reported_speech(article.text, spans, quoted.spans, reporting.find_in_sentences(words)))
+        spoken = article_speech(article.text, spans, quoted.spans, reporting.find_in_sentences(words))
+        reported = SpanIndex(speech.reported_spans(spoken))
         if words_by_article is not None:
-            words_by_article[article.article_id] = (words, quoted, reported)
+            words_by_article[article.article_id] = (words, quoted, reported, spoken)
         for sentence_id, (start, end, polarity, subjectivity) in enumerate(scored, start=1):
             text = words.sentences[sentence_id - 1]
             n_words, n_quoted_words, n_reported_words = _word_counts(text, start, quoted, reported)
@@ -121,14 +123,12 @@ def score_articles(
     return sentences, pd.DataFrame(hit_rows, columns=HIT_COLUMNS).astype(HIT_DTYPES)
 
 
-def reported_speech(
+def article_speech(
     text: str, spans: list[tuple[int, int]], quotes: list[tuple[int, int]], verbs: list[list[Match]]
-) -> list[tuple[int, int]]:
-    """The spans of an article's reported speech (text.speech), from the reporting verbs found in each
-    sentence (sentence offsets)."""
-    if not any(verbs):
-        return []
-    return speech.reported_spans(speech.speeches(text, spans, quotes, speech.reporting_verbs(verbs, spans, quotes)))
+) -> list[speech.Speech]:
+    """Every quote and reported statement of an article (text.speech), from the reporting verbs found in
+    each sentence (sentence offsets)."""
+    return speech.speeches(text, spans, quotes, speech.reporting_verbs(verbs, spans, quotes))
 
 
 def voice_spans(text: str, lexicon: Lexicon) -> tuple[SpanIndex, SpanIndex]:
@@ -136,7 +136,7 @@ def voice_spans(text: str, lexicon: Lexicon) -> tuple[SpanIndex, SpanIndex]:
     quoted = QuoteIndex(text)
     spans = split_sentences(text)
     verbs = Matcher(Lexicon(lexicon.reporting)).find_in_sentences(Words(text, spans))
-    return quoted, SpanIndex(reported_speech(text, spans, quoted.spans, verbs))
+    return quoted, SpanIndex(speech.reported_spans(article_speech(text, spans, quoted.spans, verbs)))
 
 
 def voice_at(position: int, quoted: SpanIndex, reported: SpanIndex) -> str:

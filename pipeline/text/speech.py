@@ -368,9 +368,16 @@ def speeches(
     the reporting verbs of each sentence with article offsets (reporting_verbs).
     """
     found: list[Speech] = []
+    quote_ends = [b for _, b in quotes]  # quotes never overlap, so their ends are sorted too
     for index, ((start, end), sentence_verbs) in enumerate(zip(spans, verbs, strict=True)):
-        in_sentence = [(a, b) for a, b in quotes if a < end and b > start]
-        found.extend(_sentence_speeches(text, index, start, end, in_sentence, sentence_verbs, quotes))
+        first = bisect.bisect_right(quote_ends, start)  # the first quote ending after the sentence starts
+        in_sentence = []
+        for a, b in quotes[first:]:
+            if a >= end:
+                break
+            in_sentence.append((a, b))
+        if sentence_verbs or in_sentence:  # most sentences have neither
+            found.extend(_sentence_speeches(text, index, start, end, in_sentence, sentence_verbs, quotes))
     _attribute_to_following_sentence(text, spans, verbs, found)
     _continue_quotes(text, spans, found)
     # A quote over several sentences is credited where a verb introduces it, not again where it begins.
@@ -859,33 +866,37 @@ def _capitalised(word: str) -> bool:
     return word[0].isupper() or (word[:3].lower() in ("al-", "el-") and len(word) > 3 and word[3].isupper())
 
 
+# A run of capitalised words, with name particles between them ("Secretary of State Mike Pompeo",
+# "Harakat Hezbollah al-Nujaba", "al-Hosseini"); a word as TOKEN shapes it, so a full stop is left out.
+_CAPITAL = r"(?:(?:al|el)-)?[A-ZÀ-ÖØ-Þ](?:[\w'’.-]*\w)?"
+_NAME_RUN = re.compile(rf"(?<![\w'’-]){_CAPITAL}(?:[ \t]+(?:(?:of|al|bin|ibn|de|van|von)[ \t]+)*{_CAPITAL})*")
+
+
 def names_in(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     """Name-like spans of text[start:end] with their type (PERSON or ORGANISATION): runs of capitalised
     words ("NBC News", "John Bolton", "al-Hosseini"), a person's with a title ("Prime Minister Adel
-    Abdul-Mahdi"), an organisation's with an organisation word ("Kataib Hezbollah", "Abdul’s office" no:
-    lower case ends the run). A country's adjective alone is no name; neither is a capitalised common word
-    that opens the text ("However", "The")."""
-    tokens = _tokens(text, start, end)
-    found, run = [], []
-    for token in [*tokens, (end, end, "")]:
-        word = token[2]
-        joined = not run or not text[run[-1][1] : token[0]].strip()  # a name never runs over punctuation
-        if word and joined and (_capitalised(word) or (run and word.lower() in _NAME_PARTICLES)):
-            run.append(token)
-            continue
-        while run and run[-1][2].lower() in _NAME_PARTICLES:
-            run.pop()
+    Abdul-Mahdi"), an organisation's with an organisation word ("Kataib Hezbollah"); a name never runs
+    over punctuation. A country's adjective alone is no name, nor are month and day names, nor a
+    capitalised common word that opens the run ("However", "The")."""
+    found = []
+    for m in _NAME_RUN.finditer(text, start, end):
+        run = [(w.start() + m.start(), w.end() + m.start(), w.group()) for w in re.finditer(r"\S+", m.group())]
         while run and run[0][2].lower() in _NOT_NAMES:
             run = run[1:]
-        calendar = all(_bare(t[2]) in _CALENDAR for t in run)
-        if run and not calendar and not (len(run) == 1 and run[0][2].lower() in NATIONALITIES):
-            found.append((run[0][0], run[-1][1], _name_type([t[2] for t in run])))
-        run = [token] if word and not joined and _capitalised(word) else []
+        while run and run[-1][2].lower() in _NAME_PARTICLES:
+            run.pop()
+        if not run or all(_bare(t[2]) in _CALENDAR for t in run):
+            continue
+        if len(run) == 1 and run[0][2].lower() in NATIONALITIES:
+            continue
+        found.append((run[0][0], run[-1][1], _name_type([t[2] for t in run])))
     return found
 
 
 def _bare(word: str) -> str:
-    return re.sub(r"['’]s$", "", word.lower())
+    """A word in lower case without a possessive 's."""
+    word = word.lower()
+    return word[:-2] if word.endswith(("'s", "’s")) else word
 
 
 def _name_type(words: list[str]) -> str:
@@ -910,19 +921,20 @@ def person_name(text: str) -> str:
     return " ".join(words[titles[-1] + 1 :]) if titles else text
 
 
-def resolve_sources(text: str, spans: list[tuple[int, int]], found: list[Speech]) -> list[Source]:
+def resolve_sources(
+    text: str, spans: list[tuple[int, int]], found: list[Speech], names: ArticleNames | None = None
+) -> list[Source]:
     """The Source of each speech, in order. A speaker as written is typed by its words; a pronoun is
     resolved to the last speaker for verbs that continue ("He added"), else to the first fitting name of
     the latest sentence, at most PRONOUN_REACH before, that has one; a role ("the spokesman", "the prime
     minister") to the latest earlier speaker or name with that word."""
+    names = ArticleNames(text, spans) if names is None else names
     mentions: dict[int, list[tuple[int, int, str, str]]] = {}
-    surnames = _person_surnames(text, spans)
 
     def mentions_of(sentence: int) -> list[tuple[int, int, str, str]]:
         if sentence not in mentions:
             mentions[sentence] = [
-                (a, b, PERSON if text[a:b] in surnames else kind, text[a:b])
-                for a, b, kind in names_in(text, *spans[sentence])
+                (a, b, PERSON if text[a:b] in names else kind, text[a:b]) for a, b, kind in names.of(sentence)
             ]
         return mentions[sentence]
 
@@ -930,22 +942,37 @@ def resolve_sources(text: str, spans: list[tuple[int, int]], found: list[Speech]
     sources = []
     for speech in found:
         written = text[speech.speaker_start : speech.speaker_end]
-        source = _resolve(speech, written, surnames, mentions_of, earlier)
+        source = _resolve(speech, written, names, mentions_of, earlier)
         if written:
             earlier.append((speech.sentence, speech.speaker_start, source))
         sources.append(source)
     return sources
 
 
-def _person_surnames(text: str, spans: list[tuple[int, int]]) -> frozenset[str]:
-    """The last words of the article's multi-word person names: "Bolton" after "John Bolton"."""
-    names = set()
-    for a, b in spans:
-        for start, end, kind in names_in(text, a, b):
-            words = person_name(text[start:end]).split()
-            if kind == PERSON and len(words) >= 2:
-                names.add(words[-1])
-    return frozenset(names)
+class ArticleNames:
+    """The names of an article's sentences, found when first asked for; `word in names` tells whether a
+    word is the last name of a person the article names in full ("Bolton" after "John Bolton")."""
+
+    def __init__(self, text: str, spans: list[tuple[int, int]]):
+        self.text, self.spans = text, spans
+        self._of: dict[int, list[tuple[int, int, str]]] = {}
+        self._surnames: frozenset[str] | None = None
+
+    def of(self, sentence: int) -> list[tuple[int, int, str]]:
+        if sentence not in self._of:
+            self._of[sentence] = names_in(self.text, *self.spans[sentence])
+        return self._of[sentence]
+
+    def __contains__(self, word: str) -> bool:
+        if self._surnames is None:
+            found = set()
+            for sentence in range(len(self.spans)):
+                for start, end, kind in self.of(sentence):
+                    words = person_name(self.text[start:end]).split()
+                    if kind == PERSON and len(words) >= 2:
+                        found.add(words[-1])
+            self._surnames = frozenset(found)
+        return word in self._surnames
 
 
 def _resolve(speech, written, surnames, mentions_of, earlier) -> Source:
@@ -976,7 +1003,7 @@ def _resolve(speech, written, surnames, mentions_of, earlier) -> Source:
     return Source(written, name, source_type)
 
 
-def _written_type(written: str, surnames: frozenset[str]) -> str:
+def _written_type(written: str, surnames) -> str:
     """PERSON, ORGANISATION or ANONYMOUS for a speaker as written (not a pronoun)."""
     names = names_in(written, 0, len(written))
     if any(kind == PERSON or written[a:b] in surnames for a, b, kind in names):
