@@ -8,7 +8,7 @@ import io
 import json
 import re
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import jinja2
@@ -454,6 +454,7 @@ def event_pages(tables: Tables, slugs: dict[str, str], marks: HitMarks | None = 
     # The widest events get pages (most outlets first, then most articles); the rest are in events.csv.
     with_page = set(widest_events(tables.events, MAX_EVENT_PAGES)) & set(tables.event_details)
     page_names = event_slugs(list(tables.events["event_id"].unique()))
+    behind = _FindingEvidence(tables, marks) if with_page else None
     for event_id, members in tables.events.groupby("event_id", sort=True):
         if event_id not in with_page:
             continue
@@ -474,7 +475,7 @@ def event_pages(tables: Tables, slugs: dict[str, str], marks: HitMarks | None = 
             for row in alignments.itertuples(index=False)
         ]
         outlets = detail["outlets"]
-        evidence = _FindingEvidence(tables, members, marks)
+        evidence = behind.of_event(members)
         scores = tables.outlets.set_index("outlet").loc[outlets]
         contrasts = detail["contrasts"].set_index(["outlet", "metric"])
         pages.append(
@@ -498,7 +499,7 @@ def event_pages(tables: Tables, slugs: dict[str, str], marks: HitMarks | None = 
                 "scores": scores,
                 "contrasts": contrasts,
                 "findings": [
-                    {**finding, "sentences": evidence.of(finding.get("evidence"))} for finding in detail["findings"]
+                    {**finding, "sentences": evidence(finding.get("evidence"))} for finding in detail["findings"]
                 ],
                 "actors": detail["actors"],
                 "labels": detail["labels"],
@@ -518,56 +519,70 @@ def event_pages(tables: Tables, slugs: dict[str, str], marks: HitMarks | None = 
 
 
 class _FindingEvidence:
-    """The sentences behind an event's findings (headline_findings' `evidence`), highlighted."""
+    """The sentences behind the events' findings (headline_findings' `evidence`), highlighted.
 
-    def __init__(self, tables: Tables, members: pd.DataFrame, marks: HitMarks):
-        ids = set(members["article_id"])
-        kind = tables.annotations["kind"]
-        in_event = tables.annotations["article_id"].isin(ids).to_numpy()
-        self.labels = plain_strings(tables.annotations[(kind == "label").to_numpy() & in_event])
-        self.hits = tables.hits[counted(tables.hits) & tables.hits["article_id"].isin(ids)]
-        self.statements = tables.statements[tables.statements["article_id"].isin(ids)]
-        sentences = tables.sentences[tables.sentences["article_id"].isin(ids)]
-        self.sentences = sentences[["article_id", "outlet", "sentence_id", "polarity", "text"]]
-        self.text = {
-            (a, int(s)): x
-            for a, s, x in zip(sentences["article_id"], sentences["sentence_id"], sentences["text"], strict=True)
-        }
+    What a finding can rest on is taken from the tables once, and narrowed to an event's articles per page:
+    the outlets' own label uses, their counted hits, the statements and the negative sentences."""
+
+    def __init__(self, tables: Tables, marks: HitMarks):
+        a = tables.annotations
+        own_labels = ((a["kind"] == "label") & (a["referent"] == "") & (a["voice"] == "narrative")).to_numpy()
+        self._labels = plain_strings(a.loc[own_labels, ["article_id", "outlet", "sentence_id", "key", "term"]])
+        self._hits = plain_strings(
+            tables.hits.loc[counted(tables.hits), ["article_id", "outlet", "sentence_id", "term"]]
+        )
+        self._statements = tables.statements[["article_id", "outlet", "sentence_id", "verb_class"]]
+        s = tables.sentences
+        self._negative = plain_strings(s.loc[s["polarity"] < 0, ["article_id", "outlet", "sentence_id", "polarity"]])
+        # The sentences' texts are looked up by place for the few sentences shown, never copied whole.
+        self._places = pd.MultiIndex.from_arrays([s["article_id"].astype(str), s["sentence_id"].astype("int64")])
+        self._texts = s["text"]
         self.marks = marks
 
-    def of(self, selector: dict | None) -> list[dict]:
+    def of_event(self, members: pd.DataFrame) -> Callable[[dict | None], list[dict]]:
+        ids = set(members["article_id"])
+        tables = {
+            name: table[table["article_id"].isin(ids)]
+            for name, table in (
+                ("label", self._labels),
+                ("hits", self._hits),
+                ("statements", self._statements),
+                ("tone", self._negative),
+            )
+        }
+        return lambda selector: self._sentences(tables, selector)
+
+    def _sentences(self, tables: dict[str, pd.DataFrame], selector: dict | None) -> list[dict]:
         if not selector:
             return []
-        outlet = selector["outlet"]
         kind = selector["kind"]
+        rows = tables[kind]
+        rows = rows[rows["outlet"] == selector["outlet"]]
         if kind == "label":
-            rows = self.labels
-            rows = rows[
-                (rows["outlet"] == outlet)
-                & (rows["key"] == selector["concept"])
-                & (rows["term"] == selector["label"])
-                & (rows["referent"] == "")
-                & (rows["voice"] == "narrative")
-            ]
+            rows = rows[(rows["key"] == selector["concept"]) & (rows["term"] == selector["label"])]
         elif kind == "hits":
-            rows = self.hits[(self.hits["outlet"] == outlet) & self.hits["term"].isin(selector["terms"])]
+            rows = rows[rows["term"].isin(selector["terms"])]
         elif kind == "statements":
-            rows = self.statements
-            rows = rows[(rows["outlet"] == outlet) & rows["verb_class"].isin(selector["verb_classes"])]
+            rows = rows[rows["verb_class"].isin(selector["verb_classes"])]
         else:  # the most negative sentences
-            rows = self.sentences[(self.sentences["outlet"] == outlet) & (self.sentences["polarity"] < 0)]
             rows = rows.sort_values(["polarity", "article_id", "sentence_id"], kind="stable").head(EVIDENCE_SENTENCES)
         places = sorted({(a, int(s)) for a, s in zip(rows["article_id"], rows["sentence_id"], strict=True)})
-        return [
-            {
-                "article_id": a,
-                "sentence_id": s,
-                "html": highlight_html(self.text[(a, s)], self.marks.get((a, s))),
-                "markdown": highlight_markdown(self.text[(a, s)], self.marks.get((a, s))),
-            }
-            for a, s in places[:EVIDENCE_SENTENCES]
-            if (a, s) in self.text
-        ]
+        places = places[:EVIDENCE_SENTENCES]
+        found = self._places.get_indexer(places) if places else []
+        shown = []
+        for (article_id, sentence_id), row in zip(places, found, strict=True):
+            if row < 0:
+                continue
+            text, spans = self._texts.iloc[row], self.marks.get((article_id, sentence_id))
+            shown.append(
+                {
+                    "article_id": article_id,
+                    "sentence_id": sentence_id,
+                    "html": highlight_html(text, spans),
+                    "markdown": highlight_markdown(text, spans),
+                }
+            )
+        return shown
 
 
 def page_contexts(tables: Tables, chart: str | None = None) -> tuple[dict, list[dict]]:
