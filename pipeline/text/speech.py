@@ -163,29 +163,10 @@ _PREPOSITIONS = frozenset(
         "responsibility",
     ]
 )
-_DETERMINERS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "several",
-        "some",
-        "many",
-        "most",
-        "few",
-        "two-thirds",
-    ]
+_COUNTS = frozenset(
+    ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "several", "some", "many"]
 )
+_DETERMINERS = _COUNTS | {"a", "an", "the", "most", "few", "two-thirds"}
 # A source of whom only a role is given: "an unnamed official", "three officials", "a person briefed on
 # the discussion", "sources said".
 _ANONYMOUS_NOUNS = re.compile(
@@ -766,25 +747,7 @@ NATIONALITIES = frozenset(
         "kenyan",
     ]
 )
-_NUMBERS = frozenset(
-    [
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "several",
-        "some",
-        "many",
-        "both",
-        "all",
-    ]
-)
+_NUMBERS = _COUNTS | {"both", "all"}
 # Capitalised at a sentence's start but no name ("However", "Meanwhile", "According", "One").
 _NOT_NAMES = (
     frozenset(
