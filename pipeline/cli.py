@@ -17,7 +17,7 @@ from pipeline.flow import FLOW, analyze
 from pipeline.framing.events import EVENT_DISTANCE_THRESHOLD, EVENT_WINDOW_DAYS
 from pipeline.measuring.evaluate import label_mapping
 from pipeline.reading.corpus import read_corpus, read_text_file
-from pipeline.reading.lexicons import check_lexicons, corpus_vocabulary, read_lexicons
+from pipeline.reading.lexicons import check_lexicons, corpus_vocabulary, grouped_unused_wildcards, read_lexicons
 from pipeline.reports.publish import OutputFolderRefused, check_output_file, check_output_folder, write_file
 from pipeline.reports.report import read_snapshot, to_csv_text, write_evaluation, write_reports
 from pipeline.tuning.gold import clean_corpus, evaluate_against_gold, learn_frames_from_gold
@@ -31,7 +31,7 @@ from pipeline.tuning.learn import (
     read_labelled_paragraphs,
     without_known_terms,
 )
-from pipeline.tuning.tune import keyword_in_context, suggestions_as_lexicon
+from pipeline.tuning.tune import keyword_in_context, outlet_named, suggestions_as_lexicon
 
 CORPUS_OPTION = click.option(
     "--corpus",
@@ -276,7 +276,8 @@ def lexicon() -> None:
 @lexicon.command("check")
 @LEXICONS_OPTION
 @CORPUS_OPTION
-def lexicon_check(lexicon_dir: Path, corpus_dir: Path) -> None:
+@click.option("--all", "every", is_flag=True, help="List each wildcard that matches nothing, not one line per file.")
+def lexicon_check(lexicon_dir: Path, corpus_dir: Path, every: bool) -> None:
     """List every problem in the lexicon files as file:line: severity: message.
 
     Errors (the line, or the file, is skipped by `run`): empty term, bad weight or category, unknown
@@ -284,7 +285,8 @@ def lexicon_check(lexicon_dir: Path, corpus_dir: Path) -> None:
     file, a YAML dictionary with aliases or nested too deep; in actors, labels, attribution and frames:
     an empty column, a connotation outside [-1, 1], an unknown class or frame. Warnings: an invisible
     character removed from a term, a term inside a longer term of another category, a wildcard that
-    matches no word of the corpus (checked when the corpus folder exists). Exits 1 on errors.
+    matches no word of the corpus (checked when the corpus folder exists; more than three in a file are
+    one line for the file, --all lists each). Exits 1 on errors.
 
     \b
     Example:
@@ -301,7 +303,8 @@ def lexicon_check(lexicon_dir: Path, corpus_dir: Path) -> None:
         problems = check_lexicons(lexicon_dir, vocabulary)
     except MediaBiasError as error:
         raise click.ClickException(str(error)) from error
-    for problem in problems:
+    shown = problems if every else grouped_unused_wildcards(problems)
+    for problem in shown:
         click.echo(_problem_line(problem))
     errors = sum(p.severity == "error" for p in problems)
     click.echo(f"{errors} error(s), {len(problems) - errors} warning(s) in {lexicon_dir}.")
@@ -327,13 +330,17 @@ def lexicon_stats_command(corpus_dir: Path, lexicon_dir: Path, out_file: Path | 
         _check_output_file(out_file, replace)
     stats = _analyze(corpus_dir, lexicon_dir).lexicon_stats
     fired = stats[stats["n_hits"] > 0].sort_values(["n_hits", "term"], ascending=[False, True], kind="stable")
-    click.echo(f"{'term':<28} {'category':<15} {'own':>4} {'quote':>5} {'neg':>4}  by outlet")
+    click.echo(f"{'where':<24} {'term':<28} {'category':<15} {'own':>4} {'quote':>5} {'rep':>4} {'neg':>4}  by outlet")
     for row in fired.itertuples(index=False):
         click.echo(
-            f"{row.term:<28} {row.category:<15} {row.narrative:>4} {row.quote:>5} {row.negated:>4}  {row.by_outlet}"
+            f"{row.lexicon + ':' + str(row.line):<24} {row.term:<28} {row.category:<15} {row.narrative:>4} "
+            f"{row.quote:>5} {row.reported:>4} {row.negated:>4}  {row.by_outlet}"
         )
     silent = stats[stats["n_hits"] == 0]
-    click.echo(f"\n{len(fired)} of {len(stats)} entries fired; {len(silent)} never fired in this corpus.")
+    click.echo(f"\n{len(fired)} of {len(stats)} entries fired; {len(silent)} never fired in this corpus:")
+    for source, rows in silent.groupby("lexicon", sort=True):
+        entries = ", ".join(f"{r.term} ({r.line})" for r in rows.itertuples(index=False))
+        click.echo(f"  {source}: {len(rows)}: {entries}")
     if out_file:
         _write_file(out_file, to_csv_text(stats), replace)
         click.echo(f"Written to {out_file}.")
@@ -514,16 +521,23 @@ def kwic(term: str, outlet: str | None, window: int, corpus_dir: Path, lexicon_d
         articles, lexicon = clean_corpus(corpus_dir, lexicon_dir)
     except MediaBiasError as error:
         raise click.ClickException(str(error)) from error
-    table = keyword_in_context(articles, lexicon, term, window=window, outlet=outlet)
+    try:
+        table = keyword_in_context(articles, lexicon, term, window=window, outlet=outlet)
+    except MediaBiasError as error:
+        raise _user_error(error) from error
     if table.empty:
-        click.echo(f"{term!r} does not occur" + (f" in {outlet}." if outlet else " in the corpus."))
+        where = f" in {outlet_named(outlet, articles['outlet'])}." if outlet else " in the corpus."
+        click.echo(f"{term!r} does not occur{where}")
         return
     for name, rows in table.groupby("outlet", sort=True):
         click.echo(f"== {name} ({len(rows)})")
         for row in rows.itertuples(index=False):
             fired = f"{row.entry} ({row.category})" if row.entry else "no entry fires"
             flags = ", ".join(filter(None, [row.voice, "negated" if row.negated else ""]))
-            click.echo(f"{row.left[-60:]:>60} [{row.match}] {row.right[:60]:<60}  {fired}; {flags}")
+            click.echo(
+                f"{row.article_id}:{row.sentence_id}  {row.left[-60:]:>60} [{row.match}] {row.right[:60]:<60}  "
+                f"{fired}; {flags}"
+            )
 
 
 @main.command()
@@ -552,8 +566,13 @@ def suggest(outlet: str | None, top: int, out_file: Path, replace: bool, corpus_
       mediabias suggest --outlet Sputnik --top 5
     """
     _check_output_file(out_file, replace)
-    suggestions = _analyze(corpus_dir, lexicon_dir).suggestions
+    tables = _analyze(corpus_dir, lexicon_dir)
+    suggestions = tables.suggestions
     if outlet is not None:
+        try:
+            outlet = outlet_named(outlet, tables.outlets["outlet"])
+        except MediaBiasError as error:
+            raise _user_error(error) from error
         suggestions = suggestions[suggestions["outlet"] == outlet]
     suggestions = suggestions.groupby("outlet", sort=True).head(top).reset_index(drop=True)
     if suggestions.empty:

@@ -56,3 +56,31 @@ def test_run_skips_a_bad_line_keeps_the_rest_and_lists_it_in_the_report(tmp_path
     index = (out / "index.html").read_text()
     assert "weight &#39;strong&#39; is not a number" in index
     assert "drone strike" in (out / "tables" / "lexicon_stats.csv").read_text()
+
+
+def test_many_wildcards_that_match_nothing_are_one_line_per_file_unless_all_is_asked(tmp_path):
+    lexicons = tmp_path / "lexicons"
+    lexicons.mkdir()
+    rows = "".join(f"zq{k}x*,emotive,1,\n" for k in range(5))
+    (lexicons / "a.csv").write_text("term,category,weight,note\n" + rows, encoding="utf-8")
+    args = ["lexicon", "check", "--lexicons", str(lexicons), "--corpus", str(SEED_CORPUS)]
+    grouped = CliRunner().invoke(main, args).output.splitlines()
+    assert grouped == [
+        "a.csv:2: warning: 5 wildcards match no word of this corpus (lines 2, 3, 4, 5, 6); --all lists each",
+        f"0 error(s), 5 warning(s) in {lexicons}.",
+    ]
+    every = CliRunner().invoke(main, [*args, "--all"]).output.splitlines()
+    assert every[0] == "a.csv:2: warning: wildcard 'zq0x*' in 'zq0x*' matches no word in the corpus"
+    assert len(every) == 6
+
+
+def test_lexicon_stats_names_each_entry_by_file_and_line_and_lists_those_that_never_fire(tmp_path):
+    lexicons = tmp_path / "lexicons"
+    lexicons.mkdir()
+    (lexicons / "a.csv").write_text(
+        "term,category,weight,note\nassassinat*,dysphemism,2,\nzqxv,emotive,1,never in the seed\n", encoding="utf-8"
+    )
+    output = CliRunner().invoke(main, ["lexicon", "stats", "--corpus", str(SEED_CORPUS), "--lexicons", str(lexicons)])
+    lines = output.output.splitlines()
+    assert any(line.startswith("a.csv:2") and "assassinat*" in line for line in lines)
+    assert lines[-2:] == ["1 of 2 entries fired; 1 never fired in this corpus:", "  a.csv: 1: zqxv (3)"]

@@ -181,3 +181,22 @@ def test_names_are_words_capitalized_away_from_the_start_of_a_sentence():
     names = name_like_words(texts)
     assert "pompeo" in names
     assert "strikes" not in names and "baghdad" not in names  # only ever first: no evidence
+
+
+def test_an_outlet_is_found_in_any_case_and_spacing_and_an_unknown_one_lists_the_outlets():
+    from pipeline.errors import MediaBiasError
+    from pipeline.tuning.tune import outlet_named
+
+    outlets = ["RT (republished by Tekstrens)", "Sputnik", "GTV News"]
+    assert outlet_named("sputnik", outlets) == "Sputnik"
+    assert outlet_named("gtv-news", outlets) == "GTV News"
+    assert outlet_named("rt", outlets) == "RT (republished by Tekstrens)"
+    with pytest.raises(MediaBiasError, match="'Reuters' is no outlet of the corpus; the outlets are: GTV News; RT"):
+        outlet_named("Reuters", outlets)
+
+
+def test_kwic_gives_each_occurrences_sentence_and_keeps_its_context_in_its_paragraph():
+    table = keyword_in_context(ARTICLES, LEXICON, "massacre", window=8, outlet="wire")
+    assert list(zip(table.article_id, table.sentence_id, table.left, table.right, strict=True)) == [
+        ("a.txt", 3, "The strike was not a", ""),  # not "... he said. The strike ..." across the line break
+    ]

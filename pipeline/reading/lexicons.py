@@ -684,7 +684,7 @@ def unused_wildcards(entries: Sequence[Entry], vocabulary: Sequence[str]) -> lis
                         "lexicon",
                         entry.source,
                         entry.line,
-                        f"wildcard {part.text + '*'!r} in {entry.term!r} matches no word in the corpus",
+                        f"wildcard {part.text + '*'!r} in {entry.term!r} {UNUSED_WILDCARD}",
                         "warning",
                     )
                 )
@@ -702,6 +702,26 @@ def check_lexicons(lexicon_dir: Path, vocabulary: Sequence[str] | None = None) -
     if vocabulary is not None:
         problems += unused_wildcards(lexicon.entries, vocabulary)
     return sorted(problems, key=lambda p: (p.source, p.line, p.severity, p.reason))
+
+
+UNUSED_WILDCARD = "matches no word in the corpus"
+
+
+def grouped_unused_wildcards(problems: list[Problem], most: int = 3) -> list[Problem]:
+    """The problems with each file's warnings about wildcards that match no word of the corpus folded
+    into one, when there are more than `most` of them: on a small corpus most wildcards match nothing,
+    and a line for each would bury the problems that need a fix."""
+    unused: dict[str, list[Problem]] = {}
+    for problem in problems:
+        if problem.reason.endswith(UNUSED_WILDCARD):
+            unused.setdefault(problem.source, []).append(problem)
+    kept = [p for p in problems if not (p.reason.endswith(UNUSED_WILDCARD) and len(unused[p.source]) > most)]
+    for source, found in sorted(unused.items()):
+        if len(found) > most:
+            lines = ", ".join(str(p.line) for p in found)
+            reason = f"{len(found)} wildcards match no word of this corpus (lines {lines}); --all lists each"
+            kept.append(Problem("lexicon", source, found[0].line, reason, "warning"))
+    return sorted(kept, key=lambda p: (p.source, p.line, p.severity, p.reason))
 
 
 def corpus_vocabulary(texts: Sequence[str]) -> list[str]:

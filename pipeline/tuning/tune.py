@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections import Counter
 
 import pandas as pd
 
+from pipeline.errors import MediaBiasError
 from pipeline.measuring import score
 from pipeline.measuring.statistics import log_odds_against_rest, total_counts
 from pipeline.reading.lexicons import IGNORE_CATEGORY, TOKEN, Entry, Lexicon, TermPart, term_parts
@@ -15,18 +17,31 @@ from pipeline.schema import LEXICON_STATS_COLUMNS, QUOTE, REPORTED, SUGGESTION_C
 from pipeline.support.memory import return_freed_memory
 from pipeline.text.candidates import candidate_counts, name_like_words
 from pipeline.text.match import BREAK, Matcher, is_negated
+from pipeline.text.segment import split_sentences
 
 # One row per occurrence of the searched term.
-#   outlet, article_id  where it is
+#   outlet, article_id, sentence_id  where it is (sentence_id as in sentences.csv)
 #   position     int   character offset of the match in the article's clean text
-#   left, right  str   up to `window` words before and after (across sentence boundaries)
+#   left, right  str   up to `window` words before and after, within the paragraph (across sentences)
 #   match        str   the matched words as written
 #   entry        str   the lexicon entry that fires at this place ("" when none does: the term is
 #                      not in the lexicons, or a longer entry of the lexicon covers other words)
 #   category     str   that entry's category
 #   voice        str   "narrative", "quote" or "reported"
 #   negated      bool  a negator precedes it in the same clause
-KWIC_COLUMNS = ["outlet", "article_id", "position", "left", "match", "right", "entry", "category", "voice", "negated"]
+KWIC_COLUMNS = [
+    "outlet",
+    "article_id",
+    "sentence_id",
+    "position",
+    "left",
+    "match",
+    "right",
+    "entry",
+    "category",
+    "voice",
+    "negated",
+]
 
 
 # One row per suggested term and outlet.
@@ -39,6 +54,24 @@ KWIC_COLUMNS = ["outlet", "article_id", "position", "left", "match", "right", "e
 #   example_1, example_2  str  contexts from the outlet
 # Bumped when the snapshot's layout changes; an older snapshot is not compared with.
 SNAPSHOT_VERSION = 2
+
+
+def outlet_named(name: str, outlets) -> str:
+    """The outlet a user means by `name`: the same name in any case, with any dashes and spacing
+    ("sputnik", "rt-republished"); an unknown name is a MediaBiasError that lists the outlets."""
+    known = sorted(set(outlets))
+
+    def folded(text: str) -> str:
+        return " ".join(re.split(r"[\s_\-–—]+", text.casefold())).strip()
+
+    matches = [outlet for outlet in known if folded(outlet) == folded(name)]
+    if not matches:
+        matches = [outlet for outlet in known if folded(outlet).startswith(folded(name))]
+    if len(matches) == 1:
+        return matches[0]
+    listed = "; ".join(known) or "none"
+    what = "matches several outlets" if matches else "is no outlet of the corpus"
+    raise MediaBiasError(f"--outlet {name!r} {what}; the outlets are: {listed}")
 
 
 def keyword_in_context(
@@ -54,17 +87,19 @@ def keyword_in_context(
     searched = Matcher(Lexicon((Entry(term, "searched", 1.0, "", "", 0, parts),)))
     full = Matcher(lexicon)
     rows = []
-    selected = articles if outlet is None else articles[articles["outlet"] == outlet]
+    selected = articles if outlet is None else articles[articles["outlet"] == outlet_named(outlet, articles["outlet"])]
     for article in selected.itertuples(index=False):
         text = article.text
         fired = full.find(text)
         quoted, reported = score.voice_spans(text, lexicon)
+        sentence_starts = [start for start, _ in split_sentences(text)]
         for match in searched.find(text):
             entry = next((m.entry for m in fired if m.start < match.end and match.start < m.end), None)
             rows.append(
                 (
                     article.outlet,
                     article.article_id,
+                    bisect.bisect_right(sentence_starts, match.start),
                     match.start,
                     _words_before(text, match.start, window),
                     text[match.start : match.end],
@@ -80,13 +115,18 @@ def keyword_in_context(
 
 
 def _words_before(text: str, position: int, window: int) -> str:
-    starts = [m.start() for m in TOKEN.finditer(text, 0, position)]
-    start = starts[-window] if len(starts) >= window else 0
+    """Up to `window` words before `position`, within its paragraph (a line)."""
+    paragraph = text.rfind("\n", 0, position) + 1
+    starts = [m.start() for m in TOKEN.finditer(text, paragraph, position)]
+    start = starts[-window] if len(starts) >= window else paragraph
     return " ".join(text[start:position].split())
 
 
 def _words_after(text: str, position: int, window: int) -> str:
-    ends = [m.end() for m in TOKEN.finditer(text, position)][:window]
+    """Up to `window` words after `position`, within its paragraph (a line)."""
+    paragraph_end = text.find("\n", position)
+    ends = [m.end() for m in TOKEN.finditer(text, position, len(text) if paragraph_end < 0 else paragraph_end)]
+    ends = ends[:window]
     return " ".join(text[position : ends[-1]].split()) if ends else ""
 
 
