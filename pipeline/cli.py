@@ -266,6 +266,12 @@ def run(
     except MediaBiasError as error:
         raise _user_error(error) from error
     click.echo(f"Reports written to {out_dir}/ (open {out_dir / 'index.html'}).")
+    findings = sum(len(detail["findings"]) for detail in tables.event_details.values())
+    if findings:
+        pages = len(tables.event_details)
+        click.echo(
+            f"{findings} finding(s) on {pages} event page(s), with the sentences behind each: {out_dir / 'events'}/"
+        )
 
 
 @main.group()

@@ -82,6 +82,7 @@ def test_the_run_ends_with_a_summary_and_exit_code_zero(seed_reports):
     assert "Read 5 article(s) from" in result.output
     assert "scored 5 from 5 outlet(s)." in result.output
     assert f"Reports written to {out}/" in result.output
+    assert f"on 2 event page(s), with the sentences behind each: {out / 'events'}/" in result.output
 
 
 def test_every_report_file_is_written(seed_reports):
