@@ -132,11 +132,6 @@ def problems(corpus_problems, lexicon_problems, framing_problems, clean_problems
     return table.sort_values(["stage", "source", "line"], kind="stable").reset_index(drop=True)
 
 
-@stage()
-def snapshot(lexicon, outlets, terms):
-    return tune.run_snapshot(lexicon, outlets, terms)
-
-
 # ---- Framing tables that need no events (beside the events, in a second process) ----
 
 
@@ -251,6 +246,11 @@ def articles(article_list, sentences, hits, categories):
 @stage()
 def contrasts(outlets, corpus_scores):
     return statistics.outlet_vs_corpus(outlets, corpus_scores)
+
+
+@stage()
+def snapshot(lexicon, outlets, terms, framing_lexicons, labels):
+    return tune.run_snapshot(lexicon, outlets, terms, framing_lexicons, labels)
 
 
 @stage()

@@ -200,3 +200,24 @@ def test_kwic_gives_each_occurrences_sentence_and_keeps_its_context_in_its_parag
     assert list(zip(table.article_id, table.sentence_id, table.left, table.right, strict=True)) == [
         ("a.txt", 3, "The strike was not a", ""),  # not "... he said. The strike ..." across the line break
     ]
+
+
+def test_since_the_last_run_covers_an_edit_of_the_framing_lexicons(tmp_path):
+    from conftest import LEXICONS
+
+    from pipeline.reading.lexicons import read_framing_lexicons
+
+    framing, _ = read_framing_lexicons(LEXICONS)
+    outlets = pd.DataFrame(
+        {"outlet": ["Wire"], "loaded_per_1k": [1.0], "loaded_weight_per_1k": [1.0], "quoted_per_1k": [0.0]}
+    )
+    terms = pd.DataFrame(columns=["outlet", "term", "n_hits", "weight"])
+    labels = pd.DataFrame({"outlet": ["Wire"], "concept": ["the killing"], "label": ["murder*"], "n": [2]})
+    before = run_snapshot(LEXICON, outlets, terms, framing, labels)
+    (tmp_path / "labels.csv").write_text("concept,label,connotation\nthe killing,murder*,-0.5\n", encoding="utf-8")
+    edited, _ = read_framing_lexicons(tmp_path)
+    after = run_snapshot(LEXICON, outlets, terms, edited, labels.assign(n=[3]))
+    changes = changes_since(before, after)
+    reweighted = [e for e in changes["entries"] if e["change"] == "re-weighted"]
+    assert [(e["term"], e["detail"]) for e in reweighted] == [("murder*", "weight -1 → -0.5, labels.csv:2")]
+    assert [(t["term"], t["before"], t["after"]) for t in changes["terms"]] == [("murder* (the killing)", 2, 3)]

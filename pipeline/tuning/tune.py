@@ -12,7 +12,7 @@ import pandas as pd
 from pipeline.errors import MediaBiasError
 from pipeline.measuring import score
 from pipeline.measuring.statistics import log_odds_against_rest, total_counts
-from pipeline.reading.lexicons import IGNORE_CATEGORY, TOKEN, Entry, Lexicon, TermPart, term_parts
+from pipeline.reading.lexicons import IGNORE_CATEGORY, TOKEN, Entry, FramingLexicons, Lexicon, TermPart, term_parts
 from pipeline.schema import LEXICON_STATS_COLUMNS, QUOTE, REPORTED, SUGGESTION_COLUMNS, counted
 from pipeline.support.memory import return_freed_memory
 from pipeline.text.candidates import candidate_counts, name_like_words
@@ -53,7 +53,7 @@ KWIC_COLUMNS = [
 #   z          float  its z-score; the list is sorted by it
 #   example_1, example_2  str  contexts from the outlet
 # Bumped when the snapshot's layout changes; an older snapshot is not compared with.
-SNAPSHOT_VERSION = 2
+SNAPSHOT_VERSION = 3
 
 
 def outlet_named(name: str, outlets) -> str:
@@ -314,25 +314,50 @@ def suggestions_as_lexicon(suggestions: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"term": suggestions["term"], "category": "", "weight": 1, "note": notes})
 
 
-def run_snapshot(lexicon: Lexicon, outlets: pd.DataFrame, terms: pd.DataFrame) -> dict:
-    """What the next run compares itself with: entries, outlet scores, and hits per outlet and term."""
-    metrics = ["loaded_per_1k", "loaded_weight_per_1k", "quoted_per_1k"] + [
+def run_snapshot(
+    lexicon: Lexicon,
+    outlets: pd.DataFrame,
+    terms: pd.DataFrame,
+    framing: FramingLexicons | None = None,
+    labels: pd.DataFrame | None = None,
+) -> dict:
+    """What the next run compares itself with: entries (the framing lexicons' too), outlet scores, hits per
+    outlet and term, and uses per outlet and label."""
+    metrics = ["loaded_per_1k", "loaded_weight_per_1k", "quoted_per_1k", "reported_per_1k"] + [
         c for c in outlets.columns if c.startswith("loaded_per_1k_")
     ]
+    framing_entries = (
+        [e for name in ("actors", "labels", "attribution", "frames") for e in getattr(framing, name).entries]
+        if framing
+        else []
+    )
+    label_uses: dict[str, dict[str, int]] = {}
+    if labels is not None:
+        for outlet, concept, label, n in zip(
+            labels["outlet"], labels["concept"], labels["label"], labels["n"], strict=True
+        ):
+            label_uses.setdefault(outlet, {})[f"{label} ({concept})"] = int(n)
     return {
         "version": SNAPSHOT_VERSION,
         "entries": {
-            f"{e.category}:{e.term}": {
+            # The framing lexicons' entries keyed by their file too: an actor and a category may share a name.
+            (f"{e.category}:{e.term}" if framing_entry is None else f"{e.source}|{e.category}:{e.term}"): {
                 "term": e.term,
                 "category": e.category,
                 "weight": e.weight,
                 "where": f"{e.source}:{e.line}",
             }
-            for e in lexicon.entries
-            if e.category != IGNORE_CATEGORY
+            for e, framing_entry in [
+                *((e, None) for e in lexicon.entries if e.category != IGNORE_CATEGORY),
+                *((e, True) for e in framing_entries),
+            ]
         },
-        "outlets": {row["outlet"]: {m: round(float(row[m]), 6) for m in metrics} for row in outlets.to_dict("records")},
+        "outlets": {
+            row["outlet"]: {m: round(float(row[m]), 6) for m in metrics if m in row}
+            for row in outlets.to_dict("records")
+        },
         "term_hits": _term_hits(terms),
+        "label_uses": {outlet: label_uses[outlet] for outlet in sorted(label_uses)},
     }
 
 
@@ -371,6 +396,20 @@ def changes_since(previous: dict | None, current: dict) -> dict:
             if old_hits != new_hits or (old_hits and new_hits and old_weight != new_weight):
                 cause = changed_terms.get(term, "same entry: the corpus, the cleaning or a longer entry changed")
                 terms.append({"outlet": name, "term": term, "before": old_hits, "after": new_hits, "cause": cause})
+    for name in sorted(set(previous.get("label_uses", {})) | set(current.get("label_uses", {}))):
+        before, after = previous.get("label_uses", {}).get(name, {}), current.get("label_uses", {}).get(name, {})
+        for label in sorted(set(before) | set(after)):
+            if before.get(label, 0) != after.get(label, 0):
+                cause = "labels.csv, actors.csv or the corpus changed"
+                terms.append(
+                    {
+                        "outlet": name,
+                        "term": label,
+                        "before": before.get(label, 0),
+                        "after": after.get(label, 0),
+                        "cause": cause,
+                    }
+                )
     return {"first_run": False, "entries": entries, "outlets": outlets, "terms": terms}
 
 
