@@ -38,7 +38,7 @@ from pipeline.schema import (
     counted,
     narrative_words,
 )
-from pipeline.support.dataframes import plain_strings
+from pipeline.support.dataframes import counts_listed, plain_strings
 from pipeline.support.memory import return_freed_memory
 from pipeline.text.candidates import candidate_counts
 from pipeline.text.match import Match, Matcher, Words
@@ -512,28 +512,13 @@ def label_table(annotations: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataF
 
 
 def _elsewhere(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Per group: how many uses refer to someone else, and to whom ("Islamic State 1; (unresolved) 1")."""
-    counted_ = rows.groupby([*keys, "referent"], sort=True, observed=True).size().rename("n").reset_index()
-    counted_ = counted_.sort_values(
-        [*keys, "n", "referent"], ascending=[True] * len(keys) + [False, True], kind="stable"
-    )
-    listed = counted_["referent"].astype(str) + " " + counted_["n"].astype(str)
-    grouped = counted_.assign(listed=listed).groupby(keys, sort=True, observed=True)
-    return pd.DataFrame({"n_elsewhere": grouped["n"].sum(), "elsewhere": grouped["listed"].agg("; ".join)})
+    """Per group: how many uses refer to someone else, and to whom ("Islamic State 1; Iran 1")."""
+    return counts_listed(rows, keys, "referent").rename(columns={"n": "n_elsewhere", "listed": "elsewhere"})
 
 
 def _forms(rows: pd.DataFrame, keys: list[str]) -> pd.Series:
     """Per group: its matched forms (lower case) with their counts, most frequent first: "killed 3; killing 1"."""
-    counted = (
-        rows.assign(form=rows["matched"].str.lower())
-        .groupby([*keys, "form"], sort=True)
-        .size()
-        .rename("n")
-        .reset_index()
-    )
-    counted = counted.sort_values([*keys, "n", "form"], ascending=[True] * len(keys) + [False, True], kind="stable")
-    listed = counted["form"] + " " + counted["n"].astype(str)
-    return listed.groupby([counted[k] for k in keys], sort=True).agg("; ".join)
+    return counts_listed(rows.assign(form=rows["matched"].str.lower()), keys, "form")["listed"]
 
 
 def frame_table(sentences: pd.DataFrame, annotations: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:

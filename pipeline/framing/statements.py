@@ -13,20 +13,13 @@ import pandas as pd
 
 from pipeline.reading.lexicons import FramingLexicons
 from pipeline.schema import ATTRIBUTION_COLUMNS, SOURCE_COLUMNS, STATEMENT_COLUMNS, STATEMENT_DTYPES
-from pipeline.support.dataframes import plain_strings
+from pipeline.support.dataframes import counts_listed, plain_strings
 from pipeline.text import speech
 from pipeline.text.match import Match, Matcher
 from pipeline.text.segment import quote_spans
 
 UNNAMED = "(unnamed source)"
 NOT_FOUND = "(speaker not found)"
-
-
-def speaker_label(source: speech.Source, actor: str) -> str:
-    """How the attribution table names a statement's speaker: its actor, else what kind of source it is."""
-    if actor:
-        return actor
-    return UNNAMED if source.source_type == speech.ANONYMOUS else NOT_FOUND
 
 
 def actor_of(source: speech.Source, actors: Matcher) -> str:
@@ -131,11 +124,8 @@ def attribution_table(statements: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.
     keys = [*by, "outlet", "speaker_label", "verb_class"]
     if introduced.empty:
         return pd.DataFrame(columns=[*by, *ATTRIBUTION_COLUMNS])
-    counts = introduced.groupby([*keys, "verb"], sort=True).size().rename("n").reset_index()
-    counts = counts.sort_values([*keys, "n", "verb"], ascending=[True] * len(keys) + [False, True], kind="stable")
-    listed = counts.assign(verbs=counts["verb"] + " " + counts["n"].astype(str))
-    table = listed.groupby(keys, sort=True).agg(n=("n", "sum"), verbs=("verbs", "; ".join)).reset_index()
-    table = table.rename(columns={"speaker_label": "speaker"}).astype({"n": "int64"})
+    table = counts_listed(introduced, keys, "verb").reset_index()
+    table = table.rename(columns={"speaker_label": "speaker", "listed": "verbs"}).astype({"n": "int64"})
     return plain_strings(table[[*by, *ATTRIBUTION_COLUMNS]])
 
 
@@ -146,9 +136,8 @@ def sources_by_outlet(statements: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=SOURCE_COLUMNS)
     rows = []
     labelled = statements.assign(source=_labels(statements))
+    verbs_of = counts_listed(labelled[labelled["verb"] != ""], ["outlet", "source"], "verb")["listed"]
     for (outlet, source), group in labelled.groupby(["outlet", "source"], sort=True):
-        verbs = group.loc[group["verb"] != "", "verb"].value_counts()
-        verbs = verbs.sort_index().sort_values(ascending=False, kind="stable")
         types = group["source_type"][group["source_type"] != ""]
         rows.append(
             (
@@ -157,7 +146,7 @@ def sources_by_outlet(statements: pd.DataFrame) -> pd.DataFrame:
                 types.mode().iloc[0] if len(types) else "",
                 int((group["kind"] == "quote").sum()),
                 int((group["kind"] == "reported").sum()),
-                "; ".join(f"{verb} {n}" for verb, n in verbs.items()),
+                verbs_of.get((outlet, source), ""),
                 "; ".join(sorted(set(group["speaker"]) - {""})),
             )
         )

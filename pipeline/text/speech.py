@@ -825,10 +825,6 @@ class Source:
     source_type: str  # PERSON, ORGANISATION, ANONYMOUS, or "" when it cannot be told
 
 
-def _capitalised(word: str) -> bool:
-    return word[0].isupper() or (word[:3].lower() in ("al-", "el-") and len(word) > 3 and word[3].isupper())
-
-
 # A run of capitalised words, with name particles between them ("Secretary of State Mike Pompeo",
 # "Harakat Hezbollah al-Nujaba", "al-Hosseini"); a word as TOKEN shapes it, so a full stop is left out.
 _CAPITAL = r"(?:(?:al|el)-)?[A-ZÀ-ÖØ-Þ](?:[\w'’.-]*\w)?"
