@@ -78,7 +78,7 @@ TABLE_DESCRIPTIONS = {
 # Files beside the tables; run.json and snapshot.json change with every run (a date), the tables do not.
 CHART_FILE = "chart.svg"
 RUN_FILES = {
-    CHART_FILE: "the outlet chart of index.html as an SVG file (polarity, subjectivity, loaded terms per 1,000 words)",
+    CHART_FILE: "the outlet chart of index.html as an SVG file (polarity, subjectivity, loaded terms per 1,000 own words)",
     "run.json": "what produced the run: versions, SHA-256 of the corpus and of each lexicon file, options, date",
     "snapshot.json": "this run's lexicon entries and scores, which the next run compares itself with",
 }
@@ -256,7 +256,7 @@ def outlet_chart_svg(outlets: pd.DataFrame, categories: list[str]) -> str:
         values = rows[f"loaded_per_1k_{category}"]
         axes[2].barh(names, values, left=left, color=palette(k % 10), label=category)
         left = left + values
-    axes[2].set_title("Loaded terms per 1,000 words", fontsize=10)
+    axes[2].set_title("Loaded terms per 1,000 own words", fontsize=10)
     if categories:
         axes[2].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     for axis in axes:
