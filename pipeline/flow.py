@@ -21,7 +21,7 @@ from pipeline.framing import annotations as framing
 from pipeline.framing import events as grouping
 from pipeline.framing import mentions
 from pipeline.framing import statements as speakers
-from pipeline.measuring import score, statistics
+from pipeline.measuring import score, statistics, timeline
 from pipeline.reading import clean, corpus, lexicons
 from pipeline.schema import SENTENCE_COLUMNS, Tables
 from pipeline.text import candidates
@@ -201,6 +201,11 @@ def alignments(sentences, events):
 
 
 @stage(cached=True, reads={"sentences": SENTENCE_TEXT})
+def shared_statements(sentences, events):
+    return grouping.shared_statements(sentences, events)
+
+
+@stage(cached=True, reads={"sentences": SENTENCE_TEXT})
 def frames(sentences, annotations, events):
     return framing.frame_table(sentences, annotations, events)
 
@@ -241,6 +246,16 @@ def lexicon_stats(lexicon, hits):
 @stage()
 def articles(article_list, sentences, hits, categories):
     return score.article_scores(article_list, sentences, hits, categories)
+
+
+@stage(cached=True)
+def headlines(article_list, lexicon):
+    return score.headline_scores(article_list, lexicon)
+
+
+@stage()
+def coverage(articles):
+    return timeline.coverage_table(articles)
 
 
 @stage()

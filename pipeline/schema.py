@@ -446,6 +446,38 @@ ALIGNMENT_COLUMNS = [
     "similarity",
 ]
 
+# One row per sentence of a shared statement: sentences of different outlets in one event that tell the
+# same fact in like words (framing.events.shared_statements). `statement` numbers an event's statements,
+# those told by most outlets first; `n_outlets` how many tell it; `similarity` the mean cosine similarity
+# of the sentence to the statement's other sentences; `shared` the word stems they have in common.
+SHARED_STATEMENT_COLUMNS = [
+    "event_id",
+    "statement",
+    "n_outlets",
+    "outlet",
+    "article_id",
+    "sentence_id",
+    "text",
+    "similarity",
+    "shared",
+]
+
+# One row per article's headline (measuring.score.headline_scores): title_source is where the title came
+# from (source: the manifest or the page's <title>/og:title/<h1>; text: the headline line of the text;
+# url: made from the URL; none); polarity and subjectivity are TextBlob's for the title as one sentence;
+# n_hits and entries the lexicon entries it holds, not negated ("assassination (dysphemism)").
+HEADLINE_COLUMNS = [
+    "article_id",
+    "outlet",
+    "published",
+    "title",
+    "title_source",
+    "polarity",
+    "subjectivity",
+    "n_hits",
+    "entries",
+]
+
 # ---- tuning.tune ----
 # One row per lexicon entry.
 #   lexicon, line, term, category, weight   the entry and where it is defined
@@ -494,6 +526,8 @@ class Tables:
     provenance: dict = field(default_factory=dict)
     events: pd.DataFrame = field(default_factory=pd.DataFrame)
     alignments: pd.DataFrame = field(default_factory=pd.DataFrame)
+    shared_statements: pd.DataFrame = field(default_factory=pd.DataFrame)
+    headlines: pd.DataFrame = field(default_factory=pd.DataFrame)
     actors: pd.DataFrame = field(default_factory=pd.DataFrame)
     actor_mentions: pd.DataFrame = field(default_factory=pd.DataFrame)
     labels: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -504,6 +538,7 @@ class Tables:
     article_frames: pd.DataFrame = field(default_factory=pd.DataFrame)
     event_contrasts: pd.DataFrame = field(default_factory=pd.DataFrame)
     distinctive_terms: pd.DataFrame = field(default_factory=pd.DataFrame)
+    coverage: pd.DataFrame = field(default_factory=pd.DataFrame)
     annotations: pd.DataFrame = field(default_factory=pd.DataFrame)
     event_details: dict = field(default_factory=dict)
     # Warnings about the run's cache (damaged, foreign, unwritable): printed, not in the tables, which
@@ -524,6 +559,8 @@ class Tables:
             "suggestions.csv": self.suggestions,
             "events.csv": self.events,
             "alignments.csv": self.alignments,
+            "shared_statements.csv": self.shared_statements,
+            "headlines.csv": self.headlines,
             "actors.csv": self.actors,
             "actor_mentions.csv": self.actor_mentions,
             "labels.csv": self.labels,
@@ -534,4 +571,5 @@ class Tables:
             "article_frames.csv": self.article_frames,
             "event_contrasts.csv": self.event_contrasts,
             "distinctive_terms.csv": self.distinctive_terms,
+            "coverage.csv": self.coverage,
         }

@@ -146,7 +146,8 @@ def test_the_report_numbers_come_from_the_outlet_table(seed_reports):
     _, out = seed_reports
     index = (out / "index.html").read_text()
     for row in read_table(out / "tables" / "outlets.csv"):
-        assert f'<td class="n">{float(row["loaded_per_1k"]):.1f}<br>' in index
+        # Each number links to the outlet's sentences behind it.
+        assert f'#loaded">{float(row["loaded_per_1k"]):.1f}</a><br>' in index
         assert f"[{float(row['ci_low_loaded_per_1k']):.1f}, {float(row['ci_high_loaded_per_1k']):.1f}]" in index
         assert f"{float(row['polarity']):+.3f}" in index
 

@@ -287,12 +287,19 @@ def test_for_large_samples_the_normal_limit_agrees_with_shuffling(monkeypatch):
     assert np.allclose(shuffled[1], group_permutation_tests(groups, polarity, name="p")[1], atol=0.03)
 
 
-def test_a_share_interval_is_the_bootstrap_interval_of_the_flags():
+def test_a_share_interval_is_about_the_bootstrap_interval_of_the_flags():
     flags = np.array([1.0] * 30 + [0.0] * 170)
     low, high = share_interval(30, 200, name="x")
     reference = bootstrap_interval(flags, name="x")
     assert low < 0.15 < high
     assert abs(low - reference[0]) < 0.015 and abs(high - reference[1]) < 0.015
+
+
+def test_a_frame_no_sentence_cues_still_has_an_upper_bound():
+    # Not [0%, 0%]: 0 of 20 sentences is compatible with a share of up to about 16%.
+    low, high = share_interval(0, 20)
+    assert low == 0.0 and 0.15 < high < 0.17
+    assert share_interval(20, 20)[1] == 1.0 and share_interval(20, 20)[0] < 0.85
 
 
 def test_an_event_pages_labels_count_that_events_articles_only():

@@ -170,7 +170,7 @@ def test_outlets_and_events_whose_names_differ_only_in_case_and_dashes_get_a_pag
 
 
 def test_the_chart_of_hundreds_of_outlets_draws_the_largest_forty():
-    from pipeline.reports.report import outlet_chart_svg
+    from pipeline.reports.charts import charted_outlets, score_charts
 
     outlets = pd.DataFrame(
         {
@@ -178,9 +178,10 @@ def test_the_chart_of_hundreds_of_outlets_draws_the_largest_forty():
             "n_words": list(range(300)),
             "polarity": 0.1,
             "subjectivity": 0.4,
+            "loaded_per_1k": 2.0,
             "loaded_per_1k_emotive": 2.0,
         }
     )
-    svg = outlet_chart_svg(outlets, ["emotive"])
+    svg = "".join(score_charts(charted_outlets(outlets), ["emotive"], lambda outlet, what: ""))
     assert "Outlet 299" in svg and "Outlet 260" in svg
     assert "Outlet 259" not in svg

@@ -322,7 +322,7 @@ def test_outlet_names_the_charts_font_lacks_print_no_library_warnings(make_corpu
         result = run(corpus, tmp_path / "reports")
     assert result.exit_code == 0, result.output
     assert [str(w.message) for w in shown if "Glyph" in str(w.message)] == []
-    assert "新华社" in (tmp_path / "reports" / "chart.svg").read_text()
+    assert "新华社" in (tmp_path / "reports" / "index.html").read_text().split('<svg class="chart"')[1]
 
 
 def test_suggest_never_writes_over_an_existing_file(corpus, tmp_path):

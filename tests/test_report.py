@@ -84,7 +84,7 @@ def test_a_failed_write_leaves_the_previous_reports_whole(small_run, tmp_path, m
     out = write_reports(small_run, tmp_path / "reports")
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
-    def broken_pages(tables, chart=None):
+    def broken_pages(tables):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(report, "render_pages", broken_pages)
@@ -118,27 +118,6 @@ def test_unchanged_tables_are_copied_from_the_last_reports_and_changed_ones_writ
     write_reports(edited, out)
     assert written == [list(small_run.sentences.columns)]  # only the changed table was written
     assert (out / "tables" / "sentences.csv").read_bytes() == to_csv_text(edited.sentences).encode()
-
-
-def test_the_chart_is_drawn_again_only_when_its_numbers_change(small_run, tmp_path, monkeypatch):
-    out = write_reports(small_run, tmp_path / "reports")
-    first = files_of(out)
-    assert "<svg" in (out / "chart.svg").read_text()
-    drawn = []
-    real_chart = report.outlet_chart_svg
-
-    def recording_chart(outlets, categories):
-        drawn.append(list(outlets["polarity"]))
-        return real_chart(outlets, categories)
-
-    monkeypatch.setattr(report, "outlet_chart_svg", recording_chart)
-    write_reports(small_run, out)
-    assert drawn == [] and files_of(out) == first
-
-    edited = dataclasses.replace(small_run, outlets=small_run.outlets.assign(polarity=0.25))
-    write_reports(edited, out)
-    assert drawn == [[0.25] * len(small_run.outlets)]
-    assert (out / "chart.svg").read_text() == real_chart(edited.outlets, edited.categories)
 
 
 def test_a_table_file_edited_by_hand_is_written_again(small_run, tmp_path):

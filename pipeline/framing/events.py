@@ -16,7 +16,7 @@ from sklearn.metrics.pairwise import cosine_similarity
 from sklearn.preprocessing import normalize
 
 from pipeline.reading.corpus import publication_dates
-from pipeline.schema import ALIGNMENT_COLUMNS, EVENT_COLUMNS
+from pipeline.schema import ALIGNMENT_COLUMNS, EVENT_COLUMNS, SHARED_STATEMENT_COLUMNS
 from pipeline.support.memory import return_freed_memory
 
 # Two articles can share an event only if their cosine distance (TF-IDF of the clean text) is below
@@ -444,3 +444,127 @@ def events_of_rows(article_ids: pd.Series, events: pd.DataFrame) -> pd.Categoric
     code_of_article = np.array([code_of.get(event_of.get(a), -1) for a in ids.cat.categories], dtype=np.int32)
     codes = np.where(ids.cat.codes.to_numpy() >= 0, code_of_article[ids.cat.codes.to_numpy()], -1)
     return pd.Categorical.from_codes(codes, categories=names)
+
+
+# Sentences of different outlets tell one statement when their mean similarity (stemmed TF-IDF) is at least this.
+SHARED_STATEMENT_THRESHOLD = 0.25
+# Shared words listed per statement.
+SHARED_WORDS = 8
+
+
+def shared_statements(
+    sentences: pd.DataFrame, events: pd.DataFrame, threshold: float = SHARED_STATEMENT_THRESHOLD
+) -> pd.DataFrame:
+    """The statements several outlets of an event tell, each outlet's sentence for it (SHARED_STATEMENT_COLUMNS).
+
+    Words are compared by stem ("voted" and "vote", "expel" and "expelling"), weighed by TF-IDF over the
+    event's sentences. Groups grow from the most similar pair down: two groups join when they have no
+    outlet in common and their sentences' mean similarity across the groups is at least `threshold`
+    (average linkage, so one shared name does not chain unrelated sentences). A statement holds at most
+    one sentence per outlet, and each sentence is in at most one statement.
+    """
+    rows = []
+    used = ["article_id", "sentence_id", "outlet", "text"]
+    for event_id, group in sentences_by_event(sentences, events, used, most=MAX_ALIGNED_SENTENCES):
+        group = group.reset_index(drop=True)
+        if group["outlet"].nunique() < 2:
+            continue
+        found = _stemmed_tfidf(group["text"])
+        if found is None:
+            continue
+        matrix, stems = found
+        outlets = group["outlet"].to_numpy()
+        for number, members in enumerate(_grow_statements(matrix, outlets, threshold), start=1):
+            shared = _shared_stems(matrix, members, stems)
+            for member in sorted(members, key=lambda k: (outlets[k], k)):
+                others = [k for k in members if k != member]
+                rows.append(
+                    (
+                        event_id,
+                        number,
+                        len(members),
+                        outlets[member],
+                        group["article_id"].iloc[member],
+                        int(group["sentence_id"].iloc[member]),
+                        group["text"].iloc[member],
+                        float((matrix[member] @ matrix[others].T).toarray().mean()),
+                        shared,
+                    )
+                )
+    return pd.DataFrame(rows, columns=SHARED_STATEMENT_COLUMNS)
+
+
+def _stemmed_tfidf(texts: pd.Series):
+    """(unit-length TF-IDF rows over word stems, the stems), or None when no text has a usable word.
+
+    Words are counted as the event vectorizer counts them, then merged by Snowball stem (a rule-based
+    stemmer of NLTK that needs no downloaded data): one stem per distinct word, not per occurrence."""
+    from nltk.stem.snowball import SnowballStemmer
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+
+    counter = CountVectorizer(stop_words="english", token_pattern=r"(?u)\b[^\W\d_][\w'-]+\b")
+    try:
+        counts = counter.fit_transform(texts)
+    except ValueError:
+        return None
+    stemmer = SnowballStemmer("english")
+    words = counter.get_feature_names_out()
+    stem_codes, stems = pd.factorize(pd.Series([stemmer.stem(w) for w in words]))
+    merge = csr_matrix(
+        (np.ones(len(stem_codes)), (np.arange(len(stem_codes)), stem_codes)), shape=(len(stem_codes), len(stems))
+    )
+    weighted = TfidfTransformer(sublinear_tf=True).fit_transform(counts @ merge)
+    # A stem is shown as its most frequent word ("expel", not "expel" and "expelling").
+    frequency = counts.sum(axis=0).A1
+    shown = pd.DataFrame({"stem": stem_codes, "word": words, "n": frequency}).sort_values(
+        ["stem", "n", "word"], ascending=[True, False, True], kind="stable"
+    )
+    return weighted.tocsr(), shown.drop_duplicates("stem")["word"].to_numpy()
+
+
+def _grow_statements(matrix, outlets: np.ndarray, threshold: float) -> list[list[int]]:
+    """Statements of rows of different outlets (see shared_statements), most outlets first.
+
+    Each row gathers, from every other outlet, its most similar row at or above `threshold`; the
+    least similar are let go until the group's mean similarity is at least `threshold`. A group is kept
+    when more than half its rows are in no statement kept before it: a sentence that tells two facts
+    can be in two statements, and a statement is not shown again with one sentence more or less."""
+    candidates = _nearest_statements(matrix, threshold, k=2 * CANDIDATES_PER_SENTENCE)
+    best: dict[int, dict[str, tuple[float, int]]] = defaultdict(dict)
+    for similarity, u, v in candidates.tolist() if len(candidates) else []:
+        u, v = int(u), int(v)
+        if outlets[u] == outlets[v]:
+            continue
+        for seed, other in ((u, v), (v, u)):
+            held = best[seed].get(outlets[other])
+            if held is None or (-similarity, other) < (-held[0], held[1]):
+                best[seed][outlets[other]] = (similarity, other)
+    groups = []
+    for seed in sorted(best):
+        members = [seed] + [other for _, other in sorted(best[seed].values(), key=lambda c: (-c[0], c[1]))]
+        while len(members) > 2 and _mean_similarity(matrix, members) < threshold - 1e-12:
+            members = members[:-1]
+        if len(members) > 1 and _mean_similarity(matrix, members) >= threshold - 1e-12:
+            groups.append(members)
+    groups.sort(key=lambda members: (-len(members), -_mean_similarity(matrix, members), sorted(members)))
+    kept, shown = [], set()
+    for members in groups:
+        if 2 * sum(member not in shown for member in members) > len(members):
+            kept.append(members)
+            shown.update(members)
+    return kept
+
+
+def _mean_similarity(matrix, members: list[int]) -> float:
+    similarity = (matrix[members] @ matrix[members].T).toarray()
+    n = len(members)
+    return float((similarity.sum() - np.trace(similarity)) / (n * (n - 1)))
+
+
+def _shared_stems(matrix, members: list[int], stems: np.ndarray) -> str:
+    """The words (by stem) at least two of the statement's sentences have, weightiest first."""
+    rows = matrix[members]
+    present = (rows > 0).sum(axis=0).A1 >= 2
+    weight = rows.sum(axis=0).A1 * present
+    order = np.lexsort((stems, -weight))
+    return ", ".join(stems[k] for k in order[:SHARED_WORDS] if weight[k] > 0)

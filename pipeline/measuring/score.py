@@ -10,6 +10,7 @@ import pandas as pd
 
 from pipeline.reading.lexicons import IGNORE_CATEGORY, Lexicon
 from pipeline.schema import (
+    HEADLINE_COLUMNS,
     HIT_COLUMNS,
     HIT_DTYPES,
     NARRATIVE,
@@ -196,6 +197,35 @@ def summarize(sentences: pd.DataFrame, hits: pd.DataFrame, by: str, categories: 
             count(own_words[own_words["category"] == category]), own_voice_words
         )
     return summary.reset_index()
+
+
+def headline_scores(articles: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
+    """One row per article (HEADLINE_COLUMNS): its title, where the title came from, and the title scored
+    as one sentence: TextBlob polarity and subjectivity, and the lexicon entries it holds.
+
+    Headlines are where framing is sharpest, and cleaning moves them out of the scored text."""
+    matcher = Matcher(lexicon)
+    rows = []
+    for article in articles.sort_values("article_id", kind="stable").itertuples(index=False):
+        title = str(article.title or "")
+        polarity, subjectivity = score_sentence(title) if title else (0.0, 0.0)
+        found = [m for m in matcher.find(title) if m.entry.category != IGNORE_CATEGORY] if title else []
+        kept = [m for m in found if not is_negated(title, m.start, lexicon.negators)]
+        entries = "; ".join(f"{title[m.start : m.end]} ({m.entry.category})" for m in kept)
+        rows.append(
+            (
+                article.article_id,
+                article.outlet,
+                article.published,
+                title,
+                article.title_source,
+                polarity,
+                subjectivity,
+                len(kept),
+                entries,
+            )
+        )
+    return pd.DataFrame(rows, columns=HEADLINE_COLUMNS)
 
 
 def article_scores(

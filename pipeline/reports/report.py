@@ -26,6 +26,8 @@ from pipeline import __version__
 from pipeline.framing.annotations import EVENT_PAGES, widest_events
 from pipeline.measuring.evaluate import label_summary
 from pipeline.reading.lexicons import TOKEN
+from pipeline.reports import charts, explorer
+from pipeline.reports.layout import anchor, finish_page, sentence_anchor
 from pipeline.reports.publish import check_output_folder, publish_folder
 from pipeline.schema import SOURCE_COLUMNS, Tables, counted
 from pipeline.support.dataframes import plain_strings
@@ -37,6 +39,8 @@ EVIDENCE_PER_TERM = 3
 # Sentences shown under a finding, of those it rests on.
 EVIDENCE_SENTENCES = 8
 ALIGNED_PAIRS_PER_EVENT = 30
+# Event pages show this many of the statements the outlets share (all are in shared_statements.csv).
+STATEMENTS_PER_EVENT = 20
 # Event pages list the articles closest to the event's centre, up to this many (all are in events.csv) ...
 MEMBERS_PER_EVENT_PAGE = 50
 # ... and only this many events get a page (most outlets, then most articles, first).
@@ -44,8 +48,6 @@ MAX_EVENT_PAGES = EVENT_PAGES
 # Outlet pages show this many sentences per term; the rest are in tables/hits.csv.
 EXAMPLES_PER_TERM_ON_OUTLET_PAGE = 25
 TOP_TERMS = 10
-# A chart row per outlet stays legible up to about this many; past it the chart shows the largest outlets.
-CHART_OUTLETS = 40
 # Which table, what one row is. The column definitions live next to the code that makes each table.
 TABLE_DESCRIPTIONS = {
     "outlets.csv": "one row per outlet: n_articles, n_sentences, n_words, polarity, subjectivity, n_hits, "
@@ -61,7 +63,9 @@ TABLE_DESCRIPTIONS = {
     "lexicon_stats.csv": "one row per lexicon entry: hits in own words, in quotes, negated, per outlet",
     "suggestions.csv": "one row per outlet and candidate term no entry covers, ranked by log-odds z-score",
     "events.csv": "one row per article: its event, the event's characteristic terms, similarity to the event",
-    "alignments.csv": "one row per pair of sentences from different outlets that report the same fact",
+    "alignments.csv": "one row per pair of sentences from different outlets in one event with like words (TF-IDF cosine)",
+    "shared_statements.csv": "one row per sentence of a statement several outlets of an event tell in like words: "
+    "its number (most outlets first), the outlet's sentence, its similarity to the others, the words they share",
     "actors.csv": "one row per outlet and actor: mentions, tone of those sentences (95% interval), loaded language, quotes",
     "actor_mentions.csv": "one row per mention of an actor (of actors.csv or found in the corpus): sentence, "
     "words, voice, the tone of the clause around it",
@@ -73,12 +77,14 @@ TABLE_DESCRIPTIONS = {
     "frames.csv": "one row per event, outlet and Policy Frames dimension: share of sentences cueing it (95% interval)",
     "article_frames.csv": "one row per article and Policy Frames dimension it cues: sentences cueing it, their share",
     "event_contrasts.csv": "one row per event, outlet and metric: outlet vs the rest of the event, effect size, permutation p",
+    "headlines.csv": "one row per article: its headline, where the headline came from, its polarity, "
+    "subjectivity and lexicon entries (the headline scored as one sentence)",
+    "coverage.csv": "one row per outlet and week, month, quarter or year (chosen from the corpus's span): "
+    "articles, sentences, words, mean polarity, loaded terms per 1,000 own words",
     "distinctive_terms.csv": "one row per outlet and term: the words most typical of the outlet (log-odds, z-score)",
 }
 # Files beside the tables; run.json and snapshot.json change with every run (a date), the tables do not.
-CHART_FILE = "chart.svg"
 RUN_FILES = {
-    CHART_FILE: "the outlet chart of index.html as an SVG file (polarity, subjectivity, loaded terms per 1,000 own words)",
     "run.json": "what produced the run: versions, SHA-256 of the corpus and of each lexicon file, options, date",
     "snapshot.json": "this run's lexicon entries and scores, which the next run compares itself with",
 }
@@ -172,6 +178,16 @@ def highlight_html(sentence: str, spans: list[tuple[int, int, str, str]]) -> Mar
     return Markup("".join(parts))
 
 
+def entries_of(spans: list[tuple[int, int, str, str]]) -> str:
+    """The lexicon entries marked in a sentence, as text shown beside it ("assassinat* · dysphemism"):
+    what a pointer would show on hovering a highlight, for a reader on a phone or paper."""
+    seen = dict.fromkeys(
+        " · ".join(label.split(" · ")[:2]) + ("" if kind == "narrative" else f" ({kind})")
+        for _, _, label, kind in sorted(spans)
+    )
+    return "; ".join(seen)
+
+
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|#])")
 
 
@@ -226,45 +242,6 @@ def signed(value: float, decimals: int = 3) -> str:
     return f"{value:+.{decimals}f}"
 
 
-def charted_outlets(outlets: pd.DataFrame, most: int = CHART_OUTLETS) -> pd.DataFrame:
-    """The outlets the chart draws: all, or the `most` with the most words (in table order)."""
-    if len(outlets) <= most:
-        return outlets
-    largest = outlets.sort_values(["n_words", "outlet"], ascending=[False, True], kind="stable").head(most)
-    return outlets[outlets["outlet"].isin(largest["outlet"])]
-
-
-def outlet_chart_svg(outlets: pd.DataFrame, categories: list[str]) -> str:
-    """Three panels, outlets as rows: mean polarity, mean subjectivity, loaded terms per 1,000 words by category."""
-    plt.rcParams["svg.fonttype"] = "none"
-    plt.rcParams["svg.hashsalt"] = "mediabias"
-    outlets = charted_outlets(outlets)
-    names = list(outlets["outlet"])[::-1]
-    height = 1.2 + 0.45 * len(names)
-    figure, axes = plt.subplots(1, 3, figsize=(12, height), sharey=True, gridspec_kw={"width_ratios": [1, 1, 1.6]})
-    rows = outlets.set_index("outlet").loc[names]
-    polarity_colors = ["#b2182b" if v < 0 else "#2166ac" for v in rows["polarity"]]
-    axes[0].barh(names, rows["polarity"], color=polarity_colors)
-    axes[0].axvline(0, color="#444", linewidth=0.8)
-    axes[0].set_title("Polarity (mean, −1..1)", fontsize=10)
-    axes[1].barh(names, rows["subjectivity"], color="#7f7f7f")
-    axes[1].set_xlim(0, 1)
-    axes[1].set_title("Subjectivity (mean, 0..1)", fontsize=10)
-    left = pd.Series(0.0, index=rows.index)
-    palette = plt.get_cmap("tab10")
-    for k, category in enumerate(categories):
-        values = rows[f"loaded_per_1k_{category}"]
-        axes[2].barh(names, values, left=left, color=palette(k % 10), label=category)
-        left = left + values
-    axes[2].set_title("Loaded terms per 1,000 own words", fontsize=10)
-    if categories:
-        axes[2].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-    for axis in axes:
-        axis.tick_params(labelsize=9)
-        axis.spines[["top", "right"]].set_visible(False)
-    return _svg_of(figure)
-
-
 def heat_style(share: float) -> str:
     """A table cell's inline style shading it by a share in [0, 1] (a heatmap without a chart library)."""
     share = min(1.0, max(0.0, float(share))) if share == share else 0.0
@@ -294,7 +271,14 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     environment.filters.update(
-        md=markdown_escape, num=fmt, signed=signed, link=safe_link, metric=metric_label, heat=heat_style
+        md=markdown_escape,
+        anchor=anchor,
+        explore=lambda name, kind: explorer.item_id(kind, str(name)),
+        num=fmt,
+        signed=signed,
+        link=safe_link,
+        metric=metric_label,
+        heat=heat_style,
     )
     return environment
 
@@ -373,6 +357,8 @@ class _OutletEvidence:
         return {
             "article_id": place[0],
             "sentence_id": place[1],
+            "anchor": sentence_anchor(*place),
+            "entries": entries_of(spans),
             "polarity": float(self.polarity[place]),
             "html": highlight_html(self.text[place], spans),
             "markdown": highlight_markdown(self.text[place], spans),
@@ -387,6 +373,7 @@ class _OutletEvidence:
             result.append(
                 {
                     "term": term,
+                    "anchor": "term-" + anchor(term.term),
                     "examples": [self.example(p) for p in places[:per_term]],
                     "more": max(0, len(places) - per_term),
                 }
@@ -475,6 +462,7 @@ def event_pages(tables: Tables, slugs: dict[str, str], marks: HitMarks | None = 
             for row in alignments.itertuples(index=False)
         ]
         outlets = detail["outlets"]
+        event_headlines = tables.headlines[tables.headlines["article_id"].isin(set(shown["article_id"]))]
         evidence = behind.of_event(members)
         scores = tables.outlets.set_index("outlet").loc[outlets]
         contrasts = detail["contrasts"].set_index(["outlet", "metric"])
@@ -512,10 +500,48 @@ def event_pages(tables: Tables, slugs: dict[str, str], marks: HitMarks | None = 
                     detail["frames"][detail["frames"].groupby("frame")["n_sentences"].transform("sum") > 0], "frame"
                 ),
                 "pairs": pairs,
+                "statements": shared_statements_of(tables.shared_statements, event_id, marks),
+                "headlines": event_headlines.sort_values(["outlet", "published", "article_id"], kind="stable"),
+                "charts": _markups(
+                    charts.score_charts(scores.reset_index(), [], lambda o, what: f"../outlets/{slugs[o]}.html#{what}")[
+                        ::2
+                    ]
+                    + charts.frame_charts(detail["frames"], outlets, lambda o, what: "#frames")
+                ),
                 "one_article_each": bool((members.groupby("outlet").size() == 1).all()),
             }
         )
     return pages
+
+
+def shared_statements_of(
+    shared: pd.DataFrame, event_id: str, marks: HitMarks, most: int = STATEMENTS_PER_EVENT
+) -> list[dict]:
+    """An event's first `most` shared statements, each with every outlet's sentence highlighted."""
+    rows = shared[(shared["event_id"] == event_id) & (shared["statement"] <= most)] if len(shared) else shared
+    statements = []
+    for number, group in rows.groupby("statement", sort=True):
+        versions = [
+            {
+                "outlet": r.outlet,
+                "article_id": r.article_id,
+                "sentence_id": r.sentence_id,
+                "similarity": r.similarity,
+                "anchor": sentence_anchor(r.article_id, r.sentence_id),
+                "html": highlight_html(r.text, marks.get((r.article_id, r.sentence_id))),
+                "markdown": highlight_markdown(r.text, marks.get((r.article_id, r.sentence_id))),
+            }
+            for r in group.itertuples(index=False)
+        ]
+        statements.append(
+            {
+                "number": int(number),
+                "n_outlets": int(group["n_outlets"].iloc[0]),
+                "shared": group["shared"].iloc[0],
+                "versions": versions,
+            }
+        )
+    return statements
 
 
 class _FindingEvidence:
@@ -578,6 +604,8 @@ class _FindingEvidence:
                 {
                     "article_id": article_id,
                     "sentence_id": sentence_id,
+                    "anchor": sentence_anchor(article_id, sentence_id),
+                    "entries": entries_of(spans),
                     "html": highlight_html(text, spans),
                     "markdown": highlight_markdown(text, spans),
                 }
@@ -585,10 +613,8 @@ class _FindingEvidence:
         return shown
 
 
-def page_contexts(tables: Tables, chart: str | None = None) -> tuple[dict, list[dict]]:
-    """The data each page template renders: (corpus page, one dict per outlet page).
-
-    `chart` is the outlet chart's SVG when already drawn (outlet_chart_svg)."""
+def page_contexts(tables: Tables) -> tuple[dict, list[dict]]:
+    """The data each page template renders: (corpus page, one dict per outlet page)."""
     slugs = outlet_slugs(list(tables.outlets["outlet"]))
     marks = HitMarks(tables.hits)
     # An outlet's sentences are taken from the table when its page is made: all outlets' at once
@@ -598,12 +624,17 @@ def page_contexts(tables: Tables, chart: str | None = None) -> tuple[dict, list[
     terms = _by_outlet(tables.terms)
     articles, contrasts = _by_outlet(tables.articles), _by_outlet(tables.contrasts)
     sources = _by_outlet(tables.sources) if len(tables.sources) else {}
+    coverage = _by_outlet(tables.coverage) if len(tables.coverage) else {}
+    occurring = occurring_categories(tables.outlets, tables.categories)
     outlet_pages = []
     for outlet in tables.outlets.itertuples(index=False):
         name = outlet.outlet
         sentences = tables.sentences.take(sentence_rows[name])
         found = _OutletEvidence(sentences, tables.hits.take(hit_rows.get(name, [])), marks)
         outlet_terms = terms.get(name, tables.terms.iloc[0:0])
+        outlet_timeline, outlet_timeline_caption = charts.timeline_charts(
+            coverage.get(name, tables.coverage.iloc[0:0]), span=tables.coverage
+        )
         outlet_pages.append(
             {
                 "outlet": outlet,
@@ -614,6 +645,10 @@ def page_contexts(tables: Tables, chart: str | None = None) -> tuple[dict, list[
                 "top_terms": found.for_terms(outlet_terms.head(TOP_TERMS), EVIDENCE_PER_TERM),
                 "all_terms": found.for_terms(outlet_terms, EXAMPLES_PER_TERM_ON_OUTLET_PAGE),
                 "extremes": found.extremes(),
+                "outlet_charts": _markups(charts.category_charts(outlet, occurring)),
+                "outlet_timeline": _markups(outlet_timeline),
+                "outlet_coverage": coverage.get(name, tables.coverage.iloc[0:0]),
+                "outlet_timeline_caption": outlet_timeline_caption,
             }
         )
     removed_by_rule = (
@@ -624,14 +659,20 @@ def page_contexts(tables: Tables, chart: str | None = None) -> tuple[dict, list[
         .sort_values(["n_lines", "rule"], ascending=[False, True])
     )
     one_article_each = bool(len(tables.outlets)) and bool((tables.outlets["n_articles"] == 1).all())
+    charted = charts.charted_outlets(tables.outlets)
+    timeline, timeline_caption = charts.timeline_charts(tables.coverage)
+    explored = explorer.explorer_items(tables)
     corpus_page = {
         "corpus": tables.corpus.iloc[0],
         "outlets": tables.outlets,
         "side_by_side": pd.concat([tables.outlets, tables.corpus], ignore_index=True),
         "outlet_pages": outlet_pages,
         "categories": tables.categories,
-        "chart": Markup(outlet_chart_svg(tables.outlets, tables.categories) if chart is None else chart),
-        "n_charted": len(charted_outlets(tables.outlets)),
+        "charts": _markups(charts.score_charts(charted, occurring, lambda o, what: f"outlets/{slugs[o]}.html#{what}")),
+        "n_charted": len(charted),
+        "occurring_categories": occurring,
+        "timeline": _markups(timeline),
+        "timeline_caption": timeline_caption,
         "problems": tables.problems,
         "removed_by_rule": removed_by_rule,
         "n_removed": len(tables.removed_lines),
@@ -641,27 +682,50 @@ def page_contexts(tables: Tables, chart: str | None = None) -> tuple[dict, list[
         "provenance": tables.provenance,
         "changes": tables.changes,
         "events": event_pages(tables, slugs, marks),
+        "explorer": explored,
+        "coverage": tables.coverage[tables.coverage["outlet"].isin(charts.timeline_outlets(tables.coverage))]
+        if len(tables.coverage)
+        else tables.coverage,
+        "explorer_ids": {item.id for items in explored.values() for item in items},
+        "kind_names": explorer.KIND_NAMES,
+        "voices": explorer.VOICES,
+        "voice_names": explorer.VOICE_NAMES,
+        "most_items": explorer.MOST_ITEMS,
+        "sentences_per_item": explorer.SENTENCES_PER_ITEM,
         "n_events": int(tables.events["event_id"].nunique()) if len(tables.events) else 0,
         "version": __version__,
     }
     return corpus_page, outlet_pages
 
 
-def render_pages(tables: Tables, chart: str | None = None) -> dict[str, str]:
-    """Every report page as {relative path: text}; `chart` as in page_contexts."""
+def occurring_categories(outlets: pd.DataFrame, categories: list[str]) -> list[str]:
+    """The lexicon categories with at least one hit in some outlet's own words: the columns and legends
+    worth a reader's attention (the rest are zero everywhere, and stay in the CSV)."""
+    return [
+        c for c in categories if f"loaded_per_1k_{c}" in outlets and bool((outlets[f"loaded_per_1k_{c}"] > 0).any())
+    ]
+
+
+def _markups(svgs: list[str]) -> list[Markup]:
+    return [Markup(svg) for svg in svgs]
+
+
+def render_pages(tables: Tables) -> dict[str, str]:
+    """Every report page as {relative path: text}."""
     environment = _environment()
-    corpus_page, outlet_pages = page_contexts(tables, chart)
+    corpus_page, outlet_pages = page_contexts(tables)
     pages = {
-        "index.html": environment.get_template("index.html").render(**corpus_page),
+        "index.html": finish_page(environment.get_template("index.html").render(**corpus_page)),
+        "explore.html": finish_page(environment.get_template("explore.html").render(**corpus_page)),
         "report.md": environment.get_template("report.md").render(**corpus_page),
     }
     for page in outlet_pages:
         context = {**corpus_page, **page}
-        pages[f"outlets/{page['slug']}.html"] = environment.get_template("outlet.html").render(**context)
+        pages[f"outlets/{page['slug']}.html"] = finish_page(environment.get_template("outlet.html").render(**context))
         pages[f"outlets/{page['slug']}.md"] = environment.get_template("outlet.md").render(**context)
     for event in corpus_page["events"]:
         context = {**corpus_page, "event": event}
-        pages[f"events/{event['slug']}.html"] = environment.get_template("event.html").render(**context)
+        pages[f"events/{event['slug']}.html"] = finish_page(environment.get_template("event.html").render(**context))
         pages[f"events/{event['slug']}.md"] = environment.get_template("event.md").render(**context)
     return pages
 
@@ -696,9 +760,7 @@ def _report_files(tables: Tables, previous_dir: Path | None = None) -> Iterator[
     digests: dict[str, dict[str, str]] = {}
     for name, table in tables.csv_tables().items():
         yield f"tables/{name}", _table_file(f"tables/{name}", table, previous_dir, previous, digests)
-    chart = _chart(tables, previous_dir, previous, digests)
-    yield CHART_FILE, chart
-    yield from render_pages(tables, chart).items()
+    yield from render_pages(tables).items()
     yield "run.json", json.dumps(tables.provenance, indent=2, sort_keys=True) + "\n"
     yield SNAPSHOT_FILE, json.dumps(tables.snapshot, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     yield "README.md", data_dictionary()
@@ -755,24 +817,6 @@ def _unchanged_previous(
         return None
     digests[relative] = before
     return previous_dir / relative
-
-
-def _chart(
-    tables: Tables, previous_dir: Path | None, previous: dict[str, dict[str, str]], digests: dict[str, dict[str, str]]
-) -> str:
-    """The outlet chart: the previous reports' file when the numbers it draws are the same, else drawn again
-    (matplotlib takes most of a second)."""
-    drawn = ["outlet", "n_words", "polarity", "subjectivity", *(f"loaded_per_1k_{c}" for c in tables.categories)]
-    content = table_digest(tables.outlets[drawn])
-    if content is not None:
-        content = f"{content}/matplotlib-{matplotlib.__version__}"
-    unchanged = _unchanged_previous(CHART_FILE, content, previous_dir, previous, digests)
-    if unchanged is not None:
-        return unchanged.read_text(encoding="utf-8")
-    svg = outlet_chart_svg(tables.outlets, tables.categories)
-    if content is not None:
-        digests[CHART_FILE] = {"content": content, "sha256": hashlib.sha256(svg.encode("utf-8")).hexdigest()}
-    return svg
 
 
 def _hashed(pieces: Iterable[str], relative: str, content: str | None, digests: dict) -> Iterator[str]:

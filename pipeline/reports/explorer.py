@@ -1,0 +1,196 @@
+"""The term explorer: pick a lexicon entry, a category, an actor, a label or a frame and read its uses by
+outlet and voice, with sentences.
+
+What scattertext does for two categories of documents, for any number of outlets. The page is built
+from the tables, once, with a bounded number of items and sentences per item (the largest first), so it
+stays small however large the corpus; every item is plain HTML, and a short inline script only picks
+which one to show and filters the sentences (the page reads whole with scripts off).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from pipeline.reports.layout import anchor, sentence_anchor
+from pipeline.schema import Tables
+
+# Items per kind, those used most first (the rest are in the tables: hits.csv, actor_mentions.csv, ...).
+MOST_ITEMS = {"entry": 400, "category": 50, "actor": 200, "label": 300, "frame": 50}
+# Sentences shown per item, taken in turn from the outlets that use it most.
+SENTENCES_PER_ITEM = 8
+VOICES = ["narrative", "quote", "reported", "negated"]
+VOICE_NAMES = {"narrative": "own words", "quote": "quoted", "reported": "reported", "negated": "negated"}
+KIND_NAMES = {
+    "entry": "Lexicon entries",
+    "category": "Lexicon categories",
+    "actor": "Actors",
+    "label": "Labels (words for the same thing)",
+    "frame": "Frames",
+}
+
+
+@dataclass
+class Item:
+    kind: str
+    name: str
+    detail: str
+    id: str
+    total: int
+    counts: list[dict] = field(default_factory=list)
+    sentences: list[dict] = field(default_factory=list)
+
+
+def item_id(kind: str, name: str) -> str:
+    """The explorer's anchor of an item, which other pages link to (explore.html#actor-Iran)."""
+    return f"{kind}-{anchor(name)}"
+
+
+def explorer_items(tables: Tables) -> dict[str, list[Item]]:
+    """The explorer's items by kind (KIND_NAMES), each with its uses per outlet and voice and its sentences."""
+    uses = {
+        "entry": _hit_uses(tables.hits, "term", "category"),
+        "category": _hit_uses(tables.hits, "category", None),
+        "actor": _annotation_uses(tables.actor_mentions, "actor", None),
+        "label": _label_uses(tables.annotations),
+        "frame": _annotation_uses(_annotations_of(tables.annotations, "frame"), "key", None),
+    }
+    texts = _SentenceTexts(tables.sentences)
+    return {kind: _items(kind, table, texts) for kind, table in uses.items()}
+
+
+def _hit_uses(hits: pd.DataFrame, name: str, detail: str | None) -> pd.DataFrame:
+    voice = hits["voice"].astype(str).where(~hits["negated"].astype(bool), "negated")
+    return pd.DataFrame(
+        {
+            "name": hits[name].astype(str),
+            "detail": hits[detail].astype(str) if detail else "",
+            "outlet": hits["outlet"].astype(str),
+            "voice": voice,
+            "article_id": hits["article_id"].astype(str),
+            "sentence_id": hits["sentence_id"].astype("int64"),
+            "start": hits["start"].astype("int64"),
+            "end": hits["end"].astype("int64"),
+        }
+    )
+
+
+def _annotations_of(annotations: pd.DataFrame, kind: str) -> pd.DataFrame:
+    return annotations[annotations["kind"].astype(str) == kind] if len(annotations) else annotations
+
+
+def _annotation_uses(rows: pd.DataFrame, name: str, detail: str | None) -> pd.DataFrame:
+    if rows.empty:
+        return pd.DataFrame(columns=["name", "detail", "outlet", "voice", "article_id", "sentence_id", "start", "end"])
+    return pd.DataFrame(
+        {
+            "name": rows[name].astype(str),
+            "detail": rows[detail].astype(str) if detail else "",
+            "outlet": rows["outlet"].astype(str),
+            "voice": rows["voice"].astype(str),
+            "article_id": rows["article_id"].astype(str),
+            "sentence_id": rows["sentence_id"].astype("int64"),
+            "start": rows["start"].astype("int64"),
+            "end": rows["end"].astype("int64"),
+        }
+    )
+
+
+def _label_uses(annotations: pd.DataFrame) -> pd.DataFrame:
+    """A label's uses that name its concept (a use whose noun phrase names someone else is left out, as in
+    labels.csv), named "concept: label"."""
+    labels = _annotations_of(annotations, "label")
+    if labels.empty:
+        return _annotation_uses(labels, "key", None)
+    labels = labels[labels["referent"].astype(str) == ""]
+    return _annotation_uses(
+        labels.assign(name=labels["key"].astype(str) + ": " + labels["term"].astype(str)), "name", None
+    )
+
+
+def _items(kind: str, uses: pd.DataFrame, texts: _SentenceTexts) -> list[Item]:
+    if uses.empty:
+        return []
+    totals = uses.groupby("name", sort=True).size().sort_values(ascending=False, kind="stable")
+    kept = list(totals.index[: MOST_ITEMS[kind]])
+    uses = uses[uses["name"].isin(set(kept))]
+    counts = uses.groupby(["name", "outlet", "voice"], sort=True).size()
+    details = uses.groupby("name", sort=True)["detail"].first()
+    items = []
+    for name, group in uses.groupby("name", sort=True):
+        by_outlet = counts.loc[name].unstack("voice", fill_value=0)
+        by_outlet = by_outlet.assign(total=by_outlet.sum(axis=1)).sort_values("total", ascending=False, kind="stable")
+        rows = [
+            {"outlet": outlet, **{v: int(row.get(v, 0)) for v in VOICES}, "total": int(row["total"])}
+            for outlet, row in by_outlet.iterrows()
+        ]
+        items.append(
+            Item(
+                kind=kind,
+                name=str(name),
+                detail=str(details.get(name, "")),
+                id=item_id(kind, str(name)),
+                total=int(totals[name]),
+                counts=rows,
+                sentences=_sentences_in_turn(group, [r["outlet"] for r in rows], texts),
+            )
+        )
+    items.sort(key=lambda item: (-item.total, item.name))
+    return items
+
+
+def _sentences_in_turn(uses: pd.DataFrame, outlets: list[str], texts: _SentenceTexts) -> list[dict]:
+    """Up to SENTENCES_PER_ITEM sentences, one per outlet in turn (most uses first), each once."""
+    queues = {
+        outlet: list(
+            group.sort_values(["article_id", "sentence_id", "start"], kind="stable")
+            .head(4 * SENTENCES_PER_ITEM)  # enough to skip a sentence already taken
+            .itertuples(index=False)
+        )
+        for outlet, group in uses.groupby("outlet", sort=False)
+    }
+    chosen, seen = [], set()
+    while len(chosen) < SENTENCES_PER_ITEM and any(queues.values()):
+        for outlet in outlets:
+            queue = queues.get(outlet, [])
+            while queue:
+                use = queue.pop(0)
+                place = (use.article_id, int(use.sentence_id))
+                if place not in seen:
+                    seen.add(place)
+                    chosen.append(use)
+                    break
+            if len(chosen) >= SENTENCES_PER_ITEM:
+                break
+    found = texts.get([(u.article_id, int(u.sentence_id)) for u in chosen])
+    return [
+        {
+            "outlet": use.outlet,
+            "voice": use.voice,
+            "article_id": use.article_id,
+            "sentence_id": int(use.sentence_id),
+            "anchor": sentence_anchor(use.article_id, use.sentence_id),
+            "before": text[: use.start],
+            "match": text[use.start : use.end],
+            "after": text[use.end :],
+        }
+        for use, text in zip(chosen, found, strict=True)
+        if text is not None
+    ]
+
+
+class _SentenceTexts:
+    """The texts of the few sentences shown, looked up by (article_id, sentence_id) without copying the table."""
+
+    def __init__(self, sentences: pd.DataFrame):
+        self._places = pd.MultiIndex.from_arrays(
+            [sentences["article_id"].astype(str), sentences["sentence_id"].astype("int64")]
+        )
+        self._texts = sentences["text"]
+
+    def get(self, places: list[tuple[str, int]]) -> list[str | None]:
+        if not places:
+            return []
+        rows = self._places.get_indexer(places)
+        return [str(self._texts.iloc[row]) if row >= 0 else None for row in rows]
