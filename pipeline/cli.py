@@ -69,6 +69,28 @@ def _checked_out_dir(out_dir: Path, **inputs: Path | None) -> None:
         raise _user_error(error) from error
 
 
+SUGGESTED_ENTRIES = Path("reports") / "tables" / "suggested_entries.csv"
+# The second line of a file suggest writes: a lexicon comment, so the file can be pasted whole, and how
+# suggest knows the file is its own to write over.
+SUGGESTED_MARK = "# Suggested by mediabias suggest:"
+
+
+def suggested_entries_text(suggestions) -> str:
+    header, _, rows = to_csv_text(suggestions_as_lexicon(suggestions)).partition("\n")
+    note = f"{SUGGESTED_MARK} fill in each category, check the weight, then paste the rows into a lexicon file."
+    return f"{header}\n{note}\n{rows}"
+
+
+def written_by_suggest(path: Path) -> bool:
+    """Whether `path` is a file an earlier `suggest` wrote (so writing over it loses nobody's work)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            handle.readline()
+            return handle.readline().startswith(SUGGESTED_MARK)
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def _check_output_file(path: Path, replace: bool) -> None:
     try:
         check_output_file(path, replace)
@@ -553,9 +575,10 @@ def kwic(term: str, outlet: str | None, window: int, corpus_dir: Path, lexicon_d
     "--out",
     "out_file",
     type=click.Path(path_type=Path),
-    default=Path("suggestions.csv"),
+    default=SUGGESTED_ENTRIES,
     show_default=True,
-    help="CSV in the lexicon's columns, to paste into a lexicon file.",
+    help="CSV in the lexicon's columns, to paste into a lexicon file; beside the report's tables by default "
+    "(a file there that suggest wrote is written over, any other file only with --replace).",
 )
 @click.option("--replace", is_flag=True, help="Write over --out if it exists.")
 @CORPUS_OPTION
@@ -564,13 +587,16 @@ def suggest(outlet: str | None, top: int, out_file: Path, replace: bool, corpus_
     """Terms the lexicons miss that are typical of an outlet (log-odds ratio, informative Dirichlet prior).
 
     Each outlet's words are compared with all other outlets' (Monroe, Colaresi & Quinn 2008); words
-    an entry already matches are left out. The CSV has the columns term,category,weight,note: fill
+    an entry already matches are left out. Words of opinion (TextBlob's pattern lexicon) come first,
+    then the rest; the event's own vocabulary (used by half the outlets or more) and verbs that
+    attribution.csv already reads come last. The CSV has the columns term,category,weight,note: fill
     in the category of the terms you keep and paste the rows into a lexicon file.
 
     \b
     Example:
       mediabias suggest --outlet Sputnik --top 5
     """
+    replace = replace or written_by_suggest(out_file)
     _check_output_file(out_file, replace)
     tables = _analyze(corpus_dir, lexicon_dir)
     suggestions = tables.suggestions
@@ -588,9 +614,10 @@ def suggest(outlet: str | None, top: int, out_file: Path, replace: bool, corpus_
         click.echo(f"== {name}")
         for row in rows.itertuples(index=False):
             click.echo(
-                f"  {row.term:<28} z={row.z:5.2f}  {row.n_outlet} here, {row.n_rest} elsewhere   {row.example_1[:90]}"
+                f"  {row.term:<24} {row.kind:<14} z={row.z:5.2f}  {row.n_outlet} here, {row.n_rest} elsewhere   "
+                f"{row.example_1[:80]}"
             )
-    _write_file(out_file, to_csv_text(suggestions_as_lexicon(suggestions)), replace)
+    _write_file(out_file, suggested_entries_text(suggestions), replace)
     click.echo(f"\n{len(suggestions)} suggestion(s) written to {out_file} (fill in the category before pasting).")
 
 

@@ -61,6 +61,11 @@ def covered_terms(lexicon):
     return tune.covered_terms(lexicon)
 
 
+@stage(by_content=True)
+def reporting_verbs(lexicon):
+    return tune.reporting_verbs(lexicon)
+
+
 @stage(("clean_articles", "removed_lines", "corpus_problems", "clean_problems", "n_read"), cached=True, in_child=True)
 def clean_articles(corpus_dir, boilerplate, spread):
     """The corpus's articles with clean text, the lines cleaning removed, and the problems of both."""
@@ -182,9 +187,9 @@ def names(sentences):
         "hits": ("outlet", "article_id", "sentence_id", "start", "end"),
     },
 )
-def suggestions(sentences, hits, covered_terms, names):
+def suggestions(sentences, hits, covered_terms, names, reporting_verbs):
     """Terms no entry covers that one outlet uses more than the others: candidates for the lexicons."""
-    return tune.suggestions_from(sentences, hits, covered_terms, names)
+    return tune.suggestions_from(sentences, hits, covered_terms, names, reporting=reporting_verbs)
 
 
 # ---- Events: the same story told by several outlets ----

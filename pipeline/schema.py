@@ -502,7 +502,7 @@ LEXICON_STATS_COLUMNS = [
     "n_outlets",
     "by_outlet",
 ]
-SUGGESTION_COLUMNS = ["outlet", "term", "n_outlet", "n_rest", "log_odds", "z", "example_1", "example_2"]
+SUGGESTION_COLUMNS = ["outlet", "term", "kind", "n_outlet", "n_rest", "log_odds", "z", "example_1", "example_2"]
 
 
 @dataclass

@@ -22,7 +22,7 @@ from pipeline.framing.annotations import (
     label_table,
     sentence_rows,
 )
-from pipeline.framing.events import align_statements, group_events
+from pipeline.framing.events import align_statements, group_events, shared_statements
 from pipeline.framing.mentions import actor_names, mention_table
 from pipeline.framing.statements import attribution_table, statement_table
 from pipeline.measuring import statistics as compare
@@ -221,6 +221,33 @@ def test_aligned_statements_pair_the_same_fact_across_outlets_once():
     assert pairs[["text_a", "text_b"]].values.tolist() == [
         ["The parliament voted to expel US troops.", "Parliament voted to expel the US troops."]
     ]
+
+
+def test_a_statement_three_outlets_tell_in_their_own_words_is_one_shared_statement():
+    corpus = articles(
+        ("a", "Wire", "2020-01-05", "Parliament voted to expel the US troops on Sunday. The weather was cold."),
+        ("b", "Daily", "2020-01-05", "The parliament voted on expelling US troops. Markets rose sharply."),
+        ("c", "Post", "2020-01-06", "Lawmakers in parliament voted to expel American troops. Fans cheered loudly."),
+    )
+    sentences, _ = score_articles(corpus, LEXICON)
+    shared = shared_statements(sentences, group_events(corpus, sentences=sentences))
+    first = shared[shared["statement"] == 1]
+    assert list(first["outlet"]) == ["Daily", "Post", "Wire"] and set(first["n_outlets"]) == {3}
+    assert all(text.endswith("troops.") or "troops on Sunday" in text for text in first["text"])
+    # Words are compared by stem ("expel", "expelling") and shown as written.
+    assert set(first["shared"].iloc[0].split(", ")) >= {"expel", "parliament", "troops", "voted"}
+    assert not shared["text"].str.contains("weather|Markets|Fans").any()  # told by one outlet only
+
+
+def test_wire_copy_reprinted_by_two_outlets_is_one_statement_with_similarity_one():
+    text = "The ministry confirmed the strike killed two commanders."
+    corpus = articles(
+        ("a", "Wire", "2020-01-05", text + " It rained."), ("b", "Daily", "2020-01-05", text + " Markets fell.")
+    )
+    sentences, _ = score_articles(corpus, LEXICON)
+    shared = shared_statements(sentences, group_events(corpus, sentences=sentences))
+    assert shared[["outlet", "text"]].values.tolist() == [["Daily", text], ["Wire", text]]
+    assert shared["similarity"].tolist() == pytest.approx([1.0, 1.0])
 
 
 @pytest.fixture(scope="module")

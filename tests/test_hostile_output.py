@@ -337,6 +337,19 @@ def test_suggest_never_writes_over_an_existing_file(corpus, tmp_path):
     assert lexicon_file.read_text() == "term,category,weight,note\nregime,delegitimizing,2,mine\n"
 
 
+def test_suggest_writes_beside_the_reports_tables_and_writes_over_only_its_own_file(corpus, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    arguments = ["suggest", "--corpus", str(corpus), "--lexicons", str(LEXICONS)]
+    first = CliRunner().invoke(main, arguments)
+    assert first.exit_code == 0, first.output
+    written = tmp_path / "reports" / "tables" / "suggested_entries.csv"
+    assert written.read_text().startswith("term,category,weight,note\n# Suggested by mediabias suggest:")
+    assert CliRunner().invoke(main, arguments).exit_code == 0  # its own file: written again
+    written.write_text("term,category,weight,note\nregime,delegitimizing,2,mine\n")  # now a person's
+    assert CliRunner().invoke(main, arguments).exit_code == 2
+    assert written.read_text() == "term,category,weight,note\nregime,delegitimizing,2,mine\n"
+
+
 def test_lexicon_stats_writes_a_new_file_and_replaces_it_only_when_asked(corpus, tmp_path):
     target = tmp_path / "stats.csv"
     arguments = ["lexicon", "stats", "--corpus", str(corpus), "--lexicons", str(LEXICONS), "--out", str(target)]

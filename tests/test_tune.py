@@ -21,6 +21,7 @@ from pipeline.tuning.tune import (
     run_snapshot,
     suggest_terms,
     suggestions_as_lexicon,
+    suggestions_from,
 )
 
 
@@ -221,3 +222,31 @@ def test_since_the_last_run_covers_an_edit_of_the_framing_lexicons(tmp_path):
     reweighted = [e for e in changes["entries"] if e["change"] == "re-weighted"]
     assert [(e["term"], e["detail"]) for e in reweighted] == [("murder*", "weight -1 → -0.5, labels.csv:2")]
     assert [(t["term"], t["before"], t["after"]) for t in changes["terms"]] == [("murder* (the killing)", 2, 3)]
+
+
+def test_words_of_opinion_come_before_the_events_own_vocabulary_and_reporting_verbs():
+    texts = {
+        "Wire": [
+            "Troops fired on a brutal crackdown, officials announced.",
+            "Troops saw a brutal night, officials announced.",
+            "Troops, troops and troops again, officials announced.",
+        ],
+        "Daily": ["Troops arrived.", "Talks resumed."],
+        "Post": ["Troops left.", "Rain fell."],
+    }
+    sentences = pd.DataFrame(
+        [
+            {"article_id": outlet, "sentence_id": k, "outlet": outlet, "text": text}
+            for outlet, lines in texts.items()
+            for k, text in enumerate(lines, start=1)
+        ]
+    )
+    suggestions = suggestions_from(
+        sentences, sentences.iloc[0:0].assign(start=0, end=0), (), frozenset(), outlet="Wire", reporting=("announced",)
+    )
+    kinds = dict(zip(suggestions.term, suggestions.kind, strict=True))
+    assert kinds["brutal"] == "evaluative"  # TextBlob's pattern lexicon: subjectivity 1.0
+    assert kinds["troops"] == "topic"  # every outlet writes it: the story, not its telling
+    assert kinds["announced"] == "reporting verb"  # attribution.csv already reads it
+    order = list(suggestions.term)
+    assert order.index("brutal") < order.index("officials") < order.index("troops") < order.index("announced")

@@ -450,6 +450,9 @@ def events_of_rows(article_ids: pd.Series, events: pd.DataFrame) -> pd.Categoric
 SHARED_STATEMENT_THRESHOLD = 0.25
 # Shared words listed per statement.
 SHARED_WORDS = 8
+# An event keeps this many of the statements its outlets share, those told by most outlets (the page shows 20).
+SHARED_STATEMENTS_PER_EVENT = 200
+SHARED_TRIES_PER_STATEMENT = 10
 
 
 def shared_statements(
@@ -458,26 +461,27 @@ def shared_statements(
     """The statements several outlets of an event tell, each outlet's sentence for it (SHARED_STATEMENT_COLUMNS).
 
     Words are compared by stem ("voted" and "vote", "expel" and "expelling"), weighed by TF-IDF over the
-    event's sentences. Groups grow from the most similar pair down: two groups join when they have no
-    outlet in common and their sentences' mean similarity across the groups is at least `threshold`
-    (average linkage, so one shared name does not chain unrelated sentences). A statement holds at most
-    one sentence per outlet, and each sentence is in at most one statement.
+    event's distinct sentences; how groups grow is _grow_statements'. A statement holds at most one
+    sentence per outlet; a sentence an outlet repeats counts once (its first).
     """
     rows = []
     used = ["article_id", "sentence_id", "outlet", "text"]
     for event_id, group in sentences_by_event(sentences, events, used, most=MAX_ALIGNED_SENTENCES):
-        group = group.reset_index(drop=True)
+        group = group[~group.duplicated(["text", "outlet"])].reset_index(drop=True)
         if group["outlet"].nunique() < 2:
             continue
-        found = _stemmed_tfidf(group["text"])
+        codes, texts = pd.factorize(group["text"])
+        found = _stemmed_tfidf(pd.Series(texts))
         if found is None:
             continue
-        matrix, stems = found
+        distinct, stems = found
+        matrix = distinct[codes]  # a row per sentence; wire copy told by several outlets is one text
         outlets = group["outlet"].to_numpy()
-        for number, members in enumerate(_grow_statements(matrix, outlets, threshold), start=1):
+        edges = _statement_edges(distinct, codes, outlets, threshold)
+        for number, (members, similarity) in enumerate(_grow_statements(matrix, edges, threshold), start=1):
             shared = _shared_stems(matrix, members, stems)
-            for member in sorted(members, key=lambda k: (outlets[k], k)):
-                others = [k for k in members if k != member]
+            n = len(members)
+            for place, member in sorted(enumerate(members), key=lambda pair: (outlets[pair[1]], pair[1])):
                 rows.append(
                     (
                         event_id,
@@ -487,7 +491,7 @@ def shared_statements(
                         group["article_id"].iloc[member],
                         int(group["sentence_id"].iloc[member]),
                         group["text"].iloc[member],
-                        float((matrix[member] @ matrix[others].T).toarray().mean()),
+                        float((similarity[place].sum() - similarity[place, place]) / (n - 1)),
                         shared,
                     )
                 )
@@ -522,43 +526,72 @@ def _stemmed_tfidf(texts: pd.Series):
     return weighted.tocsr(), shown.drop_duplicates("stem")["word"].to_numpy()
 
 
-def _grow_statements(matrix, outlets: np.ndarray, threshold: float) -> list[list[int]]:
-    """Statements of rows of different outlets (see shared_statements), most outlets first.
+def _statement_edges(distinct, codes: np.ndarray, outlets: np.ndarray, threshold: float) -> pd.DataFrame:
+    """Candidate pairs of sentences of different outlets: (seed, other, similarity, outlet of other), both
+    ways. Found among the distinct texts (each one's nearest, _nearest_statements), then spread to the
+    sentences holding them; sentences of one text are alike (1.0)."""
+    candidates = _nearest_statements(distinct, threshold, k=2 * CANDIDATES_PER_SENTENCE)
+    holders = pd.DataFrame({"text": codes, "row": np.arange(len(codes)), "outlet": outlets})
+    pairs = pd.DataFrame(
+        {
+            "a": np.r_[candidates[:, 1], candidates[:, 2]].astype(np.int64),
+            "b": np.r_[candidates[:, 2], candidates[:, 1]].astype(np.int64),
+            "similarity": np.r_[candidates[:, 0], candidates[:, 0]],
+        }
+    )
+    same = pd.DataFrame({"a": np.unique(codes), "b": np.unique(codes), "similarity": 1.0})
+    pairs = pd.concat([pairs, same], ignore_index=True)
+    edges = pairs.merge(holders.rename(columns={"text": "a", "row": "seed", "outlet": "seed_outlet"}), on="a")
+    edges = edges.merge(holders.rename(columns={"text": "b", "row": "other"}), on="b")
+    edges = edges[edges["seed_outlet"] != edges["outlet"]]
+    return edges[["seed", "other", "similarity", "outlet"]]
 
-    Each row gathers, from every other outlet, its most similar row at or above `threshold`; the
-    least similar are let go until the group's mean similarity is at least `threshold`. A group is kept
-    when more than half its rows are in no statement kept before it: a sentence that tells two facts
-    can be in two statements, and a statement is not shown again with one sentence more or less."""
-    candidates = _nearest_statements(matrix, threshold, k=2 * CANDIDATES_PER_SENTENCE)
-    best: dict[int, dict[str, tuple[float, int]]] = defaultdict(dict)
-    for similarity, u, v in candidates.tolist() if len(candidates) else []:
-        u, v = int(u), int(v)
-        if outlets[u] == outlets[v]:
-            continue
-        for seed, other in ((u, v), (v, u)):
-            held = best[seed].get(outlets[other])
-            if held is None or (-similarity, other) < (-held[0], held[1]):
-                best[seed][outlets[other]] = (similarity, other)
-    groups = []
-    for seed in sorted(best):
-        members = [seed] + [other for _, other in sorted(best[seed].values(), key=lambda c: (-c[0], c[1]))]
-        while len(members) > 2 and _mean_similarity(matrix, members) < threshold - 1e-12:
-            members = members[:-1]
-        if len(members) > 1 and _mean_similarity(matrix, members) >= threshold - 1e-12:
-            groups.append(members)
-    groups.sort(key=lambda members: (-len(members), -_mean_similarity(matrix, members), sorted(members)))
+
+def _grow_statements(
+    matrix, edges: pd.DataFrame, threshold: float, most: int | None = None
+) -> list[tuple[list[int], np.ndarray]]:
+    """Statements of rows of different outlets (see shared_statements), most outlets first, at most `most`:
+    (rows, their similarity matrix) each.
+
+    Each row gathers, from every other outlet, its most similar row at or above `threshold` (among its
+    candidate `edges`, _statement_edges); the least similar are let go until the group's mean similarity is
+    at least `threshold`. Groups are tried largest first (by the seed's similarities) and one is kept when
+    its seed is in no statement kept before it and more than half its rows are new: a sentence that tells
+    two facts can be in two statements, and a statement is not kept again with one sentence more or less."""
+    most = SHARED_STATEMENTS_PER_EVENT if most is None else most
+    if edges.empty:
+        return []
+    # Per seed and other outlet, that outlet's most similar row; then per seed, most similar first.
+    edges = edges.sort_values(["seed", "outlet", "similarity", "other"], ascending=[True, True, False, True])
+    edges = edges.drop_duplicates(["seed", "outlet"])
+    edges = edges.sort_values(["seed", "similarity", "other"], ascending=[True, False, True], kind="stable")
+    others = edges.groupby("seed", sort=True)["other"].agg(list)
+    sizes = edges.groupby("seed", sort=True)["similarity"].agg(["size", "mean"])
+    tried = np.lexsort((sizes.index.to_numpy(), -sizes["mean"].to_numpy(), -sizes["size"].to_numpy()))
     kept, shown = [], set()
-    for members in groups:
+    # Past this many groups tried, the rest are smaller or less alike than those kept: stop there.
+    for seed in sizes.index.to_numpy()[tried][: SHARED_TRIES_PER_STATEMENT * most].tolist():
+        if seed in shown:
+            continue
+        members = [seed, *others[seed]]
+        rows = matrix[members]
+        similarity = (rows @ rows.T).toarray()
+        while len(members) > 2 and _mean_off_diagonal(similarity) < threshold - 1e-12:
+            members, similarity = members[:-1], similarity[:-1, :-1]
+        if _mean_off_diagonal(similarity) < threshold - 1e-12:
+            continue
         if 2 * sum(member not in shown for member in members) > len(members):
-            kept.append(members)
+            kept.append((members, similarity))
             shown.update(members)
+            if len(kept) >= most:
+                break
+    kept.sort(key=lambda group: (-len(group[0]), -_mean_off_diagonal(group[1]), sorted(group[0])))
     return kept
 
 
-def _mean_similarity(matrix, members: list[int]) -> float:
-    similarity = (matrix[members] @ matrix[members].T).toarray()
-    n = len(members)
-    return float((similarity.sum() - np.trace(similarity)) / (n * (n - 1)))
+def _mean_off_diagonal(similarity: np.ndarray) -> float:
+    n = len(similarity)
+    return float((similarity.sum() - np.trace(similarity)) / (n * (n - 1))) if n > 1 else 0.0
 
 
 def _shared_stems(matrix, members: list[int], stems: np.ndarray) -> str:

@@ -206,6 +206,38 @@ def covered_terms(lexicon: Lexicon) -> tuple[str, ...]:
     )
 
 
+def reporting_verbs(lexicon: Lexicon) -> tuple[str, ...]:
+    """The verbs of attribution.csv as words (a prefix with *): a suggestion that is one of them is already
+    read as a reporting verb, not a loaded word."""
+    return tuple(
+        sorted({" ".join(p.text + "*" * p.prefix for p in entry.parts) for entry in lexicon.reporting if entry.parts})
+    )
+
+
+# How a suggestion sounds, in the order `suggest` ranks them: words of opinion first, then the rest, then the
+# event's own vocabulary (most outlets use it), then verbs attribution.csv already reads.
+SUGGESTION_KINDS = ("evaluative", "other", "topic", "reporting verb")
+# A word is evaluative when TextBlob's pattern lexicon gives it at least this subjectivity or |polarity|.
+EVALUATIVE_SUBJECTIVITY = 0.5
+EVALUATIVE_POLARITY = 0.3
+
+
+def suggestion_kind(term: str, n_outlets_using: int, n_outlets: int, reporting: Matcher) -> str:
+    """evaluative, other, topic or reporting verb (SUGGESTION_KINDS) for a suggested term."""
+    from pipeline.text.sentiment import _lexicon
+
+    words, _, _ = _lexicon()
+    if reporting.find(term):
+        return "reporting verb"
+    for word in term.split(" "):
+        polarity, subjectivity, _ = words.get(word, (0.0, 0.0, 1.0))
+        if subjectivity >= EVALUATIVE_SUBJECTIVITY or abs(polarity) >= EVALUATIVE_POLARITY:
+            return "evaluative"
+    if n_outlets > 2 and 2 * n_outlets_using >= n_outlets:
+        return "topic"
+    return "other"
+
+
 def _matcher_of(covered: tuple[str, ...]) -> Matcher:
     """A matcher of the covered terms: it finds a term wherever the lexicons' matcher finds one."""
     entries = tuple(
@@ -223,8 +255,12 @@ def suggestions_from(
     outlet: str | None = None,
     min_count: int = 2,
     top: int = 20,
+    reporting: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """suggest_terms from the terms the lexicons cover (covered_terms) and the names (name_like_words).
+
+    Per outlet, the `top` terms ranked by kind (SUGGESTION_KINDS: words of opinion first, the event's own
+    vocabulary and the verbs of attribution.csv, `reporting`, last), then by z-score.
 
     Reads the sentences' outlet, article_id, sentence_id and text and the hits' outlet, article_id,
     sentence_id, start and end.
@@ -243,6 +279,10 @@ def suggestions_from(
         del uncovered
         return_freed_memory()
     total = total_counts(counts.values())
+    verbs = _matcher_of(reporting)
+    outlets_using: Counter = Counter()
+    for outlet_counts in counts.values():
+        outlets_using.update(outlet_counts.keys())
     rows = []
     for name in sorted(counts):
         if outlet is not None and name != outlet:
@@ -251,11 +291,15 @@ def suggestions_from(
         scored = scored[(scored["group"] >= min_count) & (scored["z"] > 0)]
         uncovered_terms = pd.Series([not matcher.find(term) for term in scored.index], index=scored.index, dtype=bool)
         scored = scored[uncovered_terms]
-        scored = scored.sort_values(["z", "group"], ascending=[False, False], kind="stable").head(top)
+        kinds = [suggestion_kind(t, outlets_using[t], len(counts), verbs) for t in scored.index]
+        scored = scored.assign(kind=kinds, rank=[SUGGESTION_KINDS.index(k) for k in kinds])
+        scored = scored.sort_values(["rank", "z", "group"], ascending=[True, False, False], kind="stable").head(top)
         outlet_sentences = sentences["text"].take(sentence_rows[name])
         for term, row in scored.iterrows():
             examples = _examples(outlet_sentences, term)
-            rows.append((name, term, int(row["group"]), int(row["rest"]), row["log_odds"], row["z"], *examples))
+            rows.append(
+                (name, term, row["kind"], int(row["group"]), int(row["rest"]), row["log_odds"], row["z"], *examples)
+            )
     return pd.DataFrame(rows, columns=SUGGESTION_COLUMNS)
 
 
