@@ -19,7 +19,7 @@ from pipeline.measuring.evaluate import label_mapping
 from pipeline.reading.corpus import read_corpus, read_text_file
 from pipeline.reading.lexicons import check_lexicons, corpus_vocabulary, grouped_unused_wildcards, read_lexicons
 from pipeline.reports.publish import OutputFolderRefused, check_output_file, check_output_folder, write_file
-from pipeline.reports.report import read_snapshot, to_csv_text, write_evaluation, write_reports
+from pipeline.reports.report import TABLE_FORMATS, read_snapshot, to_csv_text, write_evaluation, write_reports
 from pipeline.tuning.gold import clean_corpus, evaluate_against_gold, learn_frames_from_gold
 from pipeline.tuning.learn import (
     MIN_ARTICLES,
@@ -89,6 +89,17 @@ def written_by_suggest(path: Path) -> bool:
             return handle.readline().startswith(SUGGESTED_MARK)
     except (OSError, UnicodeDecodeError):
         return False
+
+
+def _table_formats(value: str) -> tuple[str, ...]:
+    """The --format list, checked: csv always (the pages link to it), parquet optional."""
+    formats = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
+    unknown = [f for f in formats if f not in TABLE_FORMATS]
+    if unknown:
+        raise click.BadParameter(f"{', '.join(unknown)} is not a table format; use csv or csv,parquet")
+    if "csv" not in formats:
+        raise click.BadParameter("the pages link to the CSV tables, so csv is always written; use csv,parquet")
+    return formats
 
 
 def _check_output_file(path: Path, replace: bool) -> None:
@@ -240,6 +251,14 @@ def main() -> None:
     help="Folder caching sentence splitting and sentiment by article text; safe to delete.",
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option(
+    "--format",
+    "table_formats",
+    default="csv",
+    show_default=True,
+    callback=lambda context, parameter, value: _table_formats(value),
+    help="Table files to write: csv, or csv,parquet for Parquet files beside the CSV (same columns and dtypes).",
+)
 def run(
     corpus_dir: Path,
     lexicon_dir: Path,
@@ -251,6 +270,7 @@ def run(
     scheduler: str | None,
     cache_dir: Path,
     no_cache: bool,
+    table_formats: tuple[str, ...],
 ) -> None:
     """Read, clean and score a corpus and write framing reports per outlet.
 
@@ -284,7 +304,7 @@ def run(
     if n_scored == 0:
         raise click.ClickException(f"no article could be scored; see the problems above ({len(tables.problems)}).")
     try:
-        write_reports(tables, out_dir)
+        write_reports(tables, out_dir, table_formats)
     except MediaBiasError as error:
         raise _user_error(error) from error
     click.echo(f"Reports written to {out_dir}/ (open {out_dir / 'index.html'}).")

@@ -208,3 +208,12 @@ def test_the_run_records_what_produced_it(seed_reports):
     assert set(provenance["lexicon_files_sha256"]) >= {"emotive.csv", "violence.csv", "boilerplate.txt"}
     assert len(provenance["corpus_sha256"]) == 64 and provenance["corpus_files"] == 6
     assert provenance["options"]["out"] == str(out)
+
+
+def test_parquet_alone_is_refused_because_the_pages_link_to_the_csv(tmp_path):
+    result = CliRunner().invoke(
+        main, ["run", "--corpus", str(SEED_CORPUS), "--out", str(tmp_path / "r"), "--format", "parquet"]
+    )
+    assert result.exit_code == 2
+    assert "csv is always written; use csv,parquet" in result.output
+    assert not (tmp_path / "r").exists()

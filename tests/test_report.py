@@ -84,7 +84,7 @@ def test_a_failed_write_leaves_the_previous_reports_whole(small_run, tmp_path, m
     out = write_reports(small_run, tmp_path / "reports")
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
-    def broken_pages(tables):
+    def broken_pages(tables, parquet=False):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(report, "render_pages", broken_pages)
@@ -191,3 +191,22 @@ def test_a_sentence_shows_the_same_hit_marks_whatever_the_order_of_the_hits_tabl
     assert in_order.get(("a", 2)) == [(4, 9, "thug* · dysphemism · weight 1 · negated", "negated")]
     for place in [("a", 1), ("a", 2), ("b", 1), ("b", 2), ("c", 1)]:
         assert sorted(shuffled.get(place)) == sorted(in_order.get(place))  # the same marks, in table order
+
+
+def test_parquet_tables_hold_the_same_columns_dtypes_and_rows_as_the_csv(small_run, tmp_path):
+    out = write_reports(small_run, tmp_path / "reports", ("csv", "parquet"))
+    for name, table in small_run.csv_tables().items():
+        parquet = out / "tables" / name.replace(".csv", ".parquet")
+        loaded = pd.read_parquet(parquet)
+        assert list(loaded.columns) == list(table.columns), name
+        # Text held as Python objects in memory is a Parquet string column, as text stored as str is.
+        assert [str(t) for t in loaded.dtypes] == [str(t).replace("object", "str") for t in table.dtypes], name
+        assert to_csv_text(loaded) == (out / "tables" / name).read_text(), name
+    again = write_reports(small_run, tmp_path / "again", ("csv", "parquet"))
+    assert (again / "tables" / "hits.parquet").read_bytes() == (out / "tables" / "hits.parquet").read_bytes()
+    assert 'href="tables/hits.parquet"' in (out / "index.html").read_text()
+
+
+def test_parquet_is_written_only_when_asked(small_run, tmp_path):
+    out = write_reports(small_run, tmp_path / "reports")
+    assert not list((out / "tables").glob("*.parquet"))

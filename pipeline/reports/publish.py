@@ -44,7 +44,7 @@ LEGACY_EVALUATION_FILES = {
 # A folder holding only these counts as empty (a checkout's placeholder).
 PLACEHOLDERS = {".gitkeep"}
 
-Content = str | Iterable[str] | Path
+Content = str | bytes | Iterable[str] | Path
 
 
 class OutputFolderRefused(MediaBiasError):
@@ -200,10 +200,13 @@ def _taking_turns(folder: Path) -> Iterator[None]:
 
 
 def _write(path: Path, content: Content) -> None:
-    """Write a text, or the pieces of one in turn, or a copy of an existing file."""
+    """Write a text, or the pieces of one in turn, or bytes, or a copy of an existing file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(content, Path):
         shutil.copyfile(content, path)
+        return
+    if isinstance(content, bytes):
+        path.write_bytes(content)
         return
     with open(path, "w", encoding="utf-8", newline="\n") as handle:
         if isinstance(content, str):

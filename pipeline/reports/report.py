@@ -710,10 +710,11 @@ def _markups(svgs: list[str]) -> list[Markup]:
     return [Markup(svg) for svg in svgs]
 
 
-def render_pages(tables: Tables) -> dict[str, str]:
-    """Every report page as {relative path: text}."""
+def render_pages(tables: Tables, parquet: bool = False) -> dict[str, str]:
+    """Every report page as {relative path: text}; `parquet`: the tables are written as Parquet too."""
     environment = _environment()
     corpus_page, outlet_pages = page_contexts(tables)
+    corpus_page["parquet"] = parquet
     pages = {
         "index.html": finish_page(environment.get_template("index.html").render(**corpus_page)),
         "explore.html": finish_page(environment.get_template("explore.html").render(**corpus_page)),
@@ -735,7 +736,8 @@ def data_dictionary() -> str:
     lines = [
         "# Tables written by `mediabias run`",
         "",
-        'Column definitions, units and ranges: see the project README, section "Tables".',
+        'Column definitions, units and ranges: see the project README, section "Tables". With '
+        "`--format csv,parquet` each table is also `tables/<name>.parquet`, with the same columns and dtypes.",
         "",
     ]
     lines += [f"- `tables/{name}`: {text}" for name, text in TABLE_DESCRIPTIONS.items()]
@@ -743,24 +745,34 @@ def data_dictionary() -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_reports(tables: Tables, out_dir: Path) -> Path:
+TABLE_FORMATS = ("csv", "parquet")
+
+
+def write_reports(tables: Tables, out_dir: Path, formats: Iterable[str] = ("csv",)) -> Path:
     """Write every table and page under `out_dir`, atomically: readers see the old reports or the new, never half.
 
-    A table whose content is the same as in the reports already there is copied from them, not
+    The tables are CSV, and with "parquet" in `formats` Parquet files beside them (same columns, same
+    dtypes). A table whose content is the same as in the reports already there is copied from them, not
     written again: after a lexicon edit most of the large tables are unchanged.
     """
     options = tables.provenance.get("options", {})
     inputs = {"corpus folder": options.get("corpus"), "lexicon folder": options.get("lexicons")}
     out_dir = check_output_folder(out_dir, inputs)
-    return publish_folder(out_dir, lambda: _report_files(tables, out_dir))
+    parquet = "parquet" in set(formats)
+    return publish_folder(out_dir, lambda: _report_files(tables, out_dir, parquet))
 
 
-def _report_files(tables: Tables, previous_dir: Path | None = None) -> Iterator[tuple[str, str | Iterable[str] | Path]]:
+def _report_files(
+    tables: Tables, previous_dir: Path | None = None, parquet: bool = False
+) -> Iterator[tuple[str, str | Iterable[str] | Path | bytes]]:
     previous = _read_digests(previous_dir)
     digests: dict[str, dict[str, str]] = {}
     for name, table in tables.csv_tables().items():
         yield f"tables/{name}", _table_file(f"tables/{name}", table, previous_dir, previous, digests)
-    yield from render_pages(tables).items()
+        if parquet:
+            relative = f"tables/{name.removesuffix('.csv')}.parquet"
+            yield relative, _parquet_file(relative, table, previous_dir, previous, digests)
+    yield from render_pages(tables, parquet).items()
     yield "run.json", json.dumps(tables.provenance, indent=2, sort_keys=True) + "\n"
     yield SNAPSHOT_FILE, json.dumps(tables.snapshot, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     yield "README.md", data_dictionary()
@@ -817,6 +829,46 @@ def _unchanged_previous(
         return None
     digests[relative] = before
     return previous_dir / relative
+
+
+def to_parquet_bytes(table: pd.DataFrame) -> bytes:
+    """The table as Parquet, with its columns and dtypes (categories as dictionaries, strings as strings),
+    no index; the same table gives the same bytes with the same pyarrow."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    # Text held as Python objects (an empty table's columns among them) is written as text, not as
+    # Parquet's typeless null column.
+    texts = [c for c in table.columns if table[c].dtype == object and table[c].map(_is_text).all()]
+    table = table.astype(dict.fromkeys(texts, "str")) if texts else table
+    buffer = pa.BufferOutputStream()
+    pq.write_table(pa.Table.from_pandas(table, preserve_index=False), buffer, compression="zstd")
+    return buffer.getvalue().to_pybytes()
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str) or value is None or (isinstance(value, float) and value != value)
+
+
+def _parquet_file(
+    relative: str,
+    table: pd.DataFrame,
+    previous_dir: Path | None,
+    previous: dict[str, dict[str, str]],
+    digests: dict[str, dict[str, str]],
+) -> Path | bytes:
+    """As _table_file, for the table's Parquet file."""
+    import pyarrow
+
+    content = table_digest(table)
+    content = None if content is None else f"{content}/pyarrow-{pyarrow.__version__}"
+    unchanged = _unchanged_previous(relative, content, previous_dir, previous, digests)
+    if unchanged is not None:
+        return unchanged
+    data = to_parquet_bytes(table)
+    if content is not None:
+        digests[relative] = {"content": content, "sha256": hashlib.sha256(data).hexdigest()}
+    return data
 
 
 def _hashed(pieces: Iterable[str], relative: str, content: str | None, digests: dict) -> Iterator[str]:
