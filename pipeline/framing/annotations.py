@@ -741,10 +741,9 @@ def headline_findings(
         low, high = polarity.iloc[0], polarity.iloc[-1]
         findings.append(
             {
-                "text": f"{low.outlet} is the most negative in tone (mean polarity {low.outlet_value:+.3f}, Cohen's d "
-                f"{low.effect_size:+.2f}; {high.outlet} the most positive, {high.outlet_value:+.3f}), "
-                + _reliability(low.p_value)
-                + ".",
+                "text": f"{low.outlet} is the most negative in tone (mean polarity {low.outlet_value:+.3f} over all its "
+                f"sentences, quotes and reported speech included, Cohen's d {low.effect_size:+.2f}; {high.outlet} the "
+                f"most positive, {high.outlet_value:+.3f}), " + _reliability(low.p_value) + ".",
                 "anchor": "statistics",
                 "evidence": {"kind": "tone", "outlet": low.outlet},
             }

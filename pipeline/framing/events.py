@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import array
+import re
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
 
@@ -453,6 +454,8 @@ SHARED_WORDS = 8
 # An event keeps this many of the statements its outlets share, those told by most outlets (the page shows 20).
 SHARED_STATEMENTS_PER_EVENT = 200
 SHARED_TRIES_PER_STATEMENT = 10
+# Sentences shorter than this (headlines, subheadings) are in no shared statement.
+MIN_STATEMENT_WORDS = 6
 
 
 def shared_statements(
@@ -467,7 +470,9 @@ def shared_statements(
     rows = []
     used = ["article_id", "sentence_id", "outlet", "text"]
     for event_id, group in sentences_by_event(sentences, events, used, most=MAX_ALIGNED_SENTENCES):
-        group = group[~group.duplicated(["text", "outlet"])].reset_index(drop=True)
+        group = group[~group.duplicated(["text", "outlet"])]
+        # A headline or subheading ("US comes under mounting pressure") tells no statement of its own.
+        group = group[group["text"].str.count(r"\w+") >= MIN_STATEMENT_WORDS].reset_index(drop=True)
         if group["outlet"].nunique() < 2:
             continue
         codes, texts = pd.factorize(group["text"])
@@ -478,7 +483,9 @@ def shared_statements(
         matrix = distinct[codes]  # a row per sentence; wire copy told by several outlets is one text
         outlets = group["outlet"].to_numpy()
         edges = _statement_edges(distinct, codes, outlets, threshold)
-        for number, (members, similarity) in enumerate(_grow_statements(matrix, edges, threshold), start=1):
+        content = _ContentStems(group["text"])
+        statements = _grow_statements(matrix, edges, threshold, agree=content.agree)
+        for number, (members, similarity) in enumerate(statements, start=1):
             shared = _shared_stems(matrix, members, stems)
             n = len(members)
             for place, member in sorted(enumerate(members), key=lambda pair: (outlets[pair[1]], pair[1])):
@@ -496,6 +503,42 @@ def shared_statements(
                     )
                 )
     return pd.DataFrame(rows, columns=SHARED_STATEMENT_COLUMNS)
+
+
+# Sentences of one statement have at least this many content words in common besides names ...
+MIN_SHARED_CONTENT = 2
+_WORD = re.compile(r"[^\W\d_][\w'’-]+")
+
+
+class _ContentStems:
+    """The stems of each sentence's content words, names left out (a capitalized word past the first):
+    two sentences naming the same people ("Pompeo", "Soleimani") tell different facts as often as the
+    same one, so a statement needs words in common about what happened."""
+
+    def __init__(self, texts: pd.Series):
+        from nltk.stem.snowball import SnowballStemmer
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+        self._texts, self._stop, self._stemmer = texts.tolist(), ENGLISH_STOP_WORDS, SnowballStemmer("english")
+        self._stems: dict[str, str] = {}
+        self._of_row: dict[int, frozenset[str]] = {}
+
+    def of(self, row: int) -> frozenset[str]:
+        if row not in self._of_row:
+            words = [m.group() for m in _WORD.finditer(self._texts[row])]
+            content = [
+                w.lower() for k, w in enumerate(words) if (k == 0 or not w[0].isupper()) and w.lower() not in self._stop
+            ]
+            self._of_row[row] = frozenset(self._stem(w) for w in content)
+        return self._of_row[row]
+
+    def _stem(self, word: str) -> str:
+        if word not in self._stems:
+            self._stems[word] = self._stemmer.stem(word)
+        return self._stems[word]
+
+    def agree(self, rows: list[int]) -> bool:
+        return len(frozenset.intersection(*(self.of(r) for r in rows))) >= MIN_SHARED_CONTENT
 
 
 def _stemmed_tfidf(texts: pd.Series):
@@ -548,14 +591,14 @@ def _statement_edges(distinct, codes: np.ndarray, outlets: np.ndarray, threshold
 
 
 def _grow_statements(
-    matrix, edges: pd.DataFrame, threshold: float, most: int | None = None
+    matrix, edges: pd.DataFrame, threshold: float, most: int | None = None, agree=None
 ) -> list[tuple[list[int], np.ndarray]]:
     """Statements of rows of different outlets (see shared_statements), most outlets first, at most `most`:
     (rows, their similarity matrix) each.
 
     Each row gathers, from every other outlet, its most similar row at or above `threshold` (among its
     candidate `edges`, _statement_edges); the least similar are let go until the group's mean similarity is
-    at least `threshold`. Groups are tried largest first (by the seed's similarities) and one is kept when
+    at least `threshold`, and, with `agree(rows)`, until the rows agree on content (_ContentStems). Groups are tried largest first (by the seed's similarities) and one is kept when
     its seed is in no statement kept before it and more than half its rows are new: a sentence that tells
     two facts can be in two statements, and a statement is not kept again with one sentence more or less."""
     most = SHARED_STATEMENTS_PER_EVENT if most is None else most
@@ -576,9 +619,17 @@ def _grow_statements(
         members = [seed, *others[seed]]
         rows = matrix[members]
         similarity = (rows @ rows.T).toarray()
-        while len(members) > 2 and _mean_off_diagonal(similarity) < threshold - 1e-12:
-            members, similarity = members[:-1], similarity[:-1, :-1]
-        if _mean_off_diagonal(similarity) < threshold - 1e-12:
+
+        # The sentence least like the others goes until each is, on average, at least `threshold` like them
+        # and they agree on what is said.
+        def holds(members, similarity) -> bool:
+            return _least_alike(similarity)[1] >= threshold - 1e-12 and (agree is None or agree(members))
+
+        while len(members) > 2 and not holds(members, similarity):
+            drop = _least_alike(similarity)[0]
+            keep = [k for k in range(len(members)) if k != drop]
+            members, similarity = [members[k] for k in keep], similarity[np.ix_(keep, keep)]
+        if not holds(members, similarity):
             continue
         if 2 * sum(member not in shown for member in members) > len(members):
             kept.append((members, similarity))
@@ -589,15 +640,23 @@ def _grow_statements(
     return kept
 
 
+def _least_alike(similarity: np.ndarray) -> tuple[int, float]:
+    """The row least like the others (its mean similarity to them) and that mean."""
+    n = len(similarity)
+    means = (similarity.sum(axis=1) - np.diag(similarity)) / max(n - 1, 1)
+    worst = int(np.argmin(means))
+    return worst, float(means[worst])
+
+
 def _mean_off_diagonal(similarity: np.ndarray) -> float:
     n = len(similarity)
     return float((similarity.sum() - np.trace(similarity)) / (n * (n - 1))) if n > 1 else 0.0
 
 
 def _shared_stems(matrix, members: list[int], stems: np.ndarray) -> str:
-    """The words (by stem) at least two of the statement's sentences have, weightiest first."""
+    """The words (by stem) every sentence of the statement has, weightiest first."""
     rows = matrix[members]
-    present = (rows > 0).sum(axis=0).A1 >= 2
+    present = len(members) == (rows > 0).sum(axis=0).A1
     weight = rows.sum(axis=0).A1 * present
     order = np.lexsort((stems, -weight))
     return ", ".join(stems[k] for k in order[:SHARED_WORDS] if weight[k] > 0)

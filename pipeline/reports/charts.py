@@ -173,7 +173,7 @@ def stacked_chart(rows: Sequence[Row], categories: Sequence[str], title: str, un
     """One bar per row, stacked by category; only categories with a value above zero get a colour and a
     place in the legend."""
     shown = [c for c in categories if any(r.parts.get(c, 0) > 0 for r in rows)]
-    colours = colour_of(shown)
+    colours = colour_of(categories)  # a category keeps its colour on every page
     body, legend_height = _legend(shown, colours, 26)
     top = 26 + legend_height
     high = nice_limit(max([sum(r.parts.get(c, 0) for c in shown) for r in rows] or [0]), 1.0)
@@ -288,8 +288,10 @@ def timeline_chart(
     bottom = top + plot_height
     body.append(f'<line x1="{left}" x2="{CHART_WIDTH - RIGHT}" y1="{bottom}" y2="{bottom}" stroke="#999"/>')
     every = max(1, math.ceil(len(periods) * 52 / (CHART_WIDTH - left - RIGHT)))
+    last = len(periods) - 1
     for k, period in enumerate(periods):
-        if k % every == 0:
+        # Every `every`-th period is named, and the last always (the latest is where a reader looks).
+        if (k % every == 0 and last - k >= every) or k == last:
             body.append(_text(x_of(k), bottom + 14, period, "middle", size=10, fill="#555"))
     body.append(_text(CHART_WIDTH / 2, bottom + 30, unit, "middle", size=11, fill="#555"))
     described = "; ".join(f"{n}: " + ", ".join(f"{p} {formatter(v)}" for p, v in series[n].items()) for n in names)

@@ -141,19 +141,21 @@ def _items(kind: str, uses: pd.DataFrame, texts: _SentenceTexts) -> list[Item]:
 
 
 def _sentences_in_turn(uses: pd.DataFrame, outlets: list[str], texts: _SentenceTexts) -> list[dict]:
-    """Up to SENTENCES_PER_ITEM sentences, one per outlet in turn (most uses first), each once."""
+    """Up to SENTENCES_PER_ITEM sentences, taken in turn from each outlet (most uses first) and each of its
+    voices, so that a filter by voice has sentences to show; each sentence once."""
     queues = {
-        outlet: list(
+        key: list(
             group.sort_values(["article_id", "sentence_id", "start"], kind="stable")
             .head(4 * SENTENCES_PER_ITEM)  # enough to skip a sentence already taken
             .itertuples(index=False)
         )
-        for outlet, group in uses.groupby("outlet", sort=False)
+        for key, group in uses.groupby(["outlet", "voice"], sort=False)
     }
+    order = [(outlet, voice) for outlet in outlets for voice in VOICES if (outlet, voice) in queues]
     chosen, seen = [], set()
     while len(chosen) < SENTENCES_PER_ITEM and any(queues.values()):
-        for outlet in outlets:
-            queue = queues.get(outlet, [])
+        for key in order:
+            queue = queues[key]
             while queue:
                 use = queue.pop(0)
                 place = (use.article_id, int(use.sentence_id))

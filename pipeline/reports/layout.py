@@ -13,7 +13,7 @@ import re
 
 _TABLE = re.compile(r"<table>(.*?)</table>", re.DOTALL)
 _HEADER_CELL = re.compile(r"<th\b[^>]*>(.*?)</th>", re.DOTALL)
-_ROW = re.compile(r"<tr>(.*?)</tr>", re.DOTALL)
+_ROW = re.compile(r"(<tr\b[^>]*>)(.*?)</tr>", re.DOTALL)
 _CELL_START = re.compile(r"<td\b")
 _TAG = re.compile(r"<[^>]+>")
 _ID = re.compile(r' id="([^"]+)"')
@@ -34,7 +34,7 @@ def cards_ready(inside: str) -> str:
 
     def labelled(row: re.Match) -> str:
         cells = iter(names)
-        return "<tr>" + _CELL_START.sub(lambda _: f'<td data-label="{next(cells, "")}"', row.group(1)) + "</tr>"
+        return row.group(1) + _CELL_START.sub(lambda _: f'<td data-label="{next(cells, "")}"', row.group(2)) + "</tr>"
 
     return f'<table class="cards">{head}</thead>{_ROW.sub(labelled, body)}</table>'
 

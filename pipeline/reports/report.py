@@ -48,6 +48,8 @@ MAX_EVENT_PAGES = EVENT_PAGES
 # Outlet pages show this many sentences per term; the rest are in tables/hits.csv.
 EXAMPLES_PER_TERM_ON_OUTLET_PAGE = 25
 TOP_TERMS = 10
+# Outlet pages list this many of the outlet's articles (all are in tables/articles.csv).
+ARTICLES_PER_OUTLET_PAGE = 100
 # Which table, what one row is. The column definitions live next to the code that makes each table.
 TABLE_DESCRIPTIONS = {
     "outlets.csv": "one row per outlet: n_articles, n_sentences, n_words, polarity, subjectivity, n_hits, "
@@ -562,7 +564,7 @@ class _FindingEvidence:
         self._negative = plain_strings(s.loc[s["polarity"] < 0, ["article_id", "outlet", "sentence_id", "polarity"]])
         # The sentences' texts are looked up by place for the few sentences shown, never copied whole.
         self._places = pd.MultiIndex.from_arrays([s["article_id"].astype(str), s["sentence_id"].astype("int64")])
-        self._texts = s["text"]
+        self._texts, self._polarity = s["text"], s["polarity"]
         self.marks = marks
 
     def of_event(self, members: pd.DataFrame) -> Callable[[dict | None], list[dict]]:
@@ -606,6 +608,7 @@ class _FindingEvidence:
                     "sentence_id": sentence_id,
                     "anchor": sentence_anchor(article_id, sentence_id),
                     "entries": entries_of(spans),
+                    "polarity": float(self._polarity.iloc[row]),
                     "html": highlight_html(text, spans),
                     "markdown": highlight_markdown(text, spans),
                 }
@@ -639,7 +642,8 @@ def page_contexts(tables: Tables) -> tuple[dict, list[dict]]:
             {
                 "outlet": outlet,
                 "slug": slugs[name],
-                "articles": articles[name],
+                "articles": articles[name].head(ARTICLES_PER_OUTLET_PAGE),
+                "n_articles_listed_of": len(articles[name]),
                 "contrasts": contrasts[name],
                 "sources": sources.get(name, pd.DataFrame(columns=SOURCE_COLUMNS)),
                 "top_terms": found.for_terms(outlet_terms.head(TOP_TERMS), EVIDENCE_PER_TERM),
