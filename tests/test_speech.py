@@ -216,3 +216,37 @@ def test_on_the_seed_the_words_others_speak_are_not_the_outlets(seed_statements)
     assert voice_of[("Salam Web Today", "resistance group*")] == "reported"  # the spokesman's claim
     assert voice_of[("I Am Best Networks", "unacceptable")] == "reported"  # the Prime Minister's words
     assert voice_of[("I Am Best Networks", "destabiliz*")] == "reported"  # what "Trump believes"
+
+
+def test_one_verb_that_introduces_reported_words_and_a_quote_counts_once_for_its_source():
+    # Sputnik: 'One US official reportedly said that the exit ... would "be catastrophic for Iraq".'
+    from conftest import SEED_CORPUS
+
+    from pipeline.flow import analyze
+
+    tables = analyze(SEED_CORPUS, LEXICONS)
+    sputnik = tables.sources[tables.sources["outlet"] == "Sputnik"].set_index("source")
+    unnamed = tables.attribution[
+        (tables.attribution["outlet"] == "Sputnik") & (tables.attribution["speaker"] == "(unnamed source)")
+    ]
+    assert sputnik.loc["(unnamed source)", "verbs"] == "said 4; claimed 1; told 1"  # as the attribution table
+    assert set(unnamed["verbs"]) == {"said 4; told 1", "claimed 1"}
+
+
+def test_he_after_a_role_in_the_same_sentence_is_that_role_not_the_person_named_before(matchers):
+    text = (
+        "Prime Minister Adel Abdul Mahdi met the envoy. Trump believes the troops must stay. "
+        "Even though the prime minister stopped short of asking for removal, he suggested that the US should draw a framework."
+    )
+    suggested = [s for s in statements_of(text, matchers) if s[4] == "suggested"][0]
+    assert suggested[1:4] == ("he", "Iraqi government", "person")  # Abdul Mahdi, through actors.csv
+
+
+def test_they_is_the_group_that_is_the_subject_of_the_sentence_before(matchers):
+    text = (
+        "However, US media also reported that he ordered the killing. "
+        "But, Iranian media rejects US government allegations about his role. "
+        "They noted that the Iraq government officially invited him."
+    )
+    noted = [s for s in statements_of(text, matchers) if s[4] == "noted"][0]
+    assert noted[1:4] == ("They", "Iranian media", "organisation")

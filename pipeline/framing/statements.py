@@ -136,7 +136,9 @@ def sources_by_outlet(statements: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=SOURCE_COLUMNS)
     rows = []
     labelled = statements.assign(source=_labels(statements))
-    verbs_of = counts_listed(labelled[labelled["verb"] != ""], ["outlet", "source"], "verb")["listed"]
+    # A verb that introduces both a quote and reported words is counted once, as attribution_table counts it.
+    introduced = labelled[labelled["verb"] != ""].drop_duplicates(["article_id", "sentence_id", "verb", "speaker"])
+    verbs_of = counts_listed(introduced, ["outlet", "source"], "verb")["listed"]
     for (outlet, source), group in labelled.groupby(["outlet", "source"], sort=True):
         types = group["source_type"][group["source_type"] != ""]
         rows.append(

@@ -901,7 +901,7 @@ def resolve_sources(
     sources = []
     for speech in found:
         written = text[speech.speaker_start : speech.speaker_end]
-        source = _resolve(speech, written, names, mentions_of, earlier)
+        source = _resolve(speech, written, names, mentions_of, earlier, lambda k: (spans[k][0], text[slice(*spans[k])]))
         if written:
             earlier.append((speech.sentence, speech.speaker_start, source))
         sources.append(source)
@@ -934,12 +934,30 @@ class ArticleNames:
         return word in self._surnames
 
 
-def _resolve(speech, written, surnames, mentions_of, earlier) -> Source:
+# A role or a group named in lower case, a pronoun's antecedent that no name gives: "the prime minister
+# stopped short ..., he suggested"; "Iranian media rejects ... They noted".
+_ROLE = re.compile(r"\bthe (?:[a-z]+ )?(?:" + "|".join(sorted(t for t in PERSON_TITLES if "." not in t)) + r")\b")
+_GROUP_SUBJECT = re.compile(
+    r"^\W*(?:(?:But|And|However|Meanwhile)\W+)?"
+    r"((?:[A-Z][\w'’-]+ )+(?:media|press|officials|authorities|forces|leaders|lawmakers|groups))\b"
+)
+
+
+def _resolve(speech, written, surnames, mentions_of, earlier, sentence_text=None) -> Source:
+    """The Source of one speech; `sentence_text(k)` gives sentence k's (offset, text), where a pronoun's
+    antecedent may be a role or a group named in lower case (_ROLE, _GROUP_SUBJECT)."""
     if not written:
         return Source("", "", "")
     kind = _PRONOUNS.get(written.lower())
+    if kind == "person" and sentence_text and (speech.verb is None or speech.verb.entry.term not in _CONTINUING):
+        offset, sentence = sentence_text(speech.sentence)
+        roles = list(_ROLE.finditer(sentence[: speech.speaker_start - offset]))
+        if roles:  # "Even though the prime minister stopped short ..., he suggested": the prime minister
+            resolved = _resolve(speech, roles[-1].group(), surnames, mentions_of, earlier)
+            if resolved.name:
+                return Source(written, resolved.name, resolved.source_type)
     if kind:
-        return _antecedent(speech, written, kind, mentions_of, earlier)
+        return _antecedent(speech, written, kind, mentions_of, earlier, sentence_text)
     source_type = _written_type(written, surnames)
     name = _name_of(written) if source_type != ANONYMOUS else ""
     if (
@@ -988,12 +1006,20 @@ def _name_of(written: str) -> str:
     return " ".join(words[1:] if words[0].lower() in ("the", "a", "an") else words)
 
 
-def _antecedent(speech, written, kind, mentions_of, earlier) -> Source:
+def _antecedent(speech, written, kind, mentions_of, earlier, sentence_text=None) -> Source:
     """he / she: the last fitting speaker when the verb continues ("He added"), else the last person named
     earlier in the sentence, else the first person of the latest sentence before that names one; they /
     it: the last organisation or anonymous speaker, else the first such name of the latest sentence."""
     wanted = (PERSON,) if kind == "person" else (ORGANISATION, ANONYMOUS)
     recent = [(s, a, source) for s, a, source in earlier if s >= speech.sentence - PRONOUN_REACH]
+    if kind != "person" and sentence_text:
+        # A group that is the subject of a sentence after the last fitting speaker's ("US media reported ...
+        # Iranian media rejects ... They noted"): the nearer subject.
+        last = max((s for s, _, source in recent if _fits(source, kind)), default=-1)
+        for sentence in range(speech.sentence - 1, max(last, speech.sentence - PRONOUN_REACH - 1), -1):
+            group = _GROUP_SUBJECT.match(sentence_text(sentence)[1])
+            if group:
+                return Source(written, group.group(1), ORGANISATION)
     if kind != "person" or (speech.verb is not None and speech.verb.entry.term in _CONTINUING):
         for _, _, source in reversed(recent):
             if _fits(source, kind):
@@ -1009,6 +1035,11 @@ def _antecedent(speech, written, kind, mentions_of, earlier) -> Source:
         for a, _, mention_type, mention in mentions_of(sentence):
             if mention_type in wanted and not any(mention in w for w in spoken):
                 candidates.append((a, Source(mention, _name_of(mention) or mention, mention_type)))
+        if kind != "person" and sentence_text:
+            offset, text = sentence_text(sentence)
+            group = _GROUP_SUBJECT.match(text)
+            if group:  # "Iranian media rejects ...": its subject, though no name
+                candidates.append((offset + group.start(1), Source(group.group(1), group.group(1), ORGANISATION)))
         if candidates:
             _, found = min(candidates, key=lambda c: c[0])
             return Source(written, found.name, found.source_type)
