@@ -7,7 +7,7 @@ from conftest import LEXICONS, SEED_CORPUS
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.text.segment import _is_one_sentence, _trimmed_span, quote_spans, split_sentences
+from pipeline.text.segment import _is_one_sentence, _plain_sentences, _trimmed_span, quote_spans, split_sentences
 from pipeline.tuning.gold import clean_corpus
 
 
@@ -103,6 +103,59 @@ def syntok_spans(line):
 def test_a_line_taken_as_one_sentence_without_syntok_is_one_for_syntok_too(line):
     if _is_one_sentence(line):
         assert split_sentences(line) == syntok_spans(line)
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Iraq",
+                "troops",
+                "Baghdad",
+                "The",
+                "They",
+                "U.S.",
+                "Gen.",
+                "Prof.",
+                "Corp.",
+                "Sept.",
+                "said",
+                "2019",
+                "2",
+                "IX",
+                "a",
+                " ",
+                "  ",
+                ". ",
+                ".",
+                ",",
+                "authorities.Even",
+                "\t",
+                "Pompeo",
+            ]
+        ),
+        max_size=30,
+    ).map("".join)
+)
+def test_a_line_split_without_syntok_is_split_as_syntok_splits_it(line):
+    if _plain_sentences(line) is not None:
+        assert split_sentences(line) == syntok_spans(line)
+
+
+def test_plain_lines_of_several_sentences_skip_syntok_and_the_rest_go_to_it():
+    assert _plain_sentences("Troops left Baghdad. The parliament voted. Pompeo refused.") == [
+        (0, 20),
+        (21, 42),
+        (43, 58),
+    ]
+    for line in [
+        "2. Label the enemy and make a threat assessment.",  # a numbered item: syntok keeps it whole
+        "They fled the authorities.Even the judge knew.",  # no space after the stop
+        "He met Prof. Smith. Then he left.",  # an abbreviation syntok knows
+        "The U.S. troops stayed. They left later.",  # a short word before a stop
+        "He said “we stay.” Then he left.",  # quotation marks
+    ]:
+        assert _plain_sentences(line) is None, line
 
 
 def test_most_seed_paragraphs_are_one_sentence_and_skip_syntok():

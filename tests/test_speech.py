@@ -238,7 +238,7 @@ def test_he_after_a_role_in_the_same_sentence_is_that_role_not_the_person_named_
         "Prime Minister Adel Abdul Mahdi met the envoy. Trump believes the troops must stay. "
         "Even though the prime minister stopped short of asking for removal, he suggested that the US should draw a framework."
     )
-    suggested = [s for s in statements_of(text, matchers) if s[4] == "suggested"][0]
+    suggested = next(s for s in statements_of(text, matchers) if s[4] == "suggested")
     assert suggested[1:4] == ("he", "Iraqi government", "person")  # Abdul Mahdi, through actors.csv
 
 
@@ -248,5 +248,5 @@ def test_they_is_the_group_that_is_the_subject_of_the_sentence_before(matchers):
         "But, Iranian media rejects US government allegations about his role. "
         "They noted that the Iraq government officially invited him."
     )
-    noted = [s for s in statements_of(text, matchers) if s[4] == "noted"][0]
+    noted = next(s for s in statements_of(text, matchers) if s[4] == "noted")
     assert noted[1:4] == ("They", "Iranian media", "organisation")

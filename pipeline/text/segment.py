@@ -23,6 +23,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             stripped = line.strip()
             start = line.index(stripped[0])
             spans.append((line_start + start, line_start + start + len(stripped)))
+        elif (plain := _plain_sentences(line)) is not None:
+            spans.extend((line_start + a, line_start + b) for a, b in plain)
         elif line.strip():
             for paragraph in syntok.segmenter.analyze(line):
                 for sentence in paragraph:
@@ -47,6 +49,49 @@ _WORD_CHAR = re.compile(r"\w")
 def _is_one_sentence(line: str) -> bool:
     body = line[: _CLOSING_RUN.search(line).start()]
     return bool(_WORD_CHAR.search(body)) and not _SPLIT_POINT.search(body)
+
+
+# A line whose only split points are full stops that plainly end a sentence (". " before a capital, after
+# a word that is no abbreviation) and that has no quotation mark or bracket splits as syntok would split
+# it, without syntok: most news paragraphs of several sentences are such lines.
+_NOT_PLAIN = re.compile(
+    r"[!?;…\u203c\u203d\u2047-\u2049\u3002\ufe52\ufe57\uff01\uff0e\uff1f\uff61(){}\[\]\"“”«»„‟‹›'‘’`´\uff5f\uff5b\uff3b\uff08\ufe5d\ufe5b\ufe59\ufd3e\u301a\u3018\u2985\u2983\u2329]"
+)
+_FULL_STOP = re.compile(r"\.(?=\s|$)")
+_INNER_DOT = re.compile(r"\.(?=\S)")
+# The word before a full stop that ends a sentence: four letters or more, and none of the abbreviations and
+# months syntok knows ("Corp.", "Prof.", "Sept."); shorter words (U.S., Gen., No.) and numbers ("2. Label
+# the enemy") are syntok's call.
+_PLAIN_WORD = re.compile(r"[^\W\d_]{4,}")
+# syntok's own lists (its segmenter's State); a syntok without them gets no plain path at all.
+_STATE = getattr(syntok.segmenter, "State", None)
+_ABBREVIATIONS = (
+    frozenset(_STATE.abbreviations) | frozenset(_STATE.months)
+    if hasattr(_STATE, "abbreviations") and hasattr(_STATE, "months")
+    else None
+)
+
+
+def _plain_sentences(line: str) -> list[tuple[int, int]] | None:
+    """The sentences of a plain line (see _NOT_PLAIN) as syntok splits it, or None if it is not plain."""
+    if _ABBREVIATIONS is None or _NOT_PLAIN.search(line) or _INNER_DOT.search(line):  # "authorities.Even", "3.5"
+        return None
+    spans, start = [], None
+    for stop in _FULL_STOP.finditer(line):
+        before = line[: stop.start()].split()
+        word = before[-1] if before else ""
+        if not _PLAIN_WORD.fullmatch(word) or word in _ABBREVIATIONS:
+            return None
+        after = line[stop.end() :].lstrip()
+        if after and not after[0].isupper():
+            return None  # a full stop before a lower-case word: syntok's call
+        first = len(line) - len(line.lstrip()) if start is None else start
+        spans.append((first, stop.end()))
+        start = len(line) - len(after) if after else None
+    rest = line[start:].strip() if start is not None else ""
+    if rest or not spans:
+        return None  # words after the last full stop: syntok's call
+    return spans
 
 
 def _trimmed_span(line: str, tokens: list) -> tuple[int, int] | None:
