@@ -775,7 +775,7 @@ def _report_files(
         yield f"tables/{name}", _table_file(f"tables/{name}", table, previous_dir, previous, digests)
         if parquet:
             relative = f"tables/{name.removesuffix('.csv')}.parquet"
-            yield relative, _parquet_file(relative, table, previous_dir, previous, digests)
+            yield relative, _table_file(relative, table, previous_dir, previous, digests, parquet=True)
     yield from render_pages(tables, parquet).items()
     yield "run.json", json.dumps(tables.provenance, indent=2, sort_keys=True) + "\n"
     yield SNAPSHOT_FILE, json.dumps(tables.snapshot, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
@@ -809,11 +809,24 @@ def _table_file(
     previous_dir: Path | None,
     previous: dict[str, dict[str, str]],
     digests: dict[str, dict[str, str]],
-) -> Path | Iterator[str]:
-    """The previous file, when it holds exactly this table and nobody changed it since; else the CSV text."""
+    parquet: bool = False,
+) -> Path | Iterator[str] | bytes:
+    """The previous file, when it holds exactly this table and nobody changed it since; else the CSV text
+    (or, with `parquet`, the Parquet bytes)."""
     content = table_digest(table)
+    if content is not None and parquet:
+        import pyarrow
+
+        content = f"{content}/pyarrow-{pyarrow.__version__}"
     unchanged = _unchanged_previous(relative, content, previous_dir, previous, digests)
-    return unchanged if unchanged is not None else _hashed(csv_chunks(table), relative, content, digests)
+    if unchanged is not None:
+        return unchanged
+    if not parquet:
+        return _hashed(csv_chunks(table), relative, content, digests)
+    data = to_parquet_bytes(table)
+    if content is not None:
+        digests[relative] = {"content": content, "sha256": hashlib.sha256(data).hexdigest()}
+    return data
 
 
 def _unchanged_previous(
@@ -852,27 +865,6 @@ def to_parquet_bytes(table: pd.DataFrame) -> bytes:
 
 def _is_text(value: object) -> bool:
     return isinstance(value, str) or value is None or (isinstance(value, float) and value != value)
-
-
-def _parquet_file(
-    relative: str,
-    table: pd.DataFrame,
-    previous_dir: Path | None,
-    previous: dict[str, dict[str, str]],
-    digests: dict[str, dict[str, str]],
-) -> Path | bytes:
-    """As _table_file, for the table's Parquet file."""
-    import pyarrow
-
-    content = table_digest(table)
-    content = None if content is None else f"{content}/pyarrow-{pyarrow.__version__}"
-    unchanged = _unchanged_previous(relative, content, previous_dir, previous, digests)
-    if unchanged is not None:
-        return unchanged
-    data = to_parquet_bytes(table)
-    if content is not None:
-        digests[relative] = {"content": content, "sha256": hashlib.sha256(data).hexdigest()}
-    return data
 
 
 def _hashed(pieces: Iterable[str], relative: str, content: str | None, digests: dict) -> Iterator[str]:
