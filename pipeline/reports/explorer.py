@@ -20,6 +20,7 @@ from pipeline.schema import Tables
 MOST_ITEMS = {"entry": 400, "category": 50, "actor": 200, "label": 300, "frame": 50}
 # Sentences shown per item, taken in turn from the outlets that use it most.
 SENTENCES_PER_ITEM = 8
+CANDIDATES_PER_VOICE = 4
 VOICES = ["narrative", "quote", "reported", "negated"]
 VOICE_NAMES = {"narrative": "own words", "quote": "quoted", "reported": "reported", "negated": "negated"}
 KIND_NAMES = {
@@ -110,20 +111,35 @@ def _label_uses(annotations: pd.DataFrame) -> pd.DataFrame:
 
 
 def _items(kind: str, uses: pd.DataFrame, texts: _SentenceTexts) -> list[Item]:
+    """The kind's items used most, each with its counts by outlet and voice and its sample sentences.
+
+    Counts and candidate sentences are taken from `uses` in a few grouped operations; the per-item work
+    is over those small results (a corpus's hundreds of thousands of uses are never visited item by item)."""
     if uses.empty:
         return []
     totals = uses.groupby("name", sort=True).size().sort_values(ascending=False, kind="stable")
-    kept = list(totals.index[: MOST_ITEMS[kind]])
-    uses = uses[uses["name"].isin(set(kept))]
-    counts = uses.groupby(["name", "outlet", "voice"], sort=True).size()
-    details = uses.groupby("name", sort=True)["detail"].first()
+    kept = set(totals.index[: MOST_ITEMS[kind]])
+    uses = uses[uses["name"].isin(kept)]
+    details = uses.groupby("name", sort=True)["detail"].first().to_dict()
+    counts = uses.groupby(["name", "outlet", "voice"], sort=True).size().unstack("voice", fill_value=0)
+    counts = counts.reindex(columns=VOICES, fill_value=0)
+    counts = counts.assign(total=counts.sum(axis=1)).reset_index()
+    counts = counts.sort_values(["name", "total", "outlet"], ascending=[True, False, True], kind="stable")
+    # Per item, outlet and voice, its first uses in article order: the turns take one from each in turn,
+    # so a few are enough (and leave some to skip a sentence already taken).
+    candidates = (
+        uses.sort_values(["name", "outlet", "voice", "article_id", "sentence_id", "start"], kind="stable")
+        .groupby(["name", "outlet", "voice"], sort=False)
+        .head(CANDIDATES_PER_VOICE)
+    )
+    queues: dict[str, dict[tuple[str, str], list]] = {}
+    for use in candidates.itertuples(index=False):
+        queues.setdefault(use.name, {}).setdefault((use.outlet, use.voice), []).append(use)
     items = []
-    for name, group in uses.groupby("name", sort=True):
-        by_outlet = counts.loc[name].unstack("voice", fill_value=0)
-        by_outlet = by_outlet.assign(total=by_outlet.sum(axis=1)).sort_values("total", ascending=False, kind="stable")
-        rows = [
-            {"outlet": outlet, **{v: int(row.get(v, 0)) for v in VOICES}, "total": int(row["total"])}
-            for outlet, row in by_outlet.iterrows()
+    for name, rows in counts.groupby("name", sort=True):
+        table = [
+            {"outlet": r.outlet, **{v: int(getattr(r, v)) for v in VOICES}, "total": int(r.total)}
+            for r in rows.itertuples(index=False)
         ]
         items.append(
             Item(
@@ -132,25 +148,19 @@ def _items(kind: str, uses: pd.DataFrame, texts: _SentenceTexts) -> list[Item]:
                 detail=str(details.get(name, "")),
                 id=item_id(kind, str(name)),
                 total=int(totals[name]),
-                counts=rows,
-                sentences=_sentences_in_turn(group, [r["outlet"] for r in rows], texts),
+                counts=table,
+                sentences=_sentences_in_turn(queues.get(name, {}), [r["outlet"] for r in table], texts),
             )
         )
     items.sort(key=lambda item: (-item.total, item.name))
     return items
 
 
-def _sentences_in_turn(uses: pd.DataFrame, outlets: list[str], texts: _SentenceTexts) -> list[dict]:
+def _sentences_in_turn(queues: dict[tuple[str, str], list], outlets: list[str], texts: _SentenceTexts) -> list[dict]:
     """Up to SENTENCES_PER_ITEM sentences, taken in turn from each outlet (most uses first) and each of its
-    voices, so that a filter by voice has sentences to show; each sentence once."""
-    queues = {
-        key: list(
-            group.sort_values(["article_id", "sentence_id", "start"], kind="stable")
-            .head(4 * SENTENCES_PER_ITEM)  # enough to skip a sentence already taken
-            .itertuples(index=False)
-        )
-        for key, group in uses.groupby(["outlet", "voice"], sort=False)
-    }
+    voices, so that a filter by voice has sentences to show; each sentence once. `queues` holds each
+    (outlet, voice)'s uses in article order."""
+    queues = {key: list(queue) for key, queue in queues.items()}
     order = [(outlet, voice) for outlet in outlets for voice in VOICES if (outlet, voice) in queues]
     chosen, seen = [], set()
     while len(chosen) < SENTENCES_PER_ITEM and any(queues.values()):
