@@ -64,41 +64,44 @@ def test_a_quote_left_open_runs_to_the_end_of_its_paragraph_only():
     assert quoted("He said: “We will stay.\nThe vote passed.") == ["“We will stay."]
 
 
+def lines_of(pieces, most):
+    """Lines made of up to `most` of the pieces, in any order: hypothesis's strategy for splitting tests."""
+    return st.lists(st.sampled_from(pieces), max_size=most).map("".join)
+
+
 def syntok_spans(line):
     """What syntok alone gives for one line, trimmed as split_sentences trims."""
     return [span for paragraph in syntok.segmenter.analyze(line) for s in paragraph if (span := _trimmed_span(line, s))]
 
 
 @given(
-    st.lists(
-        st.sampled_from(
-            [
-                "Iraq",
-                "troops",
-                "U.S.",
-                "said",
-                " ",
-                "  ",
-                ",",
-                ".",
-                "!",
-                "?",
-                ";",
-                "(",
-                ")",
-                "“",
-                "”",
-                '"',
-                "’",
-                "'",
-                "…",
-                "2.5",
-                "\t",
-                "a",
-            ]
-        ),
-        max_size=25,
-    ).map("".join)
+    lines_of(
+        [
+            "Iraq",
+            "troops",
+            "U.S.",
+            "said",
+            " ",
+            "  ",
+            ",",
+            ".",
+            "!",
+            "?",
+            ";",
+            "(",
+            ")",
+            "“",
+            "”",
+            '"',
+            "’",
+            "'",
+            "…",
+            "2.5",
+            "\t",
+            "a",
+        ],
+        25,
+    )
 )
 def test_a_line_taken_as_one_sentence_without_syntok_is_one_for_syntok_too(line):
     if _is_one_sentence(line):
@@ -106,36 +109,34 @@ def test_a_line_taken_as_one_sentence_without_syntok_is_one_for_syntok_too(line)
 
 
 @given(
-    st.lists(
-        st.sampled_from(
-            [
-                "Iraq",
-                "troops",
-                "Baghdad",
-                "The",
-                "They",
-                "U.S.",
-                "Gen.",
-                "Prof.",
-                "Corp.",
-                "Sept.",
-                "said",
-                "2019",
-                "2",
-                "IX",
-                "a",
-                " ",
-                "  ",
-                ". ",
-                ".",
-                ",",
-                "authorities.Even",
-                "\t",
-                "Pompeo",
-            ]
-        ),
-        max_size=30,
-    ).map("".join)
+    lines_of(
+        [
+            "Iraq",
+            "troops",
+            "Baghdad",
+            "The",
+            "They",
+            "U.S.",
+            "Gen.",
+            "Prof.",
+            "Corp.",
+            "Sept.",
+            "said",
+            "2019",
+            "2",
+            "IX",
+            "a",
+            " ",
+            "  ",
+            ". ",
+            ".",
+            ",",
+            "authorities.Even",
+            "\t",
+            "Pompeo",
+        ],
+        30,
+    )
 )
 def test_a_line_split_without_syntok_is_split_as_syntok_splits_it(line):
     if _plain_sentences(line) is not None:
