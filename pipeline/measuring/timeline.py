@@ -46,9 +46,21 @@ def period_unit(dates: pd.Series, most: int = MOST_PERIODS) -> str:
 def _n_periods(dates: pd.Series, unit: str) -> int:
     """How many periods of `unit` the span from the first date to the last covers."""
     first, last = period_starts(pd.Series([dates.min(), dates.max()]), unit)
-    offsets = {"week": pd.DateOffset(weeks=1), "month": pd.DateOffset(months=1)}
-    step = offsets.get(unit, pd.DateOffset(months=3))
-    return len(pd.date_range(first, last, freq=step))
+    return len(every_period(first, last, unit))
+
+
+STEPS = {
+    "week": pd.DateOffset(weeks=1),
+    "month": pd.DateOffset(months=1),
+    "quarter": pd.DateOffset(months=3),
+    "year": pd.DateOffset(years=1),
+}
+
+
+def every_period(first: pd.Timestamp, last: pd.Timestamp, unit: str) -> list[str]:
+    """The names of every period from the one starting at `first` to the one starting at `last`, those
+    without articles included (a timeline does not squeeze time)."""
+    return [period_name(start, unit) for start in pd.date_range(first, last, freq=STEPS[unit])]
 
 
 def period_starts(dates: pd.Series, unit: str) -> pd.Series:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from pipeline.measuring.timeline import every_period
 from pipeline.reports.layout import anchor
 
 CHART_WIDTH = 360
@@ -481,14 +482,8 @@ def timeline_outlets(coverage: pd.DataFrame, most: int = TIMELINE_OUTLETS) -> li
 
 
 def _all_periods(coverage: pd.DataFrame) -> list[str]:
-    """Every period from the first to the last, those without articles included (time is not squeezed)."""
-    from pipeline.measuring.timeline import period_name
-
-    unit = str(coverage["unit"].iloc[0])
     starts = pd.to_datetime(coverage["period_start"])
-    step = {"week": pd.DateOffset(weeks=1), "month": pd.DateOffset(months=1), "quarter": pd.DateOffset(months=3)}
-    every = pd.date_range(starts.min(), starts.max(), freq=step.get(unit, pd.DateOffset(years=1)))
-    return [period_name(start, unit) for start in every]
+    return every_period(starts.min(), starts.max(), str(coverage["unit"].iloc[0]))
 
 
 def frame_charts(frames: pd.DataFrame, outlets: Sequence[str], href_of) -> list[str]:

@@ -62,19 +62,9 @@ def explorer_items(tables: Tables) -> dict[str, list[Item]]:
 
 
 def _hit_uses(hits: pd.DataFrame, name: str, detail: str | None) -> pd.DataFrame:
+    """The lexicon hits as uses; a negated hit's voice is "negated"."""
     voice = hits["voice"].astype(str).where(~hits["negated"].astype(bool), "negated")
-    return pd.DataFrame(
-        {
-            "name": hits[name].astype(str),
-            "detail": hits[detail].astype(str) if detail else "",
-            "outlet": hits["outlet"].astype(str),
-            "voice": voice,
-            "article_id": hits["article_id"].astype(str),
-            "sentence_id": hits["sentence_id"].astype("int64"),
-            "start": hits["start"].astype("int64"),
-            "end": hits["end"].astype("int64"),
-        }
-    )
+    return _annotation_uses(hits.assign(voice=voice), name, detail)
 
 
 def _annotations_of(annotations: pd.DataFrame, kind: str) -> pd.DataFrame:
@@ -82,6 +72,7 @@ def _annotations_of(annotations: pd.DataFrame, kind: str) -> pd.DataFrame:
 
 
 def _annotation_uses(rows: pd.DataFrame, name: str, detail: str | None) -> pd.DataFrame:
+    """Rows of hits, annotations or mentions as uses: name, detail, outlet, voice, and the place and span."""
     if rows.empty:
         return pd.DataFrame(columns=["name", "detail", "outlet", "voice", "article_id", "sentence_id", "start", "end"])
     return pd.DataFrame(

@@ -27,6 +27,7 @@ from pipeline.framing.annotations import EVENT_PAGES, widest_events
 from pipeline.measuring.evaluate import label_summary
 from pipeline.reading.lexicons import TOKEN
 from pipeline.reports import charts, explorer
+from pipeline.reports.charts import signed
 from pipeline.reports.layout import anchor, finish_page, sentence_anchor
 from pipeline.reports.publish import check_output_folder, publish_folder
 from pipeline.schema import SOURCE_COLUMNS, Tables, counted
@@ -38,7 +39,6 @@ CSV_CHUNK_ROWS = 50_000
 EVIDENCE_PER_TERM = 3
 # Sentences shown under a finding, of those it rests on.
 EVIDENCE_SENTENCES = 8
-ALIGNED_PAIRS_PER_EVENT = 30
 # Event pages show this many of the statements the outlets share (all are in shared_statements.csv).
 STATEMENTS_PER_EVENT = 20
 # Event pages list the articles closest to the event's centre, up to this many (all are in events.csv) ...
@@ -238,10 +238,6 @@ def safe_link(url: str) -> str:
 def fmt(value: object, decimals: int = 3) -> str:
     """Numbers as the pages show them: floats to `decimals` places, everything else as is."""
     return f"{value:.{decimals}f}" if isinstance(value, float) else str(value)
-
-
-def signed(value: float, decimals: int = 3) -> str:
-    return f"{value:+.{decimals}f}"
 
 
 def heat_style(share: float) -> str:
@@ -450,19 +446,6 @@ def event_pages(tables: Tables, slugs: dict[str, str], marks: HitMarks | None = 
         detail = tables.event_details[event_id]
         closest = members.sort_values(["similarity", "article_id"], ascending=[False, True], kind="stable")
         shown = closest.head(MEMBERS_PER_EVENT_PAGE).sort_index()
-        alignments = tables.alignments[tables.alignments["event_id"] == event_id].head(ALIGNED_PAIRS_PER_EVENT)
-        pairs = [
-            {
-                "row": row,
-                "html_a": highlight_differences_html(
-                    row.text_a, row.text_b, marks.get((row.article_a, row.sentence_a))
-                ),
-                "html_b": highlight_differences_html(
-                    row.text_b, row.text_a, marks.get((row.article_b, row.sentence_b))
-                ),
-            }
-            for row in alignments.itertuples(index=False)
-        ]
         outlets = detail["outlets"]
         event_headlines = tables.headlines[tables.headlines["article_id"].isin(set(shown["article_id"]))]
         evidence = behind.of_event(members)
@@ -501,7 +484,6 @@ def event_pages(tables: Tables, slugs: dict[str, str], marks: HitMarks | None = 
                 "frame_rows": _rows_by_outlet(
                     detail["frames"][detail["frames"].groupby("frame")["n_sentences"].transform("sum") > 0], "frame"
                 ),
-                "pairs": pairs,
                 "statements": shared_statements_of(tables.shared_statements, event_id, marks),
                 "headlines": event_headlines.sort_values(["outlet", "published", "article_id"], kind="stable"),
                 "charts": _markups(
@@ -519,10 +501,12 @@ def event_pages(tables: Tables, slugs: dict[str, str], marks: HitMarks | None = 
 def shared_statements_of(
     shared: pd.DataFrame, event_id: str, marks: HitMarks, most: int = STATEMENTS_PER_EVENT
 ) -> list[dict]:
-    """An event's first `most` shared statements, each with every outlet's sentence highlighted."""
+    """An event's first `most` shared statements, each with every outlet's sentence highlighted and the content
+    words no other version has underlined."""
     rows = shared[(shared["event_id"] == event_id) & (shared["statement"] <= most)] if len(shared) else shared
     statements = []
     for number, group in rows.groupby("statement", sort=True):
+        texts = group["text"].tolist()
         versions = [
             {
                 "outlet": r.outlet,
@@ -530,10 +514,13 @@ def shared_statements_of(
                 "sentence_id": r.sentence_id,
                 "similarity": r.similarity,
                 "anchor": sentence_anchor(r.article_id, r.sentence_id),
-                "html": highlight_html(r.text, marks.get((r.article_id, r.sentence_id))),
+                # What this outlet's version says that none of the others does, underlined.
+                "html": highlight_differences_html(
+                    r.text, " ".join(texts[:k] + texts[k + 1 :]), marks.get((r.article_id, r.sentence_id))
+                ),
                 "markdown": highlight_markdown(r.text, marks.get((r.article_id, r.sentence_id))),
             }
-            for r in group.itertuples(index=False)
+            for k, r in enumerate(group.itertuples(index=False))
         ]
         statements.append(
             {
