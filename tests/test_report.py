@@ -99,6 +99,26 @@ def files_of(folder):
     return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
+def test_pages_rendered_in_a_second_process_while_the_tables_are_written_are_the_same_files(small_run, tmp_path):
+    one = files_of(write_reports(small_run, tmp_path / "one"))
+    assert files_of(write_reports(small_run, tmp_path / "two", jobs=2)) == one
+
+
+def test_a_page_that_fails_in_the_second_process_fails_the_write_and_leaves_the_reports_whole(
+    small_run, tmp_path, monkeypatch
+):
+    out = write_reports(small_run, tmp_path / "reports")
+    before = files_of(out)
+
+    def broken_pages(tables, parquet=False):
+        raise RuntimeError("a template failed")
+
+    monkeypatch.setattr(report, "render_pages", broken_pages)
+    with pytest.raises(RuntimeError, match="a template failed"):
+        write_reports(small_run, out, jobs=2)
+    assert files_of(out) == before
+
+
 def test_unchanged_tables_are_copied_from_the_last_reports_and_changed_ones_written(small_run, tmp_path, monkeypatch):
     out = write_reports(small_run, tmp_path / "reports")
     first = files_of(out)
