@@ -96,6 +96,69 @@ def test_a_corpus_larger_than_exact_clustering_allows_is_grouped_the_same_way(mo
     assert exact["event_id"].nunique() == 4  # three stories, and the 2024 report apart
 
 
+def many_stories(n_stories, per_story=3):
+    """Articles on many stories, each story with names of its own amid words every story uses."""
+    rows = []
+    for story in range(n_stories):
+        place, person = f"Town{story}x", f"Minister{story}y"
+        for k in range(per_story):
+            rows.append(
+                (
+                    f"s{story:03d}-{k}",
+                    f"Outlet {k}",
+                    f"2020-02-{1 + story % 20:02d}",
+                    f"Officials in {place} said {person} met protesters; report {k} of {place} quotes {person} again.",
+                )
+            )
+    return articles(*rows)
+
+
+def grouped(events):
+    return sorted(events.groupby("event_id")["article_id"].apply(tuple))
+
+
+def test_articles_that_no_chain_of_close_pairs_links_fall_in_different_blocks(monkeypatch):
+    corpus = many_stories(12)
+    sentences = score_articles(corpus, LEXICON)[0]
+    matrix, _ = events_module.article_tfidf(sentences, corpus["article_id"])
+    monkeypatch.setattr(events_module, "RARE_TERM_ARTICLES", 3)  # a story's names are rare, the shared words not
+    blocks = events_module.event_blocks(matrix, events_module.EVENT_DISTANCE_THRESHOLD)
+    story = corpus["article_id"].str[:4].to_numpy()
+    assert len(set(blocks)) == 12
+    assert all(len(set(blocks[story == s])) == 1 for s in set(story))  # a story is never cut
+
+
+def test_a_corpus_of_many_stories_beyond_exact_clustering_gets_the_events_of_exact_clustering(monkeypatch):
+    corpus = many_stories(40)
+    exact = events_of(corpus)
+    assert exact["event_id"].nunique() == 40
+    monkeypatch.setattr(events_module, "MAX_EXACT_EVENT_ARTICLES", 10)
+    monkeypatch.setattr(events_module, "RARE_TERM_ARTICLES", 3)
+
+    def no_sampling(*args, **kwargs):
+        raise AssertionError("the blocks are small enough to cluster exactly")
+
+    monkeypatch.setattr(events_module, "_cluster_sampled", no_sampling)
+    assert grouped(events_of(corpus)) == grouped(exact)
+
+
+def test_blocks_never_split_what_exact_clustering_joins_whatever_the_rare_term_limit(monkeypatch):
+    stories = [
+        "Iraq's parliament voted to expel US troops after the drone strike in Baghdad",
+        "Farmers in Kansas expect a record wheat harvest this summer after the rain",
+    ]
+    rows = [(f"a{k:02d}", f"Outlet {k % 4}", "2020-01-05", f"{stories[k % 2]}, report {k} says.") for k in range(24)]
+    corpus = articles(*rows)
+    sentences = score_articles(corpus, LEXICON)[0]
+    matrix, _ = events_module.article_tfidf(sentences, corpus["article_id"])
+    exact = events_module._cluster_exact(matrix, np.zeros(len(corpus)), 0.9, 60)
+    for limit in (0, 1, 2, 5, 50):
+        monkeypatch.setattr(events_module, "RARE_TERM_ARTICLES", limit)
+        blocks = events_module.event_blocks(matrix, 0.9)
+        # Each exact event lies within one block.
+        assert all(len(set(blocks[exact == event])) == 1 for event in set(exact))
+
+
 def test_a_manifest_event_column_overrides_the_grouping():
     corpus = articles(
         ("a", "Wire", "2020-01-05", "Farmers expect a record harvest."),

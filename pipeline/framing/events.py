@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import array
+import itertools
 import re
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
@@ -13,8 +14,8 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse import csr_matrix
 from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics.pairwise import cosine_similarity
 from sklearn.preprocessing import normalize
+from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
 from pipeline.reading.corpus import publication_dates
 from pipeline.schema import ALIGNMENT_COLUMNS, EVENT_COLUMNS, SHARED_STATEMENT_COLUMNS
@@ -193,7 +194,7 @@ def _cluster_exact(matrix, days: np.ndarray, threshold: float, window_days: int)
     # matrix is never written, so never takes memory. Each entry is the same sum of the same
     # products, whichever columns a block takes.
     n = matrix.shape[0]
-    normalized = normalize(matrix)
+    normalized = _normalized(matrix)
     transposed = normalized.T.tocsc()  # columns sliced per block
     distance = np.zeros((n, n), dtype=np.float32)
     for start in range(0, n, DISTANCE_BLOCK):
@@ -224,15 +225,100 @@ def complete_linkage_clusters(distance: np.ndarray, threshold: float) -> np.ndar
 def _cluster_large(matrix, days: np.ndarray, threshold: float, window_days: int, block: int = 1000) -> np.ndarray:
     """Complete linkage for any number of articles, in bounded memory.
 
-    Up to MAX_EXACT_EVENT_ARTICLES articles this is exact. Beyond, complete linkage runs on an evenly
-    spread sample of that many; every other article joins the sampled event whose farthest member
-    is nearest, if that is within the threshold and the event's dates stay within the window (the
-    complete-linkage rule, checked against the sampled members); articles that join none are
-    clustered among themselves the same way.
+    Up to MAX_EXACT_EVENT_ARTICLES articles this is exact. Beyond, the articles are first cut into
+    blocks no event can span (event_blocks), each clustered on its own the same way; a block still
+    too large for exact clustering is clustered on a sample (_cluster_sampled).
     """
     n = matrix.shape[0]
     if n <= MAX_EXACT_EVENT_ARTICLES:
         return _cluster_exact(matrix, days, threshold, window_days)
+    blocks = event_blocks(matrix, threshold)
+    if blocks.max() == 0:
+        return _cluster_sampled(matrix, days, threshold, window_days, block)
+    labels = np.empty(n, dtype=int)
+    order = np.argsort(blocks, kind="stable")
+    starts = np.r_[0, np.flatnonzero(np.diff(blocks[order])) + 1, n]
+    next_label = 0
+    for first, last in itertools.pairwise(starts):
+        rows = order[first:last]
+        if len(rows) == 1:  # most blocks of a corpus of many stories: an article alone
+            labels[rows] = next_label
+            next_label += 1
+            continue
+        part = _cluster_large(matrix[rows], days[rows], threshold, window_days, block)
+        labels[rows] = part + next_label
+        next_label += int(part.max()) + 1
+    return labels
+
+
+# Terms in at most this many articles are rare: every article that has one is put in one block with
+# the others that have it (event_blocks).
+RARE_TERM_ARTICLES = 50
+# Similarities are compared with this much slack, so that rounding (distances are kept in 32 bits)
+# never puts apart two articles that exact clustering could join.
+SIMILARITY_SLACK = 1e-6
+
+
+def event_blocks(matrix, threshold: float) -> np.ndarray:
+    """The block of each row of `matrix` (unit TF-IDF rows): articles in different blocks can never share
+    an event, because no chain of pairs closer than `threshold` links them; so complete linkage of each
+    block alone gives the events of the whole (an event's every pair is closer than the threshold).
+
+    Two articles are closer than the threshold only if their similarity exceeds 1 - threshold. The part
+    of it owed to terms that are not rare is at most the product of the two articles' norms over those
+    terms (Cauchy-Schwarz), so two articles that share no rare term can be that close only if both of
+    those norms are large ("heavy" articles: whose norm times the largest norm exceeds the bound). The
+    blocks join every article to the rare terms it has, and heavy articles to each other when they are
+    truly that close (or all heavy articles together, when they are too many to compare): a coarser
+    partition than the true one, never a finer. Returns block numbers from 0; all 0 when nothing
+    can be cut.
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    n, n_terms = matrix.shape
+    bound = 1.0 - threshold - SIMILARITY_SLACK
+    articles_with = np.bincount(matrix.indices, minlength=n_terms)
+    rare = articles_with <= RARE_TERM_ARTICLES
+    rare_number = np.cumsum(rare) - 1
+    entry_rows = np.repeat(np.arange(n), np.diff(matrix.indptr))
+    of_rare = rare[matrix.indices]
+    squares = np.where(of_rare, 0.0, matrix.data * matrix.data)
+    common_norm = np.sqrt(np.bincount(entry_rows, weights=squares, minlength=n))
+    heavy = np.flatnonzero(common_norm * common_norm.max() > bound)
+    # Nodes: the articles, then the rare terms; edges: article-term, and between heavy articles.
+    sources = [entry_rows[of_rare]]
+    targets = [n + rare_number[matrix.indices[of_rare]]]
+    if len(heavy) > MAX_EXACT_EVENT_ARTICLES:
+        sources.append(heavy[:-1])
+        targets.append(heavy[1:])
+    elif len(heavy) > 1:
+        for a, b in _close_pairs(matrix[heavy], bound):
+            sources.append(heavy[a])
+            targets.append(heavy[b])
+    source, target = np.concatenate(sources), np.concatenate(targets)
+    size = n + int(rare.sum())
+    graph = coo_matrix((np.ones(len(source), dtype=np.int8), (source, target)), shape=(size, size))
+    _, component = connected_components(graph, directed=False)
+    return np.unique(component[:n], return_inverse=True)[1]
+
+
+def _close_pairs(matrix, bound: float, block: int = DISTANCE_BLOCK) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(rows, columns) of the pairs of rows of `matrix` whose similarity exceeds `bound`, a block at a time."""
+    transposed = matrix.T.tocsc()
+    for start in range(0, matrix.shape[0], block):
+        similarity = (matrix[start : start + block] @ transposed).toarray()
+        rows, columns = np.nonzero(similarity > bound)
+        yield rows + start, columns
+
+
+def _cluster_sampled(matrix, days: np.ndarray, threshold: float, window_days: int, block: int = 1000) -> np.ndarray:
+    """Complete linkage on an evenly spread sample of MAX_EXACT_EVENT_ARTICLES articles; every other
+    article joins the sampled event whose farthest member is nearest, if that is within the threshold
+    and the event's dates stay within the window (the complete-linkage rule, checked against the
+    sampled members); articles that join none are clustered among themselves (_cluster_large).
+    """
+    n = matrix.shape[0]
     sample = np.unique(np.linspace(0, n - 1, MAX_EXACT_EVENT_ARTICLES).round().astype(int))
     rest = np.setdiff1d(np.arange(n), sample)
     labels = np.full(n, -1)
@@ -271,13 +357,14 @@ def _name_events(articles: pd.DataFrame, labels: np.ndarray, matrix, terms: np.n
     event_ids = _event_ids(list(order.index))
     # Columns as lists: taking an article's row from the table costs more than the rest of this loop.
     columns = {c: articles[c].tolist() for c in ("article_id", "outlet", "published")}
+    members_of = _rows_by_label(labels)
     rows = []
     for label in order.index:
-        members = np.flatnonzero(labels == label)
+        members = members_of[label]
         vectors = matrix[members]  # taken once: an event can hold most of the corpus
         centroid = np.asarray(vectors.mean(axis=0)).ravel()
         top = [terms[i] for i in np.argsort(-centroid, kind="stable")[:4] if centroid[i] > 0]
-        similarity = cosine_similarity(vectors, centroid.reshape(1, -1)).ravel()
+        similarity = _cosine_to(vectors, centroid)
         del vectors
         name = event_ids[label]
         for position, score in zip(members, similarity, strict=True):
@@ -297,6 +384,31 @@ def _name_events(articles: pd.DataFrame, labels: np.ndarray, matrix, terms: np.n
         .sort_values(["event_id", "article_id"], kind="stable")
         .reset_index(drop=True)
     )
+
+
+def _normalized(matrix):
+    """sklearn's normalize(matrix) (L2, a copy) without its checks of the input, which cost more than
+    normalizing an event's few rows: the same operation on the same copy."""
+    copy = matrix.copy()
+    inplace_csr_row_normalize_l2(copy)
+    return copy
+
+
+def _cosine_to(rows, vector: np.ndarray) -> np.ndarray:
+    """cosine_similarity(rows, [vector]).ravel(), with the same operations in the same order; `rows`
+    (a copy) is normalized in place."""
+    inplace_csr_row_normalize_l2(rows)
+    norm = np.sqrt(np.einsum("ij,ij->i", vector[None, :], vector[None, :]))
+    unit = vector[None, :] / np.where(norm == 0, 1.0, norm)[:, None]
+    return np.asarray(rows @ unit.T).ravel()
+
+
+def _rows_by_label(labels: np.ndarray) -> dict[str, np.ndarray]:
+    """The rows of each label, in row order; one sort, where a scan per label costs events x articles."""
+    codes, uniques = pd.factorize(labels)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+    return {label: order[bounds[k] : bounds[k + 1]] for k, label in enumerate(uniques)}
 
 
 def _event_ids(labels: list[str]) -> dict[str, str]:
