@@ -134,11 +134,42 @@ def test_a_line_taken_as_one_sentence_without_syntok_is_one_for_syntok_too(line)
             "authorities.Even",
             "\t",
             "Pompeo",
+            "“",
+            "”",
+            '"',
+            "‘",
+            "’",
+            "'",
+            "Iraq’s",
+            "don't",
         ],
         30,
     )
 )
 def test_a_line_split_without_syntok_is_split_as_syntok_splits_it(line):
+    if _plain_sentences(line) is not None:
+        assert split_sentences(line) == syntok_spans(line)
+
+
+def quoted_sentences():
+    """A line of sentences shaped like news: a capital first, a full stop last, quotation marks around
+    either, and words syntok treats apart in between (abbreviations, "BaghdadGen", apostrophes)."""
+    word = st.sampled_from(
+        ["troops", "said", "the", "Iraq’s", "don't", "NATO", "McDonald", "“great”", "'great'", "-", ","]
+    )
+    last = st.sampled_from(["stayed", "Baghdad", "Pompeo", "NATO", "McDonald", "BaghdadGen", "Sept", "minister"])
+    opening = st.sampled_from(["", "“", '"', "‘", "'"])
+    closing = st.sampled_from(["", "”", '"', "’", "'", "”’", "\"'"])
+    sentence = st.tuples(
+        opening, st.sampled_from(["The", "We", "Officials"]), st.lists(word, max_size=5), last, closing
+    )
+    return st.lists(
+        sentence.map(lambda s: f"{s[0]}{' '.join([s[1], *s[2], s[3]])}.{s[4]}"), min_size=1, max_size=4
+    ).map(" ".join)
+
+
+@given(quoted_sentences())
+def test_a_line_of_quoted_sentences_split_without_syntok_is_split_as_syntok_splits_it(line):
     if _plain_sentences(line) is not None:
         assert split_sentences(line) == syntok_spans(line)
 
@@ -154,9 +185,20 @@ def test_plain_lines_of_several_sentences_skip_syntok_and_the_rest_go_to_it():
         "They fled the authorities.Even the judge knew.",  # no space after the stop
         "He met Prof. Smith. Then he left.",  # an abbreviation syntok knows
         "The U.S. troops stayed. They left later.",  # a short word before a stop
-        "He said “we stay.” Then he left.",  # quotation marks
+        "He said “we stay.” then he left.",  # a lower-case word after the quote
+        "He said “we stay!” Then he left.",  # another terminal
     ]:
         assert _plain_sentences(line) is None, line
+
+
+def test_quotation_marks_around_a_plain_full_stop_go_where_syntok_puts_them():
+    line = "He called it “a crime.” Then he left. “We stay,” Iraq’s minister said."
+    assert [line[a:b] for a, b in _plain_sentences(line)] == [
+        "He called it “a crime.”",
+        "Then he left.",
+        "“We stay,” Iraq’s minister said.",
+    ]
+    assert _plain_sentences(line) == syntok_spans(line)
 
 
 def test_most_seed_paragraphs_are_one_sentence_and_skip_syntok():

@@ -52,13 +52,18 @@ def _is_one_sentence(line: str) -> bool:
 
 
 # A line whose only split points are full stops that plainly end a sentence (". " before a capital, after
-# a word that is no abbreviation) and that has no quotation mark or bracket splits as syntok would split
-# it, without syntok: most news paragraphs of several sentences are such lines.
+# a word that is no abbreviation) and that has no bracket splits as syntok would split it, without
+# syntok: most news paragraphs of several sentences are such lines. Quotation marks may stand around
+# such a full stop: a closing one right after it stays with its sentence ('crime.” Then'), and an
+# opening one before the next capital starts the next ('him. “We'), as syntok keeps them (after two
+# closing marks syntok may not split: its call).
 _NOT_PLAIN = re.compile(
-    r"[!?;…\u203c\u203d\u2047-\u2049\u3002\ufe52\ufe57\uff01\uff0e\uff1f\uff61(){}\[\]\"“”«»„‟‹›'‘’`´\uff5f\uff5b\uff3b\uff08\ufe5d\ufe5b\ufe59\ufd3e\u301a\u3018\u2985\u2983\u2329]"
+    r"[!?;…\u203c\u203d\u2047-\u2049\u3002\ufe52\ufe57\uff01\uff0e\uff1f\uff61(){}\[\]«»„‟‹›`´\uff5f\uff5b\uff3b\uff08\ufe5d\ufe5b\ufe59\ufd3e\u301a\u3018\u2985\u2983\u2329]"
 )
-_FULL_STOP = re.compile(r"\.(?=\s|$)")
-_INNER_DOT = re.compile(r"\.(?=\S)")
+_CLOSING_QUOTES = "”\"’'"
+_OPENING_QUOTES = "“\"‘'"
+_DOT = re.compile(r"\.")
+_FULL_STOP = re.compile(rf"\.[{_CLOSING_QUOTES}]?(?=\s|$)")
 # The word before a full stop that ends a sentence: four letters or more, and none of the abbreviations and
 # months syntok knows ("Corp.", "Prof.", "Sept."); shorter words (U.S., Gen., No.) and numbers ("2. Label
 # the enemy") are syntok's call.
@@ -74,16 +79,19 @@ _ABBREVIATIONS = (
 
 def _plain_sentences(line: str) -> list[tuple[int, int]] | None:
     """The sentences of a plain line (see _NOT_PLAIN) as syntok splits it, or None if it is not plain."""
-    if _ABBREVIATIONS is None or _NOT_PLAIN.search(line) or _INNER_DOT.search(line):  # "authorities.Even", "3.5"
+    if _ABBREVIATIONS is None or _NOT_PLAIN.search(line):
         return None
     spans, start = [], None
-    for stop in _FULL_STOP.finditer(line):
+    for dot in _DOT.finditer(line):
+        stop = _FULL_STOP.match(line, dot.start())
+        if stop is None:
+            return None  # "authorities.Even", "3.5", "U.S.", "...": syntok's call
         before = line[: stop.start()].split()
-        word = before[-1] if before else ""
-        if not _PLAIN_WORD.fullmatch(word) or word in _ABBREVIATIONS:
+        word = before[-1].lstrip(_OPENING_QUOTES) if before else ""
+        if not _PLAIN_WORD.fullmatch(word) or _ends_in_an_abbreviation(word):
             return None
         after = line[stop.end() :].lstrip()
-        if after and not after[0].isupper():
+        if after and not (after[0].isupper() or (after[0] in _OPENING_QUOTES and after[1:2].isupper())):
             return None  # a full stop before a lower-case word: syntok's call
         first = len(line) - len(line.lstrip()) if start is None else start
         spans.append((first, stop.end()))
@@ -92,6 +100,12 @@ def _plain_sentences(line: str) -> list[tuple[int, int]] | None:
     if rest or not spans:
         return None  # words after the last full stop: syntok's call
     return spans
+
+
+def _ends_in_an_abbreviation(word: str) -> bool:
+    """Whether the word, or its part from a capital on, is an abbreviation syntok knows: syntok reads
+    "BaghdadGen." as ending in "Gen.", and does not end the sentence there."""
+    return word in _ABBREVIATIONS or any(word[k:] in _ABBREVIATIONS for k in range(1, len(word)) if word[k].isupper())
 
 
 def _trimmed_span(line: str, tokens: list) -> tuple[int, int] | None:
