@@ -8,8 +8,20 @@ from conftest import LEXICONS
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.measuring.score import article_scores, outlet_scores, score_articles, score_sentence, summarize
+from pipeline.measuring.score import (
+    QUOTE,
+    REPORTED,
+    WORD,
+    _word_counts,
+    article_scores,
+    outlet_scores,
+    score_articles,
+    score_sentence,
+    summarize,
+    voice_at,
+)
 from pipeline.reading.lexicons import Lexicon, parse_term_lexicon, read_lexicons
+from pipeline.text.segment import SpanIndex
 
 
 def lexicon_of(*lines):
@@ -165,3 +177,24 @@ def test_the_worked_example_of_a_sentences_and_an_articles_loaded_score():
     assert article["loaded_per_1k"] == pytest.approx(3 * 1000 / 12)
     assert article["loaded_weight_per_1k"] == pytest.approx(5 * 1000 / 12)
     assert (article["quoted_per_1k"], article["reported_per_1k"]) == (pytest.approx(1000 / 3), 0.0)
+
+
+def spans_in(length):
+    """Sorted, non-overlapping spans within `length` characters."""
+    return st.lists(st.integers(0, length), max_size=8, unique=True).map(
+        lambda cuts: [(a, b) for a, b in itertools.pairwise(sorted(cuts)) if a < b][::2]
+    )
+
+
+@given(
+    st.lists(st.sampled_from(["Iraq", "troops", "said", " ", ", ", "“", "”"]), max_size=20).map("".join),
+    spans_in(60),
+    spans_in(60),
+    st.integers(0, 10),
+)
+def test_a_sentences_quoted_and_reported_words_are_counted_by_where_each_word_starts(
+    sentence, quotes, reported, offset
+):
+    quoted, speech = SpanIndex(quotes), SpanIndex(reported)
+    voices = [voice_at(offset + m.start(), quoted, speech) for m in WORD.finditer(sentence)]
+    assert _word_counts(sentence, offset, quoted, speech) == (len(voices), voices.count(QUOTE), voices.count(REPORTED))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import sys
 from collections.abc import Sequence
@@ -151,8 +152,18 @@ def _word_counts(sentence: str, offset: int, quoted: SpanIndex, reported: SpanIn
     end = offset + len(sentence)
     if not quoted.overlaps(offset, end) and not reported.overlaps(offset, end):
         return len(WORD.findall(sentence)), 0, 0
-    voices = [voice_at(offset + m.start(), quoted, reported) for m in WORD.finditer(sentence)]
-    return len(voices), voices.count(QUOTE), voices.count(REPORTED)
+    # Words counted by where they start (voice_at), a span at a time rather than a word at a time.
+    starts = [offset + m.start() for m in WORD.finditer(sentence)]
+
+    def words_in(a: int, b: int) -> int:
+        return bisect.bisect_left(starts, b) - bisect.bisect_left(starts, a)
+
+    quotes = quoted.within(offset, end)
+    in_quotes = sum(words_in(a, b) for a, b in quotes)
+    in_reported = 0
+    for a, b in reported.within(offset, end):
+        in_reported += words_in(a, b) - sum(words_in(max(a, qa), min(b, qb)) for qa, qb in quotes if qa < b and a < qb)
+    return len(starts), in_quotes, in_reported
 
 
 def _per_1k(counts: pd.Series, words: pd.Series) -> pd.Series:

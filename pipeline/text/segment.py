@@ -158,6 +158,12 @@ class SpanIndex:
         k = bisect.bisect_left(self._starts, end) - 1  # the last span opening before `end`
         return k >= 0 and self._ends[k] > start
 
+    def within(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The parts of the spans that lie in [start, end), in order."""
+        last = bisect.bisect_left(self._starts, end)  # spans opening before `end`
+        first = bisect.bisect_right(self._ends, start)  # ... and closing after `start`
+        return [(max(a, start), min(b, end)) for a, b in self.spans[first:last]]
+
 
 class QuoteIndex(SpanIndex):
     """Answers "is this character inside a quote?" for one text (quote_spans)."""

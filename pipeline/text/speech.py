@@ -831,6 +831,9 @@ _CAPITAL = r"(?:(?:al|el)-)?[A-ZÀ-ÖØ-Þ](?:[\w'’.-]*\w)?"
 _NAME_RUN = re.compile(rf"(?<![\w'’-]){_CAPITAL}(?:[ \t]+(?:(?:of|al|bin|ibn|de|van|von)[ \t]+)*{_CAPITAL})*")
 
 
+_NON_SPACE = re.compile(r"\S+")
+
+
 def names_in(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     """Name-like spans of text[start:end] with their type (PERSON or ORGANISATION): runs of capitalised
     words ("NBC News", "John Bolton", "al-Hosseini"), a person's with a title ("Prime Minister Adel
@@ -839,7 +842,7 @@ def names_in(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     capitalised common word that opens the run ("However", "The")."""
     found = []
     for m in _NAME_RUN.finditer(text, start, end):
-        run = [(w.start() + m.start(), w.end() + m.start(), w.group()) for w in re.finditer(r"\S+", m.group())]
+        run = [(w.start(), w.end(), w.group()) for w in _NON_SPACE.finditer(text, m.start(), m.end())]
         while run and run[0][2].lower() in _NOT_NAMES:
             run = run[1:]
         while run and run[-1][2].lower() in _NAME_PARTICLES:
