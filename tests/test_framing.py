@@ -243,6 +243,17 @@ def test_a_doubting_verb_is_classified_as_doubting_and_credited_to_its_speaker()
     ]
 
 
+def test_a_quote_over_two_sentences_is_one_statement_with_the_words_of_both_on_one_line():
+    corpus = articles(
+        ("a", "Wire", "2020-01-05", "Troops left.\n“We will stay. We will fight,” the spokesman said."),
+        ("b", "Daily", "2020-01-06", "Nobody spoke."),
+    )
+    sentences, _, annotations = framed(corpus)
+    table = statement_table(annotations, sentences, FRAMING)
+    quotes = table[table["kind"] == "quote"]
+    assert quotes[["article_id", "text"]].values.tolist() == [["a", "“We will stay. We will fight,”"]]
+
+
 def test_an_alias_in_capitals_does_not_match_the_pronoun():
     corpus = articles(("a", "Wire", "2020-01-05", "Tell us more, the US envoy said."))
     _, _, annotations = framed(corpus)

@@ -37,6 +37,38 @@ def test_a_dask_local_cluster_gives_byte_identical_tables(one_process):
     assert tables_of(engine="dask") == one_process
 
 
+@pytest.fixture(scope="module")
+def many_seed_copies(tmp_path_factory):
+    """400 articles: each seed article 80 times, under its own file name."""
+    corpus = tmp_path_factory.mktemp("copies")
+    manifest = pd.read_csv(SEED_CORPUS / "manifest.csv", dtype=str, keep_default_na=False)
+    rows = []
+    for copy in range(80):
+        for row in manifest.itertuples(index=False):
+            name = f"{copy:02d}-{row.file}"
+            shutil.copyfile(SEED_CORPUS / row.file, corpus / name)
+            rows.append({**row._asdict(), "file": name})
+    pd.DataFrame(rows).to_csv(corpus / "manifest.csv", index=False)
+    return corpus
+
+
+def test_an_existing_dask_cluster_of_two_workers_with_a_memory_limit_gives_byte_identical_tables(many_seed_copies):
+    # Each worker is sent a chunk of articles and the lexicons, never the corpus; its nanny restarts a
+    # worker that goes over its limit, and after a few restarts the run would fail.
+    distributed = pytest.importorskip("dask.distributed")
+    expected = analyze(many_seed_copies, LEXICONS, chunk_articles=40, jobs=1)
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, memory_limit="700MiB", dashboard_address=None
+    ) as cluster:
+        on_cluster = analyze(
+            many_seed_copies, LEXICONS, chunk_articles=40, engine="dask", scheduler=cluster.scheduler_address
+        )
+    assert len(expected.articles) == 400
+    assert {name: to_csv_text(t) for name, t in on_cluster.csv_tables().items()} == {
+        name: to_csv_text(t) for name, t in expected.csv_tables().items()
+    }
+
+
 def test_chunks_joined_a_few_at_a_time_as_they_arrive_give_byte_identical_tables(one_process, monkeypatch):
     monkeypatch.setattr(per_article, "JOIN_CHUNKS", 2)  # five chunks of one article: joined as 2 + 2 + 1, then together
     tables = analyze(SEED_CORPUS, LEXICONS, chunk_articles=1, jobs=2)
