@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from pipeline import __version__
-from pipeline.engine.parallel import ENGINES, default_jobs
+from pipeline.engine.parallel import ENGINES, default_jobs, pages_beside
 from pipeline.errors import MediaBiasError
 from pipeline.flow import FLOW, analyze
 from pipeline.framing.events import EVENT_DISTANCE_THRESHOLD, EVENT_WINDOW_DAYS
@@ -304,7 +304,7 @@ def run(
     if n_scored == 0:
         raise click.ClickException(f"no article could be scored; see the problems above ({len(tables.problems)}).")
     try:
-        write_reports(tables, out_dir, table_formats, jobs=jobs)
+        write_reports(tables, out_dir, table_formats, beside=pages_beside(jobs))
     except MediaBiasError as error:
         raise _user_error(error) from error
     click.echo(f"Reports written to {out_dir}/ (open {out_dir / 'index.html'}).")

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from conftest import LEXICONS, SEED_CORPUS
 
+from pipeline.engine.parallel import pages_beside
 from pipeline.flow import analyze
 from pipeline.reports import report
 from pipeline.reports.report import (
@@ -101,7 +102,7 @@ def files_of(folder):
 
 def test_pages_rendered_in_a_second_process_while_the_tables_are_written_are_the_same_files(small_run, tmp_path):
     one = files_of(write_reports(small_run, tmp_path / "one"))
-    assert files_of(write_reports(small_run, tmp_path / "two", jobs=2)) == one
+    assert files_of(write_reports(small_run, tmp_path / "two", beside=pages_beside(jobs=2))) == one
 
 
 def test_a_page_that_fails_in_the_second_process_fails_the_write_and_leaves_the_reports_whole(
@@ -115,7 +116,7 @@ def test_a_page_that_fails_in_the_second_process_fails_the_write_and_leaves_the_
 
     monkeypatch.setattr(report, "render_pages", broken_pages)
     with pytest.raises(RuntimeError, match="a template failed"):
-        write_reports(small_run, out, jobs=2)
+        write_reports(small_run, out, beside=pages_beside(jobs=2))
     assert files_of(out) == before
 
 

@@ -128,6 +128,12 @@ def _map_dask(function, chunks, scheduler, on_done):
             cluster.close()
 
 
+def pages_beside(jobs: int) -> Callable | None:
+    """How the report's pages are rendered (reports.report.write_reports): in a second process while the
+    tables are written when the run may use more than one, else in the caller."""
+    return partial(Background, through_file=True) if jobs > 1 else None
+
+
 class Background:
     """function(*args) computed beside the caller, in a forked copy of this process; `result()` returns it.
 

@@ -23,7 +23,6 @@ from matplotlib.patches import Patch
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from pipeline import __version__
-from pipeline.engine.parallel import Background
 from pipeline.framing.annotations import EVENT_PAGES, widest_events
 from pipeline.measuring.evaluate import label_summary
 from pipeline.reading.lexicons import TOKEN
@@ -740,26 +739,30 @@ def data_dictionary() -> str:
 TABLE_FORMATS = ("csv", "parquet")
 
 
-def write_reports(tables: Tables, out_dir: Path, formats: Iterable[str] = ("csv",), jobs: int = 1) -> Path:
+def write_reports(
+    tables: Tables, out_dir: Path, formats: Iterable[str] = ("csv",), beside: Callable | None = None
+) -> Path:
     """Write every table and page under `out_dir`, atomically: readers see the old reports or the new, never half.
 
     The tables are CSV, and with "parquet" in `formats` Parquet files beside them (same columns, same
     dtypes). A table whose content is the same as in the reports already there is copied from them, not
-    written again: after a lexicon edit most of the large tables are unchanged. With `jobs` > 1 the
-    pages are rendered in a second process while the tables are written; the files are the same.
+    written again: after a lexicon edit most of the large tables are unchanged. `beside(function,
+    *args)`, if given, starts the function beside the caller and returns what gives its `result()`
+    (pipeline.engine.parallel.Background): the pages are then rendered that way while the tables are
+    written, to the same files.
     """
     options = tables.provenance.get("options", {})
     inputs = {"corpus folder": options.get("corpus"), "lexicon folder": options.get("lexicons")}
     out_dir = check_output_folder(out_dir, inputs)
     parquet = "parquet" in set(formats)
-    return publish_folder(out_dir, lambda: _report_files(tables, out_dir, parquet, beside=jobs > 1))
+    return publish_folder(out_dir, lambda: _report_files(tables, out_dir, parquet, beside))
 
 
 def _report_files(
-    tables: Tables, previous_dir: Path | None = None, parquet: bool = False, beside: bool = False
+    tables: Tables, previous_dir: Path | None = None, parquet: bool = False, beside: Callable | None = None
 ) -> Iterator[tuple[str, str | Iterable[str] | Path | bytes]]:
     # Rendering the pages and writing the tables take about as long, and neither needs the other.
-    pages = Background(render_pages, tables, parquet, enabled=beside, through_file=True)
+    pages = beside(render_pages, tables, parquet) if beside is not None else None
     previous = _read_digests(previous_dir)
     digests: dict[str, dict[str, str]] = {}
     for name, table in tables.csv_tables().items():
@@ -767,7 +770,7 @@ def _report_files(
         if parquet:
             relative = f"tables/{name.removesuffix('.csv')}.parquet"
             yield relative, _table_file(relative, table, previous_dir, previous, digests, parquet=True)
-    yield from pages.result().items()
+    yield from (pages.result() if pages is not None else render_pages(tables, parquet)).items()
     yield "run.json", json.dumps(tables.provenance, indent=2, sort_keys=True) + "\n"
     yield SNAPSHOT_FILE, json.dumps(tables.snapshot, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     yield "README.md", data_dictionary()
