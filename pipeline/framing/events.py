@@ -109,9 +109,7 @@ def article_tfidf(sentences: pd.DataFrame, article_ids: Iterable[str], block: in
 def _article_spans(sentences: pd.DataFrame, article_ids: Iterable[str]) -> tuple[np.ndarray, list[tuple[int, int]]]:
     """(rows, spans): `rows` lists the sentence rows article by article, in table order within each;
     rows[start:end] of an article's (start, end) in `spans` are its sentences, one span per id of `article_ids`."""
-    codes, ids = pd.factorize(sentences["article_id"])
-    by_article = np.argsort(codes, kind="stable")
-    bounds = np.searchsorted(codes[by_article], np.arange(len(ids) + 1))
+    by_article, bounds, ids = _grouped_rows(sentences["article_id"])
     position = {article_id: k for k, article_id in enumerate(ids)}
     return by_article, [(bounds[k], bounds[k + 1]) if k is not None else (0, 0) for k in map(position.get, article_ids)]
 
@@ -403,12 +401,18 @@ def _cosine_to(rows, vector: np.ndarray) -> np.ndarray:
     return np.asarray(rows @ unit.T).ravel()
 
 
-def _rows_by_label(labels: np.ndarray) -> dict[str, np.ndarray]:
-    """The rows of each label, in row order; one sort, where a scan per label costs events x articles."""
-    codes, uniques = pd.factorize(labels)
+def _grouped_rows(values) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+    """(order, bounds, distinct values): order[bounds[k]:bounds[k + 1]] are the rows holding the k-th
+    distinct value (in order of first appearance), in row order; one sort for all of them."""
+    codes, distinct = pd.factorize(values)
     order = np.argsort(codes, kind="stable")
-    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
-    return {label: order[bounds[k] : bounds[k + 1]] for k, label in enumerate(uniques)}
+    return order, np.searchsorted(codes[order], np.arange(len(distinct) + 1)), distinct
+
+
+def _rows_by_label(labels: np.ndarray) -> dict[str, np.ndarray]:
+    """The rows of each label, in row order (a scan per label costs events x articles)."""
+    order, bounds, distinct = _grouped_rows(labels)
+    return {label: order[bounds[k] : bounds[k + 1]] for k, label in enumerate(distinct)}
 
 
 def _event_ids(labels: list[str]) -> dict[str, str]:

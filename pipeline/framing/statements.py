@@ -148,12 +148,12 @@ def _words_between(texts: pd.Series, order, starts, ends, first, last, start, en
     lengths = np.maximum(last - first, 0)
     within = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     needed = np.unique(order[np.repeat(first, lengths) + within])
-    needed_texts = texts.take(needed).tolist()
+    text_of = dict(zip(needed.tolist(), texts.take(needed).tolist(), strict=True))
     spoken = []
     for a, b, s, e in zip(first.tolist(), last.tolist(), start.tolist(), end.tolist(), strict=True):
         parts = []
         for row in order[a:b].tolist():
-            text = needed_texts[np.searchsorted(needed, row)]
+            text = text_of[row]
             row_start, row_end = int(starts[row]), int(ends[row])
             parts.append(text[max(s, row_start) - row_start : min(e, row_end) - row_start])
         spoken.append(" ".join(" ".join(parts).split()))
