@@ -20,6 +20,7 @@ from pipeline.reading.corpus import read_corpus, read_text_file
 from pipeline.reading.lexicons import check_lexicons, corpus_vocabulary, grouped_unused_wildcards, read_lexicons
 from pipeline.reports.publish import OutputFolderRefused, check_output_file, check_output_folder, write_file
 from pipeline.reports.report import TABLE_FORMATS, read_snapshot, to_csv_text, write_evaluation, write_reports
+from pipeline.support.stored import loaded, table_store
 from pipeline.tuning.gold import clean_corpus, evaluate_against_gold, learn_frames_from_gold
 from pipeline.tuning.learn import (
     MIN_ARTICLES,
@@ -283,30 +284,36 @@ def run(
     _checked_out_dir(
         out_dir, corpus_folder=corpus_dir, lexicon_folder=lexicon_dir, cache_folder=None if no_cache else cache_dir
     )
-    tables = _analyze(
-        corpus_dir,
-        lexicon_dir,
-        read_snapshot(out_dir),
-        event_threshold=event_threshold,
-        event_window_days=event_window_days,
-        jobs=jobs,
-        engine=engine,
-        scheduler=scheduler,
-        cache_dir=None if no_cache else cache_dir,
-    )
-    tables.provenance["options"].update(
-        out=str(out_dir), event_threshold=event_threshold, event_window_days=event_window_days
-    )
-    n_read, n_scored = tables.provenance["articles_read"], len(tables.articles)
-    click.echo(f"Read {n_read} article(s) from {corpus_dir}; scored {n_scored} from {len(tables.outlets)} outlet(s).")
-    for problem in [*tables.problems.itertuples(index=False), *tables.cache_problems]:
-        click.echo(f"  {_problem_line(problem)}", err=True)
-    if n_scored == 0:
-        raise click.ClickException(f"no article could be scored; see the problems above ({len(tables.problems)}).")
-    try:
-        write_reports(tables, out_dir, table_formats, beside=pages_beside(jobs))
-    except MediaBiasError as error:
-        raise _user_error(error) from error
+    # The large tables are kept on disk until the reports are written (beside the cache, if there is one).
+    with table_store(None if no_cache else cache_dir) as store:
+        tables = _analyze(
+            corpus_dir,
+            lexicon_dir,
+            read_snapshot(out_dir),
+            event_threshold=event_threshold,
+            event_window_days=event_window_days,
+            jobs=jobs,
+            engine=engine,
+            scheduler=scheduler,
+            cache_dir=None if no_cache else cache_dir,
+            store=store,
+        )
+        tables.provenance["options"].update(
+            out=str(out_dir), event_threshold=event_threshold, event_window_days=event_window_days
+        )
+        n_read, n_scored = tables.provenance["articles_read"], len(tables.articles)
+        click.echo(
+            f"Read {n_read} article(s) from {corpus_dir}; scored {n_scored} from {len(tables.outlets)} outlet(s)."
+        )
+        problems = loaded(tables.problems)
+        for problem in [*problems.itertuples(index=False), *tables.cache_problems]:
+            click.echo(f"  {_problem_line(problem)}", err=True)
+        if n_scored == 0:
+            raise click.ClickException(f"no article could be scored; see the problems above ({len(problems)}).")
+        try:
+            write_reports(tables, out_dir, table_formats, beside=pages_beside(jobs))
+        except MediaBiasError as error:
+            raise _user_error(error) from error
     click.echo(f"Reports written to {out_dir}/ (open {out_dir / 'index.html'}).")
     findings = sum(len(detail["findings"]) for detail in tables.event_details.values())
     if findings:

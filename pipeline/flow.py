@@ -24,6 +24,7 @@ from pipeline.framing import statements as speakers
 from pipeline.measuring import score, statistics, timeline
 from pipeline.reading import clean, corpus, lexicons
 from pipeline.schema import SENTENCE_COLUMNS, Tables
+from pipeline.support.stored import TableStore
 from pipeline.text import candidates
 from pipeline.tuning import tune
 
@@ -305,6 +306,7 @@ def analyze(
     on_start=None,
     on_scored=None,
     stages_computed: list | None = None,
+    store: TableStore | None = None,
 ) -> Tables:
     """Read, clean and score the corpus; return every table the reports show.
 
@@ -316,12 +318,14 @@ def analyze(
     called with the number of articles about to be scored and `on_scored(k)` as k more are done;
     `timings` receives the seconds each stage took and `stages_computed` the names of the stages not
     taken from the cache; with `cache_dir`, what a run computed is reused
-    by the next whose inputs and code are the same (pipeline.engine.driver). Problems of every stage
+    by the next whose inputs and code are the same (pipeline.engine.driver); with `store`
+    (support.stored.table_store), the large tables are kept on disk there, and those among the
+    returned tables are StoredTables (support.stored.loaded gives the table). Problems of every stage
     are in `Tables.problems`; nothing is printed.
     """
     use_the_system_allocator_for_tables()
     inputs, keys = flow_inputs(corpus_dir, lexicon_dir, previous_snapshot, event_threshold, event_window_days)
-    settings = Settings(jobs, engine, scheduler, chunk_articles, cache_dir, timings, on_start, on_scored)
+    settings = Settings(jobs, engine, scheduler, chunk_articles, cache_dir, timings, on_start, on_scored, store)
     result = run(FLOW, inputs, keys, REPORTED.values(), settings)
     if stages_computed is not None:
         stages_computed.extend(result.computed)

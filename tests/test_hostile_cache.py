@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from conftest import LEXICONS
 
 from pipeline.cli import main
-from pipeline.engine import cache, pickling
+from pipeline.engine import cache
+from pipeline.support import pickling
 
 GOOD = "Iraq's parliament voted on Sunday to expel US troops from the country, officials said."
 OTHER = "The United States said its brutal regime claims were false, officials said."

@@ -386,3 +386,28 @@ def test_a_persons_files_survive_a_failure_at_the_swap(corpus, tmp_path, monkeyp
     assert result.exit_code == 1
     assert run(corpus, out).exit_code == 0  # the next run restores the old reports, then replaces them
     assert (out / "my-notes.md").read_text() == "keep"
+
+
+def test_a_run_that_keeps_its_tables_on_disk_writes_the_same_reports_and_leaves_no_table_behind(
+    corpus, tmp_path, monkeypatch
+):
+    from functools import partial
+
+    from pipeline import cli
+    from pipeline.support.stored import table_store
+
+    held = run(corpus, tmp_path / "held")
+    kept_folders = []
+
+    def every_table_on_disk(parent):
+        store = table_store(parent, cells=0)
+        kept_folders.append(parent)
+        return store
+
+    monkeypatch.setattr(cli, "table_store", partial(every_table_on_disk))
+    cache = tmp_path / "cache"
+    arguments = ["run", "--corpus", str(corpus), "--lexicons", str(LEXICONS), "--out", str(tmp_path / "kept")]
+    kept = CliRunner().invoke(main, [*arguments, "--cache", str(cache)])
+    assert held.exit_code == kept.exit_code == 0 and kept_folders == [cache]
+    assert files_of(tmp_path / "kept" / "tables") == files_of(tmp_path / "held" / "tables")
+    assert not [p for p in cache.iterdir() if p.name.startswith("mediabias-tables-")]

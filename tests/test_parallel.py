@@ -9,13 +9,14 @@ import pytest
 from conftest import LEXICONS, SEED_CORPUS
 
 from pipeline.engine import articles as per_article
-from pipeline.engine.parallel import Background
+from pipeline.engine.parallel import Background, pages_beside
 from pipeline.flow import FLOW, analyze
 from pipeline.framing import annotations as annotations_module
 from pipeline.measuring import score
-from pipeline.reports.report import to_csv_text
+from pipeline.reports.report import render_pages, to_csv_text, write_reports
 from pipeline.support import memo
 from pipeline.support.dataframes import arrow_chunks, concat_tables, in_one_piece
+from pipeline.support.stored import StoredTable, loaded, table_store
 from pipeline.tuning.gold import clean_corpus
 
 
@@ -35,6 +36,40 @@ def test_two_processes_give_byte_identical_tables(one_process):
 
 def test_a_dask_local_cluster_gives_byte_identical_tables(one_process):
     assert tables_of(engine="dask") == one_process
+
+
+def tables_kept_on_disk(**options):
+    """The tables of a run that keeps every table on disk between stages, however small."""
+    with table_store(cells=0) as store:
+        tables = analyze(SEED_CORPUS, LEXICONS, chunk_articles=2, store=store, **options)
+        assert isinstance(tables.sentences, StoredTable) and isinstance(tables.hits, StoredTable)
+        return {name: to_csv_text(loaded(table)) for name, table in tables.csv_tables().items()}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_tables_kept_on_disk_between_stages_give_byte_identical_tables(one_process, jobs):
+    assert tables_kept_on_disk(jobs=jobs) == one_process
+
+
+def test_a_report_of_tables_kept_on_disk_has_the_same_pages(tmp_path):
+    held = analyze(SEED_CORPUS, LEXICONS)
+    with table_store(cells=0) as store:
+        stored = analyze(SEED_CORPUS, LEXICONS, store=store)
+        stored.provenance = held.provenance  # the run's time
+        assert render_pages(stored) == render_pages(held)
+        write_reports(stored, tmp_path / "reports", beside=pages_beside(2))
+    written = {name: to_csv_text(t) for name, t in held.csv_tables().items()}
+    assert {p.name: p.read_text(encoding="utf-8") for p in (tmp_path / "reports" / "tables").glob("*.csv")} == written
+
+
+def test_a_warm_run_that_keeps_tables_on_disk_takes_them_from_the_cache_and_gives_the_same_tables(
+    tmp_path, one_process
+):
+    cold = tables_kept_on_disk(jobs=2, cache_dir=tmp_path / "cache")
+    computed = []
+    warm = tables_kept_on_disk(jobs=2, cache_dir=tmp_path / "cache", stages_computed=computed)
+    assert warm == cold == one_process
+    assert not {"labels", "actor_mentions", "events", "statements"} & set(computed)
 
 
 @pytest.fixture(scope="module")

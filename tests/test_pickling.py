@@ -5,7 +5,7 @@ import io
 import numpy as np
 import pandas as pd
 
-from pipeline.engine import pickling
+from pipeline.support import pickling
 
 
 def round_trip(value):

@@ -28,6 +28,7 @@ from pipeline.schema import (
 )
 from pipeline.support.dataframes import batches, concat_tables, in_one_piece
 from pipeline.support.memory import return_freed_memory
+from pipeline.support.stored import loaded
 
 if TYPE_CHECKING:
     from pipeline.engine.driver import Stage, _Driver
@@ -56,7 +57,7 @@ def run_per_article(driver: _Driver, stage: Stage) -> tuple[tuple, dict[str, str
     before = cache.load("matching", matching_key) if annotations is not None else None
     changed = changed_entries(before, lexicon) if before is not None else None
     last_use = driver.uses[articles_name] == 1 and articles_name not in driver.wanted
-    articles = driver.values.pop(articles_name) if last_use else driver.values[articles_name]
+    articles = loaded(driver.values.pop(articles_name) if last_use else driver.values[articles_name])
     to_score = articles
     if changed is not None:
         redone = articles_to_rematch(articles, changed)

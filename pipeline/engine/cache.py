@@ -28,8 +28,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
-from pipeline.engine import pickling
 from pipeline.schema import Problem, SentenceScores
+from pipeline.support import pickling
 
 CACHE_FILE = "sentences.sqlite"
 STAGE_FILE_MAGIC = b"mediabias-stage-1\n"

@@ -14,7 +14,9 @@ stages it does what none of them should know about:
   process's heap); `beside` stages run together in a second process while the stages after them go
   on; the per-article stage runs in chunks over local processes or a Dask cluster (engine.articles).
 - memory: a table is let go as soon as the last stage that reads it is done, and the freed memory is
-  given back to the system.
+  given back to the system. With a table store (`Settings.store`, support.stored), a large table is
+  kept on disk from when it is made, and each stage that reads it loads only the columns it reads,
+  so that the run holds what the stage at hand needs rather than every table made so far.
 - timings and progress.
 """
 
@@ -34,6 +36,7 @@ from pipeline.engine.cache import SentenceCache, StageCache, cache_key
 from pipeline.engine.parallel import CHUNK_ARTICLES, Background, map_items
 from pipeline.support.memo import Memo, remembering
 from pipeline.support.memory import return_freed_memory
+from pipeline.support.stored import TableStore, loaded
 from pipeline.support.versions import code_version, content_key
 
 # Parameters the driver gives a stage that asks for them; they are never part of a key.
@@ -174,6 +177,7 @@ class Settings:
     timings: dict | None = None
     on_start: Callable[[int], None] | None = None
     on_scored: Callable[[int], None] | None = None
+    store: TableStore | None = None
 
 
 @dataclass
@@ -260,7 +264,7 @@ class _Driver:
 
     def _column_key(self, name: str, column: str) -> str:
         if (name, column) not in self.column_keys:
-            self.column_keys[(name, column)] = content_key(self.values[name][column])
+            self.column_keys[(name, column)] = content_key(loaded(self.values[name], [column])[column])
         return self.column_keys[(name, column)]
 
     def _output_keys(self, one: Stage, key: str, outputs: tuple) -> dict[str, str]:
@@ -288,10 +292,8 @@ class _Driver:
                     scheduler=self.settings.scheduler,
                     chunk_size=self.settings.chunk_articles,
                 )
-            elif name in one.reads:
-                given[name] = self.values[name][list(one.reads[name])]
             else:
-                given[name] = self.values[name]
+                given[name] = loaded(self.values[name], one.reads.get(name))
         return given
 
     def _run_stage(self, one: Stage) -> None:
@@ -322,7 +324,7 @@ class _Driver:
         return as_outputs(one, Background(function, enabled=local, starts_processes=True).result())
 
     def _store(self, one: Stage, outputs: tuple, output_keys: dict[str, str]) -> None:
-        self.values.update(zip(one.outputs, outputs, strict=True))
+        self.values.update(zip(one.outputs, self._kept(one, outputs), strict=True))
         self.keys.update(output_keys)
         self._lap(one.name)
         self._release(one.inputs)
@@ -333,10 +335,22 @@ class _Driver:
         for name in names:
             self.uses[name] -= 1
             if self.uses[name] == 0 and name not in self.wanted and name in self.values:
+                if self.settings.store is not None:
+                    self.settings.store.discard(self.values[name])
                 del self.values[name]
                 released = True
         if released:
             return_freed_memory()
+
+    def _kept(self, one: Stage, outputs: tuple) -> tuple:
+        """The stage's outputs as the run keeps them: the large tables in the store, if there is one."""
+        store = self.settings.store
+        if store is None:
+            return outputs
+        return tuple(
+            store.put(name, value) if store.keeps(value) else value
+            for name, value in zip(one.outputs, outputs, strict=True)
+        )
 
     def _lap(self, name: str) -> None:
         now = time.perf_counter()
@@ -394,7 +408,7 @@ class _Driver:
         """In the second process: each lane stage's tables, computed in order (or as known)."""
         results = {}
         for one in stages:
-            outputs = known.get(one.name) or self._compute(one)
+            outputs = known.get(one.name) or self._kept(one, self._compute(one))
             results[one.name] = outputs
             self.values.update(zip(one.outputs, outputs, strict=True))
             return_freed_memory()
@@ -412,7 +426,7 @@ class _Driver:
                 self.computed.append(one.name)
                 key = self.stage_key(one)
                 if one.cached:
-                    self.cache.save(one.name, key, outputs)
+                    self.cache.save(one.name, key, tuple(loaded(output) for output in outputs))
             else:
                 outputs, key = lane.known[one.name], self.stage_key(one)
             self._store(one, outputs, self._output_keys(one, key, outputs))

@@ -14,9 +14,8 @@ from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from typing import Any
 
-from pipeline.engine import pickling
 from pipeline.errors import MediaBiasError
-from pipeline.support import memo
+from pipeline.support import memo, pickling
 
 ENGINES = ("local", "dask")
 # Articles per task: large enough that process start-up and pickling are small next to the work.
@@ -169,7 +168,7 @@ class Background:
                 writing = os.dup(self._receiver.fileno())
             else:
                 # A plain pipe, read and written as files: the result is pickled and unpickled as it flows,
-                # never held whole as bytes on either side (pipeline.engine.pickling).
+                # never held whole as bytes on either side (pipeline.support.pickling).
                 reading, writing = os.pipe()
                 self._receiver = os.fdopen(reading, "rb")
             self._through_file = through_file

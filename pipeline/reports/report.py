@@ -9,6 +9,7 @@ import json
 import re
 import warnings
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import fields, replace
 from pathlib import Path
 
 import jinja2
@@ -32,6 +33,7 @@ from pipeline.reports.layout import anchor, finish_page, sentence_anchor
 from pipeline.reports.publish import check_output_folder, publish_folder
 from pipeline.schema import SOURCE_COLUMNS, Tables, counted
 from pipeline.support.dataframes import plain_strings
+from pipeline.support.stored import StoredTable, loaded
 
 FLOAT_DECIMALS = 6
 # Rows of a table turned into CSV text at a time when written.
@@ -704,7 +706,7 @@ def _markups(svgs: list[str]) -> list[Markup]:
 def render_pages(tables: Tables, parquet: bool = False) -> dict[str, str]:
     """Every report page as {relative path: text}; `parquet`: the tables are written as Parquet too."""
     environment = _environment()
-    corpus_page, outlet_pages = page_contexts(tables)
+    corpus_page, outlet_pages = page_contexts(tables_for_pages(tables))
     corpus_page["parquet"] = parquet
     pages = {
         "index.html": finish_page(environment.get_template("index.html").render(**corpus_page)),
@@ -720,6 +722,29 @@ def render_pages(tables: Tables, parquet: bool = False) -> dict[str, str]:
         pages[f"events/{event['slug']}.html"] = finish_page(environment.get_template("event.html").render(**context))
         pages[f"events/{event['slug']}.md"] = environment.get_template("event.md").render(**context)
     return pages
+
+
+# The columns the pages read of the large tables: a large run kept on disk (support.stored) loads only
+# those; the other tables the pages read are loaded whole, and those they do not read not at all.
+PAGE_COLUMNS = {
+    "sentences": ["article_id", "outlet", "sentence_id", "text", "polarity"],
+    "annotations": ["article_id", "outlet", "sentence_id", "kind", "key", "term", "voice", "referent", "start", "end"],
+    "statements": ["article_id", "outlet", "sentence_id", "verb_class"],
+    "actor_mentions": ["article_id", "outlet", "sentence_id", "actor", "voice", "start", "end"],
+}
+PAGE_TABLES = {"hits", "articles", "outlets", "corpus", "contrasts", "terms", "removed_lines", "problems", "events"}
+PAGE_TABLES |= {"headlines", "sources", "coverage", "shared_statements"}
+
+
+def tables_for_pages(tables: Tables) -> Tables:
+    """The tables the pages read, in memory: of those a large run kept on disk, only the columns they read."""
+    stored = {
+        f.name: loaded(value, PAGE_COLUMNS.get(f.name))
+        for f in fields(tables)
+        if isinstance(value := getattr(tables, f.name), StoredTable)
+        and (f.name in PAGE_COLUMNS or f.name in PAGE_TABLES)
+    }
+    return replace(tables, **stored)
 
 
 def data_dictionary() -> str:
@@ -765,11 +790,13 @@ def _report_files(
     pages = beside(render_pages, tables, parquet) if beside is not None else None
     previous = _read_digests(previous_dir)
     digests: dict[str, dict[str, str]] = {}
-    for name, table in tables.csv_tables().items():
+    for name, kept in tables.csv_tables().items():
+        table = loaded(kept)  # one at a time, when the run kept them on disk
         yield f"tables/{name}", _table_file(f"tables/{name}", table, previous_dir, previous, digests)
         if parquet:
             relative = f"tables/{name.removesuffix('.csv')}.parquet"
             yield relative, _table_file(relative, table, previous_dir, previous, digests, parquet=True)
+        del table  # before the next is loaded
     yield from (pages.result() if pages is not None else render_pages(tables, parquet)).items()
     yield "run.json", json.dumps(tables.provenance, indent=2, sort_keys=True) + "\n"
     yield SNAPSHOT_FILE, json.dumps(tables.snapshot, indent=1, sort_keys=True, ensure_ascii=False) + "\n"

@@ -1,0 +1,114 @@
+"""Tables kept on disk between the stages that read them, a column to a file.
+
+On a large corpus the driver (pipeline.engine.driver) puts each large table a stage returns in a
+TableStore and holds only its StoredTable, which a later stage, or the report, loads (only the
+columns it reads) when it needs it and lets go of after: a run then holds in memory what the stage at
+hand reads, not every table made so far. Columns are pickled (support.pickling), not written as
+Parquet, because the stages must get back exactly the table they would have had in memory, dtypes
+and all (Parquet turns an empty categorical column into floats and text held as objects into strings).
+The store's files are this run's alone, in a folder of its own that is removed with the store.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pipeline.errors import MediaBiasError
+from pipeline.support import pickling
+
+# Tables with fewer cells (rows x columns) than this stay in memory: below it, writing and reading
+# them back costs more than holding them.
+STORED_CELLS = 5_000_000
+
+
+@dataclass(frozen=True)
+class StoredTable:
+    """A table in a TableStore: `load()` gives it back as it was put, `load(columns)` only those columns."""
+
+    folder: Path
+    columns: tuple
+    n_rows: int
+
+    def load(self, columns: Iterable[Any] | None = None) -> pd.DataFrame:
+        wanted = self.columns if columns is None else tuple(columns)
+        parts = {column: self._column(column) for column in wanted}
+        if not parts:
+            return pd.DataFrame(index=self._column(self.columns[0]).index) if self.columns else pd.DataFrame()
+        return pd.DataFrame(parts, copy=False)  # each column is new: no second copy
+
+    def __len__(self) -> int:
+        return self.n_rows
+
+    def _column(self, column: Any) -> pd.Series:
+        with open(self.folder / f"{self.columns.index(column)}.pickle", "rb") as handle:
+            return pickling.load(handle)
+
+
+class TableStore:
+    """A folder of stored tables, made when the first is put; `put` stores a table and gives its StoredTable."""
+
+    def __init__(self, folder: Path, cells: int = STORED_CELLS):
+        self.folder, self.cells = Path(folder), cells
+
+    def keeps(self, value: Any) -> bool:
+        """Whether `value` is a table large enough to be stored rather than held."""
+        if not isinstance(value, pd.DataFrame) or isinstance(value.columns, pd.MultiIndex):
+            return False
+        return len(value.columns) > 0 and value.shape[0] * value.shape[1] >= self.cells
+
+    def put(self, name: str, table: pd.DataFrame) -> StoredTable:
+        try:
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            # A folder of its own: a forked process (a lane of the driver) puts tables in the same store.
+            folder = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=self.folder))
+            for k, column in enumerate(table.columns):
+                with open(folder / f"{k}.pickle", "wb") as handle:
+                    pickling.dump(table[column], handle)
+        except OSError as error:
+            raise MediaBiasError(
+                f"cannot keep the {name} table on disk in {self.folder} ({error.strerror}); free some space "
+                "there, or give --cache a folder on a disk with room"
+            ) from error
+        return StoredTable(folder, tuple(table.columns), len(table))
+
+    def discard(self, value: Any) -> None:
+        """Remove a stored table's files (once no stage will read it); anything else is not the store's."""
+        if isinstance(value, StoredTable) and value.folder.parent == self.folder:
+            shutil.rmtree(value.folder, ignore_errors=True)
+
+
+def loaded(value: Any, columns: Iterable[Any] | None = None) -> Any:
+    """The table itself, whether held (a DataFrame: `columns` of it, if given) or stored; anything else as it is."""
+    if isinstance(value, StoredTable):
+        return value.load(columns)
+    if columns is not None and isinstance(value, pd.DataFrame):
+        return value[list(columns)]
+    return value
+
+
+@contextmanager
+def table_store(parent: Path | None = None, cells: int = STORED_CELLS) -> Iterator[TableStore]:
+    """A TableStore in a new folder under `parent` (or, if it cannot be written there, the system's
+    temporary folder), removed at the end; nothing is written until a table is large enough to keep."""
+    base = Path(parent) if parent is not None and _may_write(Path(parent)) else Path(tempfile.gettempdir())
+    folder = base / f"mediabias-tables-{secrets.token_hex(6)}"
+    try:
+        yield TableStore(folder, cells)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _may_write(folder: Path) -> bool:
+    """Whether this user could make files in `folder`, made first if need be."""
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    return existing is not None and existing.is_dir() and os.access(existing, os.W_OK | os.X_OK)
