@@ -4,6 +4,7 @@
     python benchmarks/run.py --sizes 200      # a quick look
     python benchmarks/run.py --large          # adds 100,000 articles
     python benchmarks/run.py --jobs 1         # one process
+    python benchmarks/run.py --engine dask    # the per-article work on a local Dask cluster
 
 Each size runs in its own process, so peak RSS is that size's own. For each size it prints a
 table row and one JSON line: wall time (cold, empty cache), articles/s, words/s, peak RSS, seconds
@@ -36,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 MATCHING_PASSES = 5
 
 
-def measure(n_articles: int, jobs: int) -> dict:
+def measure(n_articles: int, jobs: int, engine: str = "local") -> dict:
     """Cold run, warm run after a lexicon edit, matching alone and the TextBlob baseline, on n_articles."""
     from memory import TreeMemory
     from synthetic import PROJECT, write_corpus
@@ -59,9 +60,11 @@ def measure(n_articles: int, jobs: int) -> dict:
         start = time.perf_counter()
         # As `mediabias run` does: the large tables kept on disk beside the cache until the reports are written.
         with TreeMemory() as cold_memory, table_store(work / "cache") as store:
-            tables = analyze(corpus, lexicons, jobs=jobs, cache_dir=work / "cache", timings=stages, store=store)
+            tables = analyze(
+                corpus, lexicons, jobs=jobs, engine=engine, cache_dir=work / "cache", timings=stages, store=store
+            )
             report_start = time.perf_counter()
-            write_reports(tables, work / "reports", beside=pages_beside(jobs))
+            write_reports(tables, work / "reports", beside=pages_beside(jobs, tables))
             del tables  # the warm run's memory is measured with its own tables only
         stages["report"] = round(time.perf_counter() - report_start, 3)
         cold = time.perf_counter() - start
@@ -88,9 +91,9 @@ def measure(n_articles: int, jobs: int) -> dict:
         start = time.perf_counter()
         with TreeMemory() as warm_memory, table_store(work / "cache") as store:
             warm_tables = analyze(
-                corpus, lexicons, jobs=jobs, cache_dir=work / "cache", timings=warm_stages, store=store
+                corpus, lexicons, jobs=jobs, engine=engine, cache_dir=work / "cache", timings=warm_stages, store=store
             )
-            write_reports(warm_tables, work / "reports", beside=pages_beside(jobs))
+            write_reports(warm_tables, work / "reports", beside=pages_beside(jobs, warm_tables))
             hits = loaded(warm_tables.hits)
         warm = time.perf_counter() - start
 
@@ -100,8 +103,8 @@ def measure(n_articles: int, jobs: int) -> dict:
         del warm_tables, hits
         start = time.perf_counter()
         with table_store(work / "cache") as store:
-            frequent_tables = analyze(corpus, lexicons, jobs=jobs, cache_dir=work / "cache", store=store)
-            write_reports(frequent_tables, work / "reports", beside=pages_beside(jobs))
+            frequent_tables = analyze(corpus, lexicons, jobs=jobs, engine=engine, cache_dir=work / "cache", store=store)
+            write_reports(frequent_tables, work / "reports", beside=pages_beside(jobs, frequent_tables))
             hits, sentences = loaded(frequent_tables.hits), loaded(frequent_tables.sentences)
         warm_frequent = time.perf_counter() - start
         rematched = hits.loc[hits["term"] == term, "article_id"].nunique()
@@ -128,6 +131,7 @@ def measure(n_articles: int, jobs: int) -> dict:
     return {
         "articles": n_articles,
         "jobs": jobs,
+        "engine": engine,
         "sentences": len(texts),
         "words": n_words,
         "wall_s": round(cold, 2),
@@ -186,13 +190,14 @@ def _article_of(sentences) -> tuple[str, list[tuple[int, int]]]:
 @click.option("--sizes", default="1000,10000", show_default=True, help="Comma-separated corpus sizes.")
 @click.option("--large", is_flag=True, help="Also run 100,000 articles.")
 @click.option("--jobs", default=0, help="Processes (0: all cores).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
 @click.option("--one", type=int, hidden=True)
-def main(sizes: str, large: bool, jobs: int, one: int | None) -> None:
+def main(sizes: str, large: bool, jobs: int, engine: str, one: int | None) -> None:
     from pipeline.engine.parallel import default_jobs
 
     jobs = jobs or default_jobs()
     if one:
-        print(json.dumps(measure(one, jobs)))
+        print(json.dumps(measure(one, jobs, engine)))
         return
     counts = [int(s) for s in sizes.split(",") if s] + ([100_000] if large else [])
     print(
@@ -200,7 +205,7 @@ def main(sizes: str, large: bool, jobs: int, one: int | None) -> None:
     )
     for count in counts:
         output = subprocess.run(
-            [sys.executable, __file__, "--one", str(count), "--jobs", str(jobs)],
+            [sys.executable, __file__, "--one", str(count), "--jobs", str(jobs), "--engine", engine],
             check=True,
             capture_output=True,
             text=True,

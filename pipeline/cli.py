@@ -311,7 +311,7 @@ def run(
         if n_scored == 0:
             raise click.ClickException(f"no article could be scored; see the problems above ({len(problems)}).")
         try:
-            write_reports(tables, out_dir, table_formats, beside=pages_beside(jobs))
+            write_reports(tables, out_dir, table_formats, beside=pages_beside(jobs, tables))
         except MediaBiasError as error:
             raise _user_error(error) from error
     click.echo(f"Reports written to {out_dir}/ (open {out_dir / 'index.html'}).")

@@ -31,6 +31,9 @@ from pipeline.tuning import tune
 # What the lexicon-free stages read of the sentences: all but the lexicon hits' columns, so that a lexicon
 # edit takes events, alignments, frames and names from the cache.
 SENTENCE_TEXT = tuple(c for c in SENTENCE_COLUMNS if c not in ("n_hits", "loaded_weight"))
+# What the stages that count or score sentences without reading them read: their texts are most of the
+# sentences' memory, and a large run then does not load them (support.stored).
+SENTENCE_PLACES = tuple(c for c in SENTENCE_TEXT if c != "text")
 
 # ---- Reading ----
 
@@ -163,7 +166,7 @@ def actor_mentions(annotations, actor_names):
     return mentions.mention_table(annotations, actor_names)
 
 
-@stage(cached=True, beside=True, reads={"sentences": SENTENCE_TEXT})
+@stage(cached=True, beside=True, reads={"sentences": SENTENCE_PLACES})
 def actor_sentences(sentences, actor_mentions, statements):
     """The lexicon-free part of the actors table: per outlet and actor, its sentences, tone and statements."""
     return framing.actor_mentions(sentences, actor_mentions, statements)
@@ -211,12 +214,12 @@ def shared_statements(sentences, events):
     return grouping.shared_statements(sentences, events)
 
 
-@stage(cached=True, reads={"sentences": SENTENCE_TEXT})
+@stage(cached=True, reads={"sentences": SENTENCE_PLACES})
 def frames(sentences, annotations, events):
     return framing.frame_table(sentences, annotations, events)
 
 
-@stage(cached=True, reads={"sentences": SENTENCE_TEXT})
+@stage(cached=True, reads={"sentences": SENTENCE_PLACES})
 def event_framing(sentences, annotations, statements, actor_mentions, events):
     return framing.event_framing(sentences, annotations, statements, actor_mentions, events)
 

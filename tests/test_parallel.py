@@ -72,6 +72,25 @@ def test_a_warm_run_that_keeps_tables_on_disk_takes_them_from_the_cache_and_give
     assert not {"labels", "actor_mentions", "events", "statements"} & set(computed)
 
 
+def test_a_run_that_keeps_tables_on_disk_starts_no_second_process_for_the_side_tables_or_the_pages(monkeypatch):
+    from pipeline.engine import driver
+
+    started = []
+
+    def recording(function, *args, **options):
+        started.append(getattr(function, "__name__", "stage"))
+        return Background(function, *args, **options)
+
+    monkeypatch.setattr(driver, "Background", recording)
+    with table_store(cells=0) as store:
+        tables = analyze(SEED_CORPUS, LEXICONS, jobs=2, store=store)
+        assert pages_beside(2, tables) is None
+    assert "_lane_tables" not in started
+    started.clear()
+    held = analyze(SEED_CORPUS, LEXICONS, jobs=2)
+    assert "_lane_tables" in started and pages_beside(2, held) is not None
+
+
 @pytest.fixture(scope="module")
 def many_seed_copies(tmp_path_factory):
     """200 articles: each seed article 40 times, each copy from an outlet of its own (lines an outlet

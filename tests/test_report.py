@@ -231,3 +231,30 @@ def test_parquet_tables_hold_the_same_columns_dtypes_and_rows_as_the_csv(small_r
 def test_parquet_is_written_only_when_asked(small_run, tmp_path):
     out = write_reports(small_run, tmp_path / "reports")
     assert not list((out / "tables").glob("*.parquet"))
+
+
+def test_the_explorers_sample_sentences_are_each_items_first_uses_in_article_order():
+    """Each (item, outlet, voice)'s first uses in article, sentence and text order, as a sort of the
+    uses and a grouped head would give them (the explorer finds them from codes, without that sort)."""
+    import numpy as np
+
+    from pipeline.reports.explorer import _first_in_order
+
+    rng = np.random.default_rng(7)
+    n = 2_000
+    uses = pd.DataFrame(
+        {
+            "name": rng.choice(["regime", "martyr", "terror", "Iran"], n),
+            "outlet": rng.choice(["Al Mayadeen", "Fox", "BBC"], n),
+            "voice": rng.choice(["narrative", "quote", "negated"], n),
+            "article_id": rng.choice([f"a{k}" for k in range(40)], n),
+            "sentence_id": rng.integers(0, 5, n),
+            "start": rng.integers(0, 3, n),  # ties: the first in the table comes first
+        }
+    )
+    expected = (
+        uses.sort_values(["name", "outlet", "voice", "article_id", "sentence_id", "start"], kind="stable")
+        .groupby(["name", "outlet", "voice"], sort=False)
+        .head(4)
+    )
+    assert uses.take(_first_in_order(uses, 4)).index.tolist() == expected.index.tolist()

@@ -36,7 +36,7 @@ from pipeline.engine.cache import SentenceCache, StageCache, cache_key
 from pipeline.engine.parallel import CHUNK_ARTICLES, Background, map_items
 from pipeline.support.memo import Memo, remembering
 from pipeline.support.memory import return_freed_memory
-from pipeline.support.stored import TableStore, loaded
+from pipeline.support.stored import TableStore, any_stored, loaded
 from pipeline.support.versions import code_version, content_key
 
 # Parameters the driver gives a stage that asks for them; they are never part of a key.
@@ -361,7 +361,11 @@ class _Driver:
     # Beside
 
     def _fork_allowed(self) -> bool:
-        return self.lane is None and self.settings.jobs > 1 and self.settings.engine == "local"
+        """Whether beside stages may run in a second process. Not when tables are kept on disk (a large
+        run): the second process would load its own copy of what it reads while this one goes on, and
+        raise the peak the store bounds; the stages then run in their places."""
+        local = self.settings.engine == "local"
+        return self.lane is None and self.settings.jobs > 1 and local and not any_stored(self.values)
 
     def _start_lane(self, first: Stage) -> None:
         """The beside stages from `first` on whose inputs are known now or made within the lane, and

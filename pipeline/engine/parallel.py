@@ -16,6 +16,7 @@ from typing import Any
 
 from pipeline.errors import MediaBiasError
 from pipeline.support import memo, pickling
+from pipeline.support.stored import any_stored
 
 ENGINES = ("local", "dask")
 # Articles per task: large enough that process start-up and pickling are small next to the work.
@@ -127,10 +128,12 @@ def _map_dask(function, chunks, scheduler, on_done):
             cluster.close()
 
 
-def pages_beside(jobs: int) -> Callable | None:
+def pages_beside(jobs: int, tables: Any = None) -> Callable | None:
     """How the report's pages are rendered (reports.report.write_reports): in a second process while the
-    tables are written when the run may use more than one, else in the caller."""
-    return partial(Background, through_file=True) if jobs > 1 else None
+    tables are written when the run may use more than one, else in the caller. A run that kept its
+    tables on disk (support.stored) renders them in the caller too: the pages' process would load its
+    own copy of what the pages read while the caller writes the tables, and raise the peak the store bounds."""
+    return partial(Background, through_file=True) if jobs > 1 and not any_stored(tables) else None
 
 
 class Background:

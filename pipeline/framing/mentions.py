@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
 import pandas as pd
 
 from pipeline.reading.lexicons import FramingLexicons
@@ -45,14 +46,46 @@ def mention_table(annotations: pd.DataFrame, actor_of: dict[str, str]) -> pd.Dat
     """One row per actor mention (MENTION_COLUMNS), in article, sentence and text order; `actor_of` maps
     the names no actors.csv alias matched to their actors (actor_names)."""
     kind = annotations["kind"]
-    columns = ["outlet", "article_id", "sentence_id", "key", "term", "matched", "start", "end", "voice", "polarity"]
-    found = annotations.loc[((kind == "actor") | (kind == "name")).to_numpy(), [*columns, "kind"]]
-    found = plain_strings(found.reset_index(drop=True))
-    actor = [key if k == "actor" else actor_of.get(key, "") for k, key in zip(found["kind"], found["key"], strict=True)]
-    table = found.assign(actor=actor)
-    table = table[(table["actor"] != "") & (table["actor"] != DROPPED)]
-    table = table.sort_values(["article_id", "sentence_id", "start"], kind="stable")
+    is_actor = (kind == "actor").to_numpy()
+    rows = np.flatnonzero(is_actor | (kind == "name").to_numpy())
+    # The mentions' rows and their order are found on codes and numbers, and the table is made once, in
+    # that order: the annotations as strings, or a sorted copy of the mentions, take several times the
+    # annotations themselves.
+    actor = _actors(annotations["key"].take(rows), is_actor[rows], actor_of)
+    kept = (actor != "") & (actor != DROPPED)
+    rows, actor = rows[kept], actor[kept]
+    order = _in_text_order(
+        annotations["article_id"].take(rows), *(annotations[c].to_numpy()[rows] for c in ("sentence_id", "start"))
+    )
+    columns = [c for c in MENTION_COLUMNS if c != "actor"]
+    table = annotations[columns].take(rows[order]).assign(actor=actor[order])
     return table[MENTION_COLUMNS].astype(MENTION_DTYPES).reset_index(drop=True)
+
+
+def _in_text_order(article_ids: pd.Series, sentence_ids: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """The order that sorts rows stably by article id (as text), sentence and start, missing ids last."""
+    if isinstance(article_ids.dtype, pd.CategoricalDtype):
+        names = np.asarray(article_ids.cat.categories.astype(str), dtype=object)
+        rank = np.empty(len(names) + 1, dtype=np.int64)
+        rank[np.argsort(names, kind="stable")] = np.arange(len(names))
+        rank[-1] = len(names)  # code -1, a missing id
+        articles = rank[article_ids.cat.codes.to_numpy()]
+    else:
+        articles = pd.factorize(article_ids.astype(str), sort=True, use_na_sentinel=False)[0]
+    return np.lexsort((starts, sentence_ids, articles))
+
+
+def _actors(key: pd.Series, is_actor: np.ndarray, actor_of: dict[str, str]) -> np.ndarray:
+    """Each mention's actor: an actors.csv actor's key is its actor, a name's is actor_of's ("" if none)."""
+    if isinstance(key.dtype, pd.CategoricalDtype):
+        categories = list(key.cat.categories)
+        codes = key.cat.codes.to_numpy()  # -1, a missing key, takes the last of each list
+        as_actor = np.array([*categories, np.nan], dtype=object)[codes]
+        as_name = np.array([*(actor_of.get(k, "") for k in categories), ""], dtype=object)[codes]
+    else:
+        as_actor = key.to_numpy(dtype=object)
+        as_name = np.array([actor_of.get(k, "") for k in as_actor], dtype=object)
+    return np.where(is_actor, as_actor, as_name)
 
 
 def discovered_actors(names: pd.DataFrame, framing: FramingLexicons) -> dict[str, str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from pipeline.reports.layout import anchor, sentence_anchor
@@ -50,25 +51,42 @@ def item_id(kind: str, name: str) -> str:
 
 def explorer_items(tables: Tables) -> dict[str, list[Item]]:
     """The explorer's items by kind (KIND_NAMES), each with its uses per outlet and voice and its sentences."""
+    # Each kind's uses are made when its items are, and go after: all at once, they would hold every
+    # hit and annotation as strings several times over.
     uses = {
-        "entry": _hit_uses(tables.hits, "term", "category"),
-        "category": _hit_uses(tables.hits, "category", None),
-        "actor": _annotation_uses(tables.actor_mentions, "actor", None),
-        "label": _label_uses(tables.annotations),
-        "frame": _annotation_uses(_annotations_of(tables.annotations, "frame"), "key", None),
+        "entry": lambda: _hit_uses(tables.hits, "term", "category", MOST_ITEMS["entry"]),
+        "category": lambda: _hit_uses(tables.hits, "category", None, MOST_ITEMS["category"]),
+        "actor": lambda: _annotation_uses(
+            _most_used(tables.actor_mentions, "actor", MOST_ITEMS["actor"]), "actor", None
+        ),
+        "label": lambda: _label_uses(tables.annotations, MOST_ITEMS["label"]),
+        "frame": lambda: _annotation_uses(
+            _most_used(_annotations_of(tables.annotations, "frame"), "key", MOST_ITEMS["frame"]), "key", None
+        ),
     }
     texts = _SentenceTexts(tables.sentences)
-    return {kind: _items(kind, table, texts) for kind, table in uses.items()}
+    return {kind: _items(kind, uses_of_kind(), texts) for kind, uses_of_kind in uses.items()}
 
 
-def _hit_uses(hits: pd.DataFrame, name: str, detail: str | None) -> pd.DataFrame:
-    """The lexicon hits as uses; a negated hit's voice is "negated"."""
+def _hit_uses(hits: pd.DataFrame, name: str, detail: str | None, most: int) -> pd.DataFrame:
+    """The lexicon hits of the `most` names used most as uses; a negated hit's voice is "negated"."""
+    hits = _most_used(hits, name, most)
     voice = hits["voice"].astype(str).where(~hits["negated"].astype(bool), "negated")
     return _annotation_uses(hits.assign(voice=voice), name, detail)
 
 
+def _most_used(rows: pd.DataFrame, name: str, most: int) -> pd.DataFrame:
+    """The rows of the `most` names with the most rows (ties by name), the only ones the explorer shows:
+    the uses of the others would be made as strings only to be left out."""
+    if rows.empty:
+        return rows
+    names = rows[name].astype(str)
+    totals = names.groupby(names, sort=True).size().sort_values(ascending=False, kind="stable")
+    return rows[names.isin(set(totals.index[:most])).to_numpy()]
+
+
 def _annotations_of(annotations: pd.DataFrame, kind: str) -> pd.DataFrame:
-    return annotations[annotations["kind"].astype(str) == kind] if len(annotations) else annotations
+    return annotations[(annotations["kind"] == kind).to_numpy()] if len(annotations) else annotations
 
 
 def _annotation_uses(rows: pd.DataFrame, name: str, detail: str | None) -> pd.DataFrame:
@@ -89,16 +107,15 @@ def _annotation_uses(rows: pd.DataFrame, name: str, detail: str | None) -> pd.Da
     )
 
 
-def _label_uses(annotations: pd.DataFrame) -> pd.DataFrame:
+def _label_uses(annotations: pd.DataFrame, most: int) -> pd.DataFrame:
     """A label's uses that name its concept (a use whose noun phrase names someone else is left out, as in
     labels.csv), named "concept: label"."""
     labels = _annotations_of(annotations, "label")
     if labels.empty:
         return _annotation_uses(labels, "key", None)
     labels = labels[labels["referent"].astype(str) == ""]
-    return _annotation_uses(
-        labels.assign(name=labels["key"].astype(str) + ": " + labels["term"].astype(str)), "name", None
-    )
+    named = labels.assign(name=labels["key"].astype(str) + ": " + labels["term"].astype(str))
+    return _annotation_uses(_most_used(named, "name", most), "name", None)
 
 
 def _items(kind: str, uses: pd.DataFrame, texts: _SentenceTexts) -> list[Item]:
@@ -118,11 +135,7 @@ def _items(kind: str, uses: pd.DataFrame, texts: _SentenceTexts) -> list[Item]:
     counts = counts.sort_values(["name", "total", "outlet"], ascending=[True, False, True], kind="stable")
     # Per item, outlet and voice, its first uses in article order: the turns take one from each in turn,
     # so a few are enough (and leave some to skip a sentence already taken).
-    candidates = (
-        uses.sort_values(["name", "outlet", "voice", "article_id", "sentence_id", "start"], kind="stable")
-        .groupby(["name", "outlet", "voice"], sort=False)
-        .head(CANDIDATES_PER_VOICE)
-    )
+    candidates = uses.take(_first_in_order(uses, CANDIDATES_PER_VOICE))
     queues: dict[str, dict[tuple[str, str], list]] = {}
     for use in candidates.itertuples(index=False):
         queues.setdefault(use.name, {}).setdefault((use.outlet, use.voice), []).append(use)
@@ -145,6 +158,21 @@ def _items(kind: str, uses: pd.DataFrame, texts: _SentenceTexts) -> list[Item]:
         )
     items.sort(key=lambda item: (-item.total, item.name))
     return items
+
+
+def _first_in_order(uses: pd.DataFrame, most: int) -> np.ndarray:
+    """The rows of `uses` sorted (stably) by name, outlet, voice, article_id, sentence_id and start, and of
+    those the first `most` of each name, outlet and voice: as sort_values and groupby().head() give them,
+    from integer codes, without a sorted copy of the uses' strings."""
+    codes = [
+        pd.factorize(uses[c], sort=True, use_na_sentinel=False)[0] for c in ("name", "outlet", "voice", "article_id")
+    ]
+    numbers = [uses[c].to_numpy() for c in ("sentence_id", "start")]
+    order = np.lexsort([*numbers[::-1], *codes[::-1]])
+    group = np.stack([code[order] for code in codes[:3]])
+    starts = np.flatnonzero(np.concatenate([[True], (group[:, 1:] != group[:, :-1]).any(axis=0)]))
+    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.append(starts, len(order))))
+    return order[rank < most]
 
 
 def _sentences_in_turn(queues: dict[tuple[str, str], list], outlets: list[str], texts: _SentenceTexts) -> list[dict]:

@@ -441,7 +441,8 @@ def event_pages(tables: Tables, slugs: dict[str, str], marks: HitMarks | None = 
     # The widest events get pages (most outlets first, then most articles); the rest are in events.csv.
     with_page = set(widest_events(tables.events, MAX_EVENT_PAGES)) & set(tables.event_details)
     page_names = event_slugs(list(tables.events["event_id"].unique()))
-    behind = _FindingEvidence(tables, marks) if with_page else None
+    shown_articles = set(tables.events.loc[tables.events["event_id"].isin(with_page), "article_id"])
+    behind = _FindingEvidence(tables, marks, shown_articles) if with_page else None
     for event_id, members in tables.events.groupby("event_id", sort=True):
         if event_id not in with_page:
             continue
@@ -538,18 +539,19 @@ def shared_statements_of(
 class _FindingEvidence:
     """The sentences behind the events' findings (headline_findings' `evidence`), highlighted.
 
-    What a finding can rest on is taken from the tables once, and narrowed to an event's articles per page:
-    the outlets' own label uses, their counted hits, the statements and the negative sentences."""
+    What a finding can rest on is taken from the tables once, of the articles of the events with a page
+    (`articles`), and narrowed to an event's articles per page: the outlets' own label uses, their
+    counted hits, the statements and the negative sentences."""
 
-    def __init__(self, tables: Tables, marks: HitMarks):
-        a = tables.annotations
+    def __init__(self, tables: Tables, marks: HitMarks, articles: set[str]):
+        a = _of_articles(tables.annotations, articles)
         own_labels = ((a["kind"] == "label") & (a["referent"] == "") & (a["voice"] == "narrative")).to_numpy()
         self._labels = plain_strings(a.loc[own_labels, ["article_id", "outlet", "sentence_id", "key", "term"]])
-        self._hits = plain_strings(
-            tables.hits.loc[counted(tables.hits), ["article_id", "outlet", "sentence_id", "term"]]
-        )
-        self._statements = tables.statements[["article_id", "outlet", "sentence_id", "verb_class"]]
-        s = tables.sentences
+        hits = _of_articles(tables.hits, articles)
+        self._hits = plain_strings(hits.loc[counted(hits), ["article_id", "outlet", "sentence_id", "term"]])
+        statements = _of_articles(tables.statements, articles)
+        self._statements = statements[["article_id", "outlet", "sentence_id", "verb_class"]]
+        s = _of_articles(tables.sentences, articles)
         self._negative = plain_strings(s.loc[s["polarity"] < 0, ["article_id", "outlet", "sentence_id", "polarity"]])
         # The sentences' texts are looked up by place for the few sentences shown, never copied whole.
         self._places = pd.MultiIndex.from_arrays([s["article_id"].astype(str), s["sentence_id"].astype("int64")])
@@ -603,6 +605,11 @@ class _FindingEvidence:
                 }
             )
         return shown
+
+
+def _of_articles(table: pd.DataFrame, articles: set[str]) -> pd.DataFrame:
+    """The rows of the given articles: the few events with a page hold a small part of a large corpus."""
+    return table[table["article_id"].isin(articles).to_numpy()]
 
 
 def page_contexts(tables: Tables) -> tuple[dict, list[dict]]:

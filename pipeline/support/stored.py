@@ -15,9 +15,9 @@ import os
 import secrets
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +94,17 @@ def loaded(value: Any, columns: Iterable[Any] | None = None) -> Any:
     if columns is not None and isinstance(value, pd.DataFrame):
         return value[list(columns)]
     return value
+
+
+def any_stored(tables: Any) -> bool:
+    """Whether any of `tables` (a dataclass of them, a mapping or a list; None: none) is kept on disk."""
+    if tables is None:
+        return False
+    if is_dataclass(tables):
+        values = [getattr(tables, f.name) for f in fields(tables)]
+    else:
+        values = list(tables.values()) if isinstance(tables, Mapping) else list(tables)
+    return any(isinstance(value, StoredTable) for value in values)
 
 
 @contextmanager
