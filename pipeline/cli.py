@@ -284,7 +284,8 @@ def run(
     _checked_out_dir(
         out_dir, corpus_folder=corpus_dir, lexicon_folder=lexicon_dir, cache_folder=None if no_cache else cache_dir
     )
-    # The large tables are kept on disk until the reports are written (beside the cache, if there is one).
+    # Large tables are kept on disk until the reports are written, so that the run holds only what the
+    # stage at hand reads (beside the cache, if there is one).
     with table_store(None if no_cache else cache_dir) as store:
         tables = _analyze(
             corpus_dir,

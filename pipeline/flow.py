@@ -34,6 +34,10 @@ SENTENCE_TEXT = tuple(c for c in SENTENCE_COLUMNS if c not in ("n_hits", "loaded
 # What the stages that count or score sentences without reading them read: their texts are most of the
 # sentences' memory, and a large run then does not load them (support.stored).
 SENTENCE_PLACES = tuple(c for c in SENTENCE_TEXT if c != "text")
+# What the stages that score sentences read of them: every column but their texts.
+SENTENCE_SCORES = tuple(c for c in SENTENCE_COLUMNS if c != "text")
+# What the actors' tone reads of the actor mentions: not the words as written, the largest of its columns.
+MENTION_TONE = ("outlet", "article_id", "sentence_id", "actor", "polarity")
 
 # ---- Reading ----
 
@@ -118,13 +122,13 @@ def statements(annotations, sentences, framing_lexicons, actor_names):
 # ---- Scores per article, outlet and corpus ----
 
 
-@stage()
+@stage(reads={"sentences": SENTENCE_SCORES})
 def outlets(article_list, sentences, hits, categories):
     scores = score.outlet_scores(article_list, sentences, hits, categories)
     return scores.merge(statistics.outlet_intervals(sentences), on="outlet", how="left")
 
 
-@stage()
+@stage(reads={"sentences": SENTENCE_SCORES})
 def corpus_scores(sentences, hits, categories):
     return score.corpus_scores(sentences, hits, categories)
 
@@ -219,12 +223,12 @@ def frames(sentences, annotations, events):
     return framing.frame_table(sentences, annotations, events)
 
 
-@stage(cached=True, reads={"sentences": SENTENCE_PLACES})
+@stage(cached=True, reads={"sentences": SENTENCE_PLACES, "actor_mentions": MENTION_TONE})
 def event_framing(sentences, annotations, statements, actor_mentions, events):
     return framing.event_framing(sentences, annotations, statements, actor_mentions, events)
 
 
-@stage()
+@stage(reads={"sentences": SENTENCE_SCORES})
 def event_contrasts(sentences, events):
     return framing.event_contrasts(sentences, events)
 
@@ -234,7 +238,7 @@ def actors(actor_sentences, hits):
     return framing.actor_rates(actor_sentences, hits)
 
 
-@stage()
+@stage(reads={"sentences": SENTENCE_SCORES})
 def article_frames(sentences, annotations):
     return framing.article_frame_table(sentences, annotations)
 
@@ -252,7 +256,7 @@ def lexicon_stats(lexicon, hits):
     return tune.lexicon_stats(lexicon, hits)
 
 
-@stage()
+@stage(reads={"sentences": SENTENCE_SCORES})
 def articles(article_list, sentences, hits, categories):
     return score.article_scores(article_list, sentences, hits, categories)
 

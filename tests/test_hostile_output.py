@@ -396,7 +396,7 @@ def test_a_run_that_keeps_its_tables_on_disk_writes_the_same_reports_and_leaves_
     from pipeline import cli
     from pipeline.support.stored import table_store
 
-    held = run(corpus, tmp_path / "held")
+    held = run(corpus, tmp_path / "held", "--format", "csv,parquet")
     kept_folders = []
 
     def every_table_on_disk(parent):
@@ -407,7 +407,7 @@ def test_a_run_that_keeps_its_tables_on_disk_writes_the_same_reports_and_leaves_
     monkeypatch.setattr(cli, "table_store", partial(every_table_on_disk))
     cache = tmp_path / "cache"
     arguments = ["run", "--corpus", str(corpus), "--lexicons", str(LEXICONS), "--out", str(tmp_path / "kept")]
-    kept = CliRunner().invoke(main, [*arguments, "--cache", str(cache)])
+    kept = CliRunner().invoke(main, [*arguments, "--cache", str(cache), "--format", "csv,parquet"])
     assert held.exit_code == kept.exit_code == 0 and kept_folders == [cache]
-    assert files_of(tmp_path / "kept" / "tables") == files_of(tmp_path / "held" / "tables")
+    assert files_of(tmp_path / "kept" / "tables") == files_of(tmp_path / "held" / "tables")  # Parquet too
     assert not [p for p in cache.iterdir() if p.name.startswith("mediabias-tables-")]

@@ -98,3 +98,25 @@ def test_a_disk_that_refuses_the_table_is_a_message_that_names_the_folder_and_th
         store.put("sentences", awkward_table())
     assert f"cannot keep the sentences table on disk in {store.folder} (No space left on device)" in str(refused.value)
     assert "--cache" in str(refused.value)
+
+
+def test_a_folder_left_by_a_killed_run_is_removed_by_the_next_run_and_nothing_else_is(tmp_path):
+    import os
+
+    killed = tmp_path / "mediabias-tables-999999999-0a1b2c"  # no process has that number
+    running = tmp_path / f"mediabias-tables-{os.getpid()}-3d4e5f"
+    notes = tmp_path / "notes"
+    for folder in (killed, running, notes):
+        folder.mkdir()
+        (folder / "0.pickle").write_bytes(b"tables")
+    with table_store(tmp_path) as store:
+        assert store.folder.parent == tmp_path
+    assert not killed.exists() and running.exists() and notes.exists()
+
+
+def test_a_stored_table_keeps_its_columns_index_with_its_name(tmp_path):
+    table = awkward_table()
+    table.columns = pd.Index(list(table.columns), dtype=object, name="field")
+    back = TableStore(tmp_path).put("sentences", table).load()
+    assert back.columns.name == "field" and back.columns.dtype == object
+    assert loaded(pd.DataFrame(), ["outlet"]).empty  # a table of no columns, as a default is, is itself

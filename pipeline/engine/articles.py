@@ -57,7 +57,11 @@ def run_per_article(driver: _Driver, stage: Stage) -> tuple[tuple, dict[str, str
     before = cache.load("matching", matching_key) if annotations is not None else None
     changed = changed_entries(before, lexicon) if before is not None else None
     last_use = driver.uses[articles_name] == 1 and articles_name not in driver.wanted
-    articles = loaded(driver.values.pop(articles_name) if last_use else driver.values[articles_name])
+    kept = driver.values.pop(articles_name) if last_use else driver.values[articles_name]
+    articles = loaded(kept)
+    if last_use and driver.settings.store is not None:
+        driver.settings.store.discard(kept)  # read, and never again
+    del kept
     to_score = articles
     if changed is not None:
         redone = articles_to_rematch(articles, changed)

@@ -68,7 +68,7 @@ def _in_text_order(article_ids: pd.Series, sentence_ids: np.ndarray, starts: np.
         names = np.asarray(article_ids.cat.categories.astype(str), dtype=object)
         rank = np.empty(len(names) + 1, dtype=np.int64)
         rank[np.argsort(names, kind="stable")] = np.arange(len(names))
-        rank[-1] = len(names)  # code -1, a missing id
+        rank[-1] = len(names)  # code -1, a missing id: last, where sort_values puts it
         articles = rank[article_ids.cat.codes.to_numpy()]
     else:
         articles = pd.factorize(article_ids.astype(str), sort=True, use_na_sentinel=False)[0]

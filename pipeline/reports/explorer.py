@@ -16,6 +16,7 @@ import pandas as pd
 
 from pipeline.reports.layout import anchor, sentence_anchor
 from pipeline.schema import Tables
+from pipeline.support.stored import loaded
 
 # Items per kind, those used most first (the rest are in the tables: hits.csv, actor_mentions.csv, ...).
 MOST_ITEMS = {"entry": 400, "category": 50, "actor": 200, "label": 300, "frame": 50}
@@ -31,6 +32,11 @@ KIND_NAMES = {
     "label": "Labels (words for the same thing)",
     "frame": "Frames",
 }
+
+
+# Where a use is and in which voice; and what labels and frames read of the annotations.
+PLACE = ["outlet", "voice", "article_id", "sentence_id", "start", "end"]
+LABEL_USES = ["kind", "key", "term", "referent", *PLACE]
 
 
 @dataclass
@@ -53,15 +59,19 @@ def explorer_items(tables: Tables) -> dict[str, list[Item]]:
     """The explorer's items by kind (KIND_NAMES), each with its uses per outlet and voice and its sentences."""
     # Each kind's uses are made when its items are, and go after: all at once, they would hold every
     # hit and annotation as strings several times over.
+    # A large run's mentions and annotations are loaded from disk for their kinds only, so that each is
+    # held only while its items are made (support.stored).
     uses = {
         "entry": lambda: _hit_uses(tables.hits, "term", "category", MOST_ITEMS["entry"]),
         "category": lambda: _hit_uses(tables.hits, "category", None, MOST_ITEMS["category"]),
         "actor": lambda: _annotation_uses(
-            _most_used(tables.actor_mentions, "actor", MOST_ITEMS["actor"]), "actor", None
+            _most_used(loaded(tables.actor_mentions, ["actor", *PLACE]), "actor", MOST_ITEMS["actor"]), "actor", None
         ),
-        "label": lambda: _label_uses(tables.annotations, MOST_ITEMS["label"]),
+        "label": lambda: _label_uses(loaded(tables.annotations, LABEL_USES), MOST_ITEMS["label"]),
         "frame": lambda: _annotation_uses(
-            _most_used(_annotations_of(tables.annotations, "frame"), "key", MOST_ITEMS["frame"]), "key", None
+            _most_used(_annotations_of(loaded(tables.annotations, LABEL_USES), "frame"), "key", MOST_ITEMS["frame"]),
+            "key",
+            None,
         ),
     }
     texts = _SentenceTexts(tables.sentences)

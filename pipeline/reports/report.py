@@ -544,7 +544,8 @@ class _FindingEvidence:
     counted hits, the statements and the negative sentences."""
 
     def __init__(self, tables: Tables, marks: HitMarks, articles: set[str]):
-        a = _of_articles(tables.annotations, articles)
+        label_columns = ["article_id", "outlet", "sentence_id", "kind", "key", "term", "voice", "referent"]
+        a = _of_articles(loaded(tables.annotations, label_columns), articles)
         own_labels = ((a["kind"] == "label") & (a["referent"] == "") & (a["voice"] == "narrative")).to_numpy()
         self._labels = plain_strings(a.loc[own_labels, ["article_id", "outlet", "sentence_id", "key", "term"]])
         hits = _of_articles(tables.hits, articles)
@@ -732,12 +733,12 @@ def render_pages(tables: Tables, parquet: bool = False) -> dict[str, str]:
 
 
 # The columns the pages read of the large tables: a large run kept on disk (support.stored) loads only
-# those; the other tables the pages read are loaded whole, and those they do not read not at all.
+# those; the other tables the pages read are loaded whole, and those they do not read not at all. The
+# annotations and actor mentions are loaded where they are read (the explorer, the findings' evidence),
+# each for as long as it is read.
 PAGE_COLUMNS = {
     "sentences": ["article_id", "outlet", "sentence_id", "text", "polarity"],
-    "annotations": ["article_id", "outlet", "sentence_id", "kind", "key", "term", "voice", "referent", "start", "end"],
     "statements": ["article_id", "outlet", "sentence_id", "verb_class"],
-    "actor_mentions": ["article_id", "outlet", "sentence_id", "actor", "voice", "start", "end"],
 }
 PAGE_TABLES = {"hits", "articles", "outlets", "corpus", "contrasts", "terms", "removed_lines", "problems", "events"}
 PAGE_TABLES |= {"headlines", "sources", "coverage", "shared_statements"}
@@ -798,12 +799,12 @@ def _report_files(
     previous = _read_digests(previous_dir)
     digests: dict[str, dict[str, str]] = {}
     for name, kept in tables.csv_tables().items():
-        table = loaded(kept)  # one at a time, when the run kept them on disk
+        table = loaded(kept)  # one at a time, so that no two tables kept on disk are held at once
         yield f"tables/{name}", _table_file(f"tables/{name}", table, previous_dir, previous, digests)
         if parquet:
             relative = f"tables/{name.removesuffix('.csv')}.parquet"
             yield relative, _table_file(relative, table, previous_dir, previous, digests, parquet=True)
-        del table  # before the next is loaded
+        del table  # before the next is loaded, for the same reason
     yield from (pages.result() if pages is not None else render_pages(tables, parquet)).items()
     yield "run.json", json.dumps(tables.provenance, indent=2, sort_keys=True) + "\n"
     yield SNAPSHOT_FILE, json.dumps(tables.snapshot, indent=1, sort_keys=True, ensure_ascii=False) + "\n"

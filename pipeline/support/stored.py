@@ -29,22 +29,30 @@ from pipeline.support import pickling
 # Tables with fewer cells (rows x columns) than this stay in memory: below it, writing and reading
 # them back costs more than holding them.
 STORED_CELLS = 5_000_000
+# A store's folder: this prefix, the process that made it, and a random part.
+FOLDER_PREFIX = "mediabias-tables-"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class StoredTable:
     """A table in a TableStore: `load()` gives it back as it was put, `load(columns)` only those columns."""
 
     folder: Path
-    columns: tuple
+    column_index: pd.Index
     n_rows: int
+
+    @property
+    def columns(self) -> tuple:
+        return tuple(self.column_index)
 
     def load(self, columns: Iterable[Any] | None = None) -> pd.DataFrame:
         wanted = self.columns if columns is None else tuple(columns)
         parts = {column: self._column(column) for column in wanted}
         if not parts:
             return pd.DataFrame(index=self._column(self.columns[0]).index) if self.columns else pd.DataFrame()
-        return pd.DataFrame(parts, copy=False)  # each column is new: no second copy
+        table = pd.DataFrame(parts, copy=False)  # each column is new: no second copy
+        # The columns' own index (its name and dtype), which Parquet records: not one rebuilt from their names.
+        return table.set_axis(self.column_index[[self.columns.index(c) for c in wanted]], axis=1)
 
     def __len__(self) -> int:
         return self.n_rows
@@ -75,11 +83,17 @@ class TableStore:
                 with open(folder / f"{k}.pickle", "wb") as handle:
                     pickling.dump(table[column], handle)
         except OSError as error:
+            in_temporary = self.folder.parent == Path(tempfile.gettempdir())
+            where = (
+                "set TMPDIR to a folder on a disk with room"
+                if in_temporary
+                else "give --cache a folder on a disk with room"
+            )
             raise MediaBiasError(
-                f"cannot keep the {name} table on disk in {self.folder} ({error.strerror}); free some space "
-                "there, or give --cache a folder on a disk with room"
+                f"cannot keep the {name} table on disk in {self.folder} ({error.strerror or error}); free some "
+                f"space there, or {where}"
             ) from error
-        return StoredTable(folder, tuple(table.columns), len(table))
+        return StoredTable(folder, table.columns, len(table))
 
     def discard(self, value: Any) -> None:
         """Remove a stored table's files (once no stage will read it); anything else is not the store's."""
@@ -91,7 +105,7 @@ def loaded(value: Any, columns: Iterable[Any] | None = None) -> Any:
     """The table itself, whether held (a DataFrame: `columns` of it, if given) or stored; anything else as it is."""
     if isinstance(value, StoredTable):
         return value.load(columns)
-    if columns is not None and isinstance(value, pd.DataFrame):
+    if columns is not None and isinstance(value, pd.DataFrame) and len(value.columns):  # an empty default as it is
         return value[list(columns)]
     return value
 
@@ -112,11 +126,36 @@ def table_store(parent: Path | None = None, cells: int = STORED_CELLS) -> Iterat
     """A TableStore in a new folder under `parent` (or, if it cannot be written there, the system's
     temporary folder), removed at the end; nothing is written until a table is large enough to keep."""
     base = Path(parent) if parent is not None and _may_write(Path(parent)) else Path(tempfile.gettempdir())
-    folder = base / f"mediabias-tables-{secrets.token_hex(6)}"
+    _remove_abandoned(base)
+    folder = base / f"{FOLDER_PREFIX}{os.getpid()}-{secrets.token_hex(6)}"
     try:
         yield TableStore(folder, cells)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _remove_abandoned(base: Path) -> None:
+    """Remove the store folders of this user's runs that ended without removing them (killed, out of
+    memory): each holds only tables such a run wrote, and a large run's take gigabytes."""
+    for folder in base.glob(f"{FOLDER_PREFIX}*"):
+        pid = folder.name.removeprefix(FOLDER_PREFIX).split("-")[0]
+        try:
+            mine = not hasattr(os, "getuid") or folder.stat().st_uid == os.getuid()
+            if not pid.isdigit() or not mine or _running(int(pid)):
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _may_write(folder: Path) -> bool:
