@@ -5,6 +5,7 @@
     python benchmarks/run.py --large          # adds 100,000 articles
     python benchmarks/run.py --jobs 1         # one process
     python benchmarks/run.py --engine dask    # the per-article work on a local Dask cluster
+    python benchmarks/run.py --sizes 100000 --cold-only   # the cold run and the baseline, no re-runs
 
 Each size runs in its own process, so peak RSS is that size's own. For each size it prints a
 table row and one JSON line: wall time (cold, empty cache), articles/s, words/s, peak RSS, seconds
@@ -37,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 MATCHING_PASSES = 5
 
 
-def measure(n_articles: int, jobs: int, engine: str = "local") -> dict:
+def measure(n_articles: int, jobs: int, engine: str = "local", cold_only: bool = False) -> dict:
     """Cold run, warm run after a lexicon edit, matching alone and the TextBlob baseline, on n_articles."""
     from memory import TreeMemory
     from synthetic import PROJECT, write_corpus
@@ -84,6 +85,9 @@ def measure(n_articles: int, jobs: int, engine: str = "local") -> dict:
             file=sys.stderr,
             flush=True,
         )
+
+        if cold_only:
+            return _cold_only(n_articles, jobs, engine, cold, cold_peak_rss, cold_memory.peak_mb, stages, work)
 
         emotive = lexicons / "emotive.csv"
         emotive.write_text(emotive.read_text().replace("brutal,emotive,2,", "brutal,emotive,3,"))
@@ -159,6 +163,37 @@ def measure(n_articles: int, jobs: int, engine: str = "local") -> dict:
     }
 
 
+def _cold_only(n_articles, jobs, engine, cold, peak_rss, peak_with_workers, stages, work) -> dict:
+    """The cold run's figures and the TextBlob baseline over its sentences (read back from sentences.csv)."""
+    import pandas as pd
+    from textblob import TextBlob
+
+    sentences = pd.read_csv(work / "reports" / "tables" / "sentences.csv", usecols=["text", "n_words"])
+    texts, n_words = sentences["text"].fillna("").tolist(), int(sentences["n_words"].sum())
+    del sentences
+    start = time.perf_counter()
+    for text in texts:
+        TextBlob(text).sentiment  # noqa: B018  (the baseline is exactly this loop)
+    baseline = time.perf_counter() - start
+    return {
+        "articles": n_articles,
+        "jobs": jobs,
+        "engine": engine,
+        "sentences": len(texts),
+        "words": n_words,
+        "wall_s": round(cold, 2),
+        "articles_per_s": round(n_articles / cold, 1),
+        "words_per_s": round(n_words / cold),
+        "peak_rss_mb": round(peak_rss, 1),
+        "peak_mb_with_workers": _rounded(peak_with_workers),
+        "stages_s": stages,
+        "matching_words_per_s": None,
+        "warm_share_of_cold": None,
+        "baseline_textblob_s": round(baseline, 2),
+        "throughput_vs_baseline": round(baseline / cold, 2),
+    }
+
+
 def _rounded(megabytes: float | None) -> float | None:
     return None if megabytes is None else round(megabytes, 1)
 
@@ -191,13 +226,14 @@ def _article_of(sentences) -> tuple[str, list[tuple[int, int]]]:
 @click.option("--large", is_flag=True, help="Also run 100,000 articles.")
 @click.option("--jobs", default=0, help="Processes (0: all cores).")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
+@click.option("--cold-only", is_flag=True, help="Only the cold run and the baseline: no re-runs, no matching alone.")
 @click.option("--one", type=int, hidden=True)
-def main(sizes: str, large: bool, jobs: int, engine: str, one: int | None) -> None:
+def main(sizes: str, large: bool, jobs: int, engine: str, cold_only: bool, one: int | None) -> None:
     from pipeline.engine.parallel import default_jobs
 
     jobs = jobs or default_jobs()
     if one:
-        print(json.dumps(measure(one, jobs, engine)))
+        print(json.dumps(measure(one, jobs, engine, cold_only)))
         return
     counts = [int(s) for s in sizes.split(",") if s] + ([100_000] if large else [])
     print(
@@ -205,7 +241,8 @@ def main(sizes: str, large: bool, jobs: int, engine: str, one: int | None) -> No
     )
     for count in counts:
         output = subprocess.run(
-            [sys.executable, __file__, "--one", str(count), "--jobs", str(jobs), "--engine", engine],
+            [sys.executable, __file__, "--one", str(count), "--jobs", str(jobs), "--engine", engine]
+            + (["--cold-only"] if cold_only else []),
             check=True,
             capture_output=True,
             text=True,
@@ -214,7 +251,9 @@ def main(sizes: str, large: bool, jobs: int, engine: str, one: int | None) -> No
         r = json.loads(line)
         print(
             f"{r['articles']:>9} {r['wall_s']:>8} {r['articles_per_s']:>7} {r['words_per_s']:>8} {r['peak_rss_mb']:>7} "
-            f"{r['peak_mb_with_workers'] or '':>7} {r['matching_words_per_s']:>10} {r['warm_share_of_cold']:>6.0%} {r['throughput_vs_baseline']:>10}x"
+            f"{r['peak_mb_with_workers'] or '':>7} {r['matching_words_per_s'] or '-':>10} "
+            f"{format(r['warm_share_of_cold'], '.0%') if r['warm_share_of_cold'] is not None else '-':>6} "
+            f"{r['throughput_vs_baseline']:>10}x"
         )
         print(line, flush=True)
 
