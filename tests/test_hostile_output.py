@@ -400,7 +400,7 @@ def test_a_run_that_keeps_its_tables_on_disk_writes_the_same_reports_and_leaves_
     kept_folders = []
 
     def every_table_on_disk(parent):
-        store = table_store(parent, cells=0)
+        store = table_store(parent, least_bytes=0)
         kept_folders.append(parent)
         return store
 

@@ -40,7 +40,7 @@ def test_a_dask_local_cluster_gives_byte_identical_tables(one_process):
 
 def tables_kept_on_disk(**options):
     """The tables of a run that keeps every table on disk between stages, however small."""
-    with table_store(cells=0) as store:
+    with table_store(least_bytes=0) as store:
         tables = analyze(SEED_CORPUS, LEXICONS, chunk_articles=2, store=store, **options)
         assert isinstance(tables.sentences, StoredTable) and isinstance(tables.hits, StoredTable)
         return {name: to_csv_text(loaded(table)) for name, table in tables.csv_tables().items()}
@@ -53,7 +53,7 @@ def test_tables_kept_on_disk_between_stages_give_byte_identical_tables(one_proce
 
 def test_a_report_of_tables_kept_on_disk_has_the_same_pages(tmp_path):
     held = analyze(SEED_CORPUS, LEXICONS)
-    with table_store(cells=0) as store:
+    with table_store(least_bytes=0) as store:
         stored = analyze(SEED_CORPUS, LEXICONS, store=store)
         stored.provenance = held.provenance  # the run's time
         assert render_pages(stored) == render_pages(held)
@@ -82,7 +82,7 @@ def test_a_run_that_keeps_tables_on_disk_starts_no_second_process_for_the_side_t
         return Background(function, *args, **options)
 
     monkeypatch.setattr(driver, "Background", recording)
-    with table_store(cells=0) as store:
+    with table_store(least_bytes=0) as store:
         tables = analyze(SEED_CORPUS, LEXICONS, jobs=2, store=store)
         assert pages_beside(2, tables) is None
     assert "_lane_tables" not in started

@@ -47,9 +47,10 @@ def test_loaded_gives_a_held_table_or_any_other_value_as_it_is():
     assert list(loaded(table, ["outlet"]).columns) == ["outlet"]
 
 
-def test_only_tables_with_at_least_the_stores_cells_are_kept_on_disk(tmp_path):
-    store = TableStore(tmp_path, cells=24)
-    assert store.keeps(awkward_table())  # 3 rows x 8 columns
+def test_only_tables_that_take_at_least_the_stores_bytes_are_kept_on_disk(tmp_path):
+    table = awkward_table()
+    store = TableStore(tmp_path, least_bytes=int(table.memory_usage(index=False).sum()))
+    assert store.keeps(table)
     assert not store.keeps(awkward_table().head(2)) and not store.keeps({"a": 1}) and not store.keeps(pd.DataFrame())
 
 

@@ -26,9 +26,9 @@ import pandas as pd
 from pipeline.errors import MediaBiasError
 from pipeline.support import pickling
 
-# Tables with fewer cells (rows x columns) than this stay in memory: below it, writing and reading
-# them back costs more than holding them.
-STORED_CELLS = 5_000_000
+# Tables that take less memory than this stay in memory: below it, writing and reading them back
+# costs more than holding them, and a run whose tables all stay keeps its second processes.
+STORED_BYTES = 128 * 2**20
 # A store's folder: this prefix, the process that made it, and a random part.
 FOLDER_PREFIX = "mediabias-tables-"
 
@@ -65,14 +65,15 @@ class StoredTable:
 class TableStore:
     """A folder of stored tables, made when the first is put; `put` stores a table and gives its StoredTable."""
 
-    def __init__(self, folder: Path, cells: int = STORED_CELLS):
-        self.folder, self.cells = Path(folder), cells
+    def __init__(self, folder: Path, least_bytes: int = STORED_BYTES):
+        self.folder, self.least_bytes = Path(folder), least_bytes
 
     def keeps(self, value: Any) -> bool:
         """Whether `value` is a table large enough to be stored rather than held."""
         if not isinstance(value, pd.DataFrame) or isinstance(value.columns, pd.MultiIndex):
             return False
-        return len(value.columns) > 0 and value.shape[0] * value.shape[1] >= self.cells
+        # Without the strings' own memory where they are Python objects: counting it visits every one.
+        return len(value.columns) > 0 and int(value.memory_usage(index=False, deep=False).sum()) >= self.least_bytes
 
     def put(self, name: str, table: pd.DataFrame) -> StoredTable:
         try:
@@ -122,14 +123,14 @@ def any_stored(tables: Any) -> bool:
 
 
 @contextmanager
-def table_store(parent: Path | None = None, cells: int = STORED_CELLS) -> Iterator[TableStore]:
+def table_store(parent: Path | None = None, least_bytes: int = STORED_BYTES) -> Iterator[TableStore]:
     """A TableStore in a new folder under `parent` (or, if it cannot be written there, the system's
     temporary folder), removed at the end; nothing is written until a table is large enough to keep."""
     base = Path(parent) if parent is not None and _may_write(Path(parent)) else Path(tempfile.gettempdir())
     _remove_abandoned(base)
     folder = base / f"{FOLDER_PREFIX}{os.getpid()}-{secrets.token_hex(6)}"
     try:
-        yield TableStore(folder, cells)
+        yield TableStore(folder, least_bytes)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
