@@ -42,7 +42,6 @@ def measure(n_articles: int, jobs: int, engine: str = "local", cold_only: bool =
     """Cold run, warm run after a lexicon edit, matching alone and the TextBlob baseline, on n_articles."""
     from memory import TreeMemory
     from synthetic import PROJECT, write_corpus
-    from textblob import TextBlob
 
     from pipeline.engine.parallel import pages_beside
     from pipeline.flow import analyze
@@ -127,25 +126,13 @@ def measure(n_articles: int, jobs: int, engine: str = "local", cold_only: bool =
             passes.append(time.perf_counter() - start)
         matching, matching_median = min(passes), statistics.median(passes)
 
-        start = time.perf_counter()
-        for text in texts:
-            TextBlob(text).sentiment  # noqa: B018  (the baseline is exactly this loop)
-        baseline = time.perf_counter() - start
+        baseline = _textblob_seconds(texts)
 
+    cold_run = (n_articles, jobs, engine, len(texts), n_words, cold, cold_peak_rss, cold_memory.peak_mb, stages)
     return {
-        "articles": n_articles,
-        "jobs": jobs,
-        "engine": engine,
-        "sentences": len(texts),
-        "words": n_words,
-        "wall_s": round(cold, 2),
-        "articles_per_s": round(n_articles / cold, 1),
-        "words_per_s": round(n_words / cold),
-        "peak_rss_mb": round(cold_peak_rss, 1),
+        **_cold_figures(*cold_run, baseline),
         "peak_rss_mb_whole_benchmark": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "peak_mb_with_workers": _rounded(cold_memory.peak_mb),
         "warm_peak_mb_with_workers": _rounded(warm_memory.peak_mb),
-        "stages_s": stages,
         "matching_words_per_s": round(n_words / matching),
         "matching_words_per_s_median": round(n_words / matching_median),
         "warm_rerun_s": round(warm, 2),
@@ -158,28 +145,39 @@ def measure(n_articles: int, jobs: int, engine: str = "local", cold_only: bool =
             "rerun_s": round(warm_frequent, 2),
             "share_of_cold": round(warm_frequent / cold, 3),
         },
-        "baseline_textblob_s": round(baseline, 2),
-        "throughput_vs_baseline": round(baseline / cold, 2),
     }
 
 
 def _cold_only(n_articles, jobs, engine, cold, peak_rss, peak_with_workers, stages, work) -> dict:
     """The cold run's figures and the TextBlob baseline over its sentences (read back from sentences.csv)."""
     import pandas as pd
-    from textblob import TextBlob
 
     sentences = pd.read_csv(work / "reports" / "tables" / "sentences.csv", usecols=["text", "n_words"])
     texts, n_words = sentences["text"].fillna("").tolist(), int(sentences["n_words"].sum())
     del sentences
+    cold_run = (n_articles, jobs, engine, len(texts), n_words, cold, peak_rss, peak_with_workers, stages)
+    return {
+        **_cold_figures(*cold_run, _textblob_seconds(texts)),
+        "matching_words_per_s": None,
+        "warm_share_of_cold": None,
+    }
+
+
+def _textblob_seconds(texts: list[str]) -> float:
+    from textblob import TextBlob
+
     start = time.perf_counter()
     for text in texts:
         TextBlob(text).sentiment  # noqa: B018  (the baseline is exactly this loop)
-    baseline = time.perf_counter() - start
+    return time.perf_counter() - start
+
+
+def _cold_figures(n_articles, jobs, engine, n_sentences, n_words, cold, peak_rss, peak_with_workers, stages, baseline):
     return {
         "articles": n_articles,
         "jobs": jobs,
         "engine": engine,
-        "sentences": len(texts),
+        "sentences": n_sentences,
         "words": n_words,
         "wall_s": round(cold, 2),
         "articles_per_s": round(n_articles / cold, 1),
@@ -187,8 +185,6 @@ def _cold_only(n_articles, jobs, engine, cold, peak_rss, peak_with_workers, stag
         "peak_rss_mb": round(peak_rss, 1),
         "peak_mb_with_workers": _rounded(peak_with_workers),
         "stages_s": stages,
-        "matching_words_per_s": None,
-        "warm_share_of_cold": None,
         "baseline_textblob_s": round(baseline, 2),
         "throughput_vs_baseline": round(baseline / cold, 2),
     }
