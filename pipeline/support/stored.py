@@ -144,7 +144,7 @@ def _remove_abandoned(base: Path) -> None:
             mine = not hasattr(os, "getuid") or folder.stat().st_uid == os.getuid()
             if not pid.isdigit() or not mine or _running(int(pid)):
                 continue
-        except OSError:
+        except (OSError, OverflowError):  # gone meanwhile, or not a process number
             continue
         shutil.rmtree(folder, ignore_errors=True)
 
