@@ -740,8 +740,10 @@ PAGE_COLUMNS = {
     "sentences": ["article_id", "outlet", "sentence_id", "text", "polarity"],
     "statements": ["article_id", "outlet", "sentence_id", "verb_class"],
 }
-PAGE_TABLES = {"hits", "articles", "outlets", "corpus", "contrasts", "terms", "removed_lines", "problems", "events"}
-PAGE_TABLES |= {"headlines", "sources", "coverage", "shared_statements"}
+PAGE_TABLES = {
+    *("hits", "articles", "outlets", "corpus", "contrasts", "terms", "removed_lines", "problems", "events"),
+    *("headlines", "sources", "coverage", "shared_statements"),
+}
 
 
 def tables_for_pages(tables: Tables) -> Tables:
