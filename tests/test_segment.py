@@ -142,6 +142,25 @@ def test_a_line_taken_as_one_sentence_without_syntok_is_one_for_syntok_too(line)
             "'",
             "Iraq’s",
             "don't",
+            "!",
+            "? ",
+            "it",
+            "him",
+            "No",
+            "no",
+            "Mr",
+            "Ms",
+            "Jan",
+            "ago",
+            "XVIII",
+            "II",
+            "W",
+            "iPhone",
+            "McX",
+            "15",
+            "A1",
+            "Use",
+            "He",
         ],
         30,
     )
@@ -157,14 +176,21 @@ def quoted_sentences():
     word = st.sampled_from(
         ["troops", "said", "the", "Iraq’s", "don't", "NATO", "McDonald", "“great”", "'great'", "-", ","]
     )
-    last = st.sampled_from(["stayed", "Baghdad", "Pompeo", "NATO", "McDonald", "BaghdadGen", "Sept", "minister"])
-    opening = st.sampled_from(["", "“", '"', "‘", "'"])
-    closing = st.sampled_from(["", "”", '"', "’", "'", "”’", "\"'"])
-    sentence = st.tuples(
-        opening, st.sampled_from(["The", "We", "Officials"]), st.lists(word, max_size=5), last, closing
+    last = st.sampled_from(
+        # Words syntok ends a sentence after, and words it may not: abbreviations, months, roman numerals,
+        # single letters, "No", numbers (before a month, or of one digit), a case turn before an abbreviation.
+        [
+            *("stayed", "Baghdad", "Pompeo", "NATO", "McDonald", "BaghdadGen", "Sept", "minister", "it", "him", "up"),
+            *("Mr", "Dr", "St", "ago", "Jan", "XVIII", "IV", "W", "No", "no", "2015", "15", "2", "iPhone", "McX"),
+        ]
     )
+    first = st.sampled_from(["The", "We", "Officials", "He", "Use", "Jan", "Feb", "A1", "It", "I"])
+    opening = st.sampled_from(["", "“", '"', "‘", "'"])
+    terminal = st.sampled_from([".", ".", "?", "!"])
+    closing = st.sampled_from(["", "”", '"', "’", "'", "”’", "\"'"])
+    sentence = st.tuples(opening, first, st.lists(word, max_size=5), last, terminal, closing)
     return st.lists(
-        sentence.map(lambda s: f"{s[0]}{' '.join([s[1], *s[2], s[3]])}.{s[4]}"), min_size=1, max_size=4
+        sentence.map(lambda s: f"{s[0]}{' '.join([s[1], *s[2], s[3]])}{s[4]}{s[5]}"), min_size=1, max_size=4
     ).map(" ".join)
 
 
@@ -186,9 +212,24 @@ def test_plain_lines_of_several_sentences_skip_syntok_and_the_rest_go_to_it():
         "He met Prof. Smith. Then he left.",  # an abbreviation syntok knows
         "The U.S. troops stayed. They left later.",  # a short word before a stop
         "He said “we stay.” then he left.",  # a lower-case word after the quote
-        "He said “we stay!” Then he left.",  # another terminal
+        "He said “we stay?!” Then he left.",  # two terminals
+        "He met him in 2. Then he left.",  # a one-digit number: syntok's call
+        "They left on the 15. Jan was a cold month.",  # a number before a month syntok knows
+        "He met the No. One said so.",  # "No."
     ]:
         assert _plain_sentences(line) is None, line
+
+
+def test_short_words_numbers_and_question_and_exclamation_marks_end_plain_sentences():
+    line = "They asked why? Iran said no to it. He left in 2015. “Wait!” The vote passed."
+    assert [line[a:b] for a, b in _plain_sentences(line)] == [
+        "They asked why?",
+        "Iran said no to it.",
+        "He left in 2015.",
+        "“Wait!”",
+        "The vote passed.",
+    ]
+    assert _plain_sentences(line) == syntok_spans(line)
 
 
 def test_quotation_marks_around_a_plain_full_stop_go_where_syntok_puts_them():

@@ -51,29 +51,36 @@ def _is_one_sentence(line: str) -> bool:
     return bool(_WORD_CHAR.search(body)) and not _SPLIT_POINT.search(body)
 
 
-# A line whose only split points are full stops that plainly end a sentence (". " before a capital, after
-# a word that is no abbreviation) and that has no bracket splits as syntok would split it, without
-# syntok: most news paragraphs of several sentences are such lines. Quotation marks may stand around
-# such a full stop: a closing one right after it stays with its sentence ('crime.” Then'), and an
+# A line whose only split points are terminals that plainly end a sentence (". ", "? " or "! " before a
+# capital, after a word that is no abbreviation) and that has no bracket splits as syntok would split it,
+# without syntok: most news paragraphs of several sentences are such lines. Quotation marks may stand
+# around such a terminal: a closing one right after it stays with its sentence ('crime.” Then'), and an
 # opening one before the next capital starts the next ('him. “We'), as syntok keeps them (after two
 # closing marks syntok may not split: its call).
 _NOT_PLAIN = re.compile(
-    r"[!?;…\u203c\u203d\u2047-\u2049\u3002\ufe52\ufe57\uff01\uff0e\uff1f\uff61(){}\[\]«»„‟‹›`´\uff5f\uff5b\uff3b\uff08\ufe5d\ufe5b\ufe59\ufd3e\u301a\u3018\u2985\u2983\u2329]"
+    r"[;…\u203c\u203d\u2047-\u2049\u3002\ufe52\ufe57\uff01\uff0e\uff1f\uff61(){}\[\]«»„‟‹›`´\uff5f\uff5b\uff3b\uff08\ufe5d\ufe5b\ufe59\ufd3e\u301a\u3018\u2985\u2983\u2329]"
 )
 _CLOSING_QUOTES = "”\"’'"
 _OPENING_QUOTES = "“\"‘'"
-_DOT = re.compile(r"\.")
-_FULL_STOP = re.compile(rf"\.[{_CLOSING_QUOTES}]?(?=\s|$)")
-# The word before a full stop that ends a sentence: four letters or more, and none of the abbreviations and
-# months syntok knows ("Corp.", "Prof.", "Sept."); shorter words (U.S., Gen., No.) and numbers ("2. Label
-# the enemy") are syntok's call.
-_PLAIN_WORD = re.compile(r"[^\W\d_]{4,}")
+_TERMINAL = re.compile(r"[.!?]")
+_SENTENCE_END = re.compile(rf"[.!?][{_CLOSING_QUOTES}]?(?=\s|$)")
+# The word before a terminal that ends a sentence, as syntok's tokenizer cuts it: ASCII letters, or ASCII
+# digits; anything else (U.S., 3.5, $20, long-term, Iraq’s) is syntok's call.
+_LETTERS = re.compile(r"[A-Za-z]+")
+_DIGITS = re.compile(r"[0-9]+")
+# syntok's tokenizer cuts a word where a lower-case letter meets a capital ("BaghdadGen" -> "Baghdad", "Gen").
+_CASE_TURN = re.compile(r"(?<=[a-z])(?=[A-Z])")
 # syntok's own lists (its segmenter's State); a syntok without them gets no plain path at all.
 _STATE = getattr(syntok.segmenter, "State", None)
-_ABBREVIATIONS = (
-    frozenset(_STATE.abbreviations) | frozenset(_STATE.months)
-    if hasattr(_STATE, "abbreviations") and hasattr(_STATE, "months")
-    else None
+_KNOWN = ("abbreviations", "months", "roman_numerals")
+_ABBREVIATIONS, _MONTHS, _ROMAN_NUMERALS = (
+    (
+        frozenset(_STATE.abbreviations) | frozenset(_STATE.months),
+        frozenset(_STATE.months),
+        frozenset(_STATE.roman_numerals),
+    )
+    if all(hasattr(_STATE, name) for name in _KNOWN)
+    else (None, None, None)
 )
 
 
@@ -82,30 +89,57 @@ def _plain_sentences(line: str) -> list[tuple[int, int]] | None:
     if _ABBREVIATIONS is None or _NOT_PLAIN.search(line):
         return None
     spans, start = [], None
-    for dot in _DOT.finditer(line):
-        stop = _FULL_STOP.match(line, dot.start())
+    for terminal in _TERMINAL.finditer(line):
+        stop = _SENTENCE_END.match(line, terminal.start())
         if stop is None:
-            return None  # "authorities.Even", "3.5", "U.S.", "...": syntok's call
+            return None  # "authorities.Even", "3.5", "U.S.", "...", "?!": syntok's call
         before = line[: stop.start()].split()
-        word = before[-1].lstrip(_OPENING_QUOTES) if before else ""
-        if not _PLAIN_WORD.fullmatch(word) or _ends_in_an_abbreviation(word):
-            return None
         after = line[stop.end() :].lstrip()
-        if after and not (after[0].isupper() or (after[0] in _OPENING_QUOTES and after[1:2].isupper())):
-            return None  # a full stop before a lower-case word: syntok's call
+        if not after:
+            next_word = ""
+        elif after[0].isupper():
+            next_word = after.split()[0]
+        elif after[0] in _OPENING_QUOTES and after[1:2].isupper():
+            next_word = after[1:].split()[0]
+        else:
+            return None  # a terminal before a lower-case word: syntok's call
+        if not _ends_a_sentence(before[-1].lstrip(_OPENING_QUOTES) if before else "", next_word):
+            return None
         first = len(line) - len(line.lstrip()) if start is None else start
         spans.append((first, stop.end()))
         start = len(line) - len(after) if after else None
     rest = line[start:].strip() if start is not None else ""
     if rest or not spans:
-        return None  # words after the last full stop: syntok's call
+        return None  # words after the last terminal: syntok's call
     return spans
 
 
-def _ends_in_an_abbreviation(word: str) -> bool:
-    """Whether the word, or its part from a capital on, is an abbreviation syntok knows: syntok reads
-    "BaghdadGen." as ending in "Gen.", and does not end the sentence there."""
-    return word in _ABBREVIATIONS or any(word[k:] in _ABBREVIATIONS for k in range(1, len(word)) if word[k].isupper())
+def _ends_a_sentence(word: str, next_word: str) -> bool:
+    """Whether syntok ends a sentence at a terminal after `word`, before `next_word` (which opens with a
+    capital, or is "" at the end of the line), for the words this can be told of without syntok.
+
+    syntok does not split after an abbreviation or a month it knows ("Gen.", "Sept."), a single letter or a
+    roman numeral ("W.", "IX."), "No." (before "A1"), or after a number before a month ("15. Jan"); a one-digit
+    number ("2. Label the enemy") is an item of a list when it opens a sentence. Every other word of
+    letters, or number of two digits or more, ends the sentence."""
+    if _DIGITS.fullmatch(word):
+        return len(word) >= 2 and not _is_a_month(next_word)
+    if not _LETTERS.fullmatch(word):
+        return False
+    token = _CASE_TURN.split(word)[-1]
+    return len(token) >= 2 and token not in _ABBREVIATIONS and token not in _ROMAN_NUMERALS and token.lower() != "no"
+
+
+def _is_a_month(word: str) -> bool:
+    """Whether the word's first token for syntok (its letters up to a case turn or an apostrophe) may be a
+    month syntok knows ("Jan", "Sept")."""
+    letters = _LEADING_LETTERS.match(word)
+    return letters is not None and any(
+        part in _MONTHS for part in (letters.group(), _CASE_TURN.split(letters.group())[0])
+    )
+
+
+_LEADING_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def _trimmed_span(line: str, tokens: list) -> tuple[int, int] | None:
