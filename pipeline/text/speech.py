@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from itertools import islice
 
 from pipeline.schema import QUOTE, REPORTED
 from pipeline.text.match import Match
@@ -456,7 +457,7 @@ def _separated(text: str, start: int, end: int) -> bool:
 
 def _according_to(text: str, start: int, verb: Match, limit: int) -> tuple[tuple[int, int], tuple[int, int] | None]:
     """An opening "According to X, ...": (X, what follows its comma); elsewhere in a sentence, no content."""
-    if _tokens(text, start, verb.start):
+    if _TOKEN.search(text, start, verb.start):
         return (0, 0), None
     speaker = _speaker_after(text, verb.end, limit)
     comma = _BREAK.search(text, speaker[1], limit)
@@ -488,8 +489,9 @@ def _closing_attribution(
         cut = _last_break(text, start, verb.start, quotes)
         if cut is None or verb.entry.term.endswith("ing"):
             continue
-        head = _tokens(text, cut + 1, verb.start)
-        tail = _tokens(text, verb.end, end)
+        # Only so many words are read: a head longer than CLOSING_WORDS, or a tail longer than twice that, is no closing.
+        head = _tokens(text, cut + 1, verb.start, most=CLOSING_WORDS + 1)
+        tail = _tokens(text, verb.end, end, most=max(2 * CLOSING_WORDS, 3) + 1)
         if len(head) > CLOSING_WORDS or any(t[2].lower() in _BOUNDARY_WORDS for t in head + tail[:1]):
             continue
         if head:
@@ -521,8 +523,14 @@ def _last_break(text: str, start: int, position: int, quotes: list[tuple[int, in
     return best
 
 
-def _tokens(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, end)]
+def _tokens(text: str, start: int, end: int, most: int | None = None) -> list[tuple[int, int, str]]:
+    """The words of text[start:end] as (start, end, word); only the first `most` when given."""
+    found = _TOKEN.finditer(text, start, end)
+    return [(m.start(), m.end(), m.group()) for m in (found if most is None else islice(found, most))]
+
+
+def _count_tokens(text: str, start: int, end: int) -> int:
+    return len(_TOKEN.findall(text, start, end))
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
@@ -534,13 +542,13 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _words_outside(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> int:
-    return sum(1 for a, _, _ in _tokens(text, start, end) if not any(qa <= a < qb for qa, qb in quotes))
+    return sum(1 for m in _TOKEN.finditer(text, start, end) if not any(qa <= m.start() < qb for qa, qb in quotes))
 
 
 def _content_after(text: str, verb: Match, limit: int, quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
     """What a verb introduces, up to `limit`: after its "that" when one follows within THAT_WITHIN words
     (no clause break before it), else from the verb on, unless a preposition, a break or nothing follows."""
-    after = _tokens(text, verb.end, limit)
+    after = _tokens(text, verb.end, limit, most=THAT_WITHIN + 1)  # all it reads
     if not after:
         return None
     if verb.entry.term == "according to":
@@ -633,10 +641,10 @@ def _noun_phrase(text: str, tokens: list[tuple[int, int, str]]) -> tuple[int, in
 def _speaker_after(text: str, position: int, end: int) -> tuple[int, int]:
     """The speaker written after its verb ("..., said the spokesman in an interview."): up to a preposition."""
     tokens = []
-    for token in _tokens(text, position, end):
-        if token[2].lower() in _PREPOSITIONS or _BREAK.search(text, position, token[0]):
+    for m in _TOKEN.finditer(text, position, end):
+        if m.group().lower() in _PREPOSITIONS or _BREAK.search(text, position, m.start()):
             break
-        tokens.append(token)
+        tokens.append((m.start(), m.end(), m.group()))
     tokens = tokens[:SPEAKER_WORDS]
     return (tokens[0][0], tokens[-1][1]) if tokens else (0, 0)
 
@@ -655,10 +663,10 @@ def _attribute_to_following_sentence(
             continue
         start, end = spans[speech.sentence + 1]
         for verb in verbs[speech.sentence + 1]:
-            after = _tokens(text, verb.end, end)
+            after = _tokens(text, verb.end, end, most=3)  # all it reads
             if after and after[0][2].lower() == "by":  # "was stated by X"
                 speaker = _speaker_after(text, after[0][1], end)
-            elif len(after) <= 2 and len(_tokens(text, start, verb.start)) <= CLOSING_WORDS:
+            elif len(after) <= 2 and _count_tokens(text, start, verb.start) <= CLOSING_WORDS:
                 speaker = _speaker_before(text, start, verb.start, [])
             else:
                 continue
@@ -675,7 +683,7 @@ def _continue_quotes(text: str, spans: list[tuple[int, int]], found: list[Speech
         if speech.kind != QUOTE or speech.verb is not None:
             continue
         start, end = spans[speech.sentence]
-        if 2 * len(_tokens(text, speech.start, speech.end)) < len(_tokens(text, start, end)):
+        if 2 * _count_tokens(text, speech.start, speech.end) < _count_tokens(text, start, end):
             continue
         before = [s for s in found[:k] if s.verb is not None and speech.sentence - 2 <= s.sentence < speech.sentence]
         if before:
