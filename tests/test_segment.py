@@ -161,6 +161,11 @@ def test_a_line_taken_as_one_sentence_without_syntok_is_one_for_syntok_too(line)
             "A1",
             "Use",
             "He",
+            "U.S.",
+            "D.C.",
+            "e.g.",
+            "the",
+            "However",
         ],
         30,
     )
@@ -182,9 +187,12 @@ def quoted_sentences():
         [
             *("stayed", "Baghdad", "Pompeo", "NATO", "McDonald", "BaghdadGen", "Sept", "minister", "it", "him", "up"),
             *("Mr", "Dr", "St", "ago", "Jan", "XVIII", "IV", "W", "No", "no", "2015", "15", "2", "iPhone", "McX"),
+            *("U.S", "D.C", "e.g", "Iraq”", "Iraq’", 'Iraq"', "McDonaldGen"),
         ]
     )
-    first = st.sampled_from(["The", "We", "Officials", "He", "Use", "Jan", "Feb", "A1", "It", "I"])
+    first = st.sampled_from(
+        ["The", "We", "Officials", "He", "Use", "Jan", "Feb", "A1", "It", "I", "the", "troops", "However", "It’s"]
+    )
     opening = st.sampled_from(["", "“", '"', "‘", "'"])
     terminal = st.sampled_from([".", ".", "?", "!"])
     closing = st.sampled_from(["", "”", '"', "’", "'", "”’", "\"'"])
@@ -209,15 +217,25 @@ def test_plain_lines_of_several_sentences_skip_syntok_and_the_rest_go_to_it():
     for line in [
         "2. Label the enemy and make a threat assessment.",  # a numbered item: syntok keeps it whole
         "They fled the authorities.Even the judge knew.",  # no space after the stop
-        "He met Prof. Smith. Then he left.",  # an abbreviation syntok knows
-        "The U.S. troops stayed. They left later.",  # a short word before a stop
-        "He said “we stay.” then he left.",  # a lower-case word after the quote
         "He said “we stay?!” Then he left.",  # two terminals
         "He met him in 2. Then he left.",  # a one-digit number: syntok's call
-        "They left on the 15. Jan was a cold month.",  # a number before a month syntok knows
+        "He met George W. Bush. Then he left.",  # a single letter
         "He met the No. One said so.",  # "No."
+        "It was 2015. 2016 was worse.",  # a number after the stop
     ]:
         assert _plain_sentences(line) is None, line
+
+
+def test_abbreviations_dots_inside_words_and_lower_case_words_keep_the_sentence_going_as_in_syntok():
+    for line, sentences in [
+        ("He met Prof. Smith. Then he left.", ["He met Prof. Smith.", "Then he left."]),
+        ("The U.S. troops stayed. They left later.", ["The U.S. troops stayed.", "They left later."]),
+        ("Troops left the U.S. The vote passed.", ["Troops left the U.S.", "The vote passed."]),  # a starter
+        ("He said “we stay.” then he left.", ["He said “we stay.” then he left."]),
+        ("They left on the 15. Jan was a cold month.", ["They left on the 15. Jan was a cold month."]),
+    ]:
+        assert [line[a:b] for a, b in _plain_sentences(line)] == sentences, line
+        assert _plain_sentences(line) == syntok_spans(line), line
 
 
 def test_short_words_numbers_and_question_and_exclamation_marks_end_plain_sentences():

@@ -6,6 +6,7 @@ import bisect
 import re
 
 import syntok.segmenter
+import syntok.tokenizer
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -51,12 +52,12 @@ def _is_one_sentence(line: str) -> bool:
     return bool(_WORD_CHAR.search(body)) and not _SPLIT_POINT.search(body)
 
 
-# A line whose only split points are terminals that plainly end a sentence (". ", "? " or "! " before a
-# capital, after a word that is no abbreviation) and that has no bracket splits as syntok would split it,
-# without syntok: most news paragraphs of several sentences are such lines. Quotation marks may stand
-# around such a terminal: a closing one right after it stays with its sentence ('crime.” Then'), and an
-# opening one before the next capital starts the next ('him. “We'), as syntok keeps them (after two
-# closing marks syntok may not split: its call).
+# A line whose only split points are terminals (". ", "? ", "! ") after words syntok is sure about, with no
+# bracket, is split here as syntok would split it, without syntok: most news paragraphs of several
+# sentences are such lines. At each terminal syntok looks at the word before it and the token after it
+# (_split_at); a closing quotation mark right after the terminal stays with its sentence ('crime.” Then'),
+# and an opening one after the space starts the next ('him. “We'); after two closing marks syntok may not
+# split: its call.
 _NOT_PLAIN = re.compile(
     r"[;…\u203c\u203d\u2047-\u2049\u3002\ufe52\ufe57\uff01\uff0e\uff1f\uff61(){}\[\]«»„‟‹›`´\uff5f\uff5b\uff3b\uff08\ufe5d\ufe5b\ufe59\ufd3e\u301a\u3018\u2985\u2983\u2329]"
 )
@@ -64,24 +65,22 @@ _CLOSING_QUOTES = "”\"’'"
 _OPENING_QUOTES = "“\"‘'"
 _TERMINAL = re.compile(r"[.!?]")
 _SENTENCE_END = re.compile(rf"[.!?][{_CLOSING_QUOTES}]?(?=\s|$)")
-# The word before a terminal that ends a sentence, as syntok's tokenizer cuts it: ASCII letters, or ASCII
-# digits; anything else (U.S., 3.5, $20, long-term, Iraq’s) is syntok's call.
-_LETTERS = re.compile(r"[A-Za-z]+")
-_DIGITS = re.compile(r"[0-9]+")
+# The words before a terminal that syntok's tokenizer leaves whole, by what syntok does after them:
+_LETTERS = re.compile(r"[A-Za-z]+")  # a word ("troops", "it", "Gen"), or one cut at a case turn
+_QUOTED = re.compile(r"[A-Za-z]+[”\"’']")  # a word and a closing quotation mark: the mark is the token before
+_DOTTED = re.compile(r"[A-Z](?:\.[A-Z])+|[a-z](?:\.[a-z])+")  # "U.S", "D.C", "e.g": the dot inside keeps the sentence
+_DIGITS = re.compile(r"[0-9]{2,}")  # a number; one digit ("2. Label the enemy") may be an item of a list
 # syntok's tokenizer cuts a word where a lower-case letter meets a capital ("BaghdadGen" -> "Baghdad", "Gen").
 _CASE_TURN = re.compile(r"(?<=[a-z])(?=[A-Z])")
 # syntok's own lists (its segmenter's State); a syntok without them gets no plain path at all.
 _STATE = getattr(syntok.segmenter, "State", None)
-_KNOWN = ("abbreviations", "months", "roman_numerals")
-_ABBREVIATIONS, _MONTHS, _ROMAN_NUMERALS = (
-    (
-        frozenset(_STATE.abbreviations) | frozenset(_STATE.months),
-        frozenset(_STATE.months),
-        frozenset(_STATE.roman_numerals),
-    )
+_KNOWN = ("abbreviations", "months", "roman_numerals", "starters")
+_ABBREVIATIONS, _MONTHS, _ROMAN_NUMERALS, _STARTERS = (
+    tuple(frozenset(getattr(_STATE, name)) for name in _KNOWN)
     if all(hasattr(_STATE, name) for name in _KNOWN)
-    else (None, None, None)
+    else (None, None, None, None)
 )
+_TOKENIZER = syntok.tokenizer.Tokenizer(replace_not_contraction=False)
 
 
 def _plain_sentences(line: str) -> list[tuple[int, int]] | None:
@@ -92,54 +91,69 @@ def _plain_sentences(line: str) -> list[tuple[int, int]] | None:
     for terminal in _TERMINAL.finditer(line):
         stop = _SENTENCE_END.match(line, terminal.start())
         if stop is None:
-            return None  # "authorities.Even", "3.5", "U.S.", "...", "?!": syntok's call
+            if _inside_a_dotted_word(line, terminal.start()):
+                continue  # the dot between U and S of "U.S.": syntok's tokenizer keeps "U.S" whole
+            return None  # "authorities.Even", "3.5", "...", "?!": syntok's call
         before = line[: stop.start()].split()
         after = line[stop.end() :].lstrip()
-        if not after:
-            next_word = ""
-        elif after[0].isupper():
-            next_word = after.split()[0]
-        elif after[0] in _OPENING_QUOTES and after[1:2].isupper():
-            next_word = after[1:].split()[0]
-        else:
-            return None  # a terminal before a lower-case word: syntok's call
-        if not _ends_a_sentence(before[-1].lstrip(_OPENING_QUOTES) if before else "", next_word):
+        split = _split_at(before[-1].lstrip(_OPENING_QUOTES) if before else "", _first_token(after))
+        if split is None:
             return None
-        first = len(line) - len(line.lstrip()) if start is None else start
-        spans.append((first, stop.end()))
-        start = len(line) - len(after) if after else None
+        if split:
+            first = len(line) - len(line.lstrip()) if start is None else start
+            spans.append((first, stop.end()))
+            start = len(line) - len(after) if after else None
     rest = line[start:].strip() if start is not None else ""
     if rest or not spans:
         return None  # words after the last terminal: syntok's call
     return spans
 
 
-def _ends_a_sentence(word: str, next_word: str) -> bool:
-    """Whether syntok ends a sentence at a terminal after `word`, before `next_word` (which opens with a
-    capital, or is "" at the end of the line), for the words this can be told of without syntok.
+def _inside_a_dotted_word(line: str, position: int) -> bool:
+    """Whether the dot at `position` is one of the inner dots of a word like "U.S." or "e.g." (_DOTTED with
+    its last dot, and perhaps a closing quotation mark), written between spaces."""
+    start = max(line.rfind(" ", 0, position), line.rfind("\t", 0, position)) + 1
+    end = min((k for k in (line.find(" ", position), line.find("\t", position)) if k >= 0), default=len(line))
+    word = line[start:end].lstrip(_OPENING_QUOTES).rstrip(_CLOSING_QUOTES)
+    return word.endswith(".") and _DOTTED.fullmatch(word[:-1]) is not None
 
-    syntok does not split after an abbreviation or a month it knows ("Gen.", "Sept."), a single letter or a
-    roman numeral ("W.", "IX."), "No." (before "A1"), or after a number before a month ("15. Jan"); a one-digit
-    number ("2. Label the enemy") is an item of a list when it opens a sentence. Every other word of
-    letters, or number of two digits or more, ends the sentence."""
-    if _DIGITS.fullmatch(word):
-        return len(word) >= 2 and not _is_a_month(next_word)
-    if not _LETTERS.fullmatch(word):
+
+def _first_token(text: str) -> str:
+    """The first token syntok's tokenizer makes of the text's first word ("" for no text)."""
+    words = text.split(maxsplit=1)
+    return next(iter(_TOKENIZER.tokenize(words[0]))).value if words else ""
+
+
+def _split_at(word: str, after: str) -> bool | None:
+    """Whether syntok ends a sentence at a terminal between `word` (the text before it back to a space,
+    without opening quotation marks) and `after` (the first token after it, "" at the end of the line);
+    None where this does not tell and syntok must.
+
+    syntok keeps the sentence going before a lower-case token, splits before a word that usually opens one
+    (its "starters": "The", "It", "However"), and otherwise keeps it going after an abbreviation it knows
+    ("Gen.", "Mr.") or a dot inside a word ("U.S."), and after a number before a month ("15. Jan"); it ends
+    it after any other word. Single letters, roman numerals and "No." are its call."""
+    if not after:
+        return True  # the end of the line ends the sentence
+    if after[0].islower():
         return False
-    token = _CASE_TURN.split(word)[-1]
-    return len(token) >= 2 and token not in _ABBREVIATIONS and token not in _ROMAN_NUMERALS and token.lower() != "no"
-
-
-def _is_a_month(word: str) -> bool:
-    """Whether the word's first token for syntok (its letters up to a case turn or an apostrophe) may be a
-    month syntok knows ("Jan", "Sept")."""
-    letters = _LEADING_LETTERS.match(word)
-    return letters is not None and any(
-        part in _MONTHS for part in (letters.group(), _CASE_TURN.split(letters.group())[0])
-    )
-
-
-_LEADING_LETTERS = re.compile(r"[^\W\d_]+")
+    if _DOTTED.fullmatch(word):
+        return after in _STARTERS
+    if _QUOTED.fullmatch(word):
+        token = word[-1]
+    elif _LETTERS.fullmatch(word):
+        token = _CASE_TURN.split(word)[-1]
+        if len(token) == 1 or token in _ROMAN_NUMERALS or token in ("no", "No", "NO"):
+            return None
+    elif _DIGITS.fullmatch(word):
+        token = word
+    else:
+        return None
+    if after in _STARTERS:
+        return True
+    if token in _ABBREVIATIONS or (token.isdigit() and after in _MONTHS):
+        return False
+    return True if after[0].isupper() or after in _OPENING_QUOTES else None
 
 
 def _trimmed_span(line: str, tokens: list) -> tuple[int, int] | None:
