@@ -238,6 +238,17 @@ def test_abbreviations_dots_inside_words_and_lower_case_words_keep_the_sentence_
         assert _plain_sentences(line) == syntok_spans(line), line
 
 
+def test_lines_where_syntok_reads_characters_its_own_way_are_split_as_syntok_splits_them():
+    for line in [
+        "They left on the 15. JanÉ was cold.",  # its tokenizer cuts "JanÉ" at the case turn: a month
+        "He stayed. ⅫⅫⅫ were there.",  # a large number, in roman numeral characters
+        "He left in Jan. Ⅻ came.",  # a month before a number
+        "He left.\x1cThen he went.",  # no space for syntok
+        "He met Mr. 〙 Then he left.",  # a closing bracket after the stop joins the sentence before it
+    ]:
+        assert split_sentences(line) == syntok_spans(line), line
+
+
 def test_short_words_numbers_and_question_and_exclamation_marks_end_plain_sentences():
     line = "They asked why? Iran said no to it. He left in 2015. “Wait!” The vote passed."
     assert [line[a:b] for a, b in _plain_sentences(line)] == [

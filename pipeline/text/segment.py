@@ -58,8 +58,11 @@ def _is_one_sentence(line: str) -> bool:
 # (_split_at); a closing quotation mark right after the terminal stays with its sentence ('crime.” Then'),
 # and an opening one after the space starts the next ('him. “We'); after two closing marks syntok may not
 # split: its call.
+# Also out: every bracket syntok knows (a closing one after a terminal joins the sentence before it), and
+# any space but " " and tab (Python and syntok's regex disagree on which characters are spaces).
 _NOT_PLAIN = re.compile(
-    r"[;…\u203c\u203d\u2047-\u2049\u3002\ufe52\ufe57\uff01\uff0e\uff1f\uff61(){}\[\]«»„‟‹›`´\uff5f\uff5b\uff3b\uff08\ufe5d\ufe5b\ufe59\ufd3e\u301a\u3018\u2985\u2983\u2329]"
+    r"[;…\u203c\u203d\u2047-\u2049\u3002\ufe52\ufe57\uff01\uff0e\uff1f\uff61(){}\[\]«»„‟‹›`´\uff5f\uff5b\uff3b\uff08\ufe5d\ufe5b\ufe59\ufd3e\u301a\u3018\u2985\u2983\u2329"
+    r"\uff60\uff5d\uff3d\uff09\ufe5e\ufe5c\ufe5a\ufd3f\u301b\u3019\u2986\u2984\u232a\u200b]|[^\S \t]"
 )
 _CLOSING_QUOTES = "”\"’'"
 _OPENING_QUOTES = "“\"‘'"
@@ -137,6 +140,8 @@ def _split_at(word: str, after: str) -> bool | None:
         return True  # the end of the line ends the sentence
     if after[0].islower():
         return False
+    if any(c.isnumeric() for c in after):
+        return None  # a number after a month, or a large one ("Ⅻ" too): syntok's call
     if _DOTTED.fullmatch(word):
         return after in _STARTERS
     if _QUOTED.fullmatch(word):
