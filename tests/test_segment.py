@@ -245,6 +245,8 @@ def test_lines_where_syntok_reads_characters_its_own_way_are_split_as_syntok_spl
         "He left in Jan. Ⅻ came.",  # a month before a number
         "He left.\x1cThen he went.",  # no space for syntok
         "He met Mr. 〙 Then he left.",  # a closing bracket after the stop joins the sentence before it
+        "He left .” Then it rained.",  # '.”' after a space is one token for syntok, and no terminal
+        "He said “Go .” Then he left.",
     ]:
         assert split_sentences(line) == syntok_spans(line), line
 

@@ -97,6 +97,8 @@ def _plain_sentences(line: str) -> list[tuple[int, int]] | None:
             if _inside_a_dotted_word(line, terminal.start()):
                 continue  # the dot between U and S of "U.S.": syntok's tokenizer keeps "U.S" whole
             return None  # "authorities.Even", "3.5", "...", "?!": syntok's call
+        if _no_terminal_for_syntok(line, terminal.start(), stop.end()):
+            return None
         before = line[: stop.start()].split()
         after = line[stop.end() :].lstrip()
         split = _split_at(before[-1].lstrip(_OPENING_QUOTES) if before else "", _first_token(after))
@@ -110,6 +112,15 @@ def _plain_sentences(line: str) -> list[tuple[int, int]] | None:
     if rest or not spans:
         return None  # words after the last terminal: syntok's call
     return spans
+
+
+def _no_terminal_for_syntok(line: str, start: int, end: int) -> bool:
+    """Whether the terminal at line[start:end] (with its closing quotation mark) stands after a space with
+    that mark: syntok's tokenizer makes a run of characters without a letter or digit one token ('.”'),
+    which is no terminal."""
+    run_start = max(line.rfind(" ", 0, start), line.rfind("\t", 0, start)) + 1
+    run = line[run_start:end]
+    return run != line[start] and not any(c.isalnum() for c in run)
 
 
 def _inside_a_dotted_word(line: str, position: int) -> bool:
