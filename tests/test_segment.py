@@ -226,8 +226,19 @@ def test_plain_lines_of_several_sentences_skip_syntok_and_the_rest_go_to_it():
         assert _plain_sentences(line) is None, line
 
 
-def test_abbreviations_dots_inside_words_and_lower_case_words_keep_the_sentence_going_as_in_syntok():
+def test_lines_split_without_syntok_give_the_sentences_syntok_gives():
     for line, sentences in [
+        # Short words, numbers, question and exclamation marks end sentences.
+        (
+            "They asked why? Iran said no to it. He left in 2015. “Wait!” The vote passed.",
+            ["They asked why?", "Iran said no to it.", "He left in 2015.", "“Wait!”", "The vote passed."],
+        ),
+        # Quotation marks go where syntok puts them.
+        (
+            "He called it “a crime.” Then he left. “We stay,” Iraq’s minister said.",
+            ["He called it “a crime.”", "Then he left.", "“We stay,” Iraq’s minister said."],
+        ),
+        # Abbreviations, dots inside words and lower-case words keep the sentence going; a starter ends it.
         ("He met Prof. Smith. Then he left.", ["He met Prof. Smith.", "Then he left."]),
         ("The U.S. troops stayed. They left later.", ["The U.S. troops stayed.", "They left later."]),
         ("Troops left the U.S. The vote passed.", ["Troops left the U.S.", "The vote passed."]),  # a starter
@@ -249,28 +260,6 @@ def test_lines_where_syntok_reads_characters_its_own_way_are_split_as_syntok_spl
         "He said “Go .” Then he left.",
     ]:
         assert split_sentences(line) == syntok_spans(line), line
-
-
-def test_short_words_numbers_and_question_and_exclamation_marks_end_plain_sentences():
-    line = "They asked why? Iran said no to it. He left in 2015. “Wait!” The vote passed."
-    assert [line[a:b] for a, b in _plain_sentences(line)] == [
-        "They asked why?",
-        "Iran said no to it.",
-        "He left in 2015.",
-        "“Wait!”",
-        "The vote passed.",
-    ]
-    assert _plain_sentences(line) == syntok_spans(line)
-
-
-def test_quotation_marks_around_a_plain_full_stop_go_where_syntok_puts_them():
-    line = "He called it “a crime.” Then he left. “We stay,” Iraq’s minister said."
-    assert [line[a:b] for a, b in _plain_sentences(line)] == [
-        "He called it “a crime.”",
-        "Then he left.",
-        "“We stay,” Iraq’s minister said.",
-    ]
-    assert _plain_sentences(line) == syntok_spans(line)
 
 
 def test_most_seed_paragraphs_are_one_sentence_and_skip_syntok():
