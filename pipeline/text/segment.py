@@ -70,7 +70,9 @@ _TERMINAL = re.compile(r"[.!?]")
 _SENTENCE_END = re.compile(rf"[.!?][{_CLOSING_QUOTES}]?(?=\s|$)")
 # The words before a terminal that syntok's tokenizer leaves whole, by what syntok does after them:
 _LETTERS = re.compile(r"[A-Za-z]+")  # a word ("troops", "it", "Gen"), or one cut at a case turn
-_QUOTED = re.compile(r"[A-Za-z]+[”\"’']")  # a word and a closing quotation mark: the mark is the token before
+_QUOTED = re.compile(
+    rf"[A-Za-z]+[{_CLOSING_QUOTES}]"
+)  # a word and a closing quotation mark: the mark is the token before
 _DOTTED = re.compile(r"[A-Z](?:\.[A-Z])+|[a-z](?:\.[a-z])+")  # "U.S", "D.C", "e.g": the dot inside keeps the sentence
 _DIGITS = re.compile(r"[0-9]{2,}")  # a number; one digit ("2. Label the enemy") may be an item of a list
 # syntok's tokenizer cuts a word where a lower-case letter meets a capital ("BaghdadGen" -> "Baghdad", "Gen").
@@ -118,18 +120,24 @@ def _no_terminal_for_syntok(line: str, start: int, end: int) -> bool:
     """Whether the terminal at line[start:end] (with its closing quotation mark) stands after a space with
     that mark: syntok's tokenizer makes a run of characters without a letter or digit one token ('.”'),
     which is no terminal."""
-    run_start = max(line.rfind(" ", 0, start), line.rfind("\t", 0, start)) + 1
-    run = line[run_start:end]
+    run = line[_run_around(line, start)[0] : end]
     return run != line[start] and not any(c.isalnum() for c in run)
 
 
 def _inside_a_dotted_word(line: str, position: int) -> bool:
     """Whether the dot at `position` is one of the inner dots of a word like "U.S." or "e.g." (_DOTTED with
     its last dot, and perhaps a closing quotation mark), written between spaces."""
-    start = max(line.rfind(" ", 0, position), line.rfind("\t", 0, position)) + 1
-    end = min((k for k in (line.find(" ", position), line.find("\t", position)) if k >= 0), default=len(line))
+    start, end = _run_around(line, position)
     word = line[start:end].lstrip(_OPENING_QUOTES).rstrip(_CLOSING_QUOTES)
     return word.endswith(".") and _DOTTED.fullmatch(word[:-1]) is not None
+
+
+def _run_around(line: str, position: int) -> tuple[int, int]:
+    """(start, end) of the run of characters between spaces or tabs (a plain line has no other space) that
+    holds line[position]."""
+    start = max(line.rfind(" ", 0, position), line.rfind("\t", 0, position)) + 1
+    end = min((k for k in (line.find(" ", position), line.find("\t", position)) if k >= 0), default=len(line))
+    return start, end
 
 
 def _first_token(text: str) -> str:
