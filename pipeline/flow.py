@@ -123,9 +123,15 @@ def statements(annotations, sentences, framing_lexicons, actor_names):
 
 
 @stage(reads={"sentences": SENTENCE_SCORES})
-def outlets(article_list, sentences, hits, categories):
+def article_totals(sentences):
+    """Per article, the sums of its sentences' scores: what intervals and tests over articles resample."""
+    return statistics.article_totals(sentences)
+
+
+@stage(reads={"sentences": SENTENCE_SCORES})
+def outlets(article_list, sentences, hits, categories, article_totals):
     scores = score.outlet_scores(article_list, sentences, hits, categories)
-    return scores.merge(statistics.outlet_intervals(sentences), on="outlet", how="left")
+    return scores.merge(statistics.outlet_intervals(article_totals), on="outlet", how="left")
 
 
 @stage(reads={"sentences": SENTENCE_SCORES})
@@ -228,9 +234,9 @@ def event_framing(sentences, annotations, statements, actor_mentions, events):
     return framing.event_framing(sentences, annotations, statements, actor_mentions, events)
 
 
-@stage(reads={"sentences": SENTENCE_SCORES})
-def event_contrasts(sentences, events):
-    return framing.event_contrasts(sentences, events)
+@stage()
+def event_contrasts(article_totals, events):
+    return framing.event_contrasts(article_totals, events)
 
 
 @stage()

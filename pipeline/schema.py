@@ -122,6 +122,26 @@ SENTENCE_COLUMNS = [
     "loaded_weight",
     "text",
 ]
+# One row per article with sentences (measuring.statistics.article_totals), by article id: the sums its
+# scores are made of, which the intervals and the tests between outlets resample and shuffle, the
+# article being the unit (its sentences are not independent of each other).
+#   article_id, outlet
+#   n_sentences            int    its sentences
+#   polarity, subjectivity float  sums over its sentences
+#   polarity_squares, subjectivity_squares  float  sums of their squares (for effect sizes)
+#   n_hits                 int    lexicon hits in its own words (SENTENCE_COLUMNS' n_hits, summed)
+#   own_words              int    its words in its own voice (narrative_words, summed)
+ARTICLE_TOTAL_COLUMNS = [
+    "article_id",
+    "outlet",
+    "n_sentences",
+    "polarity",
+    "polarity_squares",
+    "subjectivity",
+    "subjectivity_squares",
+    "n_hits",
+    "own_words",
+]
 # Repeated strings as categories and integers in 32 bits: a large corpus has millions of sentences and
 # hits, and every later stage's peak includes them.
 SENTENCE_DTYPES = {
@@ -182,6 +202,10 @@ HIT_DTYPES = {
 #   loaded_weight_per_1k  float  sum of n_hits' weights per 1,000 of the outlet's own words
 #   quoted_per_1k         float  n_quoted_hits per 1,000 words inside quotes (0 when nothing is quoted)
 #   reported_per_1k       float  n_reported_hits per 1,000 words of reported speech (0 when none)
+# The outlet table (outlets.csv) has n_articles after `outlet`, and after the rates the 95% bootstrap
+# intervals over the outlet's articles (measuring.statistics.outlet_intervals; nan with fewer than
+# MIN_ARTICLES_FOR_INTERVAL articles): ci_low_polarity, ci_high_polarity, ci_low_subjectivity,
+# ci_high_subjectivity, ci_low_loaded_per_1k, ci_high_loaded_per_1k.
 SUMMARY_COLUMNS = [
     "n_sentences",
     "n_words",
@@ -310,7 +334,8 @@ MENTION_DTYPES = {
 #   sentences      int    sentences that mention the actor
 #   polarity       float  mean polarity around the actor in those sentences in [-1, 1] (each sentence: the mean
 #                         over its mentions' clauses; actor_mentions.csv), with its 95% bootstrap interval
-#   polarity_low, polarity_high
+#   polarity_low, polarity_high  over the articles that mention the actor (nan with fewer than
+#                         statistics.MIN_ARTICLES_FOR_INTERVAL)
 #   loaded_per_1k  float  hits in the outlet's own words per 1,000 of its own words, in those sentences
 #   quoted         int    quotes and reported statements whose speaker is the actor (statements.csv)
 #   few            bool   fewer than FEW_SENTENCES sentences: the tone, its interval and the rate rest on too
@@ -398,11 +423,16 @@ FRAME_COLUMNS = ["event_id", "outlet", "frame", "n_sentences", "share", "share_l
 #   share        float  their share of the article's sentences, in (0, 1]
 ARTICLE_FRAME_COLUMNS = ["article_id", "outlet", "frame", "n_sentences", "share"]
 # tables/event_contrasts.csv, one row per event, outlet and metric: the outlet against the rest of the event.
-#   event_id, outlet, metric ("polarity" or "loaded_per_1k")
-#   outlet_value, rest_value, difference
-#   effect_size    float  Cohen's d for polarity; rate ratio outlet / rest for loaded_per_1k
-#   p_value        float  two-sided permutation test over sentences (nan when the event has one outlet)
-#   n_sentences, n_sentences_rest  int
+#   event_id, outlet, metric ("polarity", "subjectivity" or "loaded_per_1k")
+#   outlet_value, rest_value, difference   over the sentences of the outlet's and the other outlets'
+#                  articles in the event (means of a sentence's score; hits per 1,000 own words)
+#   effect_size    float  Cohen's d (in standard deviations of a sentence's score) for polarity and
+#                  subjectivity; rate ratio outlet / rest for loaded_per_1k
+#   p_value        float  two-sided permutation test over articles: the outlet labels of the event's
+#                  articles are shuffled (nan when the event has one outlet)
+#   ci_low, ci_high  float  95% bootstrap interval of outlet_value over the outlet's articles in the event
+#                  (nan with fewer than statistics.MIN_ARTICLES_FOR_INTERVAL articles)
+#   n_articles, n_articles_rest, n_sentences, n_sentences_rest  int
 EVENT_CONTRAST_COLUMNS = [
     "event_id",
     "outlet",
@@ -412,6 +442,10 @@ EVENT_CONTRAST_COLUMNS = [
     "difference",
     "effect_size",
     "p_value",
+    "ci_low",
+    "ci_high",
+    "n_articles",
+    "n_articles_rest",
     "n_sentences",
     "n_sentences_rest",
 ]

@@ -147,9 +147,30 @@ def test_the_report_numbers_come_from_the_outlet_table(seed_reports):
     index = (out / "index.html").read_text()
     for row in read_table(out / "tables" / "outlets.csv"):
         # Each number links to the outlet's sentences behind it.
-        assert f'#loaded">{float(row["loaded_per_1k"]):.1f}</a><br>' in index
-        assert f"[{float(row['ci_low_loaded_per_1k']):.1f}, {float(row['ci_high_loaded_per_1k']):.1f}]" in index
+        assert f'#loaded">{float(row["loaded_per_1k"]):.1f}</a>' in index
         assert f"{float(row['polarity']):+.3f}" in index
+        # Each seed outlet is one article: an interval over articles cannot be given, and none is shown.
+        assert row["n_articles"] == "1" and row["ci_low_loaded_per_1k"] == ""
+    assert "an outlet of one article has none" in index
+
+
+def test_an_outlet_of_several_articles_shows_its_interval_over_them(tmp_path, make_corpus):
+    loaded = "Officials met in Baghdad on Monday to discuss the brutal regime. The talks went on."
+    plain = "Officials met in Baghdad on Monday to discuss the troops. The talks went on."
+    files = {f"{k}.txt": loaded if k % 2 else plain for k in range(6)}
+    manifest = "file,outlet,published\n" + "".join(
+        f"{k}.txt,{'Wire' if k < 4 else 'Daily'},2020-01-0{k + 1}\n" for k in range(6)
+    )
+    out = tmp_path / "reports"
+    result = CliRunner().invoke(
+        main, ["run", "--corpus", str(make_corpus(files, manifest)), "--lexicons", str(LEXICONS), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    index = (out / "index.html").read_text()
+    for row in read_table(out / "tables" / "outlets.csv"):
+        low, high = float(row["ci_low_loaded_per_1k"]), float(row["ci_high_loaded_per_1k"])
+        assert low <= float(row["loaded_per_1k"]) <= high and low < high  # its articles differ
+        assert f"[{low:.1f}, {high:.1f}]" in index
 
 
 def test_two_runs_give_byte_identical_tables(seed_reports, tmp_path):

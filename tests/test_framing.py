@@ -18,6 +18,7 @@ from pipeline.framing.annotations import (
     actor_rates,
     annotate,
     article_frame_table,
+    event_contrasts,
     event_framing,
     label_table,
     sentence_rows,
@@ -28,7 +29,9 @@ from pipeline.framing.statements import attribution_table, statement_table
 from pipeline.measuring import statistics as compare
 from pipeline.measuring.score import score_articles
 from pipeline.measuring.statistics import (
+    article_totals,
     bootstrap_interval,
+    cohens_d,
     group_permutation_tests,
     outlet_intervals,
     share_interval,
@@ -265,10 +268,80 @@ def test_a_planted_loaded_term_moves_the_outlets_interval_up():
     loaded = "Officials met in Baghdad on Monday to discuss the brutal regime."
     calm = articles(*[(f"a{k}", "Wire", "2020-01-05", plain) for k in range(12)])
     heated = articles(*[(f"a{k}", "Wire", "2020-01-05", loaded if k < 6 else plain) for k in range(12)])
-    before = outlet_intervals(score_articles(calm, LEXICON)[0]).iloc[0]
-    after = outlet_intervals(score_articles(heated, LEXICON)[0]).iloc[0]
+    before = outlet_intervals(article_totals(score_articles(calm, LEXICON)[0])).iloc[0]
+    after = outlet_intervals(article_totals(score_articles(heated, LEXICON)[0])).iloc[0]
     assert (before.ci_low_loaded_per_1k, before.ci_high_loaded_per_1k) == (0.0, 0.0)
     assert after.ci_low_loaded_per_1k > 0 and after.ci_high_loaded_per_1k > after.ci_low_loaded_per_1k
+
+
+# Two outlets on one event: Heated's articles use loaded words, Calm's do not. Each sentence of an
+# article is like its others, as in news, where an article's sentences share its writer and angle.
+PLAIN = "Officials met in Baghdad on Monday to discuss the troops."
+LOADED = "Officials met in Baghdad on Monday to discuss the brutal regime."
+
+
+def one_event(n_articles: int, sentences_each: int = 12) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rows = [
+        (f"{outlet[0].lower()}{k}", outlet, "2020-01-05", " ".join([text] * sentences_each))
+        for outlet, text in (("Calm", PLAIN), ("Heated", LOADED))
+        for k in range(n_articles)
+    ]
+    corpus = articles(*rows)
+    totals = article_totals(score_articles(corpus, LEXICON)[0])
+    events = pd.DataFrame({"article_id": corpus["article_id"], "event_id": "E1"})
+    return totals, events
+
+
+def test_an_outlet_of_one_article_gets_no_interval_and_one_of_many_does():
+    one, _ = one_event(1)
+    assert outlet_intervals(one)[["ci_low_loaded_per_1k", "ci_high_loaded_per_1k"]].isna().all().all()
+    many, _ = one_event(6)
+    heated = outlet_intervals(many).set_index("outlet").loc["Heated"]
+    assert 0 < heated.ci_low_loaded_per_1k <= heated.ci_high_loaded_per_1k
+
+
+def test_the_interval_resamples_articles_so_articles_that_disagree_widen_it():
+    # Heated has six articles: three all loaded, three all plain. Over sentences (72 of them) the
+    # interval would be narrow; over six articles it must allow a rate near either kind.
+    corpus = articles(
+        *[(f"h{k}", "Heated", "2020-01-05", " ".join([LOADED if k < 3 else PLAIN] * 12)) for k in range(6)]
+    )
+    totals = article_totals(score_articles(corpus, LEXICON)[0])
+    row = outlet_intervals(totals).iloc[0]
+    rate = totals["n_hits"].sum() * 1000 / totals["own_words"].sum()
+    sentence_low, sentence_high = bootstrap_interval(
+        np.repeat(totals["n_hits"] / 12, 12).to_numpy(), np.repeat(totals["own_words"] / 12, 12).to_numpy(), 1000
+    )
+    assert row.ci_low_loaded_per_1k < rate < row.ci_high_loaded_per_1k
+    assert row.ci_high_loaded_per_1k - row.ci_low_loaded_per_1k > 1.5 * (sentence_high - sentence_low)
+
+
+def test_one_article_against_another_cannot_be_told_from_chance_however_many_sentences():
+    totals, events = one_event(1, sentences_each=30)
+    contrasts = event_contrasts(totals, events).set_index(["outlet", "metric"])
+    heated = contrasts.loc[("Heated", "loaded_per_1k")]
+    assert heated.outlet_value > 0 and heated.rest_value == 0
+    assert (heated.n_articles, heated.n_articles_rest, heated.n_sentences) == (1, 1, 30)
+    assert heated.p_value > 0.4  # one shuffle of two articles in two is as extreme as what was seen
+    assert np.isnan(heated.ci_low)
+
+
+def test_many_articles_that_agree_make_a_difference_unlikely_to_be_chance():
+    totals, events = one_event(8)
+    contrasts = event_contrasts(totals, events).set_index(["outlet", "metric"])
+    heated = contrasts.loc[("Heated", "loaded_per_1k")]
+    assert heated.p_value < 0.01 and heated.ci_low > heated.rest_value
+    assert set(contrasts.index.get_level_values("metric")) == {"polarity", "subjectivity", "loaded_per_1k"}
+
+
+def test_cohens_d_from_sums_is_cohens_d_of_the_values():
+    group, rest = np.array([0.2, 0.5, 0.1, 0.4]), np.array([-0.1, 0.0, 0.3, -0.2, 0.1])
+    pooled = np.sqrt(
+        ((len(group) - 1) * group.var(ddof=1) + (len(rest) - 1) * rest.var(ddof=1)) / (len(group) + len(rest) - 2)
+    )
+    sums = [(len(v), v.sum(), (v**2).sum()) for v in (group, rest)]
+    assert cohens_d(*sums) == pytest.approx((group.mean() - rest.mean()) / pooled)
+    assert np.isnan(cohens_d((3, 0.3, 0.03), (3, 0.3, 0.03)))  # no spread: no effect size
 
 
 def test_bootstrap_intervals_are_reproducible_and_contain_the_estimate():

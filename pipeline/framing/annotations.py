@@ -11,13 +11,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pipeline.framing.events import events_of_rows, sentences_by_event
+from pipeline.framing.events import events_of_rows
 from pipeline.framing.statements import attribution_table, statements_of
 from pipeline.measuring import score
 from pipeline.measuring.statistics import (
-    bootstrap_interval,
     cohens_d,
     group_permutation_tests,
+    interval_over_articles,
     log_odds_against_rest,
     share_interval,
     total_counts,
@@ -329,8 +329,9 @@ def actor_mentions(
     mentioned = mentions.take(first).reset_index(drop=True)
     del mentions, first
     article_codes, article_ids = pd.factorize(sentences["article_id"], sort=True)
+    article_of_row = article_codes[row]
     mentioned["article_id"] = pd.Categorical.from_codes(
-        article_codes[row], categories=article_ids
+        article_of_row, categories=article_ids
     ).remove_unused_categories()
     del article_codes
     mentioned["sentence_id"] = sentences["sentence_id"].to_numpy()[row].astype(np.int32, copy=False)
@@ -342,10 +343,20 @@ def actor_mentions(
     # The groups' keys as grouping names them, from one row of each: the same index as grouping every row.
     index = mentioned[group_keys].iloc[starts].groupby(group_keys, sort=True).size().index
     polarity_of_group = np.split(polarity, starts[1:]) if len(starts) else []
+    articles_of_group = np.split(article_of_row, starts[1:]) if len(starts) else []
+    del article_of_row
     rows = []
-    for group_key, values, mentions_of_group in zip(index, polarity_of_group, n_mentions, strict=True):
+    for group_key, values, articles, mentions_of_group in zip(
+        index, polarity_of_group, articles_of_group, n_mentions, strict=True
+    ):
         outlet, actor = group_key[-2:]
-        low, high = bootstrap_interval(values, name=f"{outlet}/{actor}/polarity")
+        # Over the articles that mention the actor: each article's sentences about it, summed.
+        _, article_of_value = np.unique(articles, return_inverse=True)
+        low, high = interval_over_articles(
+            np.bincount(article_of_value, weights=values),
+            np.bincount(article_of_value).astype(float),
+            name=f"{outlet}/{actor}/polarity",
+        )
         rows.append(
             (
                 int(mentions_of_group),
@@ -606,57 +617,76 @@ def _value_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return values[starts], np.diff(np.r_[starts, len(values)])
 
 
-def event_contrasts(sentences: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
-    """Within each event, each outlet against the others: differences, effect sizes, permutation p-values.
+def event_contrasts(totals: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """Within each event, each outlet against the others (EVENT_CONTRAST_COLUMNS), from the article
+    totals (statistics.article_totals): the articles are what is shuffled and resampled, since the
+    sentences of one article are not independent of each other.
 
     A sentence's loaded hits are its `n_hits` (the hits table's narrative, not negated rows).
     """
+    in_events = totals.merge(events[["article_id", "event_id"]], on="article_id", how="inner")
     rows = []
-    for event_id, group in sentences_by_event(
-        sentences, events, ["outlet", "n_words", "n_quoted_words", "n_reported_words", "n_hits", "polarity"]
-    ):
-        n_hits = group["n_hits"].to_numpy(dtype=float)
-        own_words = narrative_words(group).to_numpy(dtype=float)
-        polarity = group["polarity"].to_numpy(dtype=float)
+    for event_id, group in in_events.groupby("event_id", sort=True):
         outlets = sorted(group["outlet"].unique())
         codes = pd.Index(outlets).get_indexer(group["outlet"])
-        polarity_diff, polarity_p = group_permutation_tests(codes, polarity, name=f"{event_id}/polarity")
-        loaded_diff, loaded_p = group_permutation_tests(codes, n_hits, own_words, 1000, name=f"{event_id}/loaded")
+        sentences = group["n_sentences"].to_numpy(dtype=float)
+        metrics = {
+            "polarity": (group["polarity"].to_numpy(), sentences, 1.0, group["polarity_squares"].to_numpy()),
+            "subjectivity": (
+                group["subjectivity"].to_numpy(),
+                sentences,
+                1.0,
+                group["subjectivity_squares"].to_numpy(),
+            ),
+            "loaded_per_1k": (
+                group["n_hits"].to_numpy(dtype=float),
+                group["own_words"].to_numpy(dtype=float),
+                1000,
+                None,
+            ),
+        }
+        tests = {
+            metric: group_permutation_tests(codes, numerators, denominators, scale, name=f"{event_id}/{metric}")
+            for metric, (numerators, denominators, scale, _) in metrics.items()
+        }
         for k, outlet in enumerate(outlets):
             mine = codes == k
-            rest_polarity = polarity[~mine].mean() if (~mine).any() else np.nan
-            rows.append(
-                (
-                    event_id,
-                    outlet,
-                    "polarity",
-                    polarity[mine].mean(),
-                    rest_polarity,
-                    polarity_diff[k],
-                    cohens_d(polarity[mine], polarity[~mine]),
-                    polarity_p[k],
-                    int(mine.sum()),
-                    int((~mine).sum()),
+            for metric, (numerators, denominators, scale, squares) in metrics.items():
+                rows.append(
+                    (
+                        event_id,
+                        outlet,
+                        metric,
+                        *_outlet_and_rest(numerators, denominators, squares, scale, mine),
+                        tests[metric][1][k],
+                        *interval_over_articles(
+                            numerators[mine], denominators[mine], scale, name=f"{event_id}/{outlet}/{metric}"
+                        ),
+                        int(mine.sum()),
+                        int((~mine).sum()),
+                        int(sentences[mine].sum()),
+                        int(sentences[~mine].sum()),
+                    )
                 )
-            )
-            outlet_rate = n_hits[mine].sum() * 1000 / max(own_words[mine].sum(), 1)
-            rest_rate = n_hits[~mine].sum() * 1000 / own_words[~mine].sum() if own_words[~mine].sum() else np.nan
-            ratio = outlet_rate / rest_rate if rest_rate else np.nan
-            rows.append(
-                (
-                    event_id,
-                    outlet,
-                    "loaded_per_1k",
-                    outlet_rate,
-                    rest_rate,
-                    loaded_diff[k],
-                    ratio,
-                    loaded_p[k],
-                    int(mine.sum()),
-                    int((~mine).sum()),
-                )
-            )
     return pd.DataFrame(rows, columns=EVENT_CONTRAST_COLUMNS)
+
+
+def _outlet_and_rest(
+    numerators: np.ndarray, denominators: np.ndarray, squares: np.ndarray | None, scale: float, mine: np.ndarray
+) -> tuple[float, float, float, float]:
+    """The outlet's value, the rest's, their difference and the effect size: Cohen's d for a mean
+    (`squares` given), else the ratio of the rates."""
+    outlet_den, rest_den = denominators[mine].sum(), denominators[~mine].sum()
+    outlet_value = numerators[mine].sum() * scale / outlet_den if outlet_den else 0.0
+    rest_value = numerators[~mine].sum() * scale / rest_den if rest_den else np.nan
+    if squares is not None:
+        effect = cohens_d(
+            (outlet_den, numerators[mine].sum(), squares[mine].sum()),
+            (rest_den, numerators[~mine].sum(), squares[~mine].sum()),
+        )
+    else:
+        effect = outlet_value / rest_value if rest_value else np.nan
+    return outlet_value, rest_value, outlet_value - rest_value, effect
 
 
 def distinctive_terms(sentences: pd.DataFrame, top: int = 25) -> pd.DataFrame:
@@ -743,7 +773,7 @@ def headline_findings(
             {
                 "text": f"{low.outlet} is the most negative in tone (mean polarity {low.outlet_value:+.3f} over all its "
                 f"sentences, quotes and reported speech included, Cohen's d {low.effect_size:+.2f}; {high.outlet} the "
-                f"most positive, {high.outlet_value:+.3f}), " + _reliability(low.p_value) + ".",
+                f"most positive, {high.outlet_value:+.3f}), " + _reliability(low) + ".",
                 "anchor": "statistics",
                 "evidence": {"kind": "tone", "outlet": low.outlet},
             }
@@ -765,12 +795,12 @@ def headline_findings(
     return findings
 
 
-def _reliability(p_value: float) -> str:
-    """A permutation p-value in plain words."""
-    # Sentences of one article are not independent, so even a small p is evidence, not proof.
-    if p_value < 0.05:
-        return f"a difference unlikely to be chance alone (permutation p = {p_value:.2f})"
-    return f"but the difference could be chance (permutation p = {p_value:.2f})"
+def _reliability(contrast) -> str:
+    """A contrast's permutation p-value (event_contrasts' row) in plain words, with the articles shuffled."""
+    test = f"permutation p = {contrast.p_value:.2f}, over {contrast.n_articles + contrast.n_articles_rest} articles"
+    if contrast.p_value < 0.05:
+        return f"a difference unlikely to be chance alone ({test})"
+    return f"but the difference could be chance ({test})"
 
 
 def _loaded_finding(loaded: pd.DataFrame, term_hits: pd.DataFrame) -> str:
@@ -780,7 +810,7 @@ def _loaded_finding(loaded: pd.DataFrame, term_hits: pd.DataFrame) -> str:
     text = (
         f"{top.outlet} has the highest rate of loaded language in its own words ({top.outlet_value:.1f} per 1,000 "
         f"words; the other outlets {top.rest_value:.1f}; the lowest {bottom.outlet}, {bottom.outlet_value:.1f}), "
-        + _reliability(top.p_value)
+        + _reliability(top)
     )
     mine = term_hits[term_hits["outlet"] == top.outlet].sort_values(["n", "term"], ascending=[False, True])
     total = int(mine["n"].sum())

@@ -10,7 +10,15 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from pipeline.schema import CONTRAST_COLUMNS, QUOTE, REPORTED, TERM_COLUMNS, counted, narrative_words
+from pipeline.schema import (
+    ARTICLE_TOTAL_COLUMNS,
+    CONTRAST_COLUMNS,
+    QUOTE,
+    REPORTED,
+    TERM_COLUMNS,
+    counted,
+    narrative_words,
+)
 from pipeline.support.dataframes import plain_strings
 from pipeline.support.memo import remembered
 
@@ -119,8 +127,11 @@ def _log_odds(
 
 
 BOOTSTRAP_SAMPLES = 1000
+# An outlet's interval needs this many articles: resampling one article gives that article back, an
+# interval of no width that would read as certainty.
+MIN_ARTICLES_FOR_INTERVAL = 2
 PERMUTATIONS = 2000
-# Beyond this many rows (sentences) a permutation test uses the normal limit of the permutation
+# Beyond this many rows (articles) a permutation test uses the normal limit of the permutation
 # distribution instead of PERMUTATIONS shuffles, which would cost PERMUTATIONS x rows.
 PERMUTATION_EXACT_MAX_ROWS = 5_000
 # Fixed so that intervals and p-values are the same on every run; combined with the group's name.
@@ -135,7 +146,7 @@ def _rng(*names: str) -> np.random.Generator:
 def bootstrap_interval(
     numerators: np.ndarray, denominators: np.ndarray | None = None, scale: float = 1.0, name: str = ""
 ) -> tuple[float, float]:
-    """95% percentile interval of sum(numerators) / sum(denominators) * scale, resampling rows (sentences).
+    """95% percentile interval of sum(numerators) / sum(denominators) * scale, resampling rows (articles: article_totals).
 
     Without denominators it is the interval of the mean. BOOTSTRAP_SAMPLES resamples, seeded by
     RANDOM_SEED and `name`, so the same data give the same interval. (nan, nan) for no rows.
@@ -199,7 +210,7 @@ def group_permutation_tests(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each group against all the others: observed differences of sum(num)/sum(den)*scale, and permutation p-values.
 
-    `groups` holds a group number (0..G-1) per row (sentence). The group labels are shuffled
+    `groups` holds a group number (0..G-1) per row (article). The group labels are shuffled
     PERMUTATIONS times (seeded by RANDOM_SEED and `name`), one shuffle serving every group;
     p = (1 + shuffles at least as extreme) / (1 + PERMUTATIONS), nan for a group that is all rows.
     Beyond PERMUTATION_EXACT_MAX_ROWS rows p comes from the normal limit of the same permutation
@@ -258,35 +269,83 @@ def _normal_permutation_p_values(
     return np.array([math.erfc(value / math.sqrt(2)) for value in z])
 
 
-def cohens_d(group: np.ndarray, rest: np.ndarray) -> float:
-    """Standardized mean difference with the pooled standard deviation (nan when it cannot be computed)."""
-    group, rest = np.asarray(group, dtype=float), np.asarray(rest, dtype=float)
-    if len(group) < 2 or len(rest) < 2:
+def cohens_d(group: tuple[float, float, float], rest: tuple[float, float, float]) -> float:
+    """Standardized mean difference with the pooled standard deviation, from each side's (count, sum, sum
+    of squares) of its values (what article totals keep of their sentences); nan when it cannot be computed."""
+    (n_group, sum_group, squares_group), (n_rest, sum_rest, squares_rest) = group, rest
+    if n_group < 2 or n_rest < 2:
         return float("nan")
-    pooled = np.sqrt(
-        ((len(group) - 1) * group.var(ddof=1) + (len(rest) - 1) * rest.var(ddof=1)) / (len(group) + len(rest) - 2)
+    mean_group, mean_rest = sum_group / n_group, sum_rest / n_rest
+    spread = (squares_group - n_group * mean_group**2) + (squares_rest - n_rest * mean_rest**2)
+    # What is left of equal values after rounding is no spread.
+    if spread <= 1e-12 * (squares_group + squares_rest):
+        return float("nan")
+    return float((mean_group - mean_rest) / math.sqrt(spread / (n_group + n_rest - 2)))
+
+
+def article_totals(sentences: pd.DataFrame) -> pd.DataFrame:
+    """Per article, the sums of its sentences' scores (ARTICLE_TOTAL_COLUMNS), by article id.
+
+    Every outlet-level score is a ratio of such sums, so intervals and tests over articles need
+    only this table, a row per article, however many sentences the corpus has.
+    """
+    codes, ids = pd.factorize(sentences["article_id"])
+    n_articles = len(ids)
+
+    def total(values) -> np.ndarray:
+        return np.bincount(codes, weights=np.asarray(values, dtype=float), minlength=n_articles)
+
+    polarity = sentences["polarity"].to_numpy(dtype=float)
+    subjectivity = sentences["subjectivity"].to_numpy(dtype=float)
+    outlet_of = np.empty(n_articles, dtype=object)
+    outlet_of[codes[::-1]] = sentences["outlet"].to_numpy(dtype=object)[::-1]  # each article's first sentence
+    totals = pd.DataFrame(
+        {
+            "article_id": pd.Series(np.asarray(ids, dtype=object), dtype=object),
+            "outlet": pd.Series(outlet_of, dtype=object),
+            "n_sentences": np.bincount(codes, minlength=n_articles).astype(np.int64),
+            "polarity": total(polarity),
+            "polarity_squares": total(polarity**2),
+            "subjectivity": total(subjectivity),
+            "subjectivity_squares": total(subjectivity**2),
+            "n_hits": total(sentences["n_hits"]).astype(np.int64),
+            "own_words": total(narrative_words(sentences)).astype(np.int64),
+        },
+        columns=ARTICLE_TOTAL_COLUMNS,
     )
-    return float((group.mean() - rest.mean()) / pooled) if pooled > 0 else float("nan")
+    # By the ids as strings, whatever order the categories of `article_id` have.
+    return totals.sort_values("article_id", kind="stable").reset_index(drop=True)
 
 
-def outlet_intervals(sentences: pd.DataFrame) -> pd.DataFrame:
-    """Per outlet, 95% bootstrap intervals (over sentences) of polarity, subjectivity and loaded_per_1k.
+def interval_over_articles(
+    numerators: np.ndarray, denominators: np.ndarray, scale: float = 1.0, name: str = ""
+) -> tuple[float, float]:
+    """bootstrap_interval resampling articles (a row each: its sums); (nan, nan) with fewer than
+    MIN_ARTICLES_FOR_INTERVAL articles."""
+    if len(numerators) < MIN_ARTICLES_FOR_INTERVAL:
+        return float("nan"), float("nan")
+    return bootstrap_interval(numerators, denominators, scale, name=name)
 
-    Columns: outlet, ci_low_polarity, ci_high_polarity, ci_low_subjectivity, ci_high_subjectivity,
-    ci_low_loaded_per_1k, ci_high_loaded_per_1k. A sentence's loaded hits are its `n_hits`, which
-    counts exactly the hits table's narrative, not negated rows of the sentence.
+
+def outlet_intervals(totals: pd.DataFrame) -> pd.DataFrame:
+    """Per outlet, 95% bootstrap intervals over its articles of polarity, subjectivity and loaded_per_1k.
+
+    `totals` is article_totals' table. Each resample draws the outlet's articles with replacement and
+    pools their sentences, as the outlet's score does. Columns: outlet, ci_low_polarity,
+    ci_high_polarity, ci_low_subjectivity, ci_high_subjectivity, ci_low_loaded_per_1k,
+    ci_high_loaded_per_1k; nan with fewer than MIN_ARTICLES_FOR_INTERVAL articles.
     """
     rows = []
-    # Only the columns used: a group of the whole table would copy every sentence's text.
-    used = ["outlet", "n_words", "n_quoted_words", "n_reported_words", "n_hits", "polarity", "subjectivity"]
-    for outlet, group in sentences[used].groupby("outlet", sort=True):
-        own_voice_words = narrative_words(group).to_numpy()
+    for outlet, group in totals.groupby("outlet", sort=True):
+        sentences = group["n_sentences"].to_numpy(dtype=float)
         rows.append(
             (
                 outlet,
-                *bootstrap_interval(group["polarity"].to_numpy(), name=f"{outlet}/polarity"),
-                *bootstrap_interval(group["subjectivity"].to_numpy(), name=f"{outlet}/subjectivity"),
-                *bootstrap_interval(group["n_hits"].to_numpy(), own_voice_words, 1000, name=f"{outlet}/loaded"),
+                *interval_over_articles(group["polarity"].to_numpy(), sentences, name=f"{outlet}/polarity"),
+                *interval_over_articles(group["subjectivity"].to_numpy(), sentences, name=f"{outlet}/subjectivity"),
+                *interval_over_articles(
+                    group["n_hits"].to_numpy(), group["own_words"].to_numpy(), 1000, name=f"{outlet}/loaded"
+                ),
             )
         )
     columns = ["outlet", "ci_low_polarity", "ci_high_polarity", "ci_low_subjectivity", "ci_high_subjectivity"]

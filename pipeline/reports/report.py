@@ -452,7 +452,7 @@ def event_pages(tables: Tables, slugs: dict[str, str], marks: HitMarks | None = 
         outlets = detail["outlets"]
         event_headlines = tables.headlines[tables.headlines["article_id"].isin(set(shown["article_id"]))]
         evidence = behind.of_event(members)
-        scores = tables.outlets.set_index("outlet").loc[outlets]
+        scores = event_scores(detail["contrasts"], tables.outlets, outlets)
         contrasts = detail["contrasts"].set_index(["outlet", "metric"])
         pages.append(
             {
@@ -499,6 +499,20 @@ def event_pages(tables: Tables, slugs: dict[str, str], marks: HitMarks | None = 
             }
         )
     return pages
+
+
+def event_scores(contrasts: pd.DataFrame, outlet_table: pd.DataFrame, outlets: list[str]) -> pd.DataFrame:
+    """Per outlet (the index) of an event: its polarity, subjectivity and loaded rate in the event with
+    their intervals over its articles there (the event's contrasts, as the outlet table's ci_ columns),
+    and the quoted and reported rates of all its articles (the outlet table)."""
+    scores = outlet_table.set_index("outlet").loc[outlets, ["quoted_per_1k", "reported_per_1k"]]
+    by_metric = contrasts.set_index(["metric", "outlet"])
+    for metric in ("polarity", "subjectivity", "loaded_per_1k"):
+        of_metric = by_metric.loc[metric].reindex(outlets)
+        scores[metric] = of_metric["outlet_value"]
+        scores[f"ci_low_{metric}"] = of_metric["ci_low"]
+        scores[f"ci_high_{metric}"] = of_metric["ci_high"]
+    return scores
 
 
 def shared_statements_of(
