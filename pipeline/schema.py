@@ -202,9 +202,9 @@ HIT_DTYPES = {
 #   loaded_weight_per_1k  float  sum of n_hits' weights per 1,000 of the outlet's own words
 #   quoted_per_1k         float  n_quoted_hits per 1,000 words inside quotes (0 when nothing is quoted)
 #   reported_per_1k       float  n_reported_hits per 1,000 words of reported speech (0 when none)
-# The outlet table (outlets.csv) has n_articles after `outlet`, and after the rates the 95% bootstrap
-# intervals over the outlet's articles (measuring.statistics.outlet_intervals; nan with fewer than
-# MIN_ARTICLES_FOR_INTERVAL articles): ci_low_polarity, ci_high_polarity, ci_low_subjectivity,
+# The outlet table (outlets.csv) has n_articles after `outlet`, and after the rates the 95% intervals
+# over the outlet's articles (measuring.statistics.interval_over_articles; nan with one article, or
+# when its articles all score the same): ci_low_polarity, ci_high_polarity, ci_low_subjectivity,
 # ci_high_subjectivity, ci_low_loaded_per_1k, ci_high_loaded_per_1k.
 SUMMARY_COLUMNS = [
     "n_sentences",
@@ -333,9 +333,9 @@ MENTION_DTYPES = {
 #   mentions       int    mentions of any alias
 #   sentences      int    sentences that mention the actor
 #   polarity       float  mean polarity around the actor in those sentences in [-1, 1] (each sentence: the mean
-#                         over its mentions' clauses; actor_mentions.csv), with its 95% bootstrap interval
-#   polarity_low, polarity_high  over the articles that mention the actor (nan with fewer than
-#                         statistics.MIN_ARTICLES_FOR_INTERVAL)
+#                         over its mentions' clauses; actor_mentions.csv), with its 95% interval
+#   polarity_low, polarity_high  over the articles that mention the actor (statistics.interval_over_articles;
+#                         nan with one article)
 #   loaded_per_1k  float  hits in the outlet's own words per 1,000 of its own words, in those sentences
 #   quoted         int    quotes and reported statements whose speaker is the actor (statements.csv)
 #   few            bool   fewer than FEW_SENTENCES sentences: the tone, its interval and the rate rest on too
@@ -413,7 +413,7 @@ SOURCE_COLUMNS = ["outlet", "source", "source_type", "n_quotes", "n_reported", "
 # tables/frames.csv, one row per event, outlet and frame dimension (Policy Frames Codebook).
 #   event_id, outlet, frame
 #   n_sentences  int    sentences cueing the frame
-#   share        float  their share of the outlet's sentences in the event, in [0, 1], with 95% bootstrap interval
+#   share        float  their share of the outlet's sentences in the event, in [0, 1], with its 95% Wilson score interval
 #   share_low, share_high
 #   primary      bool   the outlet's most cued frame in the event
 FRAME_COLUMNS = ["event_id", "outlet", "frame", "n_sentences", "share", "share_low", "share_high", "primary"]
@@ -430,8 +430,8 @@ ARTICLE_FRAME_COLUMNS = ["article_id", "outlet", "frame", "n_sentences", "share"
 #                  subjectivity; rate ratio outlet / rest for loaded_per_1k
 #   p_value        float  two-sided permutation test over articles: the outlet labels of the event's
 #                  articles are shuffled (nan when the event has one outlet)
-#   ci_low, ci_high  float  95% bootstrap interval of outlet_value over the outlet's articles in the event
-#                  (nan with fewer than statistics.MIN_ARTICLES_FOR_INTERVAL articles)
+#   ci_low, ci_high  float  95% interval of outlet_value over the outlet's articles in the event
+#                  (statistics.interval_over_articles; nan with one article)
 #   n_articles, n_articles_rest, n_sentences, n_sentences_rest  int
 EVENT_CONTRAST_COLUMNS = [
     "event_id",

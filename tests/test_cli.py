@@ -151,7 +151,7 @@ def test_the_report_numbers_come_from_the_outlet_table(seed_reports):
         assert f"{float(row['polarity']):+.3f}" in index
         # Each seed outlet is one article: an interval over articles cannot be given, and none is shown.
         assert row["n_articles"] == "1" and row["ci_low_loaded_per_1k"] == ""
-    assert "an outlet of one article has none" in index
+    assert "none for an outlet of one article" in index
 
 
 def test_an_outlet_of_several_articles_shows_its_interval_over_them(tmp_path, make_corpus):

@@ -89,7 +89,9 @@ def test_tone_differences_say_whether_they_could_be_chance():
         {"Daily": 1.0, "Herald": 2.0, "Wire": 3.0}, 0.5, {"Daily": -0.08, "Herald": 0.0, "Wire": 0.05}, 0.06
     )
     tone = next(t for t in findings(table) if "tone" in t)
-    assert tone.startswith("Daily is the most negative in tone (mean polarity -0.080 over all its sentences, quotes")
+    assert tone.startswith(
+        "Daily is the most negative in tone (mean polarity -0.080 over all its sentences in this event, quotes"
+    )
     assert tone.endswith("but the difference could be chance (permutation p = 0.06, over 12 articles).")
 
 

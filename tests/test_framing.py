@@ -30,9 +30,9 @@ from pipeline.measuring import statistics as compare
 from pipeline.measuring.score import score_articles
 from pipeline.measuring.statistics import (
     article_totals,
-    bootstrap_interval,
     cohens_d,
     group_permutation_tests,
+    interval_over_articles,
     outlet_intervals,
     share_interval,
 )
@@ -270,22 +270,23 @@ def test_a_planted_loaded_term_moves_the_outlets_interval_up():
     heated = articles(*[(f"a{k}", "Wire", "2020-01-05", loaded if k < 6 else plain) for k in range(12)])
     before = outlet_intervals(article_totals(score_articles(calm, LEXICON)[0])).iloc[0]
     after = outlet_intervals(article_totals(score_articles(heated, LEXICON)[0])).iloc[0]
-    assert (before.ci_low_loaded_per_1k, before.ci_high_loaded_per_1k) == (0.0, 0.0)
+    # Twelve articles without a hit: no spread between articles to estimate an interval from.
+    assert np.isnan(before.ci_low_loaded_per_1k) and np.isnan(before.ci_high_loaded_per_1k)
     assert after.ci_low_loaded_per_1k > 0 and after.ci_high_loaded_per_1k > after.ci_low_loaded_per_1k
 
 
-# Two outlets on one event: Heated's articles use loaded words, Calm's do not. Each sentence of an
-# article is like its others, as in news, where an article's sentences share its writer and angle.
+# Two outlets on one event: Heated's articles use loaded words, Calm's do not. The sentences of an
+# article are alike, as in news, where an article's sentences share its writer and angle.
 PLAIN = "Officials met in Baghdad on Monday to discuss the troops."
 LOADED = "Officials met in Baghdad on Monday to discuss the brutal regime."
 
 
 def one_event(n_articles: int, sentences_each: int = 12) -> tuple[pd.DataFrame, pd.DataFrame]:
-    rows = [
-        (f"{outlet[0].lower()}{k}", outlet, "2020-01-05", " ".join([text] * sentences_each))
-        for outlet, text in (("Calm", PLAIN), ("Heated", LOADED))
-        for k in range(n_articles)
-    ]
+    def heated(k: int) -> str:  # mostly loaded, a few plain sentences more in some articles than in others
+        return " ".join([LOADED] * (sentences_each - k % 3) + [PLAIN] * (k % 3))
+
+    rows = [(f"c{k}", "Calm", "2020-01-05", " ".join([PLAIN] * sentences_each)) for k in range(n_articles)]
+    rows += [(f"h{k}", "Heated", "2020-01-05", heated(k)) for k in range(n_articles)]
     corpus = articles(*rows)
     totals = article_totals(score_articles(corpus, LEXICON)[0])
     events = pd.DataFrame({"article_id": corpus["article_id"], "event_id": "E1"})
@@ -300,20 +301,43 @@ def test_an_outlet_of_one_article_gets_no_interval_and_one_of_many_does():
     assert 0 < heated.ci_low_loaded_per_1k <= heated.ci_high_loaded_per_1k
 
 
-def test_the_interval_resamples_articles_so_articles_that_disagree_widen_it():
-    # Heated has six articles: three all loaded, three all plain. Over sentences (72 of them) the
-    # interval would be narrow; over six articles it must allow a rate near either kind.
-    corpus = articles(
-        *[(f"h{k}", "Heated", "2020-01-05", " ".join([LOADED if k < 3 else PLAIN] * 12)) for k in range(6)]
-    )
-    totals = article_totals(score_articles(corpus, LEXICON)[0])
-    row = outlet_intervals(totals).iloc[0]
-    rate = totals["n_hits"].sum() * 1000 / totals["own_words"].sum()
-    sentence_low, sentence_high = bootstrap_interval(
-        np.repeat(totals["n_hits"] / 12, 12).to_numpy(), np.repeat(totals["own_words"] / 12, 12).to_numpy(), 1000
-    )
-    assert row.ci_low_loaded_per_1k < rate < row.ci_high_loaded_per_1k
-    assert row.ci_high_loaded_per_1k - row.ci_low_loaded_per_1k > 1.5 * (sentence_high - sentence_low)
+def test_more_sentences_per_article_do_not_narrow_the_interval_but_more_articles_do():
+    # Heated's articles: half all loaded, half all plain. The article is the unit, so writing each
+    # article twice as long says nothing new about the outlet; twice the articles does.
+    def heated(n_articles: int, sentences_each: int) -> pd.Series:
+        texts = [" ".join([LOADED if k % 2 else PLAIN] * sentences_each) for k in range(n_articles)]
+        corpus = articles(*[(f"h{k}", "Heated", "2020-01-05", text) for k, text in enumerate(texts)])
+        return outlet_intervals(article_totals(score_articles(corpus, LEXICON)[0])).iloc[0]
+
+    def width(row: pd.Series) -> float:
+        return row.ci_high_loaded_per_1k - row.ci_low_loaded_per_1k
+
+    six, six_longer, twelve = heated(6, 12), heated(6, 24), heated(12, 12)
+    assert width(six_longer) == pytest.approx(width(six))
+    assert width(twelve) < 0.8 * width(six)
+
+
+def test_an_interval_from_two_articles_covers_the_outlets_mean_about_95_times_in_100():
+    # Simulated outlets: each article has a tone of its own (spread 0.1) and its sentences vary around
+    # it (0.2). A percentile bootstrap of two articles would cover about half the time.
+    rng = np.random.default_rng(3)
+    covered = []
+    for _ in range(1000):
+        n_sentences = rng.integers(5, 40, size=2).astype(float)
+        article_tone = rng.normal(0.0, 0.1, size=2)
+        sums = np.array(
+            [(tone + rng.normal(0, 0.2, int(n))).sum() for tone, n in zip(article_tone, n_sentences, strict=True)]
+        )
+        low, high = interval_over_articles(sums, n_sentences, bounds=(-1.0, 1.0))
+        covered.append(low <= 0.0 <= high)
+    assert 0.92 <= np.mean(covered) <= 0.98
+
+
+def test_articles_without_own_words_or_without_spread_give_no_interval():
+    assert all(np.isnan(interval_over_articles(np.array([0.0, 0.0, 0.0]), np.array([50.0, 80.0, 20.0]))))
+    assert all(np.isnan(interval_over_articles(np.array([2.0, 0.0]), np.array([100.0, 0.0]), 1000)))
+    low, high = interval_over_articles(np.array([0.0, 1.0, 0.0]), np.array([100.0, 100.0, 100.0]), 1000, (0, np.inf))
+    assert low == 0.0 and high > 10  # clipped at the lowest rate there is
 
 
 def test_one_article_against_another_cannot_be_told_from_chance_however_many_sentences():
@@ -344,11 +368,20 @@ def test_cohens_d_from_sums_is_cohens_d_of_the_values():
     assert np.isnan(cohens_d((3, 0.3, 0.03), (3, 0.3, 0.03)))  # no spread: no effect size
 
 
-def test_bootstrap_intervals_are_reproducible_and_contain_the_estimate():
-    values = np.array([0.1, 0.4, -0.2, 0.3, 0.0, 0.5])
-    low, high = bootstrap_interval(values, name="x")
-    assert (low, high) == bootstrap_interval(values, name="x")
-    assert low <= values.mean() <= high
+def test_with_few_articles_every_assignment_is_counted_so_p_is_exact():
+    # Four articles, one per outlet: 24 ways to give them out. The most extreme outlet's p is 1/4.
+    groups = np.array([0, 1, 2, 3])
+    _, p_values = group_permutation_tests(groups, np.array([9.0, 1.0, 2.0, 3.0]), np.array([100.0] * 4))
+    # Rates 0.09, 0.01, 0.02, 0.03: the first is beaten only by itself, the last by every article.
+    assert p_values.tolist() == [0.25, 0.5, 0.75, 1.0]
+
+
+def test_a_small_outlet_in_a_large_event_is_shuffled_not_given_the_normal_limit():
+    rng = np.random.default_rng(5)
+    groups = np.r_[np.zeros(2, dtype=int), np.ones(6000, dtype=int)]
+    polarity = np.r_[[0.6, 0.5], rng.normal(0, 0.3, 6000)]
+    _, p_values = group_permutation_tests(groups, polarity, name="small")
+    assert (p_values[0] * (1 + compare.PERMUTATIONS)).is_integer()  # a count of shuffles, not erfc
 
 
 def test_a_large_planted_difference_gets_a_small_permutation_p_value_and_none_a_large_one():
@@ -461,12 +494,11 @@ def test_for_large_samples_the_normal_limit_agrees_with_shuffling(monkeypatch):
     assert np.allclose(shuffled[1], group_permutation_tests(groups, polarity, name="p")[1], atol=0.03)
 
 
-def test_a_share_interval_is_about_the_bootstrap_interval_of_the_flags():
-    flags = np.array([1.0] * 30 + [0.0] * 170)
+def test_a_share_interval_is_about_the_normal_interval_where_that_holds():
     low, high = share_interval(30, 200, name="x")
-    reference = bootstrap_interval(flags, name="x")
+    half = 1.96 * np.sqrt(0.15 * 0.85 / 200)
     assert low < 0.15 < high
-    assert abs(low - reference[0]) < 0.015 and abs(high - reference[1]) < 0.015
+    assert abs(low - (0.15 - half)) < 0.015 and abs(high - (0.15 + half)) < 0.015
 
 
 def test_a_frame_no_sentence_cues_still_has_an_upper_bound():

@@ -15,6 +15,8 @@ from pipeline.framing.events import events_of_rows
 from pipeline.framing.statements import attribution_table, statements_of
 from pipeline.measuring import score
 from pipeline.measuring.statistics import (
+    ARTICLE_RATIOS,
+    POLARITY_RANGE,
     cohens_d,
     group_permutation_tests,
     interval_over_articles,
@@ -300,7 +302,7 @@ def actor_mentions(
     quoted_counts = {key: int(n) for key, n in spoken.groupby([*keys, "actor"], sort=True).size().items()}
     del spoken
     # One row per group and sentence the table has, in the sentences' order within each group, whatever
-    # the annotations' order (the bootstrap resamples rows by position): found on integers (each
+    # the annotations' order: found on integers (each
     # mention's group and sentence row), because dropping duplicates and sorting the mentions' columns
     # copies them several times over. Each temporary goes once used.
     # Groups are counted on the same integers: grouping millions of mentions by their columns copies them too.
@@ -349,13 +351,12 @@ def actor_mentions(
     for group_key, values, articles, mentions_of_group in zip(
         index, polarity_of_group, articles_of_group, n_mentions, strict=True
     ):
-        outlet, actor = group_key[-2:]
         # Over the articles that mention the actor: each article's sentences about it, summed.
         _, article_of_value = np.unique(articles, return_inverse=True)
         low, high = interval_over_articles(
             np.bincount(article_of_value, weights=values),
             np.bincount(article_of_value).astype(float),
-            name=f"{outlet}/{actor}/polarity",
+            bounds=POLARITY_RANGE,
         )
         rows.append(
             (
@@ -619,8 +620,8 @@ def _value_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def event_contrasts(totals: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     """Within each event, each outlet against the others (EVENT_CONTRAST_COLUMNS), from the article
-    totals (statistics.article_totals): the articles are what is shuffled and resampled, since the
-    sentences of one article are not independent of each other.
+    totals (statistics.article_totals): the articles are what is shuffled and what the intervals
+    count, since the sentences of one article are not independent of each other.
 
     A sentence's loaded hits are its `n_hits` (the hits table's narrative, not negated rows).
     """
@@ -630,54 +631,47 @@ def event_contrasts(totals: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
         outlets = sorted(group["outlet"].unique())
         codes = pd.Index(outlets).get_indexer(group["outlet"])
         sentences = group["n_sentences"].to_numpy(dtype=float)
-        metrics = {
-            "polarity": (group["polarity"].to_numpy(), sentences, 1.0, group["polarity_squares"].to_numpy()),
-            "subjectivity": (
-                group["subjectivity"].to_numpy(),
-                sentences,
-                1.0,
-                group["subjectivity_squares"].to_numpy(),
-            ),
-            "loaded_per_1k": (
-                group["n_hits"].to_numpy(dtype=float),
-                group["own_words"].to_numpy(dtype=float),
-                1000,
-                None,
-            ),
-        }
-        tests = {
-            metric: group_permutation_tests(codes, numerators, denominators, scale, name=f"{event_id}/{metric}")
-            for metric, (numerators, denominators, scale, _) in metrics.items()
-        }
-        for k, outlet in enumerate(outlets):
-            mine = codes == k
-            for metric, (numerators, denominators, scale, squares) in metrics.items():
+        for metric, ratio in ARTICLE_RATIOS.items():
+            numerators = group[ratio.numerator].to_numpy(dtype=float)
+            denominators = group[ratio.denominator].to_numpy(dtype=float)
+            squares = group[ratio.squares].to_numpy(dtype=float) if ratio.squares else None
+            _, p_values = group_permutation_tests(
+                codes, numerators, denominators, ratio.scale, name=f"{event_id}/{metric}"
+            )
+            for k, outlet in enumerate(outlets):
+                mine = codes == k
                 rows.append(
                     (
                         event_id,
                         outlet,
                         metric,
-                        *_outlet_and_rest(numerators, denominators, squares, scale, mine),
-                        tests[metric][1][k],
-                        *interval_over_articles(
-                            numerators[mine], denominators[mine], scale, name=f"{event_id}/{outlet}/{metric}"
-                        ),
+                        *_outlet_and_rest(numerators, denominators, squares, ratio.scale, mine),
+                        p_values[k],
+                        *interval_over_articles(numerators[mine], denominators[mine], ratio.scale, ratio.bounds),
                         int(mine.sum()),
                         int((~mine).sum()),
                         int(sentences[mine].sum()),
                         int(sentences[~mine].sum()),
                     )
                 )
-    return pd.DataFrame(rows, columns=EVENT_CONTRAST_COLUMNS)
+    # By event, outlet, then metric in ARTICLE_RATIOS order.
+    table = pd.DataFrame(rows, columns=EVENT_CONTRAST_COLUMNS)
+    order = table["metric"].map({metric: k for k, metric in enumerate(ARTICLE_RATIOS)})
+    return (
+        table.assign(_order=order)
+        .sort_values(["event_id", "outlet", "_order"], kind="stable")
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
 
 
 def _outlet_and_rest(
     numerators: np.ndarray, denominators: np.ndarray, squares: np.ndarray | None, scale: float, mine: np.ndarray
 ) -> tuple[float, float, float, float]:
     """The outlet's value, the rest's, their difference and the effect size: Cohen's d for a mean
-    (`squares` given), else the ratio of the rates."""
+    (`squares` given), else the ratio of the rates; nan where a side has no denominator (no own words)."""
     outlet_den, rest_den = denominators[mine].sum(), denominators[~mine].sum()
-    outlet_value = numerators[mine].sum() * scale / outlet_den if outlet_den else 0.0
+    outlet_value = numerators[mine].sum() * scale / outlet_den if outlet_den else np.nan
     rest_value = numerators[~mine].sum() * scale / rest_den if rest_den else np.nan
     if squares is not None:
         effect = cohens_d(
@@ -753,7 +747,8 @@ def headline_findings(
                     }
                 )
                 break
-    loaded = contrasts[contrasts["metric"] == "loaded_per_1k"].sort_values(
+    # An outlet with no words in its own voice in the event has no rate: it is neither highest nor lowest.
+    loaded = contrasts[(contrasts["metric"] == "loaded_per_1k") & contrasts["outlet_value"].notna()].sort_values(
         ["outlet_value", "outlet"], ascending=[False, True]
     )
     if len(loaded) >= 2:
@@ -772,8 +767,11 @@ def headline_findings(
         findings.append(
             {
                 "text": f"{low.outlet} is the most negative in tone (mean polarity {low.outlet_value:+.3f} over all its "
-                f"sentences, quotes and reported speech included, Cohen's d {low.effect_size:+.2f}; {high.outlet} the "
-                f"most positive, {high.outlet_value:+.3f}), " + _reliability(low) + ".",
+                "sentences in this event, quotes and reported speech included"
+                + (f", Cohen's d {low.effect_size:+.2f}" if not math.isnan(low.effect_size) else "")
+                + f"; {high.outlet} the most positive, {high.outlet_value:+.3f}), "
+                + _reliability(low)
+                + ".",
                 "anchor": "statistics",
                 "evidence": {"kind": "tone", "outlet": low.outlet},
             }
@@ -797,6 +795,8 @@ def headline_findings(
 
 def _reliability(contrast) -> str:
     """A contrast's permutation p-value (event_contrasts' row) in plain words, with the articles shuffled."""
+    if math.isnan(contrast.p_value):  # e.g. the other outlets write nothing in their own voice here
+        return "with no test of the difference possible"
     test = f"permutation p = {contrast.p_value:.2f}, over {contrast.n_articles + contrast.n_articles_rest} articles"
     if contrast.p_value < 0.05:
         return f"a difference unlikely to be chance alone ({test})"

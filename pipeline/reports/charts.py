@@ -149,7 +149,10 @@ def interval_chart(
     for k, row in enumerate(rows):
         y = top + ROW_HEIGHT * k
         has_interval = math.isfinite(row.low) and math.isfinite(row.high)
-        value_text = formatter(row.value) + (f" [{formatter(row.low)}, {formatter(row.high)}]" if has_interval else "")
+        has_value = math.isfinite(row.value)  # none: e.g. a rate of an outlet with no words of its own
+        value_text = (formatter(row.value) if has_value else "none") + (
+            f" [{formatter(row.low)}, {formatter(row.high)}]" if has_interval else ""
+        )
         colour = (NEGATIVE if row.value < 0 else POSITIVE if row.value > 0 else NEUTRAL) if signed_colours else POSITIVE
         pieces = [
             _text(LEFT, y + 12, _short(row.label, 30)),
@@ -160,13 +163,14 @@ def interval_chart(
             pieces.append(
                 f'<line x1="{x1:.1f}" x2="{x2:.1f}" y1="{y + 22}" y2="{y + 22}" stroke="{colour}" stroke-width="2"/>'
             )
-        pieces.append(f'<circle cx="{_x(row.value, low, high):.1f}" cy="{y + 22}" r="4.5" fill="{colour}"/>')
+        if has_value:
+            pieces.append(f'<circle cx="{_x(row.value, low, high):.1f}" cy="{y + 22}" r="4.5" fill="{colour}"/>')
         if row.note:
             pieces.append(_text(LEFT, y + 31, row.note, size=10, fill="#777"))
         body += _linked(row.href, pieces)
     axis_y = top + ROW_HEIGHT * len(rows) + 4
     body += _axis(axis_y, low, high, unit, signed_colours, tick_format)
-    described = "; ".join(f"{r.label}: {formatter(r.value)}" for r in rows)
+    described = "; ".join(f"{r.label}: {formatter(r.value) if math.isfinite(r.value) else 'none'}" for r in rows)
     return _svg(title, body, axis_y + 38, described)
 
 
@@ -312,7 +316,7 @@ TIMELINE_OUTLETS = 8
 
 
 def signed(value: float, decimals: int = 3) -> str:
-    return f"{value:+.{decimals}f}"
+    return f"{value:+.{decimals}f}" if value == value else "—"
 
 
 def _fixed(decimals: int):
@@ -360,10 +364,15 @@ def score_charts(scores: pd.DataFrame, categories: Sequence[str], href_of) -> li
         )
         for r in rows
     ]
+
+    def titled(title: str, marked: list[Row]) -> str:
+        return title + (" (95% interval)" if any(math.isfinite(r.low) for r in marked) else "")
+
+    subjectivity = marks("subjectivity", "tone")
     return [
         interval_chart(
             polarity,
-            "Tone: mean polarity (95% interval)",
+            titled("Tone: mean polarity", polarity),
             "polarity of a sentence, −1 to +1",
             -tone_limit,
             tone_limit,
@@ -371,8 +380,8 @@ def score_charts(scores: pd.DataFrame, categories: Sequence[str], href_of) -> li
             signed_colours=True,
         ),
         interval_chart(
-            marks("subjectivity", "tone"),
-            "Subjectivity (95% interval)",
+            subjectivity,
+            titled("Subjectivity", subjectivity),
             "subjectivity of a sentence, 0 to 1",
             0.0,
             1.0,
@@ -380,7 +389,7 @@ def score_charts(scores: pd.DataFrame, categories: Sequence[str], href_of) -> li
         ),
         interval_chart(
             loaded,
-            "Loaded per 1,000 own words (95% interval)",
+            titled("Loaded per 1,000 own words", loaded),
             "hits per 1,000 of the outlet's own words",
             0.0,
             loaded_limit,

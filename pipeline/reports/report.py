@@ -238,8 +238,10 @@ def safe_link(url: str) -> str:
 
 
 def fmt(value: object, decimals: int = 3) -> str:
-    """Numbers as the pages show them: floats to `decimals` places, everything else as is."""
-    return f"{value:.{decimals}f}" if isinstance(value, float) else str(value)
+    """Numbers as the pages show them: floats to `decimals` places (a dash for none), everything else as is."""
+    if isinstance(value, float):
+        return f"{value:.{decimals}f}" if value == value else "—"
+    return str(value)
 
 
 def heat_style(share: float) -> str:
