@@ -78,8 +78,11 @@ def reporting_verbs(lexicon):
 def clean_articles(corpus_dir, boilerplate, spread):
     """The corpus's articles with clean text, the lines cleaning removed, and the problems of both."""
     articles, corpus_problems = corpus.read_corpus(corpus_dir)
+    n_read = len(articles)
+    articles, _, scraped_twice = clean.drop_repeated_articles(articles, "raw_text")
     cleaned, removed_lines, clean_problems = clean.clean_articles(articles, boilerplate, spread)
-    return cleaned, removed_lines, corpus_problems, clean_problems, len(articles)
+    cleaned, removed_lines, alike = clean.drop_repeated_articles(cleaned, "text", removed_lines)
+    return cleaned, removed_lines, corpus_problems, scraped_twice + clean_problems + alike, n_read
 
 
 @stage()

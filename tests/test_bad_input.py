@@ -182,6 +182,55 @@ def test_an_article_with_no_sentences_after_cleaning_is_reported(make_corpus, tm
     assert scored(out) == ["good.txt"]
 
 
+def test_an_article_scraped_twice_counts_once_and_the_same_text_in_another_outlet_counts_for_both(
+    make_corpus, tmp_path
+):
+    page = f"Share this\n{GOOD}\n"
+    manifest = "file,outlet\na.txt,Wire\nb.txt,Wire\nc.txt,Daily\n"
+    # b.txt has the chrome line twice more: the same article once cleaned.
+    files = {"a.txt": page, "b.txt": f"Share this\n{GOOD}\nShare this\n", "c.txt": page}
+    _, out = run(make_corpus(files, manifest), tmp_path)
+    assert_reported(
+        out,
+        "b.txt",
+        0,
+        "the same text after cleaning as a.txt, of the same outlet: skipped, so that it is not counted twice; "
+        "remove one of them from the manifest",
+    )
+    assert scored(out) == ["a.txt", "c.txt"]
+    assert {row["article_id"] for row in table(out, "removed_lines.csv")} == {"a.txt", "c.txt"}
+
+
+def test_a_page_scraped_three_times_is_kept_once_and_its_lines_are_not_taken_for_site_chrome(make_corpus, tmp_path):
+    # Three copies would make every line of the page "repeated across the outlet's articles".
+    manifest = "file,outlet\na.txt,Wire\nb.txt,Wire\nc.txt,Wire\nd.txt,Wire\n"
+    other = "Markets in Basra were calm on Monday as traders waited for news from the capital."
+    files = {"a.txt": GOOD, "b.txt": GOOD, "c.txt": GOOD, "d.txt": other}
+    _, out = run(make_corpus(files, manifest), tmp_path)
+    for copy in ("b.txt", "c.txt"):
+        assert_reported(
+            out,
+            copy,
+            0,
+            "the same text as a.txt, of the same outlet: skipped, so that it is not counted twice; "
+            "remove one of them from the manifest",
+        )
+    assert scored(out) == ["a.txt", "d.txt"]
+    assert GOOD in " ".join(row["text"] for row in table(out, "sentences.csv"))
+
+
+def test_a_record_repeated_in_a_feed_names_the_record_to_remove(make_corpus, tmp_path):
+    feed = "".join(f'{{"outlet": "Wire", "text": "{text}"}}\n' for text in (GOOD, "Another story entirely.", GOOD))
+    _, out = run(make_corpus({"feed.jsonl": feed}, "file,outlet\nfeed.jsonl,Wire\n"), tmp_path)
+    assert_reported(
+        out,
+        "feed.jsonl",
+        3,
+        "the same text as feed.jsonl:1, of the same outlet: skipped, so that it is not counted twice; "
+        "remove one of the two records from the file",
+    )
+
+
 def lexicon_folder(tmp_path, text, name="test.csv"):
     folder = tmp_path / "lexicons"
     folder.mkdir(exist_ok=True)

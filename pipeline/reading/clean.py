@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 import ftfy
 import ftfy.badness
+import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
@@ -468,6 +469,68 @@ def clean_articles(
     cleaned = cleaned.reset_index(drop=True)
     removed_lines = concat_tables(removed_tables, REMOVED_LINE_COLUMNS, REMOVED_LINE_DTYPES)
     return cleaned, removed_lines, problems
+
+
+def drop_repeated_articles(
+    articles: pd.DataFrame, column: str, removed_lines: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame | None, list[Problem]]:
+    """Articles of one outlet whose `column` (raw_text as read, or text once cleaned) is that of an
+    earlier article of the outlet (by file, then record): dropped, each reported, with their removed
+    lines. A page scraped twice would count twice in every score, and as two articles in every
+    interval and test between outlets; before cleaning, its lines would also count twice towards the
+    lines an outlet repeats (the cross_article rule). The same text in two outlets is kept: each
+    outlet chose to publish it."""
+    if len(articles) < 2:
+        return articles, removed_lines, []
+    order = np.lexsort((articles["record"].to_numpy(), articles["file"].astype(str).to_numpy()))
+    # Hashed a block at a time: the whole column as Python strings at once would double the corpus.
+    keys = np.concatenate(
+        [
+            pd.util.hash_pandas_object(
+                articles[["outlet", column]].iloc[start : start + TEXT_BLOCK], index=False
+            ).to_numpy()
+            for start in range(0, len(articles), TEXT_BLOCK)
+        ]
+    )
+    outlets, texts = articles["outlet"], articles[column]
+    seen: dict[int, list[int]] = {}
+    dropped, problems = [], []
+    for row in order.tolist():
+        earlier = next(
+            (
+                k
+                for k in seen.get(keys[row], [])
+                if outlets.iat[k] == outlets.iat[row] and texts.iat[k] == texts.iat[row]
+            ),
+            None,
+        )
+        if earlier is None:
+            seen.setdefault(keys[row], []).append(row)
+            continue
+        dropped.append(row)
+        problems.append(
+            _repeated_problem(articles, row, earlier, "text after cleaning" if column == "text" else "text")
+        )
+    if not dropped:
+        return articles, removed_lines, problems
+    if removed_lines is not None:
+        gone = set(articles["article_id"].take(dropped).astype(str))
+        removed_lines = removed_lines[~removed_lines["article_id"].astype(str).isin(gone).to_numpy()]
+        removed_lines = removed_lines.reset_index(drop=True)
+    return articles.drop(index=articles.index[dropped]).reset_index(drop=True), removed_lines, problems
+
+
+def _repeated_problem(articles: pd.DataFrame, row: int, earlier: int, what: str) -> Problem:
+    file, record = str(articles["file"].iat[row]), int(articles["record"].iat[row])
+    same_file = str(articles["file"].iat[earlier]) == file
+    return Problem(
+        "clean",
+        file,
+        record,
+        f"the same {what} as {articles['article_id'].iat[earlier]}, of the same outlet: skipped, so that it is "
+        "not counted twice; "
+        + ("remove one of the two records from the file" if same_file else "remove one of them from the manifest"),
+    )
 
 
 def _normalized_if_changed(text: str) -> str | None:
