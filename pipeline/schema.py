@@ -430,6 +430,8 @@ ARTICLE_FRAME_COLUMNS = ["article_id", "outlet", "frame", "n_sentences", "share"
 #                  subjectivity; rate ratio outlet / rest for loaded_per_1k
 #   p_value        float  two-sided permutation test over articles: the outlet labels of the event's
 #                  articles are shuffled (nan when the event has one outlet)
+#   p_adjusted     float  the same, adjusted for testing every outlet of the event (Westfall-Young
+#                  max-T; statistics.group_permutation_tests): what the findings and pages use
 #   ci_low, ci_high  float  95% interval of outlet_value over the outlet's articles in the event
 #                  (statistics.interval_over_articles; nan with one article)
 #   n_articles, n_articles_rest, n_sentences, n_sentences_rest  int
@@ -442,6 +444,7 @@ EVENT_CONTRAST_COLUMNS = [
     "difference",
     "effect_size",
     "p_value",
+    "p_adjusted",
     "ci_low",
     "ci_high",
     "n_articles",

@@ -24,6 +24,7 @@ def contrasts(loaded: dict[str, float], p_top: float, polarity: dict[str, float]
                 rate - rest,
                 rate / rest,
                 p_top if outlet == top else 0.9,
+                p_top if outlet == top else 0.9,
                 rate * 0.8,
                 rate * 1.2,
                 4,
@@ -36,7 +37,7 @@ def contrasts(loaded: dict[str, float], p_top: float, polarity: dict[str, float]
     low = min(polarity, key=polarity.get)
     for outlet, value in polarity.items():
         p = p_low if outlet == low else 0.9
-        rows.append(("E1", outlet, "polarity", value, 0.0, value, 0.1, p, value - 0.1, value + 0.1, 4, 8, 40, 80))
+        rows.append(("E1", outlet, "polarity", value, 0.0, value, 0.1, p, p, value - 0.1, value + 0.1, 4, 8, 40, 80))
     return pd.DataFrame(rows, columns=EVENT_CONTRAST_COLUMNS)
 
 
@@ -60,13 +61,17 @@ def term_hits(outlet: str, counts: dict[str, int]) -> pd.DataFrame:
 def test_a_highest_rate_that_could_be_chance_says_so():
     text = findings(contrasts({"Daily": 26.1, "Herald": 20.5, "Wire": 11.2}, p_top=0.33))[0]
     assert text.startswith("Daily has the highest rate of loaded language in its own words (26.1 per 1,000 words")
-    assert "but the difference could be chance (permutation p = 0.33, over 12 articles)" in text
+    assert (
+        "but the difference could be chance (permutation p = 0.33, over 12 articles, adjusted for comparing 3 outlets)"
+        in text
+    )
 
 
 def test_a_difference_with_a_small_p_says_it_is_unlikely_to_be_chance():
     text = findings(contrasts({"Daily": 40.0, "Herald": 12.0, "Wire": 10.0}, p_top=0.01))[0]
     assert (
-        "a difference unlikely to be chance alone (permutation p = 0.01, over 12 articles)" in text
+        "a difference unlikely to be chance alone (permutation p = 0.01, over 12 articles, adjusted for comparing 3 outlets)"
+        in text
         and "could be chance" not in text
     )
 
@@ -92,7 +97,9 @@ def test_tone_differences_say_whether_they_could_be_chance():
     assert tone.startswith(
         "Daily is the most negative in tone (mean polarity -0.080 over all its sentences in this event, quotes"
     )
-    assert tone.endswith("but the difference could be chance (permutation p = 0.06, over 12 articles).")
+    assert tone.endswith(
+        "but the difference could be chance (permutation p = 0.06, over 12 articles, adjusted for comparing 3 outlets)."
+    )
 
 
 def primary_frames(*leads):

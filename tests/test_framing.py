@@ -371,23 +371,51 @@ def test_cohens_d_from_sums_is_cohens_d_of_the_values():
 def test_with_few_articles_every_assignment_is_counted_so_p_is_exact():
     # Four articles, one per outlet: 24 ways to give them out. The most extreme outlet's p is 1/4.
     groups = np.array([0, 1, 2, 3])
-    _, p_values = group_permutation_tests(groups, np.array([9.0, 1.0, 2.0, 3.0]), np.array([100.0] * 4))
+    _, p_values, _ = group_permutation_tests(groups, np.array([9.0, 1.0, 2.0, 3.0]), np.array([100.0] * 4))
     # Rates 0.09, 0.01, 0.02, 0.03: the first is beaten only by itself, the last by every article.
     assert p_values.tolist() == [0.25, 0.5, 0.75, 1.0]
+
+
+def test_adjusted_p_values_keep_outlets_that_write_alike_from_looking_different(monkeypatch):
+    # Ten outlets of eight articles each, all drawn alike: raw p-values find a "difference" below 0.05
+    # in many such events; adjusted for comparing the ten, about one in twenty.
+    monkeypatch.setattr(compare, "PERMUTATIONS", 400)
+    rng = np.random.default_rng(11)
+    groups = np.repeat(np.arange(10), 8)
+    raw_hits, adjusted_hits = 0, 0
+    for k in range(300):
+        sentences = rng.integers(5, 30, size=80).astype(float)
+        tone = rng.normal(0.0, 0.1, size=80) * sentences
+        _, raw, adjusted = group_permutation_tests(groups, tone, sentences, name=f"null{k}")
+        raw_hits += raw.min() < 0.05
+        adjusted_hits += adjusted.min() < 0.05
+    assert raw_hits / 300 > 0.25 and adjusted_hits / 300 < 0.085  # 0.05 and three standard errors
+
+
+def test_a_clear_difference_of_a_large_outlet_survives_the_adjustment_beside_outlets_of_one_short_article():
+    # Outlet 0: 40 articles, clearly more positive; outlet 1: 40 alike articles; outlets 2-5: one short
+    # article each, whose wide swings must not set the bar for the large outlets.
+    rng = np.random.default_rng(3)
+    groups = np.r_[np.zeros(40, dtype=int), np.ones(40, dtype=int), 2, 3, 4, 5]
+    sentences = np.where(groups < 2, 25, 4).astype(float)
+    tone = (rng.normal(0, 0.15, len(groups)) + np.where(groups == 0, 0.15, 0)) * sentences
+    _, raw, adjusted = group_permutation_tests(groups, tone, sentences, name="large and small")
+    assert raw[0] < 0.01 and adjusted[0] < 0.01
+    assert (adjusted >= raw).all()
 
 
 def test_a_small_outlet_in_a_large_event_is_shuffled_not_given_the_normal_limit():
     rng = np.random.default_rng(5)
     groups = np.r_[np.zeros(2, dtype=int), np.ones(6000, dtype=int)]
     polarity = np.r_[[0.6, 0.5], rng.normal(0, 0.3, 6000)]
-    _, p_values = group_permutation_tests(groups, polarity, name="small")
+    _, p_values, _ = group_permutation_tests(groups, polarity, name="small")
     assert (p_values[0] * (1 + compare.PERMUTATIONS)).is_integer()  # a count of shuffles, not erfc
 
 
 def test_a_large_planted_difference_gets_a_small_permutation_p_value_and_none_a_large_one():
     group = np.array([1] * 20 + [0] * 20)  # group 1 against group 0
-    _, p_planted = group_permutation_tests(group, np.array([1.0] * 20 + [0.0] * 20), name="planted")
-    _, p_none = group_permutation_tests(group, np.array([1.0, 0.0] * 20), name="none")
+    _, p_planted, _ = group_permutation_tests(group, np.array([1.0] * 20 + [0.0] * 20), name="planted")
+    _, p_none, _ = group_permutation_tests(group, np.array([1.0, 0.0] * 20), name="none")
     assert p_planted[1] < 0.01 and p_none[1] > 0.5
 
 

@@ -635,7 +635,7 @@ def event_contrasts(totals: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
             numerators = group[ratio.numerator].to_numpy(dtype=float)
             denominators = group[ratio.denominator].to_numpy(dtype=float)
             squares = group[ratio.squares].to_numpy(dtype=float) if ratio.squares else None
-            _, p_values = group_permutation_tests(
+            _, p_values, adjusted = group_permutation_tests(
                 codes, numerators, denominators, ratio.scale, name=f"{event_id}/{metric}"
             )
             for k, outlet in enumerate(outlets):
@@ -647,6 +647,7 @@ def event_contrasts(totals: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
                         metric,
                         *_outlet_and_rest(numerators, denominators, squares, ratio.scale, mine),
                         p_values[k],
+                        adjusted[k],
                         *interval_over_articles(numerators[mine], denominators[mine], ratio.scale, ratio.bounds),
                         int(mine.sum()),
                         int((~mine).sum()),
@@ -717,7 +718,7 @@ def headline_findings(
     """Plain-word findings for one event, each from the numbers of the event's tables and pointing at its evidence.
 
     `term_hits` (outlet, term, n) counts each outlet's counted hits in the event per lexicon term. Each
-    difference between outlets says whether it could be chance (its permutation p-value). Returns dicts with
+    difference between outlets says whether it could be chance (its permutation p-value, adjusted for comparing every outlet of the event). Returns dicts with
     `text`, `anchor` (the section of the event page holding the numbers) and, but for frames, `evidence`:
     which sentences the finding rests on (kind label, hits, tone or statements, with the outlet and the
     label, terms or verb classes), for the report to show them.
@@ -770,7 +771,7 @@ def headline_findings(
                 "sentences in this event, quotes and reported speech included"
                 + (f", Cohen's d {low.effect_size:+.2f}" if not math.isnan(low.effect_size) else "")
                 + f"; {high.outlet} the most positive, {high.outlet_value:+.3f}), "
-                + _reliability(low)
+                + _reliability(low, len(polarity))
                 + ".",
                 "anchor": "statistics",
                 "evidence": {"kind": "tone", "outlet": low.outlet},
@@ -793,12 +794,15 @@ def headline_findings(
     return findings
 
 
-def _reliability(contrast) -> str:
-    """A contrast's permutation p-value (event_contrasts' row) in plain words, with the articles shuffled."""
-    if math.isnan(contrast.p_value):  # e.g. the other outlets write nothing in their own voice here
+def _reliability(contrast, n_outlets: int) -> str:
+    """A contrast's permutation p-value (event_contrasts' row), adjusted for comparing every outlet of
+    the event, in plain words, with the articles shuffled."""
+    if math.isnan(contrast.p_adjusted):  # e.g. the other outlets write nothing in their own voice here
         return "with no test of the difference possible"
-    test = f"permutation p = {contrast.p_value:.2f}, over {contrast.n_articles + contrast.n_articles_rest} articles"
-    if contrast.p_value < 0.05:
+    test = f"permutation p = {contrast.p_adjusted:.2f}, over {contrast.n_articles + contrast.n_articles_rest} articles"
+    if n_outlets > 2:
+        test += f", adjusted for comparing {n_outlets} outlets"
+    if contrast.p_adjusted < 0.05:
         return f"a difference unlikely to be chance alone ({test})"
     return f"but the difference could be chance ({test})"
 
@@ -810,7 +814,7 @@ def _loaded_finding(loaded: pd.DataFrame, term_hits: pd.DataFrame) -> str:
     text = (
         f"{top.outlet} has the highest rate of loaded language in its own words ({top.outlet_value:.1f} per 1,000 "
         f"words; the other outlets {top.rest_value:.1f}; the lowest {bottom.outlet}, {bottom.outlet_value:.1f}), "
-        + _reliability(top)
+        + _reliability(top, len(loaded))
     )
     mine = term_hits[term_hits["outlet"] == top.outlet].sort_values(["n", "term"], ascending=[False, True])
     total = int(mine["n"].sum())

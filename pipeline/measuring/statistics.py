@@ -189,18 +189,21 @@ def group_permutation_tests(
     denominators: np.ndarray | None = None,
     scale: float = 1.0,
     name: str = "",
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each group against all the others: observed differences of sum(num)/sum(den)*scale, and permutation p-values.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each group against all the others: observed differences of sum(num)/sum(den)*scale, permutation
+    p-values, and the p-values adjusted for testing every group at once.
 
     `groups` holds a group number (0..G-1) per row (article); rows without a denominator (an article
-    with no own words, for a rate) say nothing about the ratio and are left out. The p-value of a
-    group is the share of label assignments whose difference is at least as extreme as the observed
-    one: every distinct assignment when there are at most PERMUTATIONS of them (a few articles),
-    else PERMUTATIONS shuffles (seeded by RANDOM_SEED and `name`, one shuffle serving every group;
-    p = (1 + shuffles at least as extreme) / (1 + PERMUTATIONS)), and beyond
-    PERMUTATION_EXACT_MAX_ROWS rows, when every group and its rest have NORMAL_LIMIT_MIN_ROWS rows, the
-    normal limit of the same permutation distribution (_normal_permutation_p_values). Observed
-    differences and p are nan for a group with no rows or all of them.
+    with no own words, for a rate) say nothing about the ratio and are left out. A group's p is the
+    share of label assignments whose difference for it is at least as extreme as the observed one; its
+    adjusted p, the share whose most extreme difference of any group, each in units of its spread
+    over the permutations (_permutation_sd), is (Westfall & Young's single-step max-T), which is what a finding about the most extreme of several outlets needs: among many
+    outlets alike, some would otherwise show p < 0.05 by chance alone. The assignments are every distinct one
+    when there are at most PERMUTATIONS (a few articles), else PERMUTATIONS shuffles (seeded by
+    RANDOM_SEED and `name`; p = (1 + shuffles at least as extreme) / (1 + PERMUTATIONS)); beyond
+    PERMUTATION_EXACT_MAX_ROWS rows, when every group and its rest have NORMAL_LIMIT_MIN_ROWS rows, p
+    comes from the normal limit of the same permutation distribution (_normal_permutation_p_values),
+    adjusted by Bonferroni. All three are nan for a group with no rows or all of them.
     """
     groups = np.asarray(groups, dtype=int)
     numerators = np.asarray(numerators, dtype=float)
@@ -219,32 +222,46 @@ def group_permutation_tests(
             rest = np.where(rest_den > 0, rest_num / rest_den, 0.0)
         return (group - rest) * scale
 
-    def as_extreme(labels: np.ndarray) -> np.ndarray:
-        return np.abs(differences(labels)) >= np.abs(observed) - 1e-12
-
     observed = differences(groups)
     sizes = np.bincount(groups, minlength=n_groups)
     untestable = (sizes == 0) | (sizes == len(groups))
     observed[untestable] = np.nan
-    if (sizes > 0).sum() < 2:  # nothing to compare with: no test
-        return observed, np.full(n_groups, np.nan)
+    if (~untestable).sum() < 1 or (sizes > 0).sum() < 2:  # nothing to compare with: no test
+        return observed, np.full(n_groups, np.nan), np.full(n_groups, np.nan)
+    threshold = np.abs(observed) - 1e-12
+    # The max is taken over differences in units of each group's own spread, which is the same in
+    # every shuffle: raw, the wide swings of an outlet of one short article would set the max and
+    # hide a clear difference of an outlet of many articles.
+    sd = _permutation_sd(sizes, numerators, denominators, scale)
+    observed_z = _standardized(observed, sd) * (1 - 1e-9)
     present = sizes[sizes > 0]
+
+    def tally(assignments) -> tuple[np.ndarray, np.ndarray, int]:
+        """For each group: assignments at least as extreme for it, and assignments whose most extreme
+        testable group (standardized) is; and how many assignments there were."""
+        extreme, most_extreme, count = np.zeros(n_groups), np.zeros(n_groups), 0
+        for labels in assignments:
+            shuffled = differences(labels)
+            extreme += np.abs(shuffled) >= threshold
+            most_extreme += _standardized(shuffled, sd)[~untestable].max() >= observed_z
+            count += 1
+        return extreme, most_extreme, count
+
     if _assignments_at_most(present, PERMUTATIONS):
-        assignments = _every_assignment(groups)
-        p_values = sum(as_extreme(labels) for labels in assignments) / len(assignments)
+        extreme, most_extreme, count = tally(_every_assignment(groups))
+        p_values, adjusted = extreme / count, most_extreme / count
     elif len(groups) > PERMUTATION_EXACT_MAX_ROWS and min(present.min(), (len(groups) - present).min()) >= (
         NORMAL_LIMIT_MIN_ROWS
     ):
         p_values = _normal_permutation_p_values(observed, sizes, numerators, denominators, scale)
+        adjusted = np.minimum(1.0, p_values * (~untestable).sum())
     else:
         rng = _rng("permutation", name)
-        extreme = np.zeros(n_groups)
-        for _ in range(PERMUTATIONS):
-            extreme += as_extreme(rng.permutation(groups))
-        p_values = (1 + extreme) / (1 + PERMUTATIONS)
-    p_values = np.asarray(p_values, dtype=float)
-    p_values[untestable] = np.nan
-    return observed, p_values
+        extreme, most_extreme, _ = tally(rng.permutation(groups) for _ in range(PERMUTATIONS))
+        p_values, adjusted = (1 + extreme) / (1 + PERMUTATIONS), (1 + most_extreme) / (1 + PERMUTATIONS)
+    p_values, adjusted = np.asarray(p_values, dtype=float), np.asarray(adjusted, dtype=float)
+    p_values[untestable] = adjusted[untestable] = np.nan
+    return observed, p_values, adjusted
 
 
 def _assignments_at_most(sizes: np.ndarray, most: int) -> bool:
@@ -277,23 +294,35 @@ def _every_assignment(groups: np.ndarray) -> list[np.ndarray]:
 def _normal_permutation_p_values(
     observed: np.ndarray, sizes: np.ndarray, numerators: np.ndarray, denominators: np.ndarray, scale: float
 ) -> np.ndarray:
-    """Two-sided p-values from the normal limit of the permutation distribution, for large samples.
+    """Two-sided p-values from the normal limit of the permutation distribution, for large samples."""
+    z = _standardized(observed, _permutation_sd(sizes, numerators, denominators, scale))
+    return np.array([math.erfc(value / math.sqrt(2)) for value in z])
+
+
+def _permutation_sd(sizes: np.ndarray, numerators: np.ndarray, denominators: np.ndarray, scale: float) -> np.ndarray:
+    """Per group, the standard deviation of its difference over the permutations, to first order.
 
     Linearized around the overall ratio R, a group's difference is sum_group(e) * N / (n (N - n) d)
     with e = num - R * den and d the mean denominator; drawing n of N rows without replacement,
-    sum_group(e) has mean 0 and variance n (N - n) / (N - 1) * mean(e^2).
+    sum_group(e) has mean 0 and variance n (N - n) / (N - 1) * mean(e^2). It depends on the group's
+    size alone, so it is the same in every shuffle.
     """
     n_rows = len(numerators)
-    mean_den = denominators.mean()
-    if mean_den <= 0:
+    mean_den = denominators.mean() if n_rows else 0.0
+    if mean_den <= 0 or n_rows < 2:
         return np.full(len(sizes), np.nan)
     residuals = numerators - numerators.sum() / denominators.sum() * denominators
     rest = n_rows - sizes
     with np.errstate(divide="ignore", invalid="ignore"):
         spread = np.sqrt(sizes * rest / (n_rows - 1) * np.mean(residuals**2))
-        sd = spread * n_rows / (sizes * rest * mean_den) * abs(scale)
-        z = np.where(sd > 0, np.abs(observed) / sd, np.where(np.abs(observed) > 1e-12, np.inf, 0.0))
-    return np.array([math.erfc(value / math.sqrt(2)) for value in z])
+        return spread * n_rows / (sizes * rest * mean_den) * abs(scale)
+
+
+def _standardized(differences: np.ndarray, sd: np.ndarray) -> np.ndarray:
+    """|difference| / sd: infinite where a difference is not zero but its sd is, zero where both are."""
+    size = np.abs(differences)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(sd > 0, size / sd, np.where(size > 1e-12, np.inf, 0.0))
 
 
 def cohens_d(group: tuple[float, float, float], rest: tuple[float, float, float]) -> float:

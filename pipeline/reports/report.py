@@ -80,7 +80,8 @@ TABLE_DESCRIPTIONS = {
     "sources.csv": "one row per outlet and source: who the outlet quotes, how often, with which verbs",
     "frames.csv": "one row per event, outlet and Policy Frames dimension: share of sentences cueing it (95% interval)",
     "article_frames.csv": "one row per article and Policy Frames dimension it cues: sentences cueing it, their share",
-    "event_contrasts.csv": "one row per event, outlet and metric: outlet vs the rest of the event, effect size, permutation p",
+    "event_contrasts.csv": "one row per event, outlet and metric: outlet vs the rest of the event, effect size, "
+    "permutation p over articles (and adjusted for comparing every outlet), 95% interval over articles",
     "headlines.csv": "one row per article: its headline, where the headline came from, its polarity, "
     "subjectivity and lexicon entries (the headline scored as one sentence)",
     "coverage.csv": "one row per outlet and week, month, quarter or year (chosen from the corpus's span): "
