@@ -170,8 +170,8 @@ def _rng(*names: str) -> np.random.Generator:
 def share_interval(k: int, n: int, name: str = "") -> tuple[float, float]:
     """95% Wilson score interval of a share of k in n (Wilson 1927).
 
-    An interval of the flags' spread gives [0, 0] when none is set, as if a frame no sentence of 20 cued could
-    not be cued by 1 in 10; Wilson's interval is about the bootstrap's elsewhere and keeps an upper
+    The normal interval of the flags gives [0, 0] when none is set, as if a frame no sentence of 20
+    cued could not be cued by 1 in 10; Wilson's is about the normal one elsewhere and keeps an upper
     bound there. `name` is accepted for symmetry with group_permutation_tests; nothing here is random."""
     if n == 0:
         return float("nan"), float("nan")
@@ -197,8 +197,9 @@ def group_permutation_tests(
     with no own words, for a rate) say nothing about the ratio and are left out. A group's p is the
     share of label assignments whose difference for it is at least as extreme as the observed one; its
     adjusted p, the share whose most extreme difference of any group, each in units of its spread
-    over the permutations (_permutation_sd), is (Westfall & Young's single-step max-T), which is what a finding about the most extreme of several outlets needs: among many
-    outlets alike, some would otherwise show p < 0.05 by chance alone. The assignments are every distinct one
+    over the permutations (_permutation_sd), is (Westfall & Young's single-step max-T). That is what a
+    finding about the most extreme of several outlets needs: among many outlets alike, some would
+    otherwise show p < 0.05 by chance alone. The assignments are every distinct one
     when there are at most PERMUTATIONS (a few articles), else PERMUTATIONS shuffles (seeded by
     RANDOM_SEED and `name`; p = (1 + shuffles at least as extreme) / (1 + PERMUTATIONS)); beyond
     PERMUTATION_EXACT_MAX_ROWS rows, when every group and its rest have NORMAL_LIMIT_MIN_ROWS rows, p
