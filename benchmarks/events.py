@@ -16,6 +16,9 @@ stories that stay in one event:
 
 Exact complete linkage splits a story when two of its articles share too few words (the names are
 drawn at random): the blocked grouping is exact complete linkage, so its shares are the exact ones.
+It then times the tests between outlets of every event (framing.annotations.event_contrasts), which
+run once per event and metric: with 4 articles a story, every way of giving them out is counted;
+with --per-story 8, the outlets of each event are shuffled.
 Timing lives here, never in the tests.
 """
 
@@ -32,7 +35,9 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.framing import events
+from pipeline.framing.annotations import event_contrasts
 from pipeline.measuring.score import score_articles
+from pipeline.measuring.statistics import article_totals
 from pipeline.reading.lexicons import read_lexicons
 
 SHARED_WORDS = [
@@ -92,6 +97,13 @@ def main(stories: int, per_story: int) -> None:
     lexicon = read_lexicons(Path(__file__).resolve().parent.parent / "lexicons")[0]
     sentences = score_articles(corpus, lexicon)[0]
     rows = [one_way("blocked", corpus, sentences)]
+    grouped = events.group_events(corpus, sentences=sentences)
+    start = time.perf_counter()
+    contrasts = event_contrasts(article_totals(sentences), grouped)
+    click.echo(
+        f"event contrasts: {contrasts['event_id'].nunique()} events, {time.perf_counter() - start:.2f} s "
+        f"({contrasts['p_adjusted'].notna().sum()} tests)"
+    )
     blocks = events.event_blocks
     events.event_blocks = lambda matrix, threshold: np.zeros(matrix.shape[0], dtype=int)  # no block can be cut
     try:

@@ -214,16 +214,23 @@ def group_permutation_tests(
     groups, numerators, denominators = groups[informative], numerators[informative], denominators[informative]
     total_num, total_den = numerators.sum(), denominators.sum()
 
-    def differences(labels: np.ndarray) -> np.ndarray:
-        group_num = np.bincount(labels, weights=numerators, minlength=n_groups)
-        group_den = np.bincount(labels, weights=denominators, minlength=n_groups)
+    def differences(assignments: np.ndarray) -> np.ndarray:
+        """Each group's difference under each assignment (a row of labels each), counted at once."""
+        count = len(assignments)
+        cells = (assignments + n_groups * np.arange(count)[:, None]).ravel()
+
+        def summed(values: np.ndarray) -> np.ndarray:
+            weights = np.broadcast_to(values, assignments.shape).ravel()
+            return np.bincount(cells, weights=weights, minlength=count * n_groups).reshape(count, n_groups)
+
+        group_num, group_den = summed(numerators), summed(denominators)
         rest_num, rest_den = total_num - group_num, total_den - group_den
         with np.errstate(divide="ignore", invalid="ignore"):
             group = np.where(group_den > 0, group_num / group_den, 0.0)
             rest = np.where(rest_den > 0, rest_num / rest_den, 0.0)
         return (group - rest) * scale
 
-    observed = differences(groups)
+    observed = differences(groups[None, :])[0]
     sizes = np.bincount(groups, minlength=n_groups)
     untestable = (sizes == 0) | (sizes == len(groups))
     observed[untestable] = np.nan
@@ -237,19 +244,24 @@ def group_permutation_tests(
     observed_z = _standardized(observed, sd) * (1 - 1e-9)
     present = sizes[sizes > 0]
 
-    def tally(assignments) -> tuple[np.ndarray, np.ndarray, int]:
+    # Assignments are counted in blocks of about a million labels: one bincount each.
+    block = max(1, 1_000_000 // len(groups))
+
+    def tally(blocks) -> tuple[np.ndarray, np.ndarray, int]:
         """For each group: assignments at least as extreme for it, and assignments whose most extreme
         testable group (standardized) is; and how many assignments there were."""
         extreme, most_extreme, count = np.zeros(n_groups), np.zeros(n_groups), 0
-        for labels in assignments:
-            shuffled = differences(labels)
-            extreme += np.abs(shuffled) >= threshold
-            most_extreme += _standardized(shuffled, sd)[~untestable].max() >= observed_z
-            count += 1
+        for assignments in blocks:
+            shuffled = differences(assignments)
+            extreme += (np.abs(shuffled) >= threshold).sum(axis=0)
+            largest = _standardized(shuffled, sd)[:, ~untestable].max(axis=1)
+            most_extreme += (largest[:, None] >= observed_z).sum(axis=0)
+            count += len(assignments)
         return extreme, most_extreme, count
 
     if _assignments_at_most(present, PERMUTATIONS):
-        extreme, most_extreme, count = tally(_every_assignment(groups))
+        every = np.array(_every_assignment(groups))
+        extreme, most_extreme, count = tally(every[start : start + block] for start in range(0, len(every), block))
         p_values, adjusted = extreme / count, most_extreme / count
     elif len(groups) > PERMUTATION_EXACT_MAX_ROWS and min(present.min(), (len(groups) - present).min()) >= (
         NORMAL_LIMIT_MIN_ROWS
@@ -258,7 +270,11 @@ def group_permutation_tests(
         adjusted = np.minimum(1.0, p_values * (~untestable).sum())
     else:
         rng = _rng("permutation", name)
-        extreme, most_extreme, _ = tally(rng.permutation(groups) for _ in range(PERMUTATIONS))
+        shuffles = (
+            rng.permuted(np.broadcast_to(groups, (min(block, PERMUTATIONS - start), len(groups))), axis=1)
+            for start in range(0, PERMUTATIONS, block)
+        )
+        extreme, most_extreme, _ = tally(shuffles)
         p_values, adjusted = (1 + extreme) / (1 + PERMUTATIONS), (1 + most_extreme) / (1 + PERMUTATIONS)
     p_values, adjusted = np.asarray(p_values, dtype=float), np.asarray(adjusted, dtype=float)
     p_values[untestable] = adjusted[untestable] = np.nan
