@@ -89,6 +89,11 @@ def test_a_rate_spread_over_many_terms_is_not_said_to_hang_on_one():
     assert "Its 10 hits" in text and "without" not in text
 
 
+def test_a_p_just_below_the_line_is_not_shown_as_on_it():
+    text = findings(contrasts({"Daily": 40.0, "Herald": 12.0, "Wire": 10.0}, p_top=0.0476))[0]
+    assert "unlikely to be chance alone (permutation p = 0.048, over 12 articles" in text
+
+
 def test_tone_differences_say_whether_they_could_be_chance():
     table = contrasts(
         {"Daily": 1.0, "Herald": 2.0, "Wire": 3.0}, 0.5, {"Daily": -0.08, "Herald": 0.0, "Wire": 0.05}, 0.06

@@ -799,10 +799,13 @@ def _reliability(contrast, n_outlets: int) -> str:
     the event, in plain words, with the articles shuffled."""
     if math.isnan(contrast.p_adjusted):  # e.g. the other outlets write nothing in their own voice here
         return "with no test of the difference possible"
-    test = f"permutation p = {contrast.p_adjusted:.2f}, over {contrast.n_articles + contrast.n_articles_rest} articles"
+    p = contrast.p_adjusted
+    # Three places where two would round a p below 0.05 up to "0.05" beside "unlikely to be chance".
+    shown = f"{p:.3f}" if 0.045 <= p < 0.05 else f"{p:.2f}"
+    test = f"permutation p = {shown}, over {contrast.n_articles + contrast.n_articles_rest} articles"
     if n_outlets > 2:
         test += f", adjusted for comparing {n_outlets} outlets"
-    if contrast.p_adjusted < 0.05:
+    if p < 0.05:
         return f"a difference unlikely to be chance alone ({test})"
     return f"but the difference could be chance ({test})"
 
