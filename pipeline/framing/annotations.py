@@ -302,9 +302,9 @@ def actor_mentions(
     quoted_counts = {key: int(n) for key, n in spoken.groupby([*keys, "actor"], sort=True).size().items()}
     del spoken
     # One row per group and sentence the table has, in the sentences' order within each group, whatever
-    # the annotations' order: found on integers (each
-    # mention's group and sentence row), because dropping duplicates and sorting the mentions' columns
-    # copies them several times over. Each temporary goes once used.
+    # the annotations' order: found on integers (each mention's group and sentence row), because
+    # dropping duplicates and sorting the mentions' columns copies them several times over. Each
+    # temporary goes once used.
     # Groups are counted on the same integers: grouping millions of mentions by their columns copies them too.
     rows = sentence_rows(sentences, mentions)
     mentions = mentions[group_keys]  # their sentences found: the ids' columns, a row per mention, go
@@ -718,7 +718,8 @@ def headline_findings(
     """Plain-word findings for one event, each from the numbers of the event's tables and pointing at its evidence.
 
     `term_hits` (outlet, term, n) counts each outlet's counted hits in the event per lexicon term. Each
-    difference between outlets says whether it could be chance (its permutation p-value, adjusted for comparing every outlet of the event). Returns dicts with
+    difference between outlets says whether it could be chance (its permutation p-value, adjusted for
+    comparing every outlet of the event). Returns dicts with
     `text`, `anchor` (the section of the event page holding the numbers) and, but for frames, `evidence`:
     which sentences the finding rests on (kind label, hits, tone or statements, with the outlet and the
     label, terms or verb classes), for the report to show them.
