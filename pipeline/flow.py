@@ -16,7 +16,7 @@ import pandas as pd
 
 from pipeline import __version__
 from pipeline.engine.driver import UNKEYED, Flow, Settings, run, stage
-from pipeline.engine.parallel import CHUNK_ARTICLES
+from pipeline.engine.parallel import CHUNK_ARTICLES, PARTITION_ARTICLES
 from pipeline.framing import annotations as framing
 from pipeline.framing import events as grouping
 from pipeline.framing import mentions
@@ -82,6 +82,7 @@ def clean_articles(corpus_dir, boilerplate, spread):
     articles, _, scraped_twice = clean.drop_repeated_articles(articles, "raw_text")
     cleaned, removed_lines, clean_problems = clean.clean_articles(articles, boilerplate, spread)
     cleaned, removed_lines, alike = clean.drop_repeated_articles(cleaned, "text", removed_lines)
+    cleaned, removed_lines = clean.in_article_order(cleaned, removed_lines)
     return cleaned, removed_lines, corpus_problems, scraped_twice + clean_problems + alike, n_read
 
 
@@ -116,7 +117,11 @@ def actor_names(annotations, framing_lexicons):
     return mentions.actor_names(annotations, framing_lexicons)
 
 
-@stage(cached=True, reads={"sentences": ("article_id", "sentence_id", "start", "end", "text")})
+@stage(
+    cached=True,
+    reads={"sentences": ("article_id", "sentence_id", "start", "end", "text")},
+    by_partition=("annotations", "sentences"),
+)
 def statements(annotations, sentences, framing_lexicons, actor_names):
     """Every quote and reported statement with its speaker and the speaker's actor (framing.statements)."""
     return speakers.statement_table(annotations, sentences, framing_lexicons, actor_names)
@@ -125,7 +130,7 @@ def statements(annotations, sentences, framing_lexicons, actor_names):
 # ---- Scores per article, outlet and corpus ----
 
 
-@stage(reads={"sentences": SENTENCE_SCORES})
+@stage(reads={"sentences": SENTENCE_SCORES}, by_partition=("sentences",))
 def article_totals(sentences):
     """Per article, the sums of its sentences' scores: what intervals and tests over articles resample."""
     return statistics.article_totals(sentences)
@@ -173,7 +178,7 @@ def sources(statements):
     return speakers.sources_by_outlet(statements)
 
 
-@stage(cached=True, beside=True)
+@stage(cached=True, beside=True, by_partition=("annotations",))
 def actor_mentions(annotations, actor_names):
     """Every mention of an actor, of actors.csv or found in the corpus, with the tone around it (framing.mentions)."""
     return mentions.mention_table(annotations, actor_names)
@@ -247,7 +252,7 @@ def actors(actor_sentences, hits):
     return framing.actor_rates(actor_sentences, hits)
 
 
-@stage(reads={"sentences": SENTENCE_SCORES})
+@stage(reads={"sentences": SENTENCE_SCORES}, by_partition=("sentences", "annotations"))
 def article_frames(sentences, annotations):
     return framing.article_frame_table(sentences, annotations)
 
@@ -265,7 +270,7 @@ def lexicon_stats(lexicon, hits):
     return tune.lexicon_stats(lexicon, hits)
 
 
-@stage(reads={"sentences": SENTENCE_SCORES})
+@stage(reads={"sentences": SENTENCE_SCORES}, by_partition=("sentences", "hits"))
 def articles(article_list, sentences, hits, categories):
     return score.article_scores(article_list, sentences, hits, categories)
 
@@ -318,6 +323,7 @@ def analyze(
     scheduler: str | None = None,
     timings: dict | None = None,
     chunk_articles: int = CHUNK_ARTICLES,
+    partition_articles: int = PARTITION_ARTICLES,
     cache_dir: Path | None = None,
     on_start=None,
     on_scored=None,
@@ -335,13 +341,17 @@ def analyze(
     `timings` receives the seconds each stage took and `stages_computed` the names of the stages not
     taken from the cache; with `cache_dir`, what a run computed is reused
     by the next whose inputs and code are the same (pipeline.engine.driver); with `store`
-    (support.stored.table_store), the large tables are kept on disk there, and those among the
-    returned tables are StoredTables (support.stored.loaded gives the table). Problems of every stage
+    (support.stored.table_store), the large tables are kept on disk there (the per-article tables in
+    partitions of `partition_articles` articles, which the stages marked `by_partition` read one at a
+    time), and those among the returned tables are StoredTables or PartitionedTables
+    (support.stored.loaded gives the table). Problems of every stage
     are in `Tables.problems`; nothing is printed.
     """
     use_the_system_allocator_for_tables()
     inputs, keys = flow_inputs(corpus_dir, lexicon_dir, previous_snapshot, event_threshold, event_window_days)
-    settings = Settings(jobs, engine, scheduler, chunk_articles, cache_dir, timings, on_start, on_scored, store)
+    settings = Settings(
+        jobs, engine, scheduler, chunk_articles, cache_dir, timings, on_start, on_scored, store, partition_articles
+    )
     result = run(FLOW, inputs, keys, REPORTED.values(), settings)
     if stages_computed is not None:
         stages_computed.extend(result.computed)

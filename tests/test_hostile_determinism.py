@@ -105,6 +105,20 @@ def test_tables_are_the_same_however_the_articles_are_cut_into_chunks(invented):
     assert csv_texts(analyze(corpus, LEXICONS, jobs=2, chunk_articles=7)) == one_process
 
 
+def test_the_tables_do_not_depend_on_the_order_the_manifest_lists_the_files_in(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for path in SEED_CORPUS.iterdir():
+        (corpus / path.name).write_bytes(path.read_bytes())
+    header, *rows = (SEED_CORPUS / "manifest.csv").read_text(encoding="utf-8").splitlines()
+    (corpus / "manifest.csv").write_text("\n".join([header, *reversed(rows)]) + "\n", encoding="utf-8")
+    listed, reversed_ = (analyze(folder, LEXICONS) for folder in (SEED_CORPUS, corpus))
+    assert {n: to_csv_text(t) for n, t in reversed_.csv_tables().items()} == {
+        n: to_csv_text(t) for n, t in listed.csv_tables().items()
+    }
+    assert list(listed.sentences["article_id"].astype(str).unique()) == sorted(listed.articles["article_id"])
+
+
 def test_a_dask_local_cluster_gives_the_tables_of_one_process(invented):
     corpus, one_process = invented
     assert csv_texts(analyze(corpus, LEXICONS, engine="dask", chunk_articles=7)) == one_process

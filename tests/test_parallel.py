@@ -16,7 +16,7 @@ from pipeline.measuring import score
 from pipeline.reports.report import render_pages, to_csv_text, write_reports
 from pipeline.support import memo
 from pipeline.support.dataframes import arrow_chunks, concat_tables, in_one_piece
-from pipeline.support.stored import StoredTable, loaded, table_store
+from pipeline.support.stored import PartitionedTable, loaded, on_disk, table_store
 from pipeline.tuning.gold import clean_corpus
 
 
@@ -42,7 +42,7 @@ def tables_kept_on_disk(**options):
     """The tables of a run that keeps every table on disk between stages, however small."""
     with table_store(least_bytes=0) as store:
         tables = analyze(SEED_CORPUS, LEXICONS, chunk_articles=2, store=store, **options)
-        assert isinstance(tables.sentences, StoredTable) and isinstance(tables.hits, StoredTable)
+        assert on_disk(tables.sentences) and on_disk(tables.hits)
         return {name: to_csv_text(loaded(table)) for name, table in tables.csv_tables().items()}
 
 
@@ -70,6 +70,45 @@ def test_a_warm_run_that_keeps_tables_on_disk_takes_them_from_the_cache_and_give
     warm = tables_kept_on_disk(jobs=2, cache_dir=tmp_path / "cache", stages_computed=computed)
     assert warm == cold == one_process
     assert not {"labels", "actor_mentions", "events", "statements"} & set(computed)
+
+
+def tables_in_partitions(**options):
+    """The tables of a run that keeps every table on disk, the per-article ones in partitions of two articles."""
+    with table_store(least_bytes=0) as store:
+        tables = analyze(SEED_CORPUS, LEXICONS, chunk_articles=2, partition_articles=2, store=store, **options)
+        kept = {name: getattr(tables, name) for name in ("sentences", "hits", "annotations", "statements", "articles")}
+        assert all(isinstance(table, PartitionedTable) and len(table.parts) == 3 for table in kept.values())
+        return {name: to_csv_text(loaded(table)) for name, table in tables.csv_tables().items()}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_tables_kept_in_partitions_of_articles_and_computed_a_partition_at_a_time_are_byte_identical(one_process, jobs):
+    # Five articles in partitions of two: the stages that read an article's rows alone ran three times.
+    assert tables_in_partitions(jobs=jobs) == one_process
+
+
+def test_a_warm_run_in_partitions_splits_what_the_cache_gives_whole_and_gives_the_same_tables(tmp_path, one_process):
+    cold = tables_in_partitions(cache_dir=tmp_path / "cache")
+    computed = []
+    warm = tables_in_partitions(cache_dir=tmp_path / "cache", stages_computed=computed)
+    assert warm == cold == one_process
+    assert not {"statements", "actor_mentions", "scored_articles"} & set(computed)
+
+
+def test_a_lexicon_edit_in_partitions_gives_the_tables_of_a_fresh_run(tmp_path):
+    lexicons = tmp_path / "lexicons"
+    shutil.copytree(LEXICONS, lexicons)
+    with table_store(least_bytes=0) as store:
+        analyze(SEED_CORPUS, lexicons, partition_articles=2, store=store, cache_dir=tmp_path / "cache")
+    emotive = lexicons / "emotive.csv"
+    emotive.write_text(emotive.read_text(encoding="utf-8") + "general,emotive,2,\n", encoding="utf-8")
+    with table_store(least_bytes=0) as store:
+        warm = analyze(SEED_CORPUS, lexicons, partition_articles=2, store=store, cache_dir=tmp_path / "cache")
+        assert isinstance(warm.sentences, PartitionedTable) and len(warm.sentences.parts) == 3
+        warm_tables = {name: to_csv_text(loaded(table)) for name, table in warm.csv_tables().items()}
+    fresh = analyze(SEED_CORPUS, lexicons)
+    assert warm_tables == {name: to_csv_text(table) for name, table in fresh.csv_tables().items()}
+    assert ",general," in warm_tables["hits.csv"]
 
 
 def test_a_run_that_keeps_tables_on_disk_starts_no_second_process_for_the_side_tables_or_the_pages(monkeypatch):

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from pipeline.errors import MediaBiasError
+from pipeline.support.dataframes import concat_tables
 from pipeline.support.stored import StoredTable, TableStore, loaded, table_store
 
 
@@ -121,3 +122,71 @@ def test_a_stored_table_keeps_its_columns_index_with_its_name(tmp_path):
     back = TableStore(tmp_path).put("sentences", table).load()
     assert back.columns.name == "field" and back.columns.dtype == object
     assert loaded(pd.DataFrame(), ["outlet"]).empty  # a table of no columns, as a default is, is itself
+
+
+def test_a_table_kept_in_partitions_loads_as_the_table_joined_in_memory(tmp_path):
+    table = awkward_table()
+    parts = [table.iloc[:2].reset_index(drop=True), table.iloc[2:].reset_index(drop=True)]
+    kept = TableStore(tmp_path).put_parts("sentences", parts, [("a1", "a1"), ("b2", "b2")])
+    joined = concat_tables([p.copy() for p in parts], list(table.columns), dict(table.dtypes))
+    pd.testing.assert_frame_equal(kept.load(), joined, check_exact=True)
+    assert len(kept) == 3 and list(loaded(kept, ["polarity"]).columns) == ["polarity"]
+    pd.testing.assert_frame_equal(kept.part(1), parts[1], check_exact=True)
+
+
+def test_a_whole_table_split_into_partitions_of_articles_gives_each_its_rows_and_no_more_bytes(tmp_path):
+    rows = 30_000
+    table = pd.DataFrame(
+        {
+            "article_id": pd.Categorical([f"a{k // 1000:02d}" for k in range(rows)]),
+            "text": pd.Series([f"sentence {k} of a long article" for k in range(rows)], dtype="str"),
+        }
+    )
+    bounds = [("a00", "a09"), ("a10", "a19"), ("a20", "a29")]
+    store = TableStore(tmp_path)
+    kept = store.put_split("sentences", table, bounds)
+    assert [len(part) for part in kept.parts] == [10_000, 10_000, 10_000]
+    assert list(kept.part(1)["article_id"].cat.categories) == [f"a{k}" for k in range(10, 20)]
+    pd.testing.assert_frame_equal(kept.load(), table, check_exact=True)
+    # Each partition holds its own texts: a slice pickled as it is would carry the whole column.
+    sizes = [sum(f.stat().st_size for f in part.folder.iterdir()) for part in kept.parts]
+    whole = sum(f.stat().st_size for f in store.put("sentences", table).folder.iterdir())
+    assert sum(sizes) < 1.2 * whole
+
+
+def test_a_table_not_in_article_id_order_is_not_split(tmp_path):
+    table = pd.DataFrame({"article_id": ["b", "a"], "n": [1, 2]})
+    with pytest.raises(ValueError, match="article id order"):
+        TableStore(tmp_path).put_split("hits", table, [("a", "a"), ("b", "b")])
+
+
+def test_a_discarded_partitioned_table_leaves_no_file(tmp_path):
+    store = TableStore(tmp_path / "store")
+    kept = store.put_parts("hits", [awkward_table(), awkward_table()], [("a1", "b2"), ("c", "d")])
+    store.discard(kept)
+    assert not any(part.folder.exists() for part in kept.parts)
+
+
+def test_a_table_in_partitions_is_pickled_a_partition_at_a_time_and_read_back_whole_or_into_a_store(
+    tmp_path, monkeypatch
+):
+    import io
+
+    from pipeline.support import stored
+
+    kept = TableStore(tmp_path / "a").put_parts("hits", [awkward_table(), awkward_table()], [("a1", "b2"), ("c", "d")])
+    monkeypatch.setattr(
+        stored.PartitionedTable, "load", lambda *a: pytest.fail("the whole table was loaded to save it")
+    )
+    pickled = io.BytesIO()
+    stored.dump_by_partition((kept, {"other": 1}), pickled)
+    monkeypatch.undo()
+    whole = pd.concat([awkward_table(), awkward_table()], ignore_index=True)
+    pickled.seek(0)
+    table, other = stored.load_by_partition(pickled)
+    pd.testing.assert_frame_equal(table, kept.load(), check_exact=True)
+    assert other == {"other": 1} and table["quoted"].tolist() == whole["quoted"].tolist()
+    pickled.seek(0)
+    again, _ = stored.load_by_partition(pickled, TableStore(tmp_path / "b"))
+    assert isinstance(again, stored.PartitionedTable) and again.bounds == kept.bounds
+    pd.testing.assert_frame_equal(again.load(), kept.load(), check_exact=True)

@@ -9,6 +9,7 @@ the cache and the stage is called without framing lexicons.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -28,7 +29,7 @@ from pipeline.schema import (
 )
 from pipeline.support.dataframes import batches, concat_tables, in_one_piece
 from pipeline.support.memory import return_freed_memory
-from pipeline.support.stored import loaded
+from pipeline.support.stored import PartitionedTable, TableStore, loaded, on_disk
 
 if TYPE_CHECKING:
     from pipeline.engine.driver import Stage, _Driver
@@ -37,6 +38,10 @@ if TYPE_CHECKING:
 JOIN_CHUNKS = 25
 # Chunks smaller than this cost more in process start-up and pickling than they save in balance.
 MIN_CHUNK_ARTICLES = 20
+# The per-article stage's tables, in the order it returns them.
+OUTPUT_NAMES = ("sentences", "hits", "annotations")
+# What the sentence cache keeps of each sentence.
+SENTENCE_SCORE_COLUMNS = ["article_id", "start", "end", "polarity", "subjectivity"]
 # Articles whose sentence scores are written to the cache at a time.
 CACHE_BATCH = 5_000
 
@@ -58,7 +63,7 @@ def run_per_article(driver: _Driver, stage: Stage) -> tuple[tuple, dict[str, str
     changed = changed_entries(before, lexicon) if before is not None else None
     last_use = driver.uses[articles_name] == 1 and articles_name not in driver.wanted
     kept = driver.values.pop(articles_name) if last_use else driver.values[articles_name]
-    articles = loaded(kept)
+    articles, large = loaded(kept), on_disk(kept)
     if last_use and driver.settings.store is not None:
         driver.settings.store.discard(kept)  # read, and never again
     del kept
@@ -69,10 +74,15 @@ def run_per_article(driver: _Driver, stage: Stage) -> tuple[tuple, dict[str, str
     article_ids = articles["article_id"]
     del articles
     settings, n_scored = driver.settings, len(to_score)
+    store = settings.store
+    # On a large run (its clean articles kept on disk), the tables are kept on disk in partitions of
+    # articles, each written as its chunks finish; then each stage that reads an article's rows alone
+    # reads a partition at a time.
+    partitions = article_partitions(article_ids, settings.partition_articles) if large else None
     if settings.on_start:
         settings.on_start(n_scored)
     framing_lexicons = driver.values[framing_name] if annotations is None else None
-    pieces, not_cached = _score_in_chunks(
+    scored = _score_in_chunks(
         partial(_score_chunk, stage.function),
         to_score,
         lexicon,
@@ -81,22 +91,65 @@ def run_per_article(driver: _Driver, stage: Stage) -> tuple[tuple, dict[str, str
         partial(iter_chunks, jobs=settings.jobs, engine=settings.engine, scheduler=settings.scheduler),
         _chunk_size(len(to_score), settings.jobs, settings.chunk_articles),
         settings.on_scored,
+        partitions if changed is None else None,
+        store,
     )
-    del to_score  # the clean texts go before the pieces are joined, the peak of scoring
-    sentences, hits, new_annotations = _joined(pieces, annotations is None)
-    _cache_sentence_scores(driver.sentence_cache, not_cached, sentences)
+    pieces, not_cached = scored
+    del to_score, scored  # the clean texts go before the pieces are joined, the peak of scoring
+    if changed is None and partitions:
+        sentences, hits, new_annotations = _in_partitions(pieces, partitions, annotations is None)
+    else:
+        sentences, hits, new_annotations = _joined(pieces, annotations is None)
+    _cache_sentence_scores(driver.sentence_cache, not_cached, loaded(sentences, SENTENCE_SCORE_COLUMNS))
     if changed is not None:
-        sentences, hits = merge_rematched(before, redone, sentences, hits, article_ids)
+        before = replace(before, sentences=loaded(before.sentences), hits=loaded(before.hits))
+        sentences, hits = merge_rematched(before, redone, loaded(sentences), loaded(hits), article_ids)
     del before  # the last run's tables, merged: their texts must not outlive the joining of the new ones
     if annotations is None:
         annotations = new_annotations
         cache.save("annotations", annotations_key, annotations)
     cache.save("matching", matching_key, match_state(lexicon, sentences, hits))
     return_freed_memory()  # the chunks' tables, now joined
-    # Only now, with the chunks' tables gone, so that the texts are never held three times.
-    sentences["text"] = in_one_piece(sentences["text"])
+    if partitions:
+        tables = (sentences, hits, annotations)
+        sentences, hits, annotations = (
+            table
+            if isinstance(table, PartitionedTable) and table.bounds == partitions.bounds
+            else store.put_split(name, loaded(table), partitions.bounds)
+            for name, table in zip(stage.outputs, tables, strict=True)
+        )
+        del tables
+    else:
+        # Only now, with the chunks' tables gone, so that the texts are never held three times.
+        sentences["text"] = in_one_piece(sentences["text"])
     return_freed_memory()
     return (sentences, hits, annotations), output_keys, n_scored
+
+
+@dataclass(frozen=True)
+class Partitions:
+    """Consecutive runs of articles (in article id order): each run's rows (start, stop) in the article
+    list, and its first and last article id."""
+
+    rows: tuple[tuple[int, int], ...]
+    bounds: tuple[tuple[str, str], ...]
+
+
+def article_partitions(article_ids: pd.Series, size: int) -> Partitions | None:
+    """The articles (in article id order, as cleaning leaves them) in runs of `size`; None for none."""
+    rows = tuple(batches(len(article_ids), size))
+    if not rows:
+        return None
+    ids = article_ids.astype(str)
+    return Partitions(rows, tuple((ids.iat[start], ids.iat[stop - 1]) for start, stop in rows))
+
+
+def _in_partitions(pieces: list[tuple], partitions: Partitions, annotated: bool) -> tuple:
+    """The pieces (one per partition, each a tuple of StoredTables) as PartitionedTables."""
+    tables = list(zip(*pieces, strict=True))
+    joined = [PartitionedTable(parts, parts[0].column_index, partitions.bounds) for parts in tables[:2]]
+    annotations = PartitionedTable(tables[2], tables[2][0].column_index, partitions.bounds) if annotated else None
+    return joined[0], joined[1], annotations
 
 
 def _score_chunk(function: Callable, payload: tuple) -> tuple:
@@ -114,30 +167,47 @@ def _score_in_chunks(
     spread: Callable,
     size: int,
     on_scored: Callable[[int], None] | None,
+    partitions: Partitions | None = None,
+    store: TableStore | None = None,
 ) -> tuple[list[tuple], dict[str, str]]:
     """score_chunk over the articles in chunks of `size` (on `spread`, an iter_chunks), with the sentence
     scores the cache has; returns the chunks' tables joined in pieces (for _joined to join, once the
     caller has let go of the texts) and the articles whose scores the cache did not have
-    (sentence cache key: article_id), for _cache_sentence_scores."""
+    (sentence cache key: article_id), for _cache_sentence_scores. With `partitions` (of these
+    articles) and a `store`, each partition's chunks are one piece, put in the store as it is joined."""
     keys = [sentence_cache_key(text) for text in articles["text"]]
     known = cache.get_many(keys)
-    chunks = []
-    for start, stop in batches(len(articles), size):
-        chunk_keys = set(keys[start:stop]) & known.keys()
-        chunks.append((articles.iloc[start:stop], lexicon, framing_lexicons, {k: known[k] for k in sorted(chunk_keys)}))
+    chunks, ends = [], []
+    for first, last in partitions.rows if partitions is not None else [(0, len(articles))]:
+        for start, stop in batches(last - first, size):
+            chunk_keys = set(keys[first + start : first + stop]) & known.keys()
+            chunk = articles.iloc[first + start : first + stop]
+            chunks.append((chunk, lexicon, framing_lexicons, {k: known[k] for k in sorted(chunk_keys)}))
+        ends.append(len(chunks))
     chunk_sizes = [len(chunk[0]) for chunk in chunks]
     done = (lambda k: on_scored(chunk_sizes[k])) if on_scored else None
-    # Joined JOIN_CHUNKS at a time as they arrive, and the joined pieces at the end: holding every chunk's
-    # tables until all were done, then joining them, doubles the peak.
+    annotated = framing_lexicons is not None
+
+    ends = set(ends)
+
+    def piece(waiting: list[tuple]) -> tuple:
+        joined = _joined(waiting, annotated)
+        if partitions is None:
+            return joined
+        joined[0]["text"] = in_one_piece(joined[0]["text"])  # as the whole table's, for the stages that take rows
+        return tuple(None if t is None else store.put(name, t) for name, t in zip(OUTPUT_NAMES, joined, strict=True))
+
+    # Joined JOIN_CHUNKS at a time (or a partition at a time) as they arrive, and the joined pieces at the
+    # end: holding every chunk's tables until all were done, then joining them, doubles the peak.
     pieces: list[tuple] = []
     waiting: list[tuple] = []
-    for result in spread(score_chunk, chunks, on_done=done) if chunks else []:
+    for k, result in enumerate(spread(score_chunk, chunks, on_done=done) if chunks else []):
         waiting.append(result)
-        if len(waiting) == JOIN_CHUNKS:
-            pieces.append(_joined(waiting, framing_lexicons is not None))
+        if (k + 1 in ends) if partitions is not None else len(waiting) == JOIN_CHUNKS:
+            pieces.append(piece(waiting))
             waiting = []
     if waiting:
-        pieces.append(_joined(waiting, framing_lexicons is not None))
+        pieces.append(piece(waiting))
     not_cached = {
         key: article_id for key, article_id in zip(keys, articles["article_id"], strict=True) if key not in known
     }
@@ -165,7 +235,7 @@ def sentence_scores_of(
         keys_of.setdefault(article_id, []).append(key)
     found: dict[str, SentenceScores] = {}
     current, scores = None, []
-    columns = ["article_id", "start", "end", "polarity", "subjectivity"]
+    columns = SENTENCE_SCORE_COLUMNS
     for first, last in batches(len(sentences), block):
         rows = zip(*(sentences[c].iloc[first:last].tolist() for c in columns), strict=True)
         for article_id, start, end, polarity, subjectivity in rows:

@@ -30,9 +30,10 @@ from typing import IO, Any
 
 from pipeline.schema import Problem, SentenceScores
 from pipeline.support import pickling
+from pipeline.support.stored import TableStore, dump_by_partition, load_by_partition
 
 CACHE_FILE = "sentences.sqlite"
-STAGE_FILE_MAGIC = b"mediabias-stage-1\n"
+STAGE_FILE_MAGIC = b"mediabias-stage-2\n"
 SIGNATURE_BYTES = hashlib.sha256().digest_size
 
 
@@ -170,12 +171,15 @@ class StageCache:
 
     Each stage keeps only its latest result, under a key that hashes everything the result depends
     on (corpus fingerprint, lexicon files, options, stage version): a different key is a miss.
-    Files are written atomically, and loaded only when their signature is this user's.
+    Files are written atomically, and loaded only when their signature is this user's. A table kept
+    in partitions is written and read a partition at a time (support.stored.dump_by_partition), back
+    into the run's table store if it has one.
     A `None` folder makes a cache that stores nothing.
     """
 
-    def __init__(self, folder: Path | None):
+    def __init__(self, folder: Path | None, store: TableStore | None = None):
         self.folder, self.problems, self.key = None if folder is None else Path(folder), [], None
+        self.store = store  # where a table kept in partitions goes as it is read (support.stored)
         if self.folder is None:
             return
         try:
@@ -209,13 +213,15 @@ class StageCache:
                         )
                     )
                     return None
-                stored_key, value = pickling.load(handle)
+                if pickling.load(handle) != key:
+                    return None  # another run's result: none of its tables is read
+                value = load_by_partition(handle, self.store)
         except FileNotFoundError:
             return None
         except Exception as error:  # a signed file of an older version can fail in any way: a miss, never a crash
             self.problems.append(Problem("cache", str(path), 0, f"unreadable ({error}); computed again", "warning"))
             return None
-        return value if stored_key == key else None
+        return value
 
     def _signed_by_us(self, handle: IO[bytes]) -> bool:
         """Whether the rest of the file, after its first line, is signed with this user's key; leaves
@@ -239,7 +245,8 @@ class StageCache:
             with os.fdopen(descriptor, "w+b") as handle:
                 handle.write(STAGE_FILE_MAGIC + bytes(SIGNATURE_BYTES))
                 signing = _SigningWriter(handle, self.key)
-                pickling.dump((key, value), signing)
+                pickling.dump(key, signing)
+                dump_by_partition(value, signing)
                 handle.seek(len(STAGE_FILE_MAGIC))
                 handle.write(signing.mac.digest())
             os.replace(temporary, self.folder / f"{stage}.pickle")

@@ -32,11 +32,13 @@ from functools import partial
 from types import ModuleType
 from typing import Any
 
+import pandas as pd
+
 from pipeline.engine.cache import SentenceCache, StageCache, cache_key
-from pipeline.engine.parallel import CHUNK_ARTICLES, Background, map_items
+from pipeline.engine.parallel import CHUNK_ARTICLES, PARTITION_ARTICLES, Background, map_items
 from pipeline.support.memo import Memo, remembering
 from pipeline.support.memory import return_freed_memory
-from pipeline.support.stored import TableStore, any_stored, loaded
+from pipeline.support.stored import PartitionedTable, TableStore, any_stored, loaded
 from pipeline.support.versions import code_version, content_key
 
 # Parameters the driver gives a stage that asks for them; they are never part of a key.
@@ -62,6 +64,7 @@ class Stage:
     beside: bool = False
     per_article: bool = False
     depends: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    by_partition: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -78,6 +81,7 @@ def stage(
     beside: bool = False,
     per_article: bool = False,
     depends: Mapping[str, tuple[str, ...]] | None = None,
+    by_partition: Iterable[str] = (),
 ) -> Callable[[Callable], Callable]:
     """Mark a function as a stage of a flow.
 
@@ -89,6 +93,10 @@ def stage(
     in_child: run it in a forked child process. beside: run it in a second process beside what follows.
     per_article: run it over chunks of its first input's rows (engine.articles).
     depends: {output: inputs} for an output that depends on fewer inputs than the stage reads.
+    by_partition: the inputs of which the stage reads an article's rows alone, to compute that article's
+      rows of its tables: when they are kept in partitions of articles (a large run), it is run once per
+      partition, with those inputs' rows of its articles and the others whole, and its tables are kept
+      in the same partitions (its tables must be in article id order, as its inputs are).
     """
 
     def mark(function: Callable) -> Callable:
@@ -104,6 +112,7 @@ def stage(
             beside=beside,
             per_article=per_article,
             depends=dict(depends or {}),
+            by_partition=tuple(by_partition),
         )
         return function
 
@@ -159,6 +168,7 @@ class Flow:
             reads = ", ".join(name for name in one.inputs if name not in PROVIDED)
             made = ", ".join(one.outputs)
             options = [o for o in ("cached", "by_content", "in_child", "beside", "per_article") if getattr(one, o)]
+            options += ["by_partition"] if one.by_partition else []
             suffix = f"  [{', '.join(options)}]" if options else ""
             arrow = made if made == one.name else f"{one.name} -> {made}"
             lines.append(f"{reads or '-'} -> {arrow}{suffix}")
@@ -178,6 +188,7 @@ class Settings:
     on_start: Callable[[int], None] | None = None
     on_scored: Callable[[int], None] | None = None
     store: TableStore | None = None
+    partition_articles: int = PARTITION_ARTICLES
 
 
 @dataclass
@@ -207,7 +218,7 @@ class _Driver:
         self.keys = {name: keys[name] if name in keys else content_key(value) for name, value in inputs.items()}
         self.uses = Counter(name for one in flow.stages for name in one.inputs)
         self.column_keys: dict[tuple[str, str], str] = {}
-        self.cache = StageCache(settings.cache_dir)
+        self.cache = StageCache(settings.cache_dir, settings.store)
         self.sentence_cache = SentenceCache(settings.cache_dir)
         self.computed: list[str] = []
         self.lane: _Lane | None = None
@@ -281,9 +292,9 @@ class _Driver:
 
     # Running
 
-    def arguments(self, one: Stage) -> dict[str, Any]:
+    def arguments(self, one: Stage, leaving_out: Iterable[str] = ()) -> dict[str, Any]:
         given = {}
-        for name in one.inputs:
+        for name in (name for name in one.inputs if name not in leaving_out):
             if name == "spread":
                 given[name] = partial(
                     map_items,
@@ -317,11 +328,41 @@ class _Driver:
         self._store(one, outputs, output_keys)
 
     def _compute(self, one: Stage) -> tuple:
+        bounds = self._partitions_of(one)
+        if bounds is not None:
+            return self._by_partition(one, bounds)
         function = partial(one.function, **self.arguments(one))
         local = self.settings.engine == "local"
         if not one.in_child:
             return as_outputs(one, function())
         return as_outputs(one, Background(function, enabled=local, starts_processes=True).result())
+
+    def _partitions_of(self, one: Stage) -> tuple | None:
+        """The partitions of articles a `by_partition` stage's inputs are kept in, if they all are in the same."""
+        if not one.by_partition:
+            return None
+        kept = [self.values[name] for name in one.by_partition]
+        if not all(isinstance(value, PartitionedTable) for value in kept) or len({v.bounds for v in kept}) > 1:
+            return None
+        return kept[0].bounds
+
+    def _by_partition(self, one: Stage, bounds: tuple) -> tuple:
+        """The stage's tables computed a partition of articles at a time, each partition's put in the store
+        as soon as it is made: the run holds one partition of what the stage reads and makes."""
+        store = self.settings.store
+        whole = self.arguments(one, leaving_out=one.by_partition)
+        made: list[list] = [[] for _ in one.outputs]
+        for k in range(len(bounds)):
+            given = {name: self.values[name].part(k, one.reads.get(name)) for name in one.by_partition}
+            outputs = as_outputs(one, one.function(**whole, **given))
+            del given
+            for parts, name, table in zip(made, one.outputs, outputs, strict=True):
+                if not isinstance(table, pd.DataFrame):
+                    raise TypeError(f"stage {one.name} runs by partition, so {name} must be a table")
+                parts.append(store.put(name, table))
+            del outputs
+            return_freed_memory()
+        return tuple(PartitionedTable(tuple(parts), parts[0].column_index, bounds) for parts in made)
 
     def _store(self, one: Stage, outputs: tuple, output_keys: dict[str, str]) -> None:
         self.values.update(zip(one.outputs, self._kept(one, outputs), strict=True))
@@ -347,6 +388,12 @@ class _Driver:
         store = self.settings.store
         if store is None:
             return outputs
+        bounds = self._partitions_of(one)
+        if bounds is not None:  # a by-partition stage's tables the cache gave whole: in its inputs' partitions
+            return tuple(
+                value if isinstance(value, PartitionedTable) else store.put_split(name, value, bounds)
+                for name, value in zip(one.outputs, outputs, strict=True)
+            )
         return tuple(
             store.put(name, value) if store.keeps(value) else value
             for name, value in zip(one.outputs, outputs, strict=True)

@@ -21,6 +21,9 @@ from pipeline.support.stored import any_stored
 ENGINES = ("local", "dask")
 # Articles per task: large enough that process start-up and pickling are small next to the work.
 CHUNK_ARTICLES = 200
+# Articles per partition of the tables a large run keeps on disk (support.stored.PartitionedTable): a
+# stage that reads an article's rows alone then holds this many articles' rows at a time.
+PARTITION_ARTICLES = 5_000
 
 
 def default_jobs() -> int:

@@ -30,7 +30,8 @@ def entry_identity(entry: Entry) -> EntryIdentity:
 
 @dataclass(frozen=True)
 class MatchState:
-    """What one run matched: the entries (by identity) and negators, and the sentences and hits they gave."""
+    """What one run matched: the entries (by identity) and negators, and the sentences and hits they gave
+    (tables, or on a large run PartitionedTables: support.stored)."""
 
     entries: frozenset[EntryIdentity]
     negators: frozenset[str]

@@ -520,6 +520,18 @@ def drop_repeated_articles(
     return articles.drop(index=articles.index[dropped]).reset_index(drop=True), removed_lines, problems
 
 
+def in_article_order(articles: pd.DataFrame, removed_lines: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The articles and their removed lines by article id (as text; an article's lines in their order),
+    whatever order the manifest lists the files in. Every per-article table is then in the same order
+    as the tables made from it, which are by article id, so that a run can compute them a partition of
+    articles at a time (pipeline.engine.driver) and join the partitions as they are."""
+
+    def by_id(table: pd.DataFrame) -> pd.DataFrame:
+        return table.sort_values("article_id", kind="stable", key=lambda ids: ids.astype(str)).reset_index(drop=True)
+
+    return by_id(articles), by_id(removed_lines)
+
+
 def _repeated_problem(articles: pd.DataFrame, row: int, earlier: int, what: str) -> Problem:
     file, record = str(articles["file"].iat[row]), int(articles["record"].iat[row])
     same_file = str(articles["file"].iat[earlier]) == file

@@ -33,7 +33,7 @@ from pipeline.reports.layout import anchor, finish_page, sentence_anchor
 from pipeline.reports.publish import check_output_folder, publish_folder
 from pipeline.schema import SOURCE_COLUMNS, Tables, counted
 from pipeline.support.dataframes import plain_strings
-from pipeline.support.stored import StoredTable, loaded
+from pipeline.support.stored import loaded, on_disk
 
 FLOAT_DECIMALS = 6
 # Rows of a table turned into CSV text at a time when written.
@@ -768,8 +768,7 @@ def tables_for_pages(tables: Tables) -> Tables:
     stored = {
         f.name: loaded(value, PAGE_COLUMNS.get(f.name))
         for f in fields(tables)
-        if isinstance(value := getattr(tables, f.name), StoredTable)
-        and (f.name in PAGE_COLUMNS or f.name in PAGE_TABLES)
+        if on_disk(value := getattr(tables, f.name)) and (f.name in PAGE_COLUMNS or f.name in PAGE_TABLES)
     }
     return replace(tables, **stored)
 

@@ -18,7 +18,7 @@ import pyarrow as pa
 from pandas.arrays import ArrowExtensionArray
 
 
-class _TablePickler(pickle.Pickler):
+class TablePickler(pickle.Pickler):
     def reducer_override(self, obj: Any) -> Any:
         # pandas keeps the column in `_pa_array`; should a later pandas not, its own pickling is used.
         stored = getattr(obj, "_pa_array", None) if isinstance(obj, ArrowExtensionArray) else None
@@ -32,7 +32,7 @@ class _TablePickler(pickle.Pickler):
 
 
 def dump(value: Any, handle: IO[bytes]) -> None:
-    _TablePickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    TablePickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
 
 
 def load(handle: IO[bytes]) -> Any:

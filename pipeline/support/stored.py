@@ -12,19 +12,23 @@ The store's files are this run's alone, in a folder of its own that is removed w
 from __future__ import annotations
 
 import os
+import pickle
 import secrets
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from pipeline.errors import MediaBiasError
 from pipeline.support import pickling
+from pipeline.support.dataframes import arrow_chunks, concat_column, in_one_piece
 
 # Tables that take less memory than this stay in memory: below it, writing and reading them back
 # costs more than holding them, and a run whose tables all stay keeps its second processes.
@@ -62,6 +66,102 @@ class StoredTable:
             return pickling.load(handle)
 
 
+@dataclass(frozen=True, eq=False)
+class PartitionedTable:
+    """A table kept on disk as consecutive partitions of its rows, each the rows of one run of articles
+    (`bounds`: each partition's first and last article id; tables made from the same articles share
+    them). `load()` gives the whole table, as joining the partitions in memory would have given it;
+    `part(k)` the k-th partition's rows, as a table of their own."""
+
+    parts: tuple[StoredTable, ...]
+    column_index: pd.Index
+    bounds: tuple[tuple[str, str], ...]
+
+    @property
+    def columns(self) -> tuple:
+        return tuple(self.column_index)
+
+    def __len__(self) -> int:
+        return sum(len(part) for part in self.parts)
+
+    def load(self, columns: Iterable[Any] | None = None) -> pd.DataFrame:
+        wanted = self.columns if columns is None else tuple(columns)
+        filled = [part for part in self.parts if len(part)] or list(self.parts[:1])
+        if not wanted or not filled:
+            return pd.DataFrame(index=pd.RangeIndex(len(self)))
+        # Column by column, each partition's column let go once joined, as the chunks' tables were joined.
+        joined = {column: in_one_piece(concat_column([part._column(column) for part in filled])) for column in wanted}
+        table = pd.DataFrame(joined, copy=False)
+        return table.set_axis(self.column_index[[self.columns.index(c) for c in wanted]], axis=1)
+
+    def part(self, k: int, columns: Iterable[Any] | None = None) -> pd.DataFrame:
+        return self.parts[k].load(columns)
+
+
+def dump_by_partition(value: Any, handle: IO[bytes]) -> None:
+    """Pickle `value` (a stage's tables, or a dataclass or tuple of them) to `handle`, each
+    PartitionedTable in it a partition at a time, loaded, written and let go of in turn, so that saving
+    it never holds the whole table; `load_by_partition` reads it back."""
+    found = _partitioned_in(value)
+    pickling.dump(_Partitioned(len(found)), handle)
+    for table in found:
+        pickling.dump((table.column_index, table.bounds, len(table.parts)), handle)
+        for k in range(len(table.parts)):
+            pickling.dump(table.part(k), handle)
+    pickler = pickling.TablePickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
+    places = {id(table): k for k, table in enumerate(found)}
+    pickler.persistent_id = lambda obj: places.get(id(obj)) if isinstance(obj, PartitionedTable) else None
+    pickler.dump(value)
+
+
+def load_by_partition(handle: IO[bytes], store: TableStore | None = None) -> Any:
+    """What dump_by_partition wrote: each PartitionedTable put back in `store` a partition at a time or,
+    without one, joined into one table, as PartitionedTable.load gives it."""
+    header = pickling.load(handle)
+    if not isinstance(header, _Partitioned):
+        raise ValueError("not written by dump_by_partition")
+    tables = []
+    for _ in range(header.n_tables):
+        column_index, bounds, n_parts = pickling.load(handle)
+        parts = (pickling.load(handle) for _ in range(n_parts))
+        if store is not None:
+            tables.append(replace(store.put_parts("cached", parts, bounds), column_index=column_index))
+        else:
+            tables.append(_joined_partitions(list(parts), column_index))
+    unpickler = pickle.Unpickler(handle)
+    unpickler.persistent_load = tables.__getitem__
+    return unpickler.load()
+
+
+@dataclass(frozen=True)
+class _Partitioned:
+    n_tables: int
+
+
+def _partitioned_in(value: Any, depth: int = 3) -> list[PartitionedTable]:
+    """The PartitionedTables in `value`, its tuples, lists and dataclasses, to `depth` levels."""
+    if isinstance(value, PartitionedTable):
+        return [value]
+    if depth == 0:
+        return []
+    if is_dataclass(value) and not isinstance(value, type):
+        inner = [getattr(value, f.name) for f in fields(value)]
+    elif isinstance(value, tuple | list):
+        inner = list(value)
+    else:
+        return []
+    found = {id(table): table for item in inner for table in _partitioned_in(item, depth - 1)}
+    return list(found.values())
+
+
+def _joined_partitions(parts: list[pd.DataFrame], column_index: pd.Index) -> pd.DataFrame:
+    filled = [part for part in parts if len(part)] or parts[:1]
+    if not filled or not len(column_index):
+        return pd.DataFrame(index=pd.RangeIndex(sum(map(len, parts))))
+    joined = {column: in_one_piece(concat_column([part.pop(column) for part in filled])) for column in column_index}
+    return pd.DataFrame(joined, copy=False).set_axis(column_index, axis=1)
+
+
 class TableStore:
     """A folder of stored tables, made when the first is put; `put` stores a table and gives its StoredTable."""
 
@@ -96,19 +196,68 @@ class TableStore:
             ) from error
         return StoredTable(folder, table.columns, len(table))
 
+    def put_parts(
+        self, name: str, parts: Iterable[pd.DataFrame], bounds: Iterable[tuple[str, str]]
+    ) -> PartitionedTable:
+        """Store the partitions of a table (each put as soon as it is given, then let go of) as one
+        PartitionedTable; every partition has the same columns."""
+        stored = tuple(self.put(name, part) for part in parts)
+        return PartitionedTable(stored, stored[0].column_index, tuple(bounds))
+
+    def put_split(self, name: str, table: pd.DataFrame, bounds: tuple[tuple[str, str], ...]) -> PartitionedTable:
+        """Store a whole table, in article id order, as partitions of the articles `bounds` gives (each
+        partition's first and last article id), as a run that made it in those partitions would have."""
+        edges = _partition_edges(table["article_id"], bounds)
+        parts = (_compacted(table.iloc[edges[k] : edges[k + 1]]) for k in range(len(bounds)))
+        return self.put_parts(name, parts, bounds)
+
     def discard(self, value: Any) -> None:
         """Remove a stored table's files (once no stage will read it); anything else is not the store's."""
-        if isinstance(value, StoredTable) and value.folder.parent == self.folder:
-            shutil.rmtree(value.folder, ignore_errors=True)
+        for table in value.parts if isinstance(value, PartitionedTable) else (value,):
+            if isinstance(table, StoredTable) and table.folder.parent == self.folder:
+                shutil.rmtree(table.folder, ignore_errors=True)
+
+
+def _partition_edges(article_ids: pd.Series, bounds: tuple[tuple[str, str], ...]) -> np.ndarray:
+    """The first row of each partition and the end, in a column of article ids in article id order."""
+    firsts = np.array([first for first, _ in bounds], dtype=object)
+    if isinstance(article_ids.dtype, pd.CategoricalDtype):
+        names = np.asarray(article_ids.cat.categories.astype(str), dtype=object)
+        partition = (np.searchsorted(firsts, names, side="right") - 1)[article_ids.cat.codes.to_numpy()]
+    else:
+        partition = np.searchsorted(firsts, article_ids.astype(str).to_numpy(dtype=object), side="right") - 1
+    if len(partition) and (partition[0] < 0 or (np.diff(partition) < 0).any()):
+        raise ValueError("a table split into partitions of articles must be in article id order")
+    return np.searchsorted(partition, np.arange(len(bounds) + 1), side="left")
+
+
+def _compacted(part: pd.DataFrame) -> pd.DataFrame:
+    """A slice of a table as a table of its own: its text held in buffers of its own (pyarrow pickles
+    a slice with its whole column's buffers) and its categories those it uses (as made so)."""
+    columns = {}
+    for column in part.columns:
+        values = part[column].reset_index(drop=True)
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            values = values.cat.remove_unused_categories()
+        elif (chunks := arrow_chunks(values)) is not None:
+            whole = chunks.combine_chunks() if chunks.num_chunks else pa.array([], type=chunks.type)
+            values = pd.Series(whole.take(pa.array(np.arange(len(whole)))), dtype=values.dtype, name=values.name)
+        columns[column] = values
+    return pd.DataFrame(columns, copy=False).set_axis(part.columns, axis=1)
 
 
 def loaded(value: Any, columns: Iterable[Any] | None = None) -> Any:
     """The table itself, whether held (a DataFrame: `columns` of it, if given) or stored; anything else as it is."""
-    if isinstance(value, StoredTable):
+    if on_disk(value):
         return value.load(columns)
     if columns is not None and isinstance(value, pd.DataFrame) and len(value.columns):  # an empty default as it is
         return value[list(columns)]
     return value
+
+
+def on_disk(value: Any) -> bool:
+    """Whether `value` is a table kept in a TableStore (whole or in partitions)."""
+    return isinstance(value, StoredTable | PartitionedTable)
 
 
 def any_stored(tables: Any) -> bool:
@@ -119,7 +268,7 @@ def any_stored(tables: Any) -> bool:
         values = [getattr(tables, f.name) for f in fields(tables)]
     else:
         values = list(tables.values()) if isinstance(tables, Mapping) else list(tables)
-    return any(isinstance(value, StoredTable) for value in values)
+    return any(on_disk(value) for value in values)
 
 
 @contextmanager
