@@ -87,6 +87,19 @@ def test_tables_kept_in_partitions_of_articles_and_computed_a_partition_at_a_tim
     assert tables_in_partitions(jobs=jobs) == one_process
 
 
+def test_a_report_of_tables_in_partitions_writes_the_files_of_tables_held_whole(tmp_path):
+    held = analyze(SEED_CORPUS, LEXICONS)
+    write_reports(held, tmp_path / "held", formats=("csv", "parquet"))
+    with table_store(least_bytes=0) as store:
+        parted = analyze(SEED_CORPUS, LEXICONS, chunk_articles=2, partition_articles=2, store=store)
+        parted.provenance = held.provenance  # the run's time
+        assert isinstance(parted.sentences, PartitionedTable) and len(parted.sentences.parts) == 3
+        write_reports(parted, tmp_path / "parted", formats=("csv", "parquet"))
+    files = sorted(p.relative_to(tmp_path / "held") for p in (tmp_path / "held").rglob("*") if p.is_file())
+    assert [f for f in files if (tmp_path / "held" / f).read_bytes() != (tmp_path / "parted" / f).read_bytes()] == []
+    assert any(f.suffix == ".parquet" for f in files)
+
+
 def test_a_warm_run_in_partitions_splits_what_the_cache_gives_whole_and_gives_the_same_tables(tmp_path, one_process):
     cold = tables_in_partitions(cache_dir=tmp_path / "cache")
     computed = []

@@ -11,6 +11,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import fields, replace
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import matplotlib
@@ -33,7 +34,7 @@ from pipeline.reports.layout import anchor, finish_page, sentence_anchor
 from pipeline.reports.publish import check_output_folder, publish_folder
 from pipeline.schema import SOURCE_COLUMNS, Tables, counted
 from pipeline.support.dataframes import plain_strings
-from pipeline.support.stored import loaded, on_disk
+from pipeline.support.stored import PartitionedTable, loaded, on_disk
 
 FLOAT_DECIMALS = 6
 # Rows of a table turned into CSV text at a time when written.
@@ -817,12 +818,16 @@ def _report_files(
     previous = _read_digests(previous_dir)
     digests: dict[str, dict[str, str]] = {}
     for name, kept in tables.csv_tables().items():
-        table = loaded(kept)  # one at a time, so that no two tables kept on disk are held at once
-        yield f"tables/{name}", _table_file(f"tables/{name}", table, previous_dir, previous, digests)
+        # One at a time, so that no two tables kept on disk are held at once; a table kept in partitions
+        # a partition at a time, but as Parquet whole (its categories' codes must be the whole table's).
+        parts = _partitions_of(kept)
+        yield f"tables/{name}", _table_file(f"tables/{name}", parts, previous_dir, previous, digests)
         if parquet:
             relative = f"tables/{name.removesuffix('.csv')}.parquet"
-            yield relative, _table_file(relative, table, previous_dir, previous, digests, parquet=True)
-        del table  # before the next is loaded, for the same reason
+            whole = _partitions_of(loaded(kept))
+            yield relative, _table_file(relative, whole, previous_dir, previous, digests, parquet=True)
+            del whole
+        del parts  # before the next is loaded, for the same reason
     yield from (pages.result() if pages is not None else render_pages(tables, parquet)).items()
     yield "run.json", json.dumps(tables.provenance, indent=2, sort_keys=True) + "\n"
     yield SNAPSHOT_FILE, json.dumps(tables.snapshot, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
@@ -830,37 +835,58 @@ def _report_files(
     yield DIGESTS_FILE, json.dumps(digests, indent=1, sort_keys=True) + "\n"
 
 
-def table_digest(table: pd.DataFrame, block: int = 500_000) -> str | None:
-    """A digest of a table's columns, types and every cell, or None for a table pandas cannot hash.
+def table_digest(table: pd.DataFrame | Callable[[], Iterator[pd.DataFrame]], block: int = 500_000) -> str | None:
+    """A digest of a table's columns, types and every cell, or None for a table pandas cannot hash;
+    `table` may be a function that gives the table's partitions in order (_partitions_of).
 
     Rows are hashed `block` at a time (each row's hash depends on that row only, so the digest does
-    not depend on `block`): hashing a table of millions of rows at once takes several copies of it.
+    not depend on `block`, nor on the partitions): hashing a table of millions of rows at once takes
+    several copies of it.
     """
     digest = hashlib.blake2b(digest_size=20)
-    digest.update(
-        json.dumps([CSV_FORMAT_VERSION, list(map(str, table.columns)), list(map(str, table.dtypes))]).encode()
-    )
-    try:
-        for start in range(0, len(table), block):
-            digest.update(
-                pd.util.hash_pandas_object(table.iloc[start : start + block], index=False).to_numpy().tobytes()
-            )
-    except TypeError:
-        return None
+    for k, part in enumerate(table() if callable(table) else [table]):
+        if k == 0:
+            header = [CSV_FORMAT_VERSION, list(map(str, part.columns)), list(map(str, part.dtypes))]
+            digest.update(json.dumps(header).encode())
+        try:
+            for start in range(0, len(part), block):
+                digest.update(
+                    pd.util.hash_pandas_object(part.iloc[start : start + block], index=False).to_numpy().tobytes()
+                )
+        except TypeError:
+            return None
     return digest.hexdigest()
+
+
+def _partitions_of(kept: Any) -> Callable[[], Iterator[pd.DataFrame]]:
+    """A function that gives a table's partitions in order, each loaded when it is reached: those of a
+    PartitionedTable, or the whole table as one."""
+    if isinstance(kept, PartitionedTable):
+        return lambda: (kept.part(k) for k in range(len(kept.parts)))
+    table = loaded(kept)
+    return lambda: iter([table])
+
+
+def _csv_of_partitions(parts: Callable[[], Iterator[pd.DataFrame]]) -> Iterator[str]:
+    """csv_chunks of the whole table, a partition at a time (each row's text depends on that row only)."""
+    for k, part in enumerate(parts()):
+        chunks = csv_chunks(part)
+        first = next(chunks)
+        yield first if k == 0 else first.split("\n", 1)[1]
+        yield from chunks
 
 
 def _table_file(
     relative: str,
-    table: pd.DataFrame,
+    parts: Callable[[], Iterator[pd.DataFrame]],
     previous_dir: Path | None,
     previous: dict[str, dict[str, str]],
     digests: dict[str, dict[str, str]],
     parquet: bool = False,
 ) -> Path | Iterator[str] | bytes:
-    """The previous file, when it holds exactly this table and nobody changed it since; else the CSV text
-    (or, with `parquet`, the Parquet bytes)."""
-    content = table_digest(table)
+    """The previous file, when it holds exactly this table (its partitions, see _partitions_of) and nobody
+    changed it since; else the CSV text (or, with `parquet`, the Parquet bytes of the table, whole)."""
+    content = table_digest(parts)
     if content is not None and parquet:
         import pyarrow
 
@@ -869,7 +895,8 @@ def _table_file(
     if unchanged is not None:
         return unchanged
     if not parquet:
-        return _hashed(csv_chunks(table), relative, content, digests)
+        return _hashed(_csv_of_partitions(parts), relative, content, digests)
+    (table,) = parts()
     data = to_parquet_bytes(table)
     if content is not None:
         digests[relative] = {"content": content, "sha256": hashlib.sha256(data).hexdigest()}
