@@ -22,6 +22,7 @@ class TreeMemory:
     def __init__(self, interval_s: float = 0.2):
         self.interval_s = interval_s
         self.peak_mb: float | None = None
+        self._since_mark: float = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -35,10 +36,19 @@ class TreeMemory:
         if self._thread.is_alive():
             self._thread.join()
 
+    def peak_since_mark(self) -> float | None:
+        """The highest sum seen since the last call (or the start), counting the sum now; None off Linux."""
+        if self.peak_mb is None:
+            return None
+        now = tree_pss_mb(os.getpid())
+        peak, self._since_mark = max(self._since_mark, now), now
+        return peak
+
     def _sample(self) -> None:
         while True:
             total = tree_pss_mb(os.getpid())
             self.peak_mb = total if self.peak_mb is None else max(self.peak_mb, total)
+            self._since_mark = max(self._since_mark, total)
             if self._stop.wait(self.interval_s):
                 return
 
@@ -78,3 +88,18 @@ def _pss_kb(pid: int) -> int:
     except OSError:
         return 0
     return next((int(line.split()[1]) for line in lines if line.startswith("Pss:")), 0)
+
+
+class StagePeaks(dict):
+    """A `timings` dict for pipeline.flow.analyze that also keeps, in `peaks_mb`, the peak of the process
+    tree during each stage (from the end of the one before): the driver sets a stage's time as it ends."""
+
+    def __init__(self, memory: TreeMemory):
+        super().__init__()
+        self.memory, self.peaks_mb = memory, {}
+
+    def __setitem__(self, stage: str, seconds: float) -> None:
+        peak = self.memory.peak_since_mark()
+        if peak is not None:
+            self.peaks_mb[stage] = round(peak)
+        super().__setitem__(stage, seconds)

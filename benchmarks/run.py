@@ -10,7 +10,7 @@
 Each size runs in its own process, so peak RSS is that size's own. For each size it prints a
 table row and one JSON line: wall time (cold, empty cache), articles/s, words/s, peak RSS, seconds
 per stage, the peak memory of the run's whole process tree (benchmarks/memory.py: the workers
-count too), lexicon matching alone in words/s (best and median of 5 passes), the warm re-run after a
+count too) and its peak during each stage (`stage_peaks_mb`), lexicon matching alone in words/s (best and median of 5 passes), the warm re-run after a
 one-line lexicon edit (with the caches) as a share of the cold run, the same after a second edit (the
 weight of the entry with the most hits), and the ratio against a baseline measured in the same
 process: a plain loop of `TextBlob(sentence).sentiment` over the same sentences on one core.
@@ -40,7 +40,7 @@ MATCHING_PASSES = 5
 
 def measure(n_articles: int, jobs: int, engine: str = "local", cold_only: bool = False) -> dict:
     """Cold run, warm run after a lexicon edit, matching alone and the TextBlob baseline, on n_articles."""
-    from memory import TreeMemory
+    from memory import StagePeaks, TreeMemory
     from synthetic import PROJECT, write_corpus
 
     from pipeline.engine.parallel import pages_beside
@@ -56,17 +56,18 @@ def measure(n_articles: int, jobs: int, engine: str = "local", cold_only: bool =
         lexicons = work / "lexicons"
         shutil.copytree(PROJECT / "lexicons", lexicons)
 
-        stages: dict[str, float] = {}
         start = time.perf_counter()
         # As `mediabias run` does: the large tables kept on disk beside the cache until the reports are written.
         with TreeMemory() as cold_memory, table_store(work / "cache") as store:
+            stages = StagePeaks(cold_memory)
             tables = analyze(
                 corpus, lexicons, jobs=jobs, engine=engine, cache_dir=work / "cache", timings=stages, store=store
             )
             report_start = time.perf_counter()
             write_reports(tables, work / "reports", beside=pages_beside(jobs, tables))
             del tables  # the warm run's memory is measured with its own tables only
-        stages["report"] = round(time.perf_counter() - report_start, 3)
+            stages["report"] = round(time.perf_counter() - report_start, 3)
+        stage_peaks, stages = stages.peaks_mb, dict(stages)
         cold = time.perf_counter() - start
         # The cold run's own peak: the warm runs below hold two more sets of tables in this process.
         cold_peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -77,6 +78,7 @@ def measure(n_articles: int, jobs: int, engine: str = "local", cold_only: bool =
                     "articles": n_articles,
                     "cold_s": round(cold, 2),
                     "stages_s": stages,
+                    "stage_peaks_mb": stage_peaks,
                     "peak_rss_mb": round(cold_peak_rss, 1),
                     "peak_mb_with_workers": _rounded(cold_memory.peak_mb),
                 }
@@ -86,7 +88,8 @@ def measure(n_articles: int, jobs: int, engine: str = "local", cold_only: bool =
         )
 
         if cold_only:
-            return _cold_only(n_articles, jobs, engine, cold, cold_peak_rss, cold_memory.peak_mb, stages, work)
+            figures = _cold_only(n_articles, jobs, engine, cold, cold_peak_rss, cold_memory.peak_mb, stages, work)
+            return {**figures, "stage_peaks_mb": stage_peaks}
 
         emotive = lexicons / "emotive.csv"
         emotive.write_text(emotive.read_text().replace("brutal,emotive,2,", "brutal,emotive,3,"))
@@ -131,6 +134,7 @@ def measure(n_articles: int, jobs: int, engine: str = "local", cold_only: bool =
     cold_run = (n_articles, jobs, engine, len(texts), n_words, cold, cold_peak_rss, cold_memory.peak_mb, stages)
     return {
         **_cold_figures(*cold_run, baseline),
+        "stage_peaks_mb": stage_peaks,
         "peak_rss_mb_whole_benchmark": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "warm_peak_mb_with_workers": _rounded(warm_memory.peak_mb),
         "matching_words_per_s": round(n_words / matching),
