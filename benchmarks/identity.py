@@ -3,8 +3,9 @@
     python benchmarks/identity.py                   # 1,000 and 10,000 articles
     python benchmarks/identity.py --sizes 200       # a quick look
 
-For each size it runs `mediabias run --no-cache` as a user would, with `--jobs 1`, `--jobs 2` and
-`--engine dask` (a local cluster of two workers), and compares every file under `tables/` with the
+For each size it runs `mediabias run --no-cache` as a user would, with `--jobs 1`, `--jobs 2`,
+`--engine dask` (a local cluster of two workers) and `--low-memory` (every table on disk, the
+per-article ones in partitions of 5,000 articles), and compares every file under `tables/` with the
 first run's. It prints one row per size: each run's wall seconds and whether its tables are identical.
 The Dask engine needs the extra: `pip install -e '.[dask]'`. The tests check the same on small corpora;
 this is for the sizes a test would take too long on.
@@ -28,6 +29,7 @@ RUNS = {
     "jobs 1": ["--jobs", "1"],
     "jobs 2": ["--jobs", "2"],
     "dask": ["--engine", "dask", "--jobs", "2"],
+    "low memory": ["--low-memory", "--jobs", "2"],
 }
 
 

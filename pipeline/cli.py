@@ -20,7 +20,7 @@ from pipeline.reading.corpus import read_corpus, read_text_file
 from pipeline.reading.lexicons import check_lexicons, corpus_vocabulary, grouped_unused_wildcards, read_lexicons
 from pipeline.reports.publish import OutputFolderRefused, check_output_file, check_output_folder, write_file
 from pipeline.reports.report import TABLE_FORMATS, read_snapshot, to_csv_text, write_evaluation, write_reports
-from pipeline.support.stored import loaded, table_store
+from pipeline.support.stored import STORED_BYTES, loaded, table_store
 from pipeline.tuning.gold import clean_corpus, evaluate_against_gold, learn_frames_from_gold
 from pipeline.tuning.learn import (
     MIN_ARTICLES,
@@ -253,6 +253,12 @@ def main() -> None:
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
 @click.option(
+    "--low-memory",
+    is_flag=True,
+    help="Keep every table on disk between stages, the per-article ones in partitions of 5,000 articles, "
+    "whatever the corpus's size (by default only tables of 128 MiB or more): the same tables, in less memory.",
+)
+@click.option(
     "--format",
     "table_formats",
     default="csv",
@@ -271,6 +277,7 @@ def run(
     scheduler: str | None,
     cache_dir: Path,
     no_cache: bool,
+    low_memory: bool,
     table_formats: tuple[str, ...],
 ) -> None:
     """Read, clean and score a corpus and write framing reports per outlet.
@@ -286,7 +293,7 @@ def run(
     )
     # Large tables are kept on disk until the reports are written, so that the run holds only what the
     # stage at hand reads (beside the cache, if there is one).
-    with table_store(None if no_cache else cache_dir) as store:
+    with table_store(None if no_cache else cache_dir, least_bytes=0 if low_memory else STORED_BYTES) as store:
         tables = _analyze(
             corpus_dir,
             lexicon_dir,

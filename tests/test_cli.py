@@ -181,6 +181,22 @@ def test_two_runs_give_byte_identical_tables(seed_reports, tmp_path):
         assert (second / "tables" / table.name).read_bytes() == table.read_bytes(), table.name
 
 
+def test_a_low_memory_run_keeps_its_tables_on_disk_and_writes_the_same_tables(seed_reports, tmp_path, monkeypatch):
+    from pipeline.support.stored import TableStore
+
+    _, first = seed_reports
+    put, kept = TableStore.put, []
+    monkeypatch.setattr(TableStore, "put", lambda store, name, table: kept.append(name) or put(store, name, table))
+    low = tmp_path / "low"
+    options = ["--lexicons", str(LEXICONS), "--out", str(low), "--cache", str(tmp_path / "cache")]
+    result = CliRunner().invoke(main, ["run", "--corpus", str(SEED_CORPUS), *options, "--low-memory"])
+    assert result.exit_code == 0, result.output
+    for table in sorted((first / "tables").iterdir()):
+        assert (low / "tables" / table.name).read_bytes() == table.read_bytes(), table.name
+    assert {"sentences", "hits", "annotations", "statements"} <= set(kept)
+    assert not list((tmp_path / "cache").glob("mediabias-tables-*"))  # the tables on disk were the run's own
+
+
 def test_nothing_to_score_exits_non_zero_with_the_reasons(make_corpus, tmp_path):
     corpus = make_corpus({"a.txt": b"", "b.txt": b"\x00\x01binary"})
     result = CliRunner().invoke(
