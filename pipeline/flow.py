@@ -270,7 +270,7 @@ def lexicon_stats(lexicon, hits):
     return tune.lexicon_stats(lexicon, hits)
 
 
-@stage(reads={"sentences": SENTENCE_SCORES}, by_partition=("sentences", "hits"))
+@stage(reads={"sentences": SENTENCE_SCORES}, by_partition=("sentences", "hits", "article_list"))
 def articles(article_list, sentences, hits, categories):
     return score.article_scores(article_list, sentences, hits, categories)
 

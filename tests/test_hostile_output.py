@@ -399,7 +399,7 @@ def test_a_run_that_keeps_its_tables_on_disk_writes_the_same_reports_and_leaves_
     held = run(corpus, tmp_path / "held", "--format", "csv,parquet")
     kept_folders = []
 
-    def every_table_on_disk(parent):
+    def every_table_on_disk(parent, **options):
         store = table_store(parent, least_bytes=0)
         kept_folders.append(parent)
         return store

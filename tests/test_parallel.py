@@ -88,16 +88,32 @@ def test_tables_kept_in_partitions_of_articles_and_computed_a_partition_at_a_tim
 
 
 def test_a_report_of_tables_in_partitions_writes_the_files_of_tables_held_whole(tmp_path):
-    held = analyze(SEED_CORPUS, LEXICONS)
+    # A manifest column whose name holds a line break: the articles table's CSV header takes two lines.
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEED_CORPUS, corpus)
+    manifest = pd.read_csv(corpus / "manifest.csv", dtype=str, keep_default_na=False)
+    manifest.assign(**{"desk\nnote": "wire"}).to_csv(corpus / "manifest.csv", index=False)
+    held = analyze(corpus, LEXICONS)
     write_reports(held, tmp_path / "held", formats=("csv", "parquet"))
     with table_store(least_bytes=0) as store:
-        parted = analyze(SEED_CORPUS, LEXICONS, chunk_articles=2, partition_articles=2, store=store)
+        parted = analyze(corpus, LEXICONS, chunk_articles=2, partition_articles=2, store=store)
         parted.provenance = held.provenance  # the run's time
         assert isinstance(parted.sentences, PartitionedTable) and len(parted.sentences.parts) == 3
         write_reports(parted, tmp_path / "parted", formats=("csv", "parquet"))
     files = sorted(p.relative_to(tmp_path / "held") for p in (tmp_path / "held").rglob("*") if p.is_file())
     assert [f for f in files if (tmp_path / "held" / f).read_bytes() != (tmp_path / "parted" / f).read_bytes()] == []
     assert any(f.suffix == ".parquet" for f in files)
+    assert '"desk\nnote"' in (tmp_path / "held" / "tables" / "articles.csv").read_text(encoding="utf-8")
+
+
+def test_a_small_run_after_a_low_memory_one_holds_what_the_cache_gives_in_memory(tmp_path, one_process):
+    with table_store(least_bytes=0) as store:
+        analyze(SEED_CORPUS, LEXICONS, chunk_articles=2, partition_articles=2, store=store, cache_dir=tmp_path / "c")
+    with table_store() as store:
+        tables = analyze(SEED_CORPUS, LEXICONS, chunk_articles=2, store=store, cache_dir=tmp_path / "c")
+        assert not any(on_disk(getattr(tables, name)) for name in ("sentences", "annotations", "statements"))
+        assert not store.folder.exists() or not list(store.folder.iterdir())  # what the cache put there is gone
+        assert {name: to_csv_text(table) for name, table in tables.csv_tables().items()} == one_process
 
 
 def test_a_warm_run_in_partitions_splits_what_the_cache_gives_whole_and_gives_the_same_tables(tmp_path, one_process):

@@ -190,3 +190,13 @@ def test_a_table_in_partitions_is_pickled_a_partition_at_a_time_and_read_back_wh
     again, _ = stored.load_by_partition(pickled, TableStore(tmp_path / "b"))
     assert isinstance(again, stored.PartitionedTable) and again.bounds == kept.bounds
     pd.testing.assert_frame_equal(again.load(), kept.load(), check_exact=True)
+
+
+def test_a_table_on_disk_that_would_be_cached_as_its_paths_is_refused(tmp_path):
+    import io
+
+    from pipeline.support import stored
+
+    kept = TableStore(tmp_path).put_parts("hits", [awkward_table()], [("a1", "b2")])
+    with pytest.raises(TypeError, match="cannot be cached"):
+        stored.dump_by_partition({"deep": {"deeper": kept}}, io.BytesIO())

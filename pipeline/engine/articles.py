@@ -100,10 +100,17 @@ def run_per_article(driver: _Driver, stage: Stage) -> tuple[tuple, dict[str, str
         sentences, hits, new_annotations = _in_partitions(pieces, partitions, annotations is None)
     else:
         sentences, hits, new_annotations = _joined(pieces, annotations is None)
-    _cache_sentence_scores(driver.sentence_cache, not_cached, loaded(sentences, SENTENCE_SCORE_COLUMNS))
-    if changed is not None:
-        before = replace(before, sentences=loaded(before.sentences), hits=loaded(before.hits))
-        sentences, hits = merge_rematched(before, redone, loaded(sentences), loaded(hits), article_ids)
+    if not_cached:
+        _cache_sentence_scores(driver.sentence_cache, not_cached, loaded(sentences, SENTENCE_SCORE_COLUMNS))
+    if changed is not None and not redone and _partitioned_as(partitions, before.sentences, before.hits):
+        sentences, hits = before.sentences, before.hits  # the last run's, as they are, on disk
+    elif changed is not None:
+        held = replace(before, sentences=loaded(before.sentences), hits=loaded(before.hits))
+        _let_go(store, before.sentences, before.hits)
+        sentences, hits = merge_rematched(held, redone, loaded(sentences), loaded(hits), article_ids)
+        del held
+    elif before is not None:
+        _let_go(store, before.sentences, before.hits)
     del before  # the last run's tables, merged: their texts must not outlive the joining of the new ones
     if annotations is None:
         annotations = new_annotations
@@ -113,17 +120,35 @@ def run_per_article(driver: _Driver, stage: Stage) -> tuple[tuple, dict[str, str
     if partitions:
         tables = (sentences, hits, annotations)
         sentences, hits, annotations = (
-            table
-            if isinstance(table, PartitionedTable) and table.bounds == partitions.bounds
-            else store.put_split(name, loaded(table), partitions.bounds)
+            table if _partitioned_as(partitions, table) else store.put_split(name, loaded(table), partitions.bounds)
             for name, table in zip(stage.outputs, tables, strict=True)
         )
+        _let_go(store, *(table for table in tables if not _partitioned_as(partitions, table)))
         del tables
     else:
+        # A small run holds its tables, whatever the cache gave (the tables of a --low-memory run, on disk).
+        whole = (loaded(sentences), loaded(hits), loaded(annotations))
+        _let_go(store, sentences, hits, annotations)
+        sentences, hits, annotations = whole
+        del whole
         # Only now, with the chunks' tables gone, so that the texts are never held three times.
         sentences["text"] = in_one_piece(sentences["text"])
     return_freed_memory()
     return (sentences, hits, annotations), output_keys, n_scored
+
+
+def _partitioned_as(partitions: Partitions | None, *tables) -> bool:
+    """Whether each of the tables is kept in these partitions."""
+    return partitions is not None and all(
+        isinstance(table, PartitionedTable) and table.bounds == partitions.bounds for table in tables
+    )
+
+
+def _let_go(store: TableStore | None, *tables) -> None:
+    """Remove the files of those of the tables kept in the store (support.stored): read, or replaced."""
+    for table in tables:
+        if store is not None:
+            store.discard(table)
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ from pipeline.engine.cache import SentenceCache, StageCache, cache_key
 from pipeline.engine.parallel import CHUNK_ARTICLES, PARTITION_ARTICLES, Background, map_items
 from pipeline.support.memo import Memo, remembering
 from pipeline.support.memory import return_freed_memory
-from pipeline.support.stored import PartitionedTable, TableStore, any_stored, loaded
+from pipeline.support.stored import PartitionedTable, TableStore, any_stored, loaded, partitions_of_table
 from pipeline.support.versions import code_version, content_key
 
 # Parameters the driver gives a stage that asks for them; they are never part of a key.
@@ -338,11 +338,10 @@ class _Driver:
         return as_outputs(one, Background(function, enabled=local, starts_processes=True).result())
 
     def _partitions_of(self, one: Stage) -> tuple | None:
-        """The partitions of articles a `by_partition` stage's inputs are kept in, if they all are in the same."""
-        if not one.by_partition:
-            return None
-        kept = [self.values[name] for name in one.by_partition]
-        if not all(isinstance(value, PartitionedTable) for value in kept) or len({v.bounds for v in kept}) > 1:
+        """The partitions of articles a `by_partition` stage's inputs are kept in, if those kept in
+        partitions all are in the same (the others, whole, are cut into the same partitions)."""
+        kept = [self.values[name] for name in one.by_partition if isinstance(self.values[name], PartitionedTable)]
+        if not kept or len({value.bounds for value in kept}) > 1:
             return None
         return kept[0].bounds
 
@@ -351,9 +350,17 @@ class _Driver:
         as soon as it is made: the run holds one partition of what the stage reads and makes."""
         store = self.settings.store
         whole = self.arguments(one, leaving_out=one.by_partition)
+        cut = {  # a table held whole, in article id order: each partition's rows in turn
+            name: partitions_of_table(loaded(value, one.reads.get(name)), bounds)
+            for name in one.by_partition
+            if not isinstance(value := self.values[name], PartitionedTable)
+        }
         made: list[list] = [[] for _ in one.outputs]
         for k in range(len(bounds)):
-            given = {name: self.values[name].part(k, one.reads.get(name)) for name in one.by_partition}
+            given = {
+                name: next(cut[name]) if name in cut else self.values[name].part(k, one.reads.get(name))
+                for name in one.by_partition
+            }
             outputs = as_outputs(one, one.function(**whole, **given))
             del given
             for parts, name, table in zip(made, one.outputs, outputs, strict=True):
@@ -386,18 +393,22 @@ class _Driver:
     def _kept(self, one: Stage, outputs: tuple) -> tuple:
         """The stage's outputs as the run keeps them: the large tables in the store, if there is one."""
         store = self.settings.store
-        if store is None:
+        if store is None or one.per_article:  # the per-article stage's are kept as they are made (engine.articles)
             return outputs
         bounds = self._partitions_of(one)
-        if bounds is not None:  # a by-partition stage's tables the cache gave whole: in its inputs' partitions
-            return tuple(
-                value if isinstance(value, PartitionedTable) else store.put_split(name, value, bounds)
-                for name, value in zip(one.outputs, outputs, strict=True)
-            )
-        return tuple(
-            store.put(name, value) if store.keeps(value) else value
-            for name, value in zip(one.outputs, outputs, strict=True)
-        )
+        kept = []
+        for name, value in zip(one.outputs, outputs, strict=True):
+            if isinstance(value, PartitionedTable) and value.bounds == bounds:
+                kept.append(value)
+                continue
+            if isinstance(value, PartitionedTable):  # the cache's, of a run in other partitions or none
+                value, old = value.load(), value
+                store.discard(old)
+            if bounds is not None:  # a by-partition stage's table the cache gave whole: in its inputs' partitions
+                kept.append(store.put_split(name, value, bounds))
+            else:
+                kept.append(store.put(name, value) if store.keeps(value) else value)
+        return tuple(kept)
 
     def _lap(self, name: str) -> None:
         now = time.perf_counter()

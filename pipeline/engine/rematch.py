@@ -108,11 +108,13 @@ def merge_rematched(
         keys = pd.concat([old.loc[kept, ["article_id", *order]], new[["article_id", *order]]], ignore_index=True)
         keys["_article"] = keys["article_id"].astype(str).map(position)  # a category's map would stay a category
         rows = keys.sort_values(["_article", *order], kind="stable").index.to_numpy()
-        return pd.DataFrame(
-            {
-                column: concat_column([old[column][kept], new[column]]).take(rows).reset_index(drop=True)
-                for column in old.columns
-            }
-        )
+        return pd.DataFrame({column: _merged_column(old[column][kept], new[column], rows) for column in old.columns})
 
     return merged(before.sentences, sentences, ["sentence_id"]), merged(before.hits, hits, ["sentence_id", "start"])
+
+
+def _merged_column(old: pd.Series, new: pd.Series, rows) -> pd.Series:
+    """The kept rows of a column and the new ones, in `rows` order; a category only the dropped rows used
+    goes with them, as a fresh run would never have had it."""
+    merged = concat_column([old, new]).take(rows).reset_index(drop=True)
+    return merged.cat.remove_unused_categories() if isinstance(merged.dtype, pd.CategoricalDtype) else merged

@@ -137,9 +137,9 @@ def _neutralized(column: pd.Series) -> pd.Series:
     return column.where(~risky, "'" + column) if risky.any() else column
 
 
-def csv_chunks(table: pd.DataFrame, rows: int = CSV_CHUNK_ROWS) -> Iterator[str]:
+def csv_chunks(table: pd.DataFrame, rows: int = CSV_CHUNK_ROWS, header: bool = True) -> Iterator[str]:
     """to_csv_text(table) in pieces of `rows` rows, so a large table is never one string in memory."""
-    yield to_csv_text(table.iloc[:rows])
+    yield to_csv_text(table.iloc[:rows], header=header)
     for start in range(rows, len(table), rows):
         yield to_csv_text(table.iloc[start : start + rows], header=False)
 
@@ -824,7 +824,7 @@ def _report_files(
         yield f"tables/{name}", _table_file(f"tables/{name}", parts, previous_dir, previous, digests)
         if parquet:
             relative = f"tables/{name.removesuffix('.csv')}.parquet"
-            whole = _partitions_of(loaded(kept))
+            whole = _partitions_of(loaded(kept)) if isinstance(kept, PartitionedTable) else parts
             yield relative, _table_file(relative, whole, previous_dir, previous, digests, parquet=True)
             del whole
         del parts  # before the next is loaded, for the same reason
@@ -870,10 +870,7 @@ def _partitions_of(kept: Any) -> Callable[[], Iterator[pd.DataFrame]]:
 def _csv_of_partitions(parts: Callable[[], Iterator[pd.DataFrame]]) -> Iterator[str]:
     """csv_chunks of the whole table, a partition at a time (each row's text depends on that row only)."""
     for k, part in enumerate(parts()):
-        chunks = csv_chunks(part)
-        first = next(chunks)
-        yield first if k == 0 else first.split("\n", 1)[1]
-        yield from chunks
+        yield from csv_chunks(part, header=k == 0)
 
 
 def _table_file(

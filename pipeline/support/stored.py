@@ -110,7 +110,15 @@ def dump_by_partition(value: Any, handle: IO[bytes]) -> None:
             pickling.dump(table.part(k), handle)
     pickler = pickling.TablePickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
     places = {id(table): k for k, table in enumerate(found)}
-    pickler.persistent_id = lambda obj: places.get(id(obj)) if isinstance(obj, PartitionedTable) else None
+
+    def written_above(obj: Any) -> int | None:
+        if not on_disk(obj):
+            return None
+        if id(obj) not in places:  # its files go with this run: pickled as paths, it would break the next
+            raise TypeError(f"a table kept on disk, deeper in {type(value).__name__} than this looks, cannot be cached")
+        return places[id(obj)]
+
+    pickler.persistent_id = written_above
     pickler.dump(value)
 
 
@@ -207,15 +215,20 @@ class TableStore:
     def put_split(self, name: str, table: pd.DataFrame, bounds: tuple[tuple[str, str], ...]) -> PartitionedTable:
         """Store a whole table, in article id order, as partitions of the articles `bounds` gives (each
         partition's first and last article id), as a run that made it in those partitions would have."""
-        edges = _partition_edges(table["article_id"], bounds)
-        parts = (_compacted(table.iloc[edges[k] : edges[k + 1]]) for k in range(len(bounds)))
-        return self.put_parts(name, parts, bounds)
+        return self.put_parts(name, partitions_of_table(table, bounds), bounds)
 
     def discard(self, value: Any) -> None:
         """Remove a stored table's files (once no stage will read it); anything else is not the store's."""
         for table in value.parts if isinstance(value, PartitionedTable) else (value,):
             if isinstance(table, StoredTable) and table.folder.parent == self.folder:
                 shutil.rmtree(table.folder, ignore_errors=True)
+
+
+def partitions_of_table(table: pd.DataFrame, bounds: tuple[tuple[str, str], ...]) -> Iterator[pd.DataFrame]:
+    """The rows of a table in article id order that belong to each partition of `bounds` (each
+    partition's first and last article id), each as a table of its own, as if made in that partition."""
+    edges = _partition_edges(table["article_id"], bounds)
+    return (_compacted(table.iloc[edges[k] : edges[k + 1]]) for k in range(len(bounds)))
 
 
 def _partition_edges(article_ids: pd.Series, bounds: tuple[tuple[str, str], ...]) -> np.ndarray:
