@@ -81,10 +81,14 @@ def tables_in_partitions(**options):
         return {name: to_csv_text(loaded(table)) for name, table in tables.csv_tables().items()}
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
-def test_tables_kept_in_partitions_of_articles_and_computed_a_partition_at_a_time_are_byte_identical(one_process, jobs):
+@pytest.mark.parametrize("options", [{"jobs": 1}, {"jobs": 2}, {"engine": "dask"}], ids=["jobs 1", "jobs 2", "dask"])
+def test_tables_kept_in_partitions_of_articles_and_computed_a_partition_at_a_time_are_byte_identical(
+    one_process, options
+):
     # Five articles in partitions of two: the stages that read an article's rows alone ran three times.
-    assert tables_in_partitions(jobs=jobs) == one_process
+    if options.get("engine") == "dask":
+        pytest.importorskip("dask.distributed")
+    assert tables_in_partitions(**options) == one_process
 
 
 def test_a_report_of_tables_in_partitions_writes_the_files_of_tables_held_whole(tmp_path):

@@ -146,9 +146,10 @@ def _partitioned_as(partitions: Partitions | None, *tables) -> bool:
 
 def _let_go(store: TableStore | None, *tables) -> None:
     """Remove the files of those of the tables kept in the store (support.stored): read, or replaced."""
+    if store is None:
+        return
     for table in tables:
-        if store is not None:
-            store.discard(table)
+        store.discard(table)
 
 
 @dataclass(frozen=True)
@@ -202,18 +203,16 @@ def _score_in_chunks(
     articles) and a `store`, each partition's chunks are one piece, put in the store as it is joined."""
     keys = [sentence_cache_key(text) for text in articles["text"]]
     known = cache.get_many(keys)
-    chunks, ends = [], []
+    chunks, partition_ends = [], set()  # a partition's last chunk is one before its end
     for first, last in partitions.rows if partitions is not None else [(0, len(articles))]:
         for start, stop in batches(last - first, size):
             chunk_keys = set(keys[first + start : first + stop]) & known.keys()
             chunk = articles.iloc[first + start : first + stop]
             chunks.append((chunk, lexicon, framing_lexicons, {k: known[k] for k in sorted(chunk_keys)}))
-        ends.append(len(chunks))
+        partition_ends.add(len(chunks))
     chunk_sizes = [len(chunk[0]) for chunk in chunks]
     done = (lambda k: on_scored(chunk_sizes[k])) if on_scored else None
     annotated = framing_lexicons is not None
-
-    ends = set(ends)
 
     def piece(waiting: list[tuple]) -> tuple:
         joined = _joined(waiting, annotated)
@@ -228,7 +227,7 @@ def _score_in_chunks(
     waiting: list[tuple] = []
     for k, result in enumerate(spread(score_chunk, chunks, on_done=done) if chunks else []):
         waiting.append(result)
-        if (k + 1 in ends) if partitions is not None else len(waiting) == JOIN_CHUNKS:
+        if (k + 1 in partition_ends) if partitions is not None else len(waiting) == JOIN_CHUNKS:
             pieces.append(piece(waiting))
             waiting = []
     if waiting:

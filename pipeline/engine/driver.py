@@ -16,7 +16,9 @@ stages it does what none of them should know about:
 - memory: a table is let go as soon as the last stage that reads it is done, and the freed memory is
   given back to the system. With a table store (`Settings.store`, support.stored), a large table is
   kept on disk from when it is made, and each stage that reads it loads only the columns it reads,
-  so that the run holds what the stage at hand needs rather than every table made so far.
+  so that the run holds what the stage at hand needs rather than every table made so far; on a large
+  run the per-article tables are kept in partitions of articles, and a `by_partition` stage is run
+  one partition at a time.
 - timings and progress.
 """
 
