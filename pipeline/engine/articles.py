@@ -97,7 +97,7 @@ def run_per_article(driver: _Driver, stage: Stage) -> tuple[tuple, dict[str, str
     pieces, not_cached = scored
     del to_score, scored  # the clean texts go before the pieces are joined, the peak of scoring
     if changed is None and partitions:
-        sentences, hits, new_annotations = _in_partitions(pieces, partitions, annotations is None)
+        sentences, hits, new_annotations = _in_partitions(pieces, partitions)
     else:
         sentences, hits, new_annotations = _joined(pieces, annotations is None)
     if not_cached:
@@ -170,12 +170,13 @@ def article_partitions(article_ids: pd.Series, size: int) -> Partitions | None:
     return Partitions(rows, tuple((ids.iat[start], ids.iat[stop - 1]) for start, stop in rows))
 
 
-def _in_partitions(pieces: list[tuple], partitions: Partitions, annotated: bool) -> tuple:
-    """The pieces (one per partition, each a tuple of StoredTables) as PartitionedTables."""
-    tables = list(zip(*pieces, strict=True))
-    joined = [PartitionedTable(parts, parts[0].column_index, partitions.bounds) for parts in tables[:2]]
-    annotations = PartitionedTable(tables[2], tables[2][0].column_index, partitions.bounds) if annotated else None
-    return joined[0], joined[1], annotations
+def _in_partitions(pieces: list[tuple], partitions: Partitions) -> tuple:
+    """The pieces (one per partition, each a tuple of StoredTables, None for annotations not made) as
+    PartitionedTables."""
+    return tuple(
+        PartitionedTable(parts, parts[0].column_index, partitions.bounds) if parts[0] is not None else None
+        for parts in zip(*pieces, strict=True)
+    )
 
 
 def _score_chunk(function: Callable, payload: tuple) -> tuple:

@@ -16,7 +16,7 @@ import pickle
 import secrets
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, is_dataclass, replace
 from pathlib import Path
@@ -86,13 +86,8 @@ class PartitionedTable:
 
     def load(self, columns: Iterable[Any] | None = None) -> pd.DataFrame:
         wanted = self.columns if columns is None else tuple(columns)
-        filled = [part for part in self.parts if len(part)] or list(self.parts[:1])
-        if not wanted or not filled:
-            return pd.DataFrame(index=pd.RangeIndex(len(self)))
-        # Column by column, each partition's column let go once joined, as the chunks' tables were joined.
-        joined = {column: in_one_piece(concat_column([part._column(column) for part in filled])) for column in wanted}
-        table = pd.DataFrame(joined, copy=False)
-        return table.set_axis(self.column_index[[self.columns.index(c) for c in wanted]], axis=1)
+        index = self.column_index[[self.columns.index(c) for c in wanted]]
+        return _joined_partitions(list(self.parts), index, lambda part, column: part._column(column))
 
     def part(self, k: int, columns: Iterable[Any] | None = None) -> pd.DataFrame:
         return self.parts[k].load(columns)
@@ -135,7 +130,7 @@ def load_by_partition(handle: IO[bytes], store: TableStore | None = None) -> Any
         if store is not None:
             tables.append(replace(store.put_parts("cached", parts, bounds), column_index=column_index))
         else:
-            tables.append(_joined_partitions(list(parts), column_index))
+            tables.append(_joined_partitions(list(parts), column_index, lambda part, column: part.pop(column)))
     unpickler = pickle.Unpickler(handle)
     unpickler.persistent_load = tables.__getitem__
     return unpickler.load()
@@ -162,11 +157,15 @@ def _partitioned_in(value: Any, depth: int = 3) -> list[PartitionedTable]:
     return list(found.values())
 
 
-def _joined_partitions(parts: list[pd.DataFrame], column_index: pd.Index) -> pd.DataFrame:
+def _joined_partitions(parts: list, column_index: pd.Index, column_of: Callable[[Any, Any], pd.Series]) -> pd.DataFrame:
+    """The partitions (StoredTables or tables) as one table of the columns of `column_index`, column by
+    column, each partition's column (`column_of(part, column)`) let go once joined, as the chunks' were."""
     filled = [part for part in parts if len(part)] or parts[:1]
     if not filled or not len(column_index):
         return pd.DataFrame(index=pd.RangeIndex(sum(map(len, parts))))
-    joined = {column: in_one_piece(concat_column([part.pop(column) for part in filled])) for column in column_index}
+    joined = {
+        column: in_one_piece(concat_column([column_of(part, column) for part in filled])) for column in column_index
+    }
     return pd.DataFrame(joined, copy=False).set_axis(column_index, axis=1)
 
 
