@@ -23,7 +23,7 @@ from pipeline.framing import mentions
 from pipeline.framing import statements as speakers
 from pipeline.measuring import score, statistics, timeline
 from pipeline.reading import clean, corpus, lexicons
-from pipeline.schema import SENTENCE_COLUMNS, Tables
+from pipeline.schema import SENTENCE_COLUMNS, STATEMENT_COLUMNS, Tables
 from pipeline.support.stored import TableStore
 from pipeline.text import candidates
 from pipeline.tuning import tune
@@ -38,6 +38,10 @@ SENTENCE_PLACES = tuple(c for c in SENTENCE_TEXT if c != "text")
 SENTENCE_SCORES = tuple(c for c in SENTENCE_COLUMNS if c != "text")
 # What the actors' tone reads of the actor mentions: not the words as written, the largest of its columns.
 MENTION_TONE = ("outlet", "article_id", "sentence_id", "actor", "polarity")
+# What the frames read of the annotations: where each cue is and its frame.
+FRAME_CUES = ("article_id", "sentence_id", "kind", "key")
+# What the tables of who says what read of the statements: not the words spoken, most of their memory.
+STATEMENT_PLACES = tuple(c for c in STATEMENT_COLUMNS if c != "text")
 
 # ---- Reading ----
 
@@ -162,9 +166,16 @@ def problems(corpus_problems, lexicon_problems, framing_problems, clean_problems
 # ---- Framing tables that need no events (beside the events, in a second process) ----
 
 
-@stage(cached=True, beside=True)
+@stage(
+    cached=True,
+    beside=True,
+    reads={"annotations": tuple(framing.LABEL_READS)},
+    by_partition=("annotations",),
+    combine=framing.label_table_of_parts,
+)
 def labels(annotations):
-    return framing.label_table(annotations)
+    """Per outlet, concept and label, its uses (framing.label_table: each partition's uses of labels, combined)."""
+    return framing.label_uses(annotations)
 
 
 @stage(cached=True, beside=True)
@@ -184,10 +195,19 @@ def actor_mentions(annotations, actor_names):
     return mentions.mention_table(annotations, actor_names)
 
 
-@stage(cached=True, beside=True, reads={"sentences": SENTENCE_PLACES})
+@stage(
+    cached=True,
+    beside=True,
+    # Not a selection of the actor mentions' columns: made beside it, they would leave its key unknown
+    # until they are, and the cache unread (engine.driver).
+    reads={"sentences": SENTENCE_PLACES, "statements": STATEMENT_PLACES},
+    by_partition=("sentences", "actor_mentions", "statements"),
+    combine=framing.actor_mentions_of_parts,
+)
 def actor_sentences(sentences, actor_mentions, statements):
-    """The lexicon-free part of the actors table: per outlet and actor, its sentences, tone and statements."""
-    return framing.actor_mentions(sentences, actor_mentions, statements)
+    """The lexicon-free part of the actors table: per outlet and actor, its sentences, tone and statements
+    (framing.actor_mentions: each partition's mentioned sentences, combined)."""
+    return framing.mentioned_sentences(sentences, actor_mentions, statements)
 
 
 @stage(cached=True, beside=True, reads={"sentences": SENTENCE_TEXT})
@@ -232,14 +252,33 @@ def shared_statements(sentences, events):
     return grouping.shared_statements(sentences, events)
 
 
-@stage(cached=True, reads={"sentences": SENTENCE_PLACES})
+@stage(
+    cached=True,
+    reads={"sentences": ("article_id", "outlet", "sentence_id"), "annotations": FRAME_CUES},
+    by_partition=("sentences", "annotations"),
+    combine=framing.frame_table_of_parts,
+)
 def frames(sentences, annotations, events):
-    return framing.frame_table(sentences, annotations, events)
+    """Per event, outlet and frame, the share of sentences cueing it (framing.frame_table: each partition's
+    counts, summed)."""
+    return framing.frame_counts(sentences, annotations, events)
 
 
-@stage(cached=True, reads={"sentences": SENTENCE_PLACES, "actor_mentions": MENTION_TONE})
+@stage(
+    cached=True,
+    reads={
+        "sentences": SENTENCE_PLACES,
+        "annotations": tuple(framing.LABEL_READS),
+        "statements": STATEMENT_PLACES,
+        "actor_mentions": MENTION_TONE,
+    },
+    by_partition=("sentences", "annotations", "statements", "actor_mentions"),
+    combine=framing.event_framing_of_parts,
+)
 def event_framing(sentences, annotations, statements, actor_mentions, events):
-    return framing.event_framing(sentences, annotations, statements, actor_mentions, events)
+    """Labels, attribution and actors of the events that get pages (framing.event_framing: each
+    partition's rows in those events, combined)."""
+    return framing.framing_in_events(sentences, annotations, statements, actor_mentions, events)
 
 
 @stage()

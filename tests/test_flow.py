@@ -51,9 +51,9 @@ def shout(longest):
 """
 
 
-def toy_module(folder: Path, edit: str = ""):
+def toy_module(folder: Path, edit: str = "", source: str = TOY_FLOW):
     """The toy flow as a module file, imported afresh: editing the file is editing the code."""
-    (folder / "toy_flow.py").write_text(TOY_FLOW.format(edit=edit))
+    (folder / "toy_flow.py").write_text(source.format(edit=edit))
     sys.path.insert(0, str(folder))
     try:
         sys.modules.pop("toy_flow", None)
@@ -98,6 +98,31 @@ def test_a_new_input_recomputes_every_stage_that_reads_it(tmp_path):
     other, _ = run_toy(module, cache, text="a bb ccc dddd")
     assert other.computed == ["words", "counts", "longest", "report", "shout"]
     assert other.tables["shout"] == "DDDD"
+
+
+COMBINED_FLOW = """
+from pipeline.engine.driver import stage
+
+
+def total(parts):
+    return sum(parts){edit}
+
+
+@stage(cached=True, by_partition=("text",), combine=total)
+def n_words(text):
+    return len(text.split())
+"""
+
+
+def test_editing_the_function_that_combines_a_stages_parts_recomputes_it(tmp_path):
+    def n_words(edit=""):
+        toy = Flow.of_module(toy_module(tmp_path, edit, source=COMBINED_FLOW))
+        result = run(toy, {"text": "a bb ccc bb"}, {}, ["n_words"], Settings(cache_dir=tmp_path / "cache"))
+        return result.tables["n_words"], result.computed
+
+    assert n_words() == (4, ["n_words"])  # a small run: the one part, of the whole text, combined
+    assert n_words() == (4, [])
+    assert n_words(" * 10") == (40, ["n_words"])
 
 
 def test_a_constant_a_stage_reads_is_part_of_its_code(monkeypatch):

@@ -91,6 +91,37 @@ def test_tables_kept_in_partitions_of_articles_and_computed_a_partition_at_a_tim
     assert tables_in_partitions(**options) == one_process
 
 
+def each_article_in_two_halves(folder):
+    """The seed with each article cut into two articles of the same outlet and day, named so that
+    in article id order all first halves come before all second halves."""
+    folder.mkdir()
+    manifest = pd.read_csv(SEED_CORPUS / "manifest.csv", dtype=str, keep_default_na=False)
+    rows = []
+    for row in manifest.to_dict("records"):
+        lines = (SEED_CORPUS / row["file"]).read_text(encoding="utf-8").splitlines()
+        for k, half in enumerate((lines[: len(lines) // 2], lines[len(lines) // 2 :]), start=1):
+            (folder / f"{k}-{row['file']}").write_text("\n".join(half), encoding="utf-8")
+            rows.append({**row, "file": f"{k}-{row['file']}"})
+    pd.DataFrame(rows).to_csv(folder / "manifest.csv", index=False)
+    return folder
+
+
+def test_an_outlet_whose_articles_lie_in_several_partitions_gets_the_tables_and_pages_of_a_whole_run(tmp_path):
+    # Ten articles in partitions of three: each outlet's two articles, and each event's, in two
+    # partitions, so the stages that group by outlet or event combine what each partition found.
+    corpus = each_article_in_two_halves(tmp_path / "halves")
+    held = analyze(corpus, LEXICONS)
+    assert (held.articles["outlet"].value_counts() == 2).all()
+    with table_store(least_bytes=0) as store:
+        parted = analyze(corpus, LEXICONS, chunk_articles=2, partition_articles=3, store=store)
+        assert isinstance(parted.annotations, PartitionedTable) and len(parted.annotations.parts) == 4
+        parted.provenance = held.provenance  # the run's time
+        tables = {name: to_csv_text(loaded(table)) for name, table in parted.csv_tables().items()}
+        assert tables == {name: to_csv_text(table) for name, table in held.csv_tables().items()}
+        assert render_pages(parted) == render_pages(held)
+    assert len(held.actors) and len(held.labels) and len(held.frames) and held.event_details
+
+
 def test_a_report_of_tables_in_partitions_writes_the_files_of_tables_held_whole(tmp_path):
     # A manifest column whose name holds a line break: the articles table's CSV header takes two lines.
     corpus = tmp_path / "corpus"

@@ -18,7 +18,7 @@ stages it does what none of them should know about:
   kept on disk from when it is made, and each stage that reads it loads only the columns it reads,
   so that the run holds what the stage at hand needs rather than every table made so far; on a large
   run the per-article tables are kept in partitions of articles, and a `by_partition` stage is run
-  one partition at a time.
+  one partition at a time (a `combine` stage's parts of the partitions then combined).
 - timings and progress.
 """
 
@@ -67,6 +67,7 @@ class Stage:
     per_article: bool = False
     depends: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     by_partition: tuple[str, ...] = ()
+    combine: Callable | None = None
 
     @property
     def name(self) -> str:
@@ -84,6 +85,7 @@ def stage(
     per_article: bool = False,
     depends: Mapping[str, tuple[str, ...]] | None = None,
     by_partition: Iterable[str] = (),
+    combine: Callable | None = None,
 ) -> Callable[[Callable], Callable]:
     """Mark a function as a stage of a flow.
 
@@ -99,6 +101,10 @@ def stage(
       rows of its tables: when they are kept in partitions of articles (a large run), it is run once per
       partition, with those inputs' rows of its articles and the others whole, and its tables are kept
       in the same partitions (its tables must be in article id order, as its inputs are).
+    combine: with by_partition, for a stage whose tables group rows of many partitions (by outlet, by
+      event): its function then returns what it needs of a partition, and its tables are
+      `combine(parts, **those of its other inputs combine names)` of the list of those, one per
+      partition (or one, of the whole tables, in a run that keeps them whole).
     """
 
     def mark(function: Callable) -> Callable:
@@ -115,6 +121,7 @@ def stage(
             per_article=per_article,
             depends=dict(depends or {}),
             by_partition=tuple(by_partition),
+            combine=combine,
         )
         return function
 
@@ -171,6 +178,7 @@ class Flow:
             made = ", ".join(one.outputs)
             options = [o for o in ("cached", "by_content", "in_child", "beside", "per_article") if getattr(one, o)]
             options += ["by_partition"] if one.by_partition else []
+            options += ["combined"] if one.combine is not None else []
             suffix = f"  [{', '.join(options)}]" if options else ""
             arrow = made if made == one.name else f"{one.name} -> {made}"
             lines.append(f"{reads or '-'} -> {arrow}{suffix}")
@@ -259,6 +267,8 @@ class _Driver:
     def stage_key(self, one: Stage, inputs: Iterable[str] | None = None) -> str:
         """The stage's code and the keys of its inputs (or of the given ones)."""
         parts = [one.name, code_version(one.function)]
+        if one.combine is not None:
+            parts.append(code_version(one.combine))
         for name in one.inputs if inputs is None else inputs:
             if name in PROVIDED:
                 continue
@@ -331,6 +341,8 @@ class _Driver:
 
     def _compute(self, one: Stage) -> tuple:
         bounds = self._partitions_of(one)
+        if one.combine is not None:
+            return self._combined(one, bounds)
         if bounds is not None:
             return self._by_partition(one, bounds)
         function = partial(one.function, **self.arguments(one))
@@ -352,17 +364,8 @@ class _Driver:
         as soon as it is made: the run holds one partition of what the stage reads and makes."""
         store = self.settings.store
         whole = self.arguments(one, leaving_out=one.by_partition)
-        cut = {  # a table held whole, in article id order: each partition's rows in turn
-            name: partitions_of_table(loaded(value, one.reads.get(name)), bounds)
-            for name in one.by_partition
-            if not isinstance(value := self.values[name], PartitionedTable)
-        }
         made: list[list] = [[] for _ in one.outputs]
-        for k in range(len(bounds)):
-            given = {
-                name: next(cut[name]) if name in cut else self.values[name].part(k, one.reads.get(name))
-                for name in one.by_partition
-            }
+        for given in self._partitions_given(one, bounds):
             outputs = as_outputs(one, one.function(**whole, **given))
             del given
             for parts, name, table in zip(made, one.outputs, outputs, strict=True):
@@ -372,6 +375,35 @@ class _Driver:
             del outputs
             return_freed_memory()
         return tuple(PartitionedTable(tuple(parts), parts[0].column_index, bounds) for parts in made)
+
+    def _combined(self, one: Stage, bounds: tuple | None) -> tuple:
+        """A combining stage's tables: its function's part of each partition in turn (of the whole
+        tables when they are kept whole), combined."""
+        whole = self.arguments(one, leaving_out=one.by_partition)
+        if bounds is None:
+            parts = [one.function(**whole, **self.arguments(one, leaving_out=whole))]
+        else:
+            parts = []
+            for given in self._partitions_given(one, bounds):
+                parts.append(one.function(**whole, **given))
+                del given
+                return_freed_memory()
+        named = inspect.signature(one.combine).parameters
+        return as_outputs(one, one.combine(parts, **{name: value for name, value in whole.items() if name in named}))
+
+    def _partitions_given(self, one: Stage, bounds: tuple) -> Iterator[dict[str, pd.DataFrame]]:
+        """Per partition of articles in turn, the rows of the stage's `by_partition` inputs of its articles:
+        of an input's partitions, or cut from it when it is held whole (in article id order)."""
+        cut = {
+            name: partitions_of_table(loaded(value, one.reads.get(name)), bounds)
+            for name in one.by_partition
+            if not isinstance(value := self.values[name], PartitionedTable)
+        }
+        for k in range(len(bounds)):
+            yield {
+                name: next(cut[name]) if name in cut else self.values[name].part(k, one.reads.get(name))
+                for name in one.by_partition
+            }
 
     def _store(self, one: Stage, outputs: tuple, output_keys: dict[str, str]) -> None:
         self.values.update(zip(one.outputs, self._kept(one, outputs), strict=True))
@@ -397,7 +429,7 @@ class _Driver:
         store = self.settings.store
         if store is None or one.per_article:  # the per-article stage's are kept as they are made (engine.articles)
             return outputs
-        bounds = self._partitions_of(one)
+        bounds = None if one.combine is not None else self._partitions_of(one)
         kept = []
         for name, value in zip(one.outputs, outputs, strict=True):
             if isinstance(value, PartitionedTable) and value.bounds == bounds:

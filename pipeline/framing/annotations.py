@@ -6,6 +6,7 @@ import bisect
 import math
 import re
 import sys
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,7 +41,7 @@ from pipeline.schema import (
     counted,
     narrative_words,
 )
-from pipeline.support.dataframes import counts_listed, plain_strings
+from pipeline.support.dataframes import counts_listed, joined_frames, plain_strings
 from pipeline.support.memory import return_freed_memory
 from pipeline.text.candidates import candidate_counts
 from pipeline.text.match import Match, Matcher, Words
@@ -291,6 +292,31 @@ def actor_mentions(
 
     `by` names columns of `mentions` and `statements` to group by first (e.g. event_id); they lead the result.
     """
+    return actor_mentions_of_parts([mentioned_sentences(sentences, mentions, statements, by)], by)
+
+
+@dataclass(frozen=True)
+class MentionedSentences:
+    """What ActorMentions is made of, of some articles (a partition of them, or all).
+
+    `mentioned`: ActorMentions' rows, in its order, with each sentence's tone about the actor
+    (`polarity`); `n_mentions`: per group (as the summary's index names it), its mentions;
+    `quoted`: per group and speaking actor, its statements.
+    """
+
+    mentioned: pd.DataFrame
+    n_mentions: dict[tuple, int]
+    quoted: dict[tuple, int]
+
+
+def mentioned_sentences(
+    sentences: pd.DataFrame,
+    mentions: pd.DataFrame,
+    statements: pd.DataFrame | None = None,
+    by: tuple[str, ...] = (),
+) -> MentionedSentences:
+    """Per group and sentence that mentions its actor (see actor_mentions): the rows the actors table
+    sums, of the articles of `sentences`."""
     keys = [*by, "outlet"]
     group_keys = [*keys, "key"]
     # Sentences are found by row number, not by merging on article ids: a merge of millions of mentions
@@ -320,37 +346,53 @@ def actor_mentions(
         np.add.reduceat(mention_polarity[by_group_and_row], run_starts) if len(run_starts) else np.empty(0)
     )
     sentence_polarity /= np.diff(np.append(run_starts, len(by_group_and_row)))
-    del by_group_and_row, run_starts
+    del by_group_and_row, run_starts, mention_polarity
     row, group_of_row = rows[first], groups[first]
     del rows, groups
     starts = np.flatnonzero(_run_starts(group_of_row))
     n_mentions = mentions_per_group[np.searchsorted(mentioned_groups, group_of_row[starts])]
     del group_of_row, mentioned_groups, mentions_per_group
     # Built in the small types kept (one row per actor and sentence is millions of rows in a large
-    # corpus, held in memory and in the cache); the polarity, for the summary only, is no column.
+    # corpus, held in memory and in the cache).
     mentioned = mentions.take(first).reset_index(drop=True)
     del mentions, first
     article_codes, article_ids = pd.factorize(sentences["article_id"], sort=True)
-    article_of_row = article_codes[row]
     mentioned["article_id"] = pd.Categorical.from_codes(
-        article_of_row, categories=article_ids
+        article_codes[row], categories=article_ids
     ).remove_unused_categories()
     del article_codes
     mentioned["sentence_id"] = sentences["sentence_id"].to_numpy()[row].astype(np.int32, copy=False)
     own_words = narrative_words(sentences).to_numpy()
     mentioned["own_words"] = own_words[row].astype(np.int32, copy=False)
-    del own_words
-    polarity = sentence_polarity
-    del row, mention_polarity
+    mentioned["polarity"] = sentence_polarity
+    del own_words, row
+    index = _group_index(mentioned, group_keys, starts)
+    return MentionedSentences(mentioned, dict(zip(index, (int(n) for n in n_mentions), strict=True)), quoted_counts)
+
+
+def actor_mentions_of_parts(parts: list[MentionedSentences], by: tuple[str, ...] = ()) -> ActorMentions:
+    """ActorMentions of the articles of all `parts` (of partitions of articles, in article id order)."""
+    group_keys = [*by, "outlet", "key"]
+    if len(parts) == 1:
+        mentioned = parts[0].mentioned
+    else:  # each part's groups in order, a group's rows in article order: put each group's rows together
+        mentioned = joined_frames([part.mentioned for part in parts])
+        mentioned = mentioned.take(np.argsort(_sort_codes(mentioned, group_keys), kind="stable"))
+        mentioned = mentioned.reset_index(drop=True)
+    n_mentions, quoted_counts = Counter(), Counter()
+    for part in parts:
+        n_mentions.update(part.n_mentions)
+        quoted_counts.update(part.quoted)
+    del parts
+    polarity = mentioned.pop("polarity").to_numpy()
+    starts = np.flatnonzero(_run_starts(_sort_codes(mentioned, group_keys)))
     # The groups' keys as grouping names them, from one row of each: the same index as grouping every row.
-    index = mentioned[group_keys].iloc[starts].groupby(group_keys, sort=True).size().index
+    index = _group_index(mentioned, group_keys, starts)
     polarity_of_group = np.split(polarity, starts[1:]) if len(starts) else []
+    article_of_row = mentioned["article_id"].cat.codes.to_numpy()
     articles_of_group = np.split(article_of_row, starts[1:]) if len(starts) else []
-    del article_of_row
     rows = []
-    for group_key, values, articles, mentions_of_group in zip(
-        index, polarity_of_group, articles_of_group, n_mentions, strict=True
-    ):
+    for group_key, values, articles in zip(index, polarity_of_group, articles_of_group, strict=True):
         # Over the articles that mention the actor: each article's sentences about it, summed.
         _, article_of_value = np.unique(articles, return_inverse=True)
         low, high = interval_over_articles(
@@ -359,14 +401,7 @@ def actor_mentions(
             bounds=POLARITY_RANGE,
         )
         rows.append(
-            (
-                int(mentions_of_group),
-                len(values),
-                float(values.mean()),
-                low,
-                high,
-                quoted_counts.get(group_key, 0),
-            )
+            (n_mentions[group_key], len(values), float(values.mean()), low, high, quoted_counts.get(group_key, 0))
         )
     summary = pd.DataFrame(
         rows,
@@ -374,6 +409,11 @@ def actor_mentions(
         index=index,
     )
     return ActorMentions(by, mentioned, summary)
+
+
+def _group_index(mentioned: pd.DataFrame, group_keys: list[str], starts: np.ndarray) -> pd.Index:
+    """The index grouping `mentioned` by `group_keys` gives, from the first row of each group (`starts`)."""
+    return mentioned[group_keys].iloc[starts].groupby(group_keys, sort=True, observed=True).size().index
 
 
 def _run_starts(*sorted_keys: np.ndarray) -> np.ndarray:
@@ -490,6 +530,20 @@ def _counted_hits_in(mentioned: pd.DataFrame, hits: pd.DataFrame, block: int = 1
     return counted_hits
 
 
+# What label_table reads of the annotations.
+LABEL_READS = ["article_id", "outlet", "kind", "key", "term", "matched", "voice", "referent", "value"]
+
+
+def label_uses(annotations: pd.DataFrame) -> pd.DataFrame:
+    """The annotations label_table counts: the uses of labels, with the columns it reads."""
+    return annotations.loc[(annotations["kind"] == "label").to_numpy(), LABEL_READS]
+
+
+def label_table_of_parts(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The labels table of the label uses (label_uses) of partitions of articles."""
+    return label_table(joined_frames(parts))
+
+
 def label_table(annotations: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataFrame:
     """Per outlet, concept and label: how often the outlet uses that word for the thing, by voice, and
     the uses that refer to someone else (LABEL_COLUMNS).
@@ -535,6 +589,20 @@ def _forms(rows: pd.DataFrame, keys: list[str]) -> pd.Series:
 
 def frame_table(sentences: pd.DataFrame, annotations: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     """Per event, outlet and frame: the share of sentences cueing it, with intervals; the primary frame (FRAME_COLUMNS)."""
+    return frame_table_of_parts([frame_counts(sentences, annotations, events)])
+
+
+@dataclass(frozen=True)
+class FrameCounts:
+    """What the frames table is made of, of some articles (a partition of them, or all): per (event_id,
+    outlet), its sentences; per (event_id, outlet, frame), its sentences that cue the frame."""
+
+    sentences: Counter
+    cued: Counter
+
+
+def frame_counts(sentences: pd.DataFrame, annotations: pd.DataFrame, events: pd.DataFrame) -> FrameCounts:
+    """The sentences of each event and outlet, and those of them that cue each frame (see frame_table)."""
     # Counted on integer codes: each sentence's event looked up by article, each cue's sentence by row
     # number, because merges of millions of sentences and cues on article ids copy them.
     event_of = events_of_rows(sentences["article_id"], events)
@@ -553,18 +621,34 @@ def frame_table(sentences: pd.DataFrame, annotations: pd.DataFrame, events: pd.D
     cue_groups = group_of_sentence[cued_sentences // n_frames]
     in_group = cue_groups >= 0
     cued, cue_counts = _value_counts(cue_groups[in_group] * n_frames + cued_sentences[in_group] % n_frames)
-    cued_counts = {
-        (group, str(frames.categories[frame])): n
-        for group, frame, n in zip(
-            (cued // n_frames).tolist(), (cued % n_frames).tolist(), cue_counts.tolist(), strict=True
-        )
-    }
+
+    def named(group: int) -> tuple[str, str]:
+        return str(event_of.categories[group // n_outlets]), str(outlet_names[group % n_outlets])
+
+    return FrameCounts(
+        Counter({named(group): n for group, n in zip(groups.tolist(), sizes.tolist(), strict=True)}),
+        Counter(
+            {
+                (*named(group), str(frames.categories[frame])): n
+                for group, frame, n in zip(
+                    (cued // n_frames).tolist(), (cued % n_frames).tolist(), cue_counts.tolist(), strict=True
+                )
+            }
+        ),
+    )
+
+
+def frame_table_of_parts(parts: list[FrameCounts]) -> pd.DataFrame:
+    """The frames table of the articles of all `parts` (of partitions of articles)."""
+    sentences_of, cued_counts = Counter(), Counter()
+    for part in parts:
+        sentences_of.update(part.sentences)
+        cued_counts.update(part.cued)
     rows = []
-    for group, n in zip(groups.tolist(), sizes.tolist(), strict=True):
-        event_id, outlet = event_of.categories[group // n_outlets], outlet_names[group % n_outlets]
+    for (event_id, outlet), n in sorted(sentences_of.items()):
         shares = {}
         for frame in FRAME_DIMENSIONS:
-            k = cued_counts.get((group, frame), 0)
+            k = cued_counts.get((event_id, outlet, frame), 0)
             low, high = share_interval(k, int(n), name=f"{event_id}/{outlet}/{frame}")
             shares[frame] = (k, k / n if n else 0.0, low, high)
         primary = max(FRAME_DIMENSIONS, key=lambda f: (shares[f][0], -FRAME_DIMENSIONS.index(f)))
@@ -889,18 +973,55 @@ def event_framing(
 ) -> EventFraming:
     """Labels, attribution and actor mentions of the `limit` events that widest_events ranks first,
     in one grouped pass over all of them."""
+    part = framing_in_events(sentences, annotations, statements, mentions, events, limit)
+    return event_framing_of_parts([part], events, limit)
+
+
+@dataclass(frozen=True)
+class FramingInEvents:
+    """What EventFraming is made of, of some articles (a partition of them, or all): the label uses
+    and the statements in the events that get pages, and their actors' mentioned sentences."""
+
+    labels: pd.DataFrame
+    statements: pd.DataFrame
+    actors: MentionedSentences
+
+
+def framing_in_events(
+    sentences: pd.DataFrame,
+    annotations: pd.DataFrame,
+    statements: pd.DataFrame,
+    mentions: pd.DataFrame,
+    events: pd.DataFrame,
+    limit: int = EVENT_PAGES,
+) -> FramingInEvents:
+    """Of the articles of `sentences`, the rows event_framing counts (of the `limit` widest events)."""
+    members_of = events[events["event_id"].isin(set(widest_events(events, limit)))]
+    labels = label_uses(annotations)
+    # The words spoken are not counted, and are most of the statements' memory.
+    statements = statements[[column for column in statements.columns if column != "text"]]
+    statements_in_events = _in_events(statements, members_of)
+    by_event = ("event_id",)
+    return FramingInEvents(
+        _in_events(labels, members_of),
+        statements_in_events,
+        mentioned_sentences(sentences, _in_events(mentions, members_of), statements_in_events, by_event),
+    )
+
+
+def event_framing_of_parts(
+    parts: list[FramingInEvents], events: pd.DataFrame, limit: int = EVENT_PAGES
+) -> EventFraming:
+    """EventFraming of the articles of all `parts` (of partitions of articles, in article id order)."""
     chosen = set(widest_events(events, limit))
     members_of = events[events["event_id"].isin(chosen)]
-    in_events, statements_in_events, mentions_in_events = (
-        _in_events(table, members_of) for table in (annotations, statements, mentions)
-    )
     by_event = ("event_id",)
     return EventFraming(
         event_ids=sorted(chosen),
         outlets={event_id: sorted(m["outlet"].unique()) for event_id, m in members_of.groupby("event_id", sort=True)},
-        labels=_split(label_table(in_events, by_event)),
-        attribution=_split(attribution_table(statements_in_events, by_event)),
-        actors=actor_mentions(sentences, mentions_in_events, statements_in_events, by_event),
+        labels=_split(label_table(joined_frames([part.labels for part in parts]), by_event)),
+        attribution=_split(attribution_table(joined_frames([part.statements for part in parts]), by_event)),
+        actors=actor_mentions_of_parts([part.actors for part in parts], by_event),
     )
 
 

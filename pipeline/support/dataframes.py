@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -18,6 +19,26 @@ def concat_column(parts: list[pd.Series]) -> pd.Series:
     if parts and all(isinstance(part.dtype, pd.CategoricalDtype) for part in parts):
         return pd.Series(union_categoricals(parts, sort_categories=True), copy=False)
     return pd.concat(parts, ignore_index=True)
+
+
+def joined_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Tables of the same columns (the first's) as one, in order (see joined_columns); one table as it is."""
+    if len(frames) == 1:
+        return frames[0]
+    return joined_columns(frames, frames[0].columns, lambda frame, column: frame[column])
+
+
+def joined_columns(parts: list, column_index: pd.Index, column_of: Callable[[Any, Any], pd.Series]) -> pd.DataFrame:
+    """Parts of one table (tables, or tables kept on disk) as one table of the columns of `column_index`,
+    in order, column by column (concat_column, in one piece): each part's column (`column_of(part,
+    column)`) can be let go once joined, as the chunks' are."""
+    filled = [part for part in parts if len(part)] or parts[:1]
+    if not filled or not len(column_index):
+        return pd.DataFrame(index=pd.RangeIndex(sum(map(len, parts))))
+    joined = {
+        column: in_one_piece(concat_column([column_of(part, column) for part in filled])) for column in column_index
+    }
+    return pd.DataFrame(joined, copy=False).set_axis(column_index, axis=1)
 
 
 def concat_tables(frames: list[pd.DataFrame], columns: list[str], dtypes: dict[str, str]) -> pd.DataFrame:

@@ -16,7 +16,7 @@ import pickle
 import secrets
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, is_dataclass, replace
 from pathlib import Path
@@ -28,7 +28,7 @@ import pyarrow as pa
 
 from pipeline.errors import MediaBiasError
 from pipeline.support import pickling
-from pipeline.support.dataframes import arrow_chunks, concat_column, in_one_piece
+from pipeline.support.dataframes import arrow_chunks, joined_columns
 
 # Tables that take less memory than this stay in memory: below it, writing and reading them back
 # costs more than holding them, and a run whose tables all stay keeps its second processes.
@@ -87,7 +87,7 @@ class PartitionedTable:
     def load(self, columns: Iterable[Any] | None = None) -> pd.DataFrame:
         wanted = self.columns if columns is None else tuple(columns)
         index = self.column_index[[self.columns.index(c) for c in wanted]]
-        return _joined_partitions(list(self.parts), index, lambda part, column: part._column(column))
+        return joined_columns(list(self.parts), index, lambda part, column: part._column(column))
 
     def part(self, k: int, columns: Iterable[Any] | None = None) -> pd.DataFrame:
         return self.parts[k].load(columns)
@@ -130,7 +130,7 @@ def load_by_partition(handle: IO[bytes], store: TableStore | None = None) -> Any
         if store is not None:
             tables.append(replace(store.put_parts("cached", parts, bounds), column_index=column_index))
         else:
-            tables.append(_joined_partitions(list(parts), column_index, lambda part, column: part.pop(column)))
+            tables.append(joined_columns(list(parts), column_index, lambda part, column: part.pop(column)))
     unpickler = pickle.Unpickler(handle)
     unpickler.persistent_load = tables.__getitem__
     return unpickler.load()
@@ -155,18 +155,6 @@ def _partitioned_in(value: Any, depth: int = 3) -> list[PartitionedTable]:
         return []
     found = {id(table): table for item in inner for table in _partitioned_in(item, depth - 1)}
     return list(found.values())
-
-
-def _joined_partitions(parts: list, column_index: pd.Index, column_of: Callable[[Any, Any], pd.Series]) -> pd.DataFrame:
-    """The partitions (StoredTables or tables) as one table of the columns of `column_index`, column by
-    column, each partition's column (`column_of(part, column)`) let go once joined, as the chunks' were."""
-    filled = [part for part in parts if len(part)] or parts[:1]
-    if not filled or not len(column_index):
-        return pd.DataFrame(index=pd.RangeIndex(sum(map(len, parts))))
-    joined = {
-        column: in_one_piece(concat_column([column_of(part, column) for part in filled])) for column in column_index
-    }
-    return pd.DataFrame(joined, copy=False).set_axis(column_index, axis=1)
 
 
 class TableStore:
