@@ -178,12 +178,12 @@ def labels(annotations):
     return framing.label_uses(annotations)
 
 
-@stage(cached=True, beside=True)
+@stage(cached=True, beside=True, reads={"statements": STATEMENT_PLACES})
 def attribution(statements):
     return speakers.attribution_table(statements)
 
 
-@stage(cached=True, beside=True)
+@stage(cached=True, beside=True, reads={"statements": STATEMENT_PLACES})
 def sources(statements):
     """Who each outlet quotes: per source, its quotes and reported statements and their verbs."""
     return speakers.sources_by_outlet(statements)
