@@ -13,7 +13,7 @@ from pipeline.engine.parallel import Background, pages_beside
 from pipeline.flow import FLOW, analyze
 from pipeline.framing import annotations as annotations_module
 from pipeline.measuring import score
-from pipeline.reports.report import render_pages, to_csv_text, write_reports
+from pipeline.reports.report import render_pages, tables_for_pages, to_csv_text, write_reports
 from pipeline.support import memo
 from pipeline.support.dataframes import arrow_chunks, concat_tables, in_one_piece
 from pipeline.support.stored import PartitionedTable, loaded, on_disk, table_store
@@ -57,6 +57,8 @@ def test_a_report_of_tables_kept_on_disk_has_the_same_pages(tmp_path):
         stored = analyze(SEED_CORPUS, LEXICONS, store=store)
         stored.provenance = held.provenance  # the run's time
         assert render_pages(stored) == render_pages(held)
+        # The pages hold every sentence's tone but fetch only the texts they show (reports.texts).
+        assert "text" not in tables_for_pages(stored).sentences.columns
         write_reports(stored, tmp_path / "reports", beside=pages_beside(2))
     written = {name: to_csv_text(t) for name, t in held.csv_tables().items()}
     assert {p.name: p.read_text(encoding="utf-8") for p in (tmp_path / "reports" / "tables").glob("*.csv")} == written

@@ -258,3 +258,48 @@ def test_the_explorers_sample_sentences_are_each_items_first_uses_in_article_ord
         .head(4)
     )
     assert uses.take(_first_in_order(uses, 4)).index.tolist() == expected.index.tolist()
+
+
+@pytest.fixture(scope="module")
+def seed_tables():
+    return analyze(SEED_CORPUS, LEXICONS)
+
+
+def test_the_explorer_finds_the_same_items_and_sentences_when_it_reads_the_uses_a_few_rows_at_a_time(
+    seed_tables, monkeypatch
+):
+    # A large run's hits and annotations are read in blocks: each block's counts and first uses are
+    # summed into those before it, which must give what reading them whole gives.
+    from pipeline.reports import explorer
+
+    monkeypatch.setattr(explorer, "CANDIDATES_PER_VOICE", 1)  # so that an item's turns run out of candidates
+    whole = explorer.explorer_items(seed_tables)
+    assert all(whole[kind] for kind in ("entry", "category", "actor", "label", "frame"))
+    monkeypatch.setattr(explorer, "BLOCK_ROWS", 7)
+    assert explorer.explorer_items(seed_tables) == whole
+
+
+def test_the_texts_of_the_sentences_shown_are_read_from_the_partitions_that_hold_them_alone(tmp_path, monkeypatch):
+    from pipeline.reports.texts import SentenceTexts
+    from pipeline.support.stored import PartitionedTable, table_store
+
+    sentences = pd.DataFrame(
+        {
+            "article_id": ["a1", "a1", "b1", "c1"],
+            "sentence_id": [0, 1, 0, 0],
+            "text": ["One.", "Two.", "Three.", "Four."],
+            "polarity": [0.0, -0.5, 0.1, 0.2],
+        }
+    )
+    read = []
+    part = PartitionedTable.part
+    monkeypatch.setattr(
+        PartitionedTable, "part", lambda self, k, columns=None: read.append(k) or part(self, k, columns)
+    )
+    with table_store(tmp_path, least_bytes=0) as store:
+        parted = store.put_split("sentences", sentences, (("a1", "a1"), ("b1", "b1"), ("c1", "c1")))
+        texts = SentenceTexts(parted)
+        assert texts.texts([("c1", 0), ("a1", 1), ("a0", 3)]) == ["Four.", "Two.", None]
+        assert read == [0, 2]
+        assert texts.texts([("a1", 1)]) == ["Two."] and read == [0, 2]  # fetched once
+    assert SentenceTexts(sentences).texts([("b1", 0), ("b1", 9)]) == ["Three.", None]

@@ -9,14 +9,17 @@ which one to show and filters the sentences (the page reads whole with scripts o
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from pipeline.reports.layout import anchor, sentence_anchor
+from pipeline.reports.texts import SentenceTexts
 from pipeline.schema import Tables
-from pipeline.support.stored import loaded
+from pipeline.support.stored import partitions
 
 # Items per kind, those used most first (the rest are in the tables: hits.csv, actor_mentions.csv, ...).
 MOST_ITEMS = {"entry": 400, "category": 50, "actor": 200, "label": 300, "frame": 50}
@@ -37,6 +40,12 @@ KIND_NAMES = {
 # Where a use is and in which voice; and what labels and frames read of the annotations.
 PLACE = ["outlet", "voice", "article_id", "sentence_id", "start", "end"]
 LABEL_USES = ["kind", "key", "term", "referent", *PLACE]
+HIT_USES = ["term", "category", "negated", *PLACE]
+# A use: what is used (name, and its detail, e.g. an entry's category), by whom, in which voice, where.
+USE_COLUMNS = ["name", "detail", "outlet", "voice", "article_id", "sentence_id", "start", "end"]
+GROUP = ["name", "outlet", "voice"]
+# Uses are made this many rows of a table at a time.
+BLOCK_ROWS = 250_000
 
 
 @dataclass
@@ -55,44 +64,43 @@ def item_id(kind: str, name: str) -> str:
     return f"{kind}-{anchor(name)}"
 
 
-def explorer_items(tables: Tables) -> dict[str, list[Item]]:
-    """The explorer's items by kind (KIND_NAMES), each with its uses per outlet and voice and its sentences."""
-    # Each kind's uses are made when its items are, and go after: all at once, they would hold every
-    # hit and annotation as strings several times over.
-    # A large run's mentions and annotations are loaded from disk for their kinds only, so that each is
-    # held only while its items are made (support.stored).
-    uses = {
-        "entry": lambda: _hit_uses(tables.hits, "term", "category", MOST_ITEMS["entry"]),
-        "category": lambda: _hit_uses(tables.hits, "category", None, MOST_ITEMS["category"]),
-        "actor": lambda: _annotation_uses(
-            _most_used(loaded(tables.actor_mentions, ["actor", *PLACE]), "actor", MOST_ITEMS["actor"]), "actor", None
-        ),
-        "label": lambda: _label_uses(loaded(tables.annotations, LABEL_USES), MOST_ITEMS["label"]),
-        "frame": lambda: _annotation_uses(
-            _most_used(_annotations_of(loaded(tables.annotations, LABEL_USES), "frame"), "key", MOST_ITEMS["frame"]),
-            "key",
-            None,
-        ),
+def explorer_items(tables: Tables, texts: SentenceTexts | None = None) -> dict[str, list[Item]]:
+    """The explorer's items by kind (KIND_NAMES), each with its uses per outlet and voice and its sentences
+    (their texts from `texts`, or from tables.sentences)."""
+    # Each kind's uses are made from its table a block of rows at a time, and only what the items need of
+    # them is kept (_Uses): the uses of a corpus's millions of hits and annotations, as strings, are never
+    # held at once. A large run's tables are read from disk a partition at a time (support.stored).
+    kinds = {
+        "entry": (tables.hits, HIT_USES, lambda hits: _hit_uses(hits, "term", "category")),
+        "category": (tables.hits, HIT_USES, lambda hits: _hit_uses(hits, "category", None)),
+        "actor": (tables.actor_mentions, ["actor", *PLACE], lambda mentions: _annotation_uses(mentions, "actor", None)),
+        "label": (tables.annotations, LABEL_USES, _label_uses),
+        "frame": (tables.annotations, LABEL_USES, lambda a: _annotation_uses(_annotations_of(a, "frame"), "key", None)),
     }
-    texts = _SentenceTexts(tables.sentences)
-    return {kind: _items(kind, uses_of_kind(), texts) for kind, uses_of_kind in uses.items()}
+    shown = {
+        kind: _items(kind, _uses_of(_uses(block) for block in _blocks(table, columns)))
+        for kind, (table, columns, _uses) in kinds.items()
+    }
+    # Every item's sentences are chosen before any text is read: then the texts are fetched at once.
+    texts = SentenceTexts(tables.sentences) if texts is None else texts
+    texts.fetch(_place(use) for items in shown.values() for _, chosen in items for use in chosen)
+    for items in shown.values():
+        for item, chosen in items:
+            item.sentences = [_sentence(use, text) for use in chosen if (text := texts.get(_place(use))) is not None]
+    return {kind: [item for item, _ in items] for kind, items in shown.items()}
 
 
-def _hit_uses(hits: pd.DataFrame, name: str, detail: str | None, most: int) -> pd.DataFrame:
-    """The lexicon hits of the `most` names used most as uses; a negated hit's voice is "negated"."""
-    hits = _most_used(hits, name, most)
+def _blocks(table: Any, columns: list[str]) -> Iterator[pd.DataFrame]:
+    """The `columns` of a table, held or kept on disk, a partition and at most BLOCK_ROWS rows at a time."""
+    for part in partitions(table, columns):
+        for start in range(0, len(part), BLOCK_ROWS):
+            yield part.iloc[start : start + BLOCK_ROWS]
+
+
+def _hit_uses(hits: pd.DataFrame, name: str, detail: str | None) -> pd.DataFrame:
+    """Lexicon hits as uses; a negated hit's voice is "negated"."""
     voice = hits["voice"].astype(str).where(~hits["negated"].astype(bool), "negated")
     return _annotation_uses(hits.assign(voice=voice), name, detail)
-
-
-def _most_used(rows: pd.DataFrame, name: str, most: int) -> pd.DataFrame:
-    """The rows of the `most` names with the most rows (ties by name), the only ones the explorer shows:
-    the uses of the others would be made as strings only to be left out."""
-    if rows.empty:
-        return rows
-    names = rows[name].astype(str)
-    totals = names.groupby(names, sort=True).size().sort_values(ascending=False, kind="stable")
-    return rows[names.isin(set(totals.index[:most])).to_numpy()]
 
 
 def _annotations_of(annotations: pd.DataFrame, kind: str) -> pd.DataFrame:
@@ -102,7 +110,7 @@ def _annotations_of(annotations: pd.DataFrame, kind: str) -> pd.DataFrame:
 def _annotation_uses(rows: pd.DataFrame, name: str, detail: str | None) -> pd.DataFrame:
     """Rows of hits, annotations or mentions as uses: name, detail, outlet, voice, and the place and span."""
     if rows.empty:
-        return pd.DataFrame(columns=["name", "detail", "outlet", "voice", "article_id", "sentence_id", "start", "end"])
+        return pd.DataFrame(columns=USE_COLUMNS)
     return pd.DataFrame(
         {
             "name": rows[name].astype(str),
@@ -117,7 +125,7 @@ def _annotation_uses(rows: pd.DataFrame, name: str, detail: str | None) -> pd.Da
     )
 
 
-def _label_uses(annotations: pd.DataFrame, most: int) -> pd.DataFrame:
+def _label_uses(annotations: pd.DataFrame) -> pd.DataFrame:
     """A label's uses that name its concept (a use whose noun phrase names someone else is left out, as in
     labels.csv), named "concept: label"."""
     labels = _annotations_of(annotations, "label")
@@ -125,27 +133,61 @@ def _label_uses(annotations: pd.DataFrame, most: int) -> pd.DataFrame:
         return _annotation_uses(labels, "key", None)
     labels = labels[labels["referent"].astype(str) == ""]
     named = labels.assign(name=labels["key"].astype(str) + ": " + labels["term"].astype(str))
-    return _annotation_uses(_most_used(named, "name", most), "name", None)
+    return _annotation_uses(named, "name", None)
 
 
-def _items(kind: str, uses: pd.DataFrame, texts: _SentenceTexts) -> list[Item]:
-    """The kind's items used most, each with its counts by outlet and voice and its sample sentences.
+@dataclass
+class _Uses:
+    """What the items need of a kind's uses: their number per name, outlet and voice (`n`), each name's
+    detail (that of its first use), and per name, outlet and voice the first CANDIDATES_PER_VOICE uses
+    in article order (the sentences are taken from those)."""
 
-    Counts and candidate sentences are taken from `uses` in a few grouped operations; the per-item work
-    is over those small results (a corpus's hundreds of thousands of uses are never visited item by item)."""
-    if uses.empty:
+    counts: pd.DataFrame
+    details: pd.DataFrame
+    candidates: pd.DataFrame | None
+
+
+def _uses_of(blocks: Iterable[pd.DataFrame]) -> _Uses:
+    """The _Uses of blocks of a kind's uses, in table order: each block's summed into those before it."""
+    summed = None
+    for uses in blocks:
+        if uses.empty:
+            continue
+        block = _Uses(
+            uses.groupby(GROUP, sort=False).size().rename("n").reset_index(),
+            uses[["name", "detail"]].drop_duplicates("name"),
+            uses.take(_first_in_order(uses, CANDIDATES_PER_VOICE)),
+        )
+        summed = block if summed is None else _summed(summed, block)
+    return summed or _Uses(pd.DataFrame(columns=[*GROUP, "n"]), pd.DataFrame(columns=["name", "detail"]), None)
+
+
+def _summed(before: _Uses, block: _Uses) -> _Uses:
+    """The uses of the blocks before and of the next: counts added, the first detail, and the first
+    candidates of the first candidates of each (the same as of all their uses)."""
+    candidates = pd.concat([before.candidates, block.candidates], ignore_index=True)
+    return _Uses(
+        pd.concat([before.counts, block.counts]).groupby(GROUP, sort=False)["n"].sum().reset_index(),
+        pd.concat([before.details, block.details]).drop_duplicates("name"),
+        candidates.take(_first_in_order(candidates, CANDIDATES_PER_VOICE)),
+    )
+
+
+def _items(kind: str, uses: _Uses) -> list[tuple[Item, list]]:
+    """The kind's items used most, each with its counts by outlet and voice, and the uses whose sentences
+    it shows (taken from a few candidates, so that a corpus's uses are never visited item by item)."""
+    if uses.counts.empty:
         return []
-    totals = uses.groupby("name", sort=True).size().sort_values(ascending=False, kind="stable")
+    totals = uses.counts.groupby("name", sort=True)["n"].sum().sort_values(ascending=False, kind="stable")
     kept = set(totals.index[: MOST_ITEMS[kind]])
-    uses = uses[uses["name"].isin(kept)]
-    details = uses.groupby("name", sort=True)["detail"].first().to_dict()
-    counts = uses.groupby(["name", "outlet", "voice"], sort=True).size().unstack("voice", fill_value=0)
-    counts = counts.reindex(columns=VOICES, fill_value=0)
+    details = uses.details.set_index("name")["detail"].to_dict()
+    counts = uses.counts[uses.counts["name"].isin(kept)].groupby(GROUP, sort=True)["n"].sum()
+    counts = counts.unstack("voice", fill_value=0).reindex(columns=VOICES, fill_value=0)
     counts = counts.assign(total=counts.sum(axis=1)).reset_index()
     counts = counts.sort_values(["name", "total", "outlet"], ascending=[True, False, True], kind="stable")
     # Per item, outlet and voice, its first uses in article order: the turns take one from each in turn,
     # so a few are enough (and leave some to skip a sentence already taken).
-    candidates = uses.take(_first_in_order(uses, CANDIDATES_PER_VOICE))
+    candidates = uses.candidates[uses.candidates["name"].isin(kept)]
     queues: dict[str, dict[tuple[str, str], list]] = {}
     for use in candidates.itertuples(index=False):
         queues.setdefault(use.name, {}).setdefault((use.outlet, use.voice), []).append(use)
@@ -155,18 +197,16 @@ def _items(kind: str, uses: pd.DataFrame, texts: _SentenceTexts) -> list[Item]:
             {"outlet": r.outlet, **{v: int(getattr(r, v)) for v in VOICES}, "total": int(r.total)}
             for r in rows.itertuples(index=False)
         ]
-        items.append(
-            Item(
-                kind=kind,
-                name=str(name),
-                detail=str(details.get(name, "")),
-                id=item_id(kind, str(name)),
-                total=int(totals[name]),
-                counts=table,
-                sentences=_sentences_in_turn(queues.get(name, {}), [r["outlet"] for r in table], texts),
-            )
+        item = Item(
+            kind=kind,
+            name=str(name),
+            detail=str(details.get(name, "")),
+            id=item_id(kind, str(name)),
+            total=int(totals[name]),
+            counts=table,
         )
-    items.sort(key=lambda item: (-item.total, item.name))
+        items.append((item, _uses_in_turn(queues.get(name, {}), [r["outlet"] for r in table])))
+    items.sort(key=lambda shown: (-shown[0].total, shown[0].name))
     return items
 
 
@@ -185,8 +225,8 @@ def _first_in_order(uses: pd.DataFrame, most: int) -> np.ndarray:
     return order[rank < most]
 
 
-def _sentences_in_turn(queues: dict[tuple[str, str], list], outlets: list[str], texts: _SentenceTexts) -> list[dict]:
-    """Up to SENTENCES_PER_ITEM sentences, taken in turn from each outlet (most uses first) and each of its
+def _uses_in_turn(queues: dict[tuple[str, str], list], outlets: list[str]) -> list:
+    """Up to SENTENCES_PER_ITEM uses, taken in turn from each outlet (most uses first) and each of its
     voices, so that a filter by voice has sentences to show; each sentence once. `queues` holds each
     (outlet, voice)'s uses in article order."""
     queues = {key: list(queue) for key, queue in queues.items()}
@@ -197,41 +237,28 @@ def _sentences_in_turn(queues: dict[tuple[str, str], list], outlets: list[str], 
             queue = queues[key]
             while queue:
                 use = queue.pop(0)
-                place = (use.article_id, int(use.sentence_id))
-                if place not in seen:
-                    seen.add(place)
+                if _place(use) not in seen:
+                    seen.add(_place(use))
                     chosen.append(use)
                     break
             if len(chosen) >= SENTENCES_PER_ITEM:
                 break
-    found = texts.get([(u.article_id, int(u.sentence_id)) for u in chosen])
-    return [
-        {
-            "outlet": use.outlet,
-            "voice": use.voice,
-            "article_id": use.article_id,
-            "sentence_id": int(use.sentence_id),
-            "anchor": sentence_anchor(use.article_id, use.sentence_id),
-            "before": text[: use.start],
-            "match": text[use.start : use.end],
-            "after": text[use.end :],
-        }
-        for use, text in zip(chosen, found, strict=True)
-        if text is not None
-    ]
+    return chosen
 
 
-class _SentenceTexts:
-    """The texts of the few sentences shown, looked up by (article_id, sentence_id) without copying the table."""
+def _place(use) -> tuple[str, int]:
+    return (use.article_id, int(use.sentence_id))
 
-    def __init__(self, sentences: pd.DataFrame):
-        self._places = pd.MultiIndex.from_arrays(
-            [sentences["article_id"].astype(str), sentences["sentence_id"].astype("int64")]
-        )
-        self._texts = sentences["text"]
 
-    def get(self, places: list[tuple[str, int]]) -> list[str | None]:
-        if not places:
-            return []
-        rows = self._places.get_indexer(places)
-        return [str(self._texts.iloc[row]) if row >= 0 else None for row in rows]
+def _sentence(use, text: str) -> dict:
+    """A use's sentence as the page shows it: the words used, and the text before and after them."""
+    return {
+        "outlet": use.outlet,
+        "voice": use.voice,
+        "article_id": use.article_id,
+        "sentence_id": int(use.sentence_id),
+        "anchor": sentence_anchor(use.article_id, use.sentence_id),
+        "before": text[: use.start],
+        "match": text[use.start : use.end],
+        "after": text[use.end :],
+    }

@@ -32,9 +32,10 @@ from pipeline.reports import charts, explorer
 from pipeline.reports.charts import signed
 from pipeline.reports.layout import anchor, finish_page, sentence_anchor
 from pipeline.reports.publish import check_output_folder, publish_folder
+from pipeline.reports.texts import SentenceTexts
 from pipeline.schema import SOURCE_COLUMNS, Tables, counted
-from pipeline.support.dataframes import plain_strings
-from pipeline.support.stored import PartitionedTable, loaded, on_disk
+from pipeline.support.dataframes import joined_frames, plain_strings
+from pipeline.support.stored import PartitionedTable, loaded, on_disk, partitions
 
 FLOAT_DECIMALS = 6
 # Rows of a table turned into CSV text at a time when written.
@@ -329,72 +330,78 @@ class HitMarks:
 
 
 class _OutletEvidence:
-    """One outlet's sentences and hits, indexed once, to render example sentences with every hit marked."""
+    """One outlet's example sentences, chosen from its hits and its sentences' tones (no texts): the first
+    `most` places where each of `terms` fired, and its most negative and positive sentences. `places()`
+    are those whose texts the page needs; with them fetched, `for_terms` and `extremes` give the examples
+    with every hit marked."""
 
-    def __init__(self, sentences: pd.DataFrame, hits: pd.DataFrame, marks: HitMarks):
-        self.sentences = sentences
-        self._indexed = sentences.set_index(["article_id", "sentence_id"])[["text", "polarity"]]
-        self.text: dict[tuple[str, int], str] = {}
-        self.polarity: dict[tuple[str, int], float] = {}
+    def __init__(self, sentences: pd.DataFrame, hits: pd.DataFrame, marks: HitMarks, terms: pd.DataFrame, most: int):
         self.marks = marks
-        self.places: dict[str, list[tuple[str, int]]] = {}
+        wanted = set(terms["term"])
+        self.term_places: dict[str, list[tuple[str, int]]] = {}
+        self.n_places: dict[str, int] = {}  # the sentences where each fired
+        last: dict[str, tuple[str, int]] = {}
         for term, place in zip(
             hits["term"].tolist(),
             zip(hits["article_id"].tolist(), hits["sentence_id"].tolist(), strict=True),
             strict=True,
         ):
-            term_places = self.places.setdefault(term, [])
-            if not term_places or term_places[-1] != place:
-                term_places.append(place)
+            if term in wanted and last.get(term) != place:
+                last[term] = place
+                self.n_places[term] = self.n_places.get(term, 0) + 1
+                if len(term_places := self.term_places.setdefault(term, [])) < most:
+                    term_places.append(place)
+        self.extreme_places = _extreme_places(sentences)
+        shown = self.places()
+        tones = sentences.set_index(["article_id", "sentence_id"])["polarity"]
+        found = tones.reindex(pd.MultiIndex.from_tuples(shown)).tolist() if shown else []
+        self.polarity = dict(zip(shown, found, strict=True))
 
-    def _look_up(self, places: list[tuple[str, int]]) -> None:
-        """Fetch the text and polarity of the sentences about to be shown, in one indexed lookup."""
-        missing = list(dict.fromkeys(p for p in places if p not in self.text))
-        if missing:
-            rows = self._indexed.reindex(pd.MultiIndex.from_tuples(missing))
-            self.text.update(zip(missing, rows["text"].tolist(), strict=True))
-            self.polarity.update(zip(missing, rows["polarity"].tolist(), strict=True))
+    def places(self) -> list[tuple[str, int]]:
+        shown = [p for places in self.term_places.values() for p in places]
+        return list(dict.fromkeys(shown + [p for places in self.extreme_places.values() for p in places]))
 
-    def example(self, place: tuple[str, int]) -> dict:
-        self._look_up([place])
-        spans = self.marks.get(place)
+    def example(self, place: tuple[str, int], texts: SentenceTexts) -> dict:
+        spans, text = self.marks.get(place), texts.get(place) or ""
         return {
             "article_id": place[0],
             "sentence_id": place[1],
             "anchor": sentence_anchor(*place),
             "entries": entries_of(spans),
             "polarity": float(self.polarity[place]),
-            "html": highlight_html(self.text[place], spans),
-            "markdown": highlight_markdown(self.text[place], spans),
+            "html": highlight_html(text, spans),
+            "markdown": highlight_markdown(text, spans),
         }
 
-    def for_terms(self, terms: pd.DataFrame, per_term: int) -> list[dict]:
+    def for_terms(self, terms: pd.DataFrame, per_term: int, texts: SentenceTexts) -> list[dict]:
         """Per term row: up to `per_term` sentences where it fired, and how many more there are."""
         result = []
-        self._look_up([p for term in terms["term"] for p in self.places.get(term, [])[:per_term]])
         for term in terms.itertuples(index=False):
-            places = self.places.get(term.term, [])
+            places = self.term_places.get(term.term, [])
             result.append(
                 {
                     "term": term,
                     "anchor": "term-" + anchor(term.term),
-                    "examples": [self.example(p) for p in places[:per_term]],
-                    "more": max(0, len(places) - per_term),
+                    "examples": [self.example(p, texts) for p in places[:per_term]],
+                    "more": max(0, self.n_places.get(term.term, 0) - per_term),
                 }
             )
         return result
 
-    def extremes(self, n: int = 3) -> dict[str, list[dict]]:
-        keys = ["polarity", "article_id", "sentence_id"]
-        ordered = self.sentences[keys].sort_values(keys, kind="stable")  # sorting the texts too would copy them
-        negative = ordered[ordered["polarity"] < 0].head(n)
-        positive = ordered[ordered["polarity"] > 0].iloc[::-1].head(n)
-        places = {
-            name: list(zip(rows["article_id"].tolist(), rows["sentence_id"].tolist(), strict=True))
-            for name, rows in (("negative", negative), ("positive", positive))
-        }
-        self._look_up(places["negative"] + places["positive"])
-        return {name: [self.example(place) for place in found] for name, found in places.items()}
+    def extremes(self, texts: SentenceTexts) -> dict[str, list[dict]]:
+        return {name: [self.example(place, texts) for place in found] for name, found in self.extreme_places.items()}
+
+
+def _extreme_places(sentences: pd.DataFrame, n: int = 3) -> dict[str, list[tuple[str, int]]]:
+    """The places of the `n` most negative and most positive sentences (ties in place order)."""
+    keys = ["polarity", "article_id", "sentence_id"]
+    ordered = sentences[keys].sort_values(keys, kind="stable")
+    negative = ordered[ordered["polarity"] < 0].head(n)
+    positive = ordered[ordered["polarity"] > 0].iloc[::-1].head(n)
+    return {
+        name: list(zip(rows["article_id"].tolist(), rows["sentence_id"].tolist(), strict=True))
+        for name, rows in (("negative", negative), ("positive", positive))
+    }
 
 
 def _rows_by_outlet(frame: pd.DataFrame, keys: str | list[str]) -> list[tuple]:
@@ -437,25 +444,38 @@ def highlight_differences_html(sentence: str, other: str, hit_spans: list[tuple[
     return Markup("".join(parts))
 
 
-def event_pages(tables: Tables, slugs: dict[str, str], marks: HitMarks | None = None) -> list[dict]:
+def event_pages(
+    tables: Tables, slugs: dict[str, str], marks: HitMarks | None = None, texts: SentenceTexts | None = None
+) -> list[dict]:
     """The data of each event page: members, findings, per-outlet tables and aligned statements."""
     pages = []
     marks = HitMarks(tables.hits) if marks is None else marks
+    texts = SentenceTexts(tables.sentences) if texts is None else texts
     articles = tables.articles.set_index("article_id")
     # The widest events get pages (most outlets first, then most articles); the rest are in events.csv.
     with_page = set(widest_events(tables.events, MAX_EVENT_PAGES)) & set(tables.event_details)
     page_names = event_slugs(list(tables.events["event_id"].unique()))
     shown_articles = set(tables.events.loc[tables.events["event_id"].isin(with_page), "article_id"])
     behind = _FindingEvidence(tables, marks, shown_articles) if with_page else None
-    for event_id, members in tables.events.groupby("event_id", sort=True):
-        if event_id not in with_page:
-            continue
+    paged = [
+        (event_id, members)
+        for event_id, members in tables.events.groupby("event_id", sort=True)
+        if event_id in with_page
+    ]
+    # The sentences behind every finding are chosen first; then their texts are fetched at once.
+    evidence = {
+        event_id: [
+            behind.places(members, finding.get("evidence")) for finding in tables.event_details[event_id]["findings"]
+        ]
+        for event_id, members in paged
+    }
+    texts.fetch(place for chosen in evidence.values() for places in chosen for place in places)
+    for event_id, members in paged:
         detail = tables.event_details[event_id]
         closest = members.sort_values(["similarity", "article_id"], ascending=[False, True], kind="stable")
         shown = closest.head(MEMBERS_PER_EVENT_PAGE).sort_index()
         outlets = detail["outlets"]
         event_headlines = tables.headlines[tables.headlines["article_id"].isin(set(shown["article_id"]))]
-        evidence = behind.of_event(members)
         scores = event_scores(detail["contrasts"], tables.outlets, outlets)
         contrasts = detail["contrasts"].set_index(["outlet", "metric"])
         pages.append(
@@ -479,7 +499,8 @@ def event_pages(tables: Tables, slugs: dict[str, str], marks: HitMarks | None = 
                 "scores": scores,
                 "contrasts": contrasts,
                 "findings": [
-                    {**finding, "sentences": evidence(finding.get("evidence"))} for finding in detail["findings"]
+                    {**finding, "sentences": behind.shown(places, texts)}
+                    for finding, places in zip(detail["findings"], evidence[event_id], strict=True)
                 ],
                 "actors": detail["actors"],
                 "labels": detail["labels"],
@@ -558,44 +579,31 @@ class _FindingEvidence:
     """The sentences behind the events' findings (headline_findings' `evidence`), highlighted.
 
     What a finding can rest on is taken from the tables once, of the articles of the events with a page
-    (`articles`), and narrowed to an event's articles per page: the outlets' own label uses, their
-    counted hits, the statements and the negative sentences."""
+    (`articles`), and narrowed to an event's articles and the finding's selector: the outlets' own label
+    uses, their counted hits, the statements and the negative sentences. `places` chooses the sentences,
+    `shown` gives them, their texts fetched."""
 
     def __init__(self, tables: Tables, marks: HitMarks, articles: set[str]):
         label_columns = ["article_id", "outlet", "sentence_id", "kind", "key", "term", "voice", "referent"]
-        a = _of_articles(loaded(tables.annotations, label_columns), articles)
+        a = _of_articles_in(tables.annotations, label_columns, articles)
         own_labels = ((a["kind"] == "label") & (a["referent"] == "") & (a["voice"] == "narrative")).to_numpy()
         self._labels = plain_strings(a.loc[own_labels, ["article_id", "outlet", "sentence_id", "key", "term"]])
         hits = _of_articles(tables.hits, articles)
         self._hits = plain_strings(hits.loc[counted(hits), ["article_id", "outlet", "sentence_id", "term"]])
         statements = _of_articles(tables.statements, articles)
         self._statements = statements[["article_id", "outlet", "sentence_id", "verb_class"]]
-        s = _of_articles(tables.sentences, articles)
-        self._negative = plain_strings(s.loc[s["polarity"] < 0, ["article_id", "outlet", "sentence_id", "polarity"]])
-        # The sentences' texts are looked up by place for the few sentences shown, never copied whole.
-        self._places = pd.MultiIndex.from_arrays([s["article_id"].astype(str), s["sentence_id"].astype("int64")])
-        self._texts, self._polarity = s["text"], s["polarity"]
+        s = plain_strings(_of_articles(tables.sentences, articles)[["article_id", "outlet", "sentence_id", "polarity"]])
+        self._negative = s[s["polarity"] < 0]
+        self._tones = s.astype({"sentence_id": "int64"}).set_index(["article_id", "sentence_id"])["polarity"]
         self.marks = marks
 
-    def of_event(self, members: pd.DataFrame) -> Callable[[dict | None], list[dict]]:
-        ids = set(members["article_id"])
-        tables = {
-            name: table[table["article_id"].isin(ids)]
-            for name, table in (
-                ("label", self._labels),
-                ("hits", self._hits),
-                ("statements", self._statements),
-                ("tone", self._negative),
-            )
-        }
-        return lambda selector: self._sentences(tables, selector)
-
-    def _sentences(self, tables: dict[str, pd.DataFrame], selector: dict | None) -> list[dict]:
+    def places(self, members: pd.DataFrame, selector: dict | None) -> list[tuple[str, int]]:
+        """The places of the sentences a finding of the event of `members` rests on (its selector), in place order."""
         if not selector:
             return []
         kind = selector["kind"]
-        rows = tables[kind]
-        rows = rows[rows["outlet"] == selector["outlet"]]
+        rows = {"label": self._labels, "hits": self._hits, "statements": self._statements, "tone": self._negative}[kind]
+        rows = rows[rows["article_id"].isin(set(members["article_id"])) & (rows["outlet"] == selector["outlet"])]
         if kind == "label":
             rows = rows[(rows["key"] == selector["concept"]) & (rows["term"] == selector["label"])]
         elif kind == "hits":
@@ -605,20 +613,23 @@ class _FindingEvidence:
         else:  # the most negative sentences
             rows = rows.sort_values(["polarity", "article_id", "sentence_id"], kind="stable").head(EVIDENCE_SENTENCES)
         places = sorted({(a, int(s)) for a, s in zip(rows["article_id"], rows["sentence_id"], strict=True)})
-        places = places[:EVIDENCE_SENTENCES]
-        found = self._places.get_indexer(places) if places else []
+        return places[:EVIDENCE_SENTENCES]
+
+    def shown(self, places: list[tuple[str, int]], texts: SentenceTexts) -> list[dict]:
         shown = []
-        for (article_id, sentence_id), row in zip(places, found, strict=True):
-            if row < 0:
+        tones = self._tones.reindex(pd.MultiIndex.from_tuples(places)).tolist() if places else []
+        for place, polarity in zip(places, tones, strict=True):
+            text = texts.get(place)
+            if text is None or pd.isna(polarity):
                 continue
-            text, spans = self._texts.iloc[row], self.marks.get((article_id, sentence_id))
+            spans = self.marks.get(place)
             shown.append(
                 {
-                    "article_id": article_id,
-                    "sentence_id": sentence_id,
-                    "anchor": sentence_anchor(article_id, sentence_id),
+                    "article_id": place[0],
+                    "sentence_id": place[1],
+                    "anchor": sentence_anchor(*place),
                     "entries": entries_of(spans),
-                    "polarity": float(self._polarity.iloc[row]),
+                    "polarity": float(polarity),
                     "html": highlight_html(text, spans),
                     "markdown": highlight_markdown(text, spans),
                 }
@@ -631,15 +642,35 @@ def _of_articles(table: pd.DataFrame, articles: set[str]) -> pd.DataFrame:
     return table[table["article_id"].isin(articles).to_numpy()]
 
 
-def page_contexts(tables: Tables) -> tuple[dict, list[dict]]:
-    """The data each page template renders: (corpus page, one dict per outlet page)."""
+def _of_articles_in(table: Any, columns: list[str], articles: set[str]) -> pd.DataFrame:
+    """The rows of the given articles of a table held or kept on disk (its `columns`), read a partition at a time."""
+    return joined_frames([_of_articles(part, articles) for part in partitions(table, columns)])
+
+
+def page_contexts(tables: Tables, texts: SentenceTexts | None = None) -> tuple[dict, list[dict]]:
+    """The data each page template renders: (corpus page, one dict per outlet page); the sentences' texts
+    from `texts`, or from tables.sentences."""
+    texts = SentenceTexts(tables.sentences) if texts is None else texts
     slugs = outlet_slugs(list(tables.outlets["outlet"]))
     marks = HitMarks(tables.hits)
-    # An outlet's sentences are taken from the table when its page is made: all outlets' at once
-    # would be a second copy of every sentence's text.
+    # An outlet's sentences and hits are taken from the tables when its examples are chosen: all outlets'
+    # at once would be a second copy of them.
     sentence_rows = tables.sentences.groupby("outlet", sort=False).indices
-    hit_rows = tables.hits.groupby("outlet", sort=False).indices  # the same for the hits
+    hit_rows = tables.hits.groupby("outlet", sort=False).indices
     terms = _by_outlet(tables.terms)
+    no_terms = tables.terms.iloc[0:0]
+    most = max(EVIDENCE_PER_TERM, EXAMPLES_PER_TERM_ON_OUTLET_PAGE)
+    evidence = {
+        name: _OutletEvidence(
+            tables.sentences.take(sentence_rows[name]),
+            tables.hits.take(hit_rows.get(name, [])),
+            marks,
+            terms.get(name, no_terms),
+            most,
+        )
+        for name in tables.outlets["outlet"]
+    }
+    texts.fetch(place for found in evidence.values() for place in found.places())
     articles, contrasts = _by_outlet(tables.articles), _by_outlet(tables.contrasts)
     sources = _by_outlet(tables.sources) if len(tables.sources) else {}
     coverage = _by_outlet(tables.coverage) if len(tables.coverage) else {}
@@ -647,9 +678,7 @@ def page_contexts(tables: Tables) -> tuple[dict, list[dict]]:
     outlet_pages = []
     for outlet in tables.outlets.itertuples(index=False):
         name = outlet.outlet
-        sentences = tables.sentences.take(sentence_rows[name])
-        found = _OutletEvidence(sentences, tables.hits.take(hit_rows.get(name, [])), marks)
-        outlet_terms = terms.get(name, tables.terms.iloc[0:0])
+        found, outlet_terms = evidence[name], terms.get(name, no_terms)
         outlet_timeline, outlet_timeline_caption = charts.timeline_charts(
             coverage.get(name, tables.coverage.iloc[0:0]), span=tables.coverage
         )
@@ -661,9 +690,9 @@ def page_contexts(tables: Tables) -> tuple[dict, list[dict]]:
                 "n_articles_listed_of": len(articles[name]),
                 "contrasts": contrasts[name],
                 "sources": sources.get(name, pd.DataFrame(columns=SOURCE_COLUMNS)),
-                "top_terms": found.for_terms(outlet_terms.head(TOP_TERMS), EVIDENCE_PER_TERM),
-                "all_terms": found.for_terms(outlet_terms, EXAMPLES_PER_TERM_ON_OUTLET_PAGE),
-                "extremes": found.extremes(),
+                "top_terms": found.for_terms(outlet_terms.head(TOP_TERMS), EVIDENCE_PER_TERM, texts),
+                "all_terms": found.for_terms(outlet_terms, EXAMPLES_PER_TERM_ON_OUTLET_PAGE, texts),
+                "extremes": found.extremes(texts),
                 "outlet_charts": _markups(charts.category_charts(outlet, occurring)),
                 "outlet_timeline": _markups(outlet_timeline),
                 "outlet_coverage": coverage.get(name, tables.coverage.iloc[0:0]),
@@ -680,7 +709,7 @@ def page_contexts(tables: Tables) -> tuple[dict, list[dict]]:
     one_article_each = bool(len(tables.outlets)) and bool((tables.outlets["n_articles"] == 1).all())
     charted = charts.charted_outlets(tables.outlets)
     timeline, timeline_caption = charts.timeline_charts(tables.coverage)
-    explored = explorer.explorer_items(tables)
+    explored = explorer.explorer_items(tables, texts)
     corpus_page = {
         "corpus": tables.corpus.iloc[0],
         "outlets": tables.outlets,
@@ -700,7 +729,7 @@ def page_contexts(tables: Tables) -> tuple[dict, list[dict]]:
         "run_files": RUN_FILES,
         "provenance": tables.provenance,
         "changes": tables.changes,
-        "events": event_pages(tables, slugs, marks),
+        "events": event_pages(tables, slugs, marks, texts),
         "explorer": explored,
         "coverage": tables.coverage[tables.coverage["outlet"].isin(charts.timeline_outlets(tables.coverage))]
         if len(tables.coverage)
@@ -732,7 +761,8 @@ def _markups(svgs: list[str]) -> list[Markup]:
 def render_pages(tables: Tables, parquet: bool = False) -> dict[str, str]:
     """Every report page as {relative path: text}; `parquet`: the tables are written as Parquet too."""
     environment = _environment()
-    corpus_page, outlet_pages = page_contexts(tables_for_pages(tables))
+    # The texts of the sentences shown are fetched from the table as it is (kept on disk, only theirs).
+    corpus_page, outlet_pages = page_contexts(tables_for_pages(tables), SentenceTexts(tables.sentences))
     corpus_page["parquet"] = parquet
     pages = {
         "index.html": finish_page(environment.get_template("index.html").render(**corpus_page)),
@@ -753,9 +783,9 @@ def render_pages(tables: Tables, parquet: bool = False) -> dict[str, str]:
 # The columns the pages read of the large tables: a large run kept on disk (support.stored) loads only
 # those; the other tables the pages read are loaded whole, and those they do not read not at all. The
 # annotations and actor mentions are loaded where they are read (the explorer, the findings' evidence),
-# each for as long as it is read.
+# each for as long as it is read, and the texts of the sentences shown are fetched (reports.texts).
 PAGE_COLUMNS = {
-    "sentences": ["article_id", "outlet", "sentence_id", "text", "polarity"],
+    "sentences": ["article_id", "outlet", "sentence_id", "polarity"],
     "statements": ["article_id", "outlet", "sentence_id", "verb_class"],
 }
 PAGE_TABLES = {

@@ -255,6 +255,15 @@ def loaded(value: Any, columns: Iterable[Any] | None = None) -> Any:
     return value
 
 
+def partitions(value: Any, columns: Iterable[Any] | None = None) -> Iterator[pd.DataFrame]:
+    """A table a partition at a time, each loaded when it is reached (`columns` of it, if given): the
+    partitions of a PartitionedTable, or the table, held or stored whole, as one."""
+    if isinstance(value, PartitionedTable):
+        yield from (value.part(k, columns) for k in range(len(value.parts)))
+    else:
+        yield loaded(value, columns)
+
+
 def on_disk(value: Any) -> bool:
     """Whether `value` is a table kept in a TableStore (whole or in partitions)."""
     return isinstance(value, StoredTable | PartitionedTable)
