@@ -237,9 +237,15 @@ def suggestions(sentences, hits, covered_terms, names, reporting_verbs):
 # ---- Events: the same story told by several outlets ----
 
 
-@stage(cached=True, reads={"sentences": SENTENCE_TEXT})
+@stage(
+    cached=True,
+    reads={"sentences": ("article_id", "text")},
+    by_partition=("sentences",),
+    combine=grouping.events_of_parts,
+)
 def events(article_list, sentences, event_threshold, event_window_days):
-    return grouping.group_events(article_list, event_threshold, event_window_days, sentences=sentences)
+    """Articles grouped into events (grouping.group_events: each partition's term counts, added up)."""
+    return grouping.term_counts(sentences)
 
 
 @stage(cached=True, reads={"sentences": SENTENCE_TEXT})

@@ -704,3 +704,23 @@ def test_an_actor_mention_in_a_sentence_the_table_lacks_counts_as_a_mention_not_
         before, after = whole.loc[(mention["outlet"], actor)], partial.loc[(mention["outlet"], actor)]
         assert after["mentions"] == before["mentions"]
         assert after["sentences"] == before["sentences"] - 1
+
+
+def test_the_term_counts_of_partitions_added_up_give_the_tfidf_matrix_of_all_articles_to_the_bit():
+    # A large run counts each partition's words alone, each numbering its terms in the order it meets
+    # them, and adds up the counts; the matrix, and so the events, must not depend on the cut.
+    corpus = articles(
+        ("a1", "Outlet A", "2020-01-05", "Troops left the base at dawn."),
+        ("a2", "Outlet B", "2020-01-05", "Parliament voted on the troops."),
+        ("a3", "Outlet C", "2020-01-06", "At dawn parliament voted to expel the troops from the base."),
+        ("a4", "Outlet A", "2020-01-06", "The base is empty; troops left it at dawn."),
+    )
+    sentences = score_articles(corpus, LEXICON)[0]
+    ids = ["a1", "a2", "a3", "a4"]
+    whole, terms = events_module.article_tfidf(sentences, ids)
+    parts = [events_module.term_counts(sentences[sentences["article_id"].isin(cut)]) for cut in (["a1"], ids[1:])]
+    assert parts[1].terms[:3] == ["parliament", "voted", "troops"]  # troops came first in the first part
+    added, added_terms = events_module.tfidf_of_parts(parts, ids)
+    assert list(added_terms) == list(terms)
+    for name in ("indptr", "indices", "data"):
+        assert getattr(added, name).tobytes() == getattr(whole, name).tobytes(), name

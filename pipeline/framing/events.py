@@ -7,6 +7,7 @@ import itertools
 import re
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -64,10 +65,21 @@ def group_events(
     column, so the clean texts need not be kept: the sentences hold every word of the clean text,
     and TF-IDF counts words, whatever lies between them.
     """
-    articles = articles.sort_values("article_id", kind="stable").reset_index(drop=True)
+    return events_of_parts([term_counts(sentences)], articles, distance_threshold, window_days)
+
+
+def events_of_parts(
+    parts: list[TermCounts],
+    article_list: pd.DataFrame,
+    event_threshold: float = EVENT_DISTANCE_THRESHOLD,
+    event_window_days: int = EVENT_WINDOW_DAYS,
+) -> pd.DataFrame:
+    """group_events of the articles of `article_list`, their words counted a partition of sentences at a
+    time (term_counts, one part per partition in article id order): the same events."""
+    articles = article_list.sort_values("article_id", kind="stable").reset_index(drop=True)
     if articles.empty:
         return pd.DataFrame(columns=EVENT_COLUMNS)
-    matrix, terms = article_tfidf(sentences, articles["article_id"])
+    matrix, terms = tfidf_of_parts(parts, articles["article_id"])
     given = (
         articles["event"].fillna("").astype(str) if "event" in articles.columns else pd.Series("", index=articles.index)
     )
@@ -77,7 +89,7 @@ def group_events(
         days = _days(articles["published"].iloc[free])
         # Without events named in the manifest every article is free: no copy of the matrix, one of the run's largest objects.
         clusters = _cluster_large(
-            matrix if len(free) == len(labels) else matrix[free], days, distance_threshold, window_days
+            matrix if len(free) == len(labels) else matrix[free], days, event_threshold, event_window_days
         )
         for position, cluster in zip(free, clusters, strict=True):
             labels[position] = f"cluster:{cluster}"
@@ -94,14 +106,68 @@ def article_tfidf(sentences: pd.DataFrame, article_ids: Iterable[str], block: in
     Python lists and weighs the entries through temporary copies of them; here the counts are arrays,
     the weighting is done in place, and no article text is ever built.
     """
+    article_ids = list(article_ids)
+    return tfidf_of_parts([term_counts(sentences, article_ids, block)], article_ids)
+
+
+@dataclass
+class TermCounts:
+    """The term counts of some articles' sentences (tfidf_of_parts adds up those of several): the
+    articles, their terms numbered in order of first appearance (`terms`), and per article its
+    `row_sizes` entries of `columns` (term numbers, increasing) and `counts`."""
+
+    article_ids: list[str]
+    terms: list[str]
+    columns: np.ndarray
+    counts: np.ndarray
+    row_sizes: np.ndarray
+
+
+def term_counts(sentences: pd.DataFrame, article_ids: Iterable[str] | None = None, block: int = 2_000) -> TermCounts:
+    """The term counts of the articles of `sentences` (its article_id and text), in the order of
+    `article_ids` (default: those of the sentences, in id order)."""
+    if article_ids is None:
+        article_ids = sorted(set(sentences["article_id"].astype(str)))
+    article_ids = list(article_ids)
     by_article, spans = _article_spans(sentences, article_ids)
     vocabulary, counted, row_sizes = _count_terms(sentences["text"], by_article, spans, block)
+    columns, counts = (np.frombuffer(counted[name], dtype=np.intc) for name in ("columns", "counts"))
+    return TermCounts(article_ids, list(vocabulary), columns, counts, row_sizes)
+
+
+def tfidf_of_parts(parts: list[TermCounts], article_ids: Iterable[str]) -> tuple:
+    """article_tfidf's (matrix, terms) of the articles `article_ids`, from the term counts of parts of
+    them, each part's articles following those of the part before in the order of `article_ids`.
+
+    The terms are numbered in order of first appearance over the parts in turn, as one count over all
+    the articles numbers them, and each article's entries are put in that order: the same matrix, to
+    the bit."""
+    vocabulary: dict[str, int] = {}
+    for part in parts:
+        for term in part.terms:
+            vocabulary.setdefault(term, len(vocabulary))
+    if not vocabulary:
+        raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+    position = {article_id: k for k, article_id in enumerate(article_ids)}
+    row_sizes = np.zeros(len(position), dtype=np.int64)
+    columns, counts = array.array("i"), array.array("i")
+    last_row = -1
+    for part in parts:
+        rows = np.array([position[a] for a in part.article_ids], dtype=np.int64)
+        if len(rows) and (rows[0] <= last_row or bool((np.diff(rows) <= 0).any())):
+            raise ValueError("the parts' articles must follow one another in the order of article_ids")
+        last_row = int(rows[-1]) if len(rows) else last_row
+        row_sizes[rows] = part.row_sizes
+        numbers = np.array([vocabulary[t] for t in part.terms], dtype=np.int64)[part.columns]
+        order = np.lexsort((numbers, np.repeat(np.arange(len(rows)), part.row_sizes)))
+        columns.frombytes(numbers[order].astype(np.intc).tobytes())
+        counts.frombytes(part.counts[order].tobytes())
     terms = np.array(sorted(vocabulary), dtype=object)
     # Columns numbered in alphabetical order of their terms, as sklearn numbers them; within a row the
     # entries stay in order of the terms' first appearance in the corpus, as sklearn leaves them.
     renumber = np.empty(len(terms), dtype=np.int64)
     renumber[[vocabulary[term] for term in terms]] = np.arange(len(terms))
-    matrix = _csr_of_counts(counted, row_sizes, renumber, n_columns=len(terms))
+    matrix = _csr_of_counts({"columns": columns, "counts": counts}, row_sizes, renumber, n_columns=len(terms))
     _weigh_in_place(matrix)
     return matrix, terms
 
@@ -143,8 +209,6 @@ def _count_terms(text: pd.Series, by_article: np.ndarray, spans: list[tuple[int,
         # handed back each block, they cost no time.
         del numbers, lengths, article, keys, n
         return_freed_memory()
-    if not vocabulary:
-        raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
     return dict(vocabulary), {"columns": columns, "counts": counts}, row_sizes
 
 
