@@ -210,15 +210,29 @@ def actor_sentences(sentences, actor_mentions, statements):
     return framing.mentioned_sentences(sentences, actor_mentions, statements)
 
 
-@stage(cached=True, beside=True, reads={"sentences": SENTENCE_TEXT})
+@stage(
+    cached=True,
+    beside=True,
+    reads={"sentences": ("article_id", "outlet", "text")},
+    by_partition=("sentences",),
+    combine=framing.distinctive_terms_of_parts,
+)
 def distinctive_terms(sentences):
-    return framing.distinctive_terms(sentences)
+    """Per outlet, its most typical words and phrases (framing.distinctive_terms: each partition's
+    counts, added up)."""
+    return framing.outlet_term_counts(sentences)
 
 
-@stage(cached=True, beside=True, reads={"sentences": ("text",)})
+@stage(
+    cached=True,
+    beside=True,
+    reads={"sentences": ("article_id", "text")},
+    by_partition=("sentences",),
+    combine=candidates.names_of_parts,
+)
 def names(sentences):
-    """Words capitalized mid-sentence: never suggested as lexicon terms."""
-    return candidates.name_like_words(sentences["text"])
+    """Words capitalized mid-sentence: never suggested as lexicon terms (each partition's counts, added up)."""
+    return candidates.written_counts(sentences["text"])
 
 
 @stage(

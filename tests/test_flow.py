@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -16,6 +17,7 @@ from pipeline.cli import main
 from pipeline.engine.driver import Flow, Settings, run, stage
 from pipeline.schema import Tables
 from pipeline.support import versions
+from pipeline.support.stored import table_store
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_CORPUS = ROOT / "corpus"
@@ -272,3 +274,36 @@ def test_a_stage_that_fails_leaves_the_sentence_cache_closed(tmp_path, monkeypat
     with pytest.raises(RuntimeError, match="a bug in a stage"):
         run(failing, inputs, keys, list(flow.REPORTED.values()), Settings(cache_dir=tmp_path / "cache"))
     assert caches and all(cache.connection is None for cache in caches)
+
+
+FOLDING_FLOW = """
+from pipeline.engine.driver import stage
+
+LOG = []
+
+
+def added_up(parts):
+    total = 0
+    for part in parts:
+        LOG.append("added")
+        total += part
+    return total
+
+
+@stage(by_partition=("table",), combine=added_up)
+def n_rows(table):
+    LOG.append("made")
+    return len(table){edit}
+"""
+
+
+def test_a_stage_that_adds_up_its_partitions_parts_holds_one_at_a_time(tmp_path):
+    # Each part is made when the combine reaches it, so a combine that adds parts up as they come
+    # (word counts per outlet, term counts per article) never holds every partition's at once.
+    module = toy_module(tmp_path, source=FOLDING_FLOW)
+    table = pd.DataFrame({"article_id": ["a1", "a2", "b1", "b2", "c1"], "x": range(5)})
+    with table_store(tmp_path / "store", least_bytes=0) as store:
+        parted = store.put_split("table", table, (("a1", "a2"), ("b1", "b2"), ("c1", "c1")))
+        result = run(Flow.of_module(module), {"table": parted}, {}, ["n_rows"], Settings())
+    assert result.tables["n_rows"] == 5
+    assert module.LOG == ["made", "added"] * 3

@@ -103,8 +103,9 @@ def stage(
       in the same partitions (its tables must be in article id order, as its inputs are).
     combine: with by_partition, for a stage whose tables group rows of many partitions (by outlet, by
       event): its function then returns what it needs of a partition, and its tables are
-      `combine(parts, **those of its other inputs combine names)` of the list of those, one per
-      partition (or one, of the whole tables, in a run that keeps them whole).
+      `combine(parts, **those of its other inputs combine names)` of an iterator over those, one per
+      partition in article id order, each made when the combine reaches it (or one, of the whole
+      tables, in a run that keeps them whole).
     """
 
     def mark(function: Callable) -> Callable:
@@ -381,15 +382,20 @@ class _Driver:
         tables when they are kept whole), combined."""
         whole = self.arguments(one, leaving_out=one.by_partition)
         if bounds is None:
-            parts = [one.function(**whole, **self.arguments(one, leaving_out=whole))]
+            parts = iter([one.function(**whole, **self.arguments(one, leaving_out=whole))])
         else:
-            parts = []
-            for given in self._partitions_given(one, bounds):
-                parts.append(one.function(**whole, **given))
-                del given
-                return_freed_memory()
+            parts = self._parts(one, whole, bounds)
         named = inspect.signature(one.combine).parameters
         return as_outputs(one, one.combine(parts, **{name: value for name, value in whole.items() if name in named}))
+
+    def _parts(self, one: Stage, whole: dict[str, Any], bounds: tuple) -> Iterator[Any]:
+        """The stage function's part of each partition, made when the combine asks for it: a combine that
+        adds each part to what it has holds one at a time."""
+        for given in self._partitions_given(one, bounds):
+            part = one.function(**whole, **given)
+            del given
+            return_freed_memory()
+            yield part
 
     def _partitions_given(self, one: Stage, bounds: tuple) -> Iterator[dict[str, pd.DataFrame]]:
         """Per partition of articles in turn, the rows of the stage's `by_partition` inputs of its articles:

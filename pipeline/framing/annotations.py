@@ -7,6 +7,7 @@ import math
 import re
 import sys
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -370,9 +371,10 @@ def mentioned_sentences(
     return MentionedSentences(mentioned, dict(zip(index, (int(n) for n in n_mentions), strict=True)), quoted_counts)
 
 
-def actor_mentions_of_parts(parts: list[MentionedSentences], by: tuple[str, ...] = ()) -> ActorMentions:
+def actor_mentions_of_parts(parts: Iterable[MentionedSentences], by: tuple[str, ...] = ()) -> ActorMentions:
     """ActorMentions of the articles of all `parts` (of partitions of articles, in article id order)."""
     group_keys = [*by, "outlet", "key"]
+    parts = list(parts)  # each part's mentioned sentences are joined
     if len(parts) == 1:
         mentioned = parts[0].mentioned
     else:  # each part's groups in order, a group's rows in article order: put each group's rows together
@@ -539,9 +541,9 @@ def label_uses(annotations: pd.DataFrame) -> pd.DataFrame:
     return annotations.loc[(annotations["kind"] == "label").to_numpy(), LABEL_READS]
 
 
-def label_table_of_parts(parts: list[pd.DataFrame]) -> pd.DataFrame:
+def label_table_of_parts(parts: Iterable[pd.DataFrame]) -> pd.DataFrame:
     """The labels table of the label uses (label_uses) of partitions of articles."""
-    return label_table(joined_frames(parts))
+    return label_table(joined_frames(list(parts)))
 
 
 def label_table(annotations: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -638,7 +640,7 @@ def frame_counts(sentences: pd.DataFrame, annotations: pd.DataFrame, events: pd.
     )
 
 
-def frame_table_of_parts(parts: list[FrameCounts]) -> pd.DataFrame:
+def frame_table_of_parts(parts: Iterable[FrameCounts]) -> pd.DataFrame:
     """The frames table of the articles of all `parts` (of partitions of articles)."""
     sentences_of, cued_counts = Counter(), Counter()
     for part in parts:
@@ -770,13 +772,30 @@ def _outlet_and_rest(
 
 def distinctive_terms(sentences: pd.DataFrame, top: int = 25) -> pd.DataFrame:
     """Per outlet, the words and two-word phrases most typical of it against all other outlets (DISTINCTIVE_COLUMNS)."""
+    return distinctive_terms_of_parts([outlet_term_counts(sentences)], top)
+
+
+def outlet_term_counts(sentences: pd.DataFrame) -> dict[str, Counter]:
+    """Per outlet, how often its sentences use each candidate term (candidate_counts): the counts of
+    sentences add up."""
     # One outlet's texts at a time, taken by row number: iterating a grouping of the text column first
     # copies the whole column in group order.
     rows_of = sentences.groupby("outlet", sort=True).indices
     counts = {}
     for outlet in sorted(rows_of):
-        counts[outlet] = candidate_counts(sentences["text"].take(rows_of[outlet]))
+        counts[str(outlet)] = candidate_counts(sentences["text"].take(rows_of[outlet]))
         return_freed_memory()  # else each outlet's words pile up in the C heap
+    return counts
+
+
+def distinctive_terms_of_parts(parts: Iterable[dict[str, Counter]], top: int = 25) -> pd.DataFrame:
+    """distinctive_terms of the sentences whose outlet_term_counts are `parts`, each added in turn."""
+    counts: dict[str, Counter] = {}
+    for part in parts:
+        for outlet, outlet_counts in part.items():
+            counts.setdefault(outlet, Counter()).update(outlet_counts)
+        del part
+    counts = dict(sorted(counts.items()))
     total = total_counts(counts.values())
     rows = []
     for outlet, outlet_counts in counts.items():
@@ -1010,9 +1029,10 @@ def framing_in_events(
 
 
 def event_framing_of_parts(
-    parts: list[FramingInEvents], events: pd.DataFrame, limit: int = EVENT_PAGES
+    parts: Iterable[FramingInEvents], events: pd.DataFrame, limit: int = EVENT_PAGES
 ) -> EventFraming:
     """EventFraming of the articles of all `parts` (of partitions of articles, in article id order)."""
+    parts = list(parts)
     chosen = set(widest_events(events, limit))
     members_of = events[events["event_id"].isin(chosen)]
     by_event = ("event_id",)

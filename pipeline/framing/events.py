@@ -69,7 +69,7 @@ def group_events(
 
 
 def events_of_parts(
-    parts: list[TermCounts],
+    parts: Iterable[TermCounts],
     article_list: pd.DataFrame,
     event_threshold: float = EVENT_DISTANCE_THRESHOLD,
     event_window_days: int = EVENT_WINDOW_DAYS,
@@ -135,7 +135,7 @@ def term_counts(sentences: pd.DataFrame, article_ids: Iterable[str] | None = Non
     return TermCounts(article_ids, list(vocabulary), columns, counts, row_sizes)
 
 
-def tfidf_of_parts(parts: list[TermCounts], article_ids: Iterable[str]) -> tuple:
+def tfidf_of_parts(parts: Iterable[TermCounts], article_ids: Iterable[str]) -> tuple:
     """article_tfidf's (matrix, terms) of the articles `article_ids`, from the term counts of parts of
     them, each part's articles following those of the part before in the order of `article_ids`.
 
@@ -143,16 +143,13 @@ def tfidf_of_parts(parts: list[TermCounts], article_ids: Iterable[str]) -> tuple
     the articles numbers them, and each article's entries are put in that order: the same matrix, to
     the bit."""
     vocabulary: dict[str, int] = {}
-    for part in parts:
-        for term in part.terms:
-            vocabulary.setdefault(term, len(vocabulary))
-    if not vocabulary:
-        raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
     position = {article_id: k for k, article_id in enumerate(article_ids)}
     row_sizes = np.zeros(len(position), dtype=np.int64)
     columns, counts = array.array("i"), array.array("i")
     last_row = -1
-    for part in parts:
+    for part in parts:  # once, each part let go of when added: the combine of a stage holds one at a time
+        for term in part.terms:
+            vocabulary.setdefault(term, len(vocabulary))
         rows = np.array([position[a] for a in part.article_ids], dtype=np.int64)
         if len(rows) and (rows[0] <= last_row or bool((np.diff(rows) <= 0).any())):
             raise ValueError("the parts' articles must follow one another in the order of article_ids")
@@ -162,6 +159,8 @@ def tfidf_of_parts(parts: list[TermCounts], article_ids: Iterable[str]) -> tuple
         order = np.lexsort((numbers, np.repeat(np.arange(len(rows)), part.row_sizes)))
         columns.frombytes(numbers[order].astype(np.intc).tobytes())
         counts.frombytes(part.counts[order].tobytes())
+    if not vocabulary:
+        raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
     terms = np.array(sorted(vocabulary), dtype=object)
     # Columns numbered in alphabetical order of their terms, as sklearn numbers them; within a row the
     # entries stay in order of the terms' first appearance in the corpus, as sklearn leaves them.

@@ -23,11 +23,24 @@ TEXT_BLOCK = 5_000
 
 def name_like_words(texts: Iterable[str]) -> frozenset[str]:
     """Words capitalized in most of their occurrences away from a sentence start: names, not wording."""
+    return names_of_parts([written_counts(texts)])
+
+
+def written_counts(texts: Iterable[str]) -> Counter:
+    """How often each token is written as it is away from a sentence start: the counts of texts add up."""
     as_written: Counter = Counter()
     for block in in_blocks(texts):
         joined = BREAK.join(block)
         as_written.update(TOKEN.findall(joined))
         as_written.subtract(_FIRST_TOKEN.findall(joined))
+    return as_written
+
+
+def names_of_parts(parts: Iterable[Counter]) -> frozenset[str]:
+    """name_like_words of all the texts whose written_counts are `parts`, each added in turn."""
+    as_written: Counter = Counter()
+    for part in parts:
+        as_written.update(part)
     capitalized, seen = Counter(), Counter()
     for token, n in as_written.items():
         word = normalize_token(token)
