@@ -36,6 +36,8 @@ SENTENCE_TEXT = tuple(c for c in SENTENCE_COLUMNS if c not in ("n_hits", "loaded
 SENTENCE_PLACES = tuple(c for c in SENTENCE_TEXT if c != "text")
 # What the stages that score sentences read of them: every column but their texts.
 SENTENCE_SCORES = tuple(c for c in SENTENCE_COLUMNS if c != "text")
+# What alignment and shared statements read of the sentences.
+EVENT_SENTENCES = tuple(grouping.EVENT_SENTENCE_COLUMNS)
 # What the actors' tone reads of the actor mentions: not the words as written, the largest of its columns.
 MENTION_TONE = ("outlet", "article_id", "sentence_id", "actor", "polarity")
 # What the frames read of the annotations: where each cue is and its frame.
@@ -262,14 +264,28 @@ def events(article_list, sentences, event_threshold, event_window_days):
     return grouping.term_counts(sentences)
 
 
-@stage(cached=True, reads={"sentences": SENTENCE_TEXT})
+@stage(
+    cached=True,
+    reads={"sentences": EVENT_SENTENCES},
+    by_partition=("sentences",),
+    combine=grouping.alignments_of_parts,
+)
 def alignments(sentences, events):
-    return grouping.align_statements(sentences, events)
+    """Sentences of different outlets of an event that report the same fact (grouping.align_statements,
+    of each partition's sentences in events, joined)."""
+    return grouping.sentences_in_events(sentences, events)
 
 
-@stage(cached=True, reads={"sentences": SENTENCE_TEXT})
+@stage(
+    cached=True,
+    reads={"sentences": EVENT_SENTENCES},
+    by_partition=("sentences",),
+    combine=grouping.shared_statements_of_parts,
+)
 def shared_statements(sentences, events):
-    return grouping.shared_statements(sentences, events)
+    """The statements several outlets of an event tell (grouping.shared_statements, of each partition's
+    sentences in events, joined)."""
+    return grouping.sentences_in_events(sentences, events)
 
 
 @stage(

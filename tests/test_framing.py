@@ -724,3 +724,26 @@ def test_the_term_counts_of_partitions_added_up_give_the_tfidf_matrix_of_all_art
     assert list(added_terms) == list(terms)
     for name in ("indptr", "indices", "data"):
         assert getattr(added, name).tobytes() == getattr(whole, name).tobytes(), name
+
+
+def test_the_sentences_alignment_reads_of_partitions_joined_are_those_it_reads_of_all_articles():
+    # Alignment and shared statements read an event's first sentences only, of events of two outlets
+    # or more: each partition's first ones, joined in article order, hold the first ones of all.
+    corpus = many_stories(4)  # a sentence per article, three articles per story
+    sentences = score_articles(corpus, LEXICON)[0]
+    events = corpus[["article_id", "outlet"]].assign(event_id=corpus["article_id"].str[:4])
+    events.loc[events["event_id"] == "s003", "outlet"] = "Outlet 0"  # an event told by one outlet
+    whole = events_module.sentences_in_events(sentences, events, most=2)
+    assert whole["article_id"].tolist() == ["s000-0", "s000-1", "s001-0", "s001-1", "s002-0", "s002-1"]
+    cuts = (
+        ["s000-0", "s000-1", "s001-0"],
+        ["s001-1", "s001-2", "s002-0"],
+        ["s002-1", "s002-2", "s003-0", "s003-1", "s003-2"],
+    )
+    parts = [
+        events_module.sentences_in_events(sentences[sentences["article_id"].isin(ids)], events, most=2) for ids in cuts
+    ]
+    assert parts[1]["article_id"].tolist() == ["s001-1", "s001-2", "s002-0"]  # its own first ones of each event
+    joined = pd.concat(parts, ignore_index=True)
+    first = [events_module.sentences_by_event(table, events, ["article_id"], most=2) for table in (joined, whole)]
+    assert [(e, g["article_id"].tolist()) for e, g in first[0]] == [(e, g["article_id"].tolist()) for e, g in first[1]]

@@ -20,6 +20,7 @@ from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
 from pipeline.reading.corpus import publication_dates
 from pipeline.schema import ALIGNMENT_COLUMNS, EVENT_COLUMNS, SHARED_STATEMENT_COLUMNS
+from pipeline.support.dataframes import joined_frames
 from pipeline.support.memory import return_freed_memory
 
 # Two articles can share an event only if their cosine distance (TF-IDF of the clean text) is below
@@ -32,6 +33,8 @@ ALIGNMENT_THRESHOLD = 0.3
 # Alignment looks at an event's first sentences only (in article order) beyond this many.
 MAX_ALIGNED_SENTENCES = 20_000
 CANDIDATES_PER_SENTENCE = 5
+# What alignment and shared statements read of the sentences.
+EVENT_SENTENCE_COLUMNS = ["article_id", "sentence_id", "outlet", "text"]
 # Event grouping is exact complete linkage up to this many articles (an n x n distance matrix, which
 # grows with the square of the articles); beyond, see events._cluster_large.
 MAX_EXACT_EVENT_ARTICLES = 4_000
@@ -554,7 +557,7 @@ def align_statements(
     """
     rows = []
     # Beyond MAX_ALIGNED_SENTENCES sentences an event is cut, to keep the pairing bounded.
-    used = ["article_id", "sentence_id", "outlet", "text"]
+    used = EVENT_SENTENCE_COLUMNS
     for event_id, group in sentences_by_event(sentences, events, used, most=MAX_ALIGNED_SENTENCES):
         group = group.reset_index(drop=True)
         if group["outlet"].nunique() < 2:
@@ -587,6 +590,36 @@ def align_statements(
     return table.sort_values(
         ["event_id", "similarity", "article_a", "sentence_a"], ascending=[True, False, True, True], kind="stable"
     ).reset_index(drop=True)
+
+
+def sentences_in_events(
+    sentences: pd.DataFrame, events: pd.DataFrame, most: int = MAX_ALIGNED_SENTENCES
+) -> pd.DataFrame:
+    """The sentences (EVENT_SENTENCE_COLUMNS) alignment and shared statements read: those of events of
+    two outlets or more, the first `most` of each, in table order.
+
+    Of partitions of sentences in table order, the rows each gives, joined, hold the first `most` of
+    each event of all of them: the two tables are made from those, not from every sentence's text."""
+    outlets = events.groupby("event_id", sort=False)["outlet"].nunique()
+    told = events[events["event_id"].isin(outlets.index[outlets >= 2])]
+    codes = events_of_rows(sentences["article_id"], told).codes
+    order = np.argsort(codes, kind="stable")
+    order = order[codes[order] >= 0]
+    grouped = codes[order]
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]]) if len(order) else np.array([], dtype=np.int64)
+    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    rows = np.sort(order[rank < most])
+    return pd.DataFrame({c: sentences[c].take(rows).reset_index(drop=True) for c in EVENT_SENTENCE_COLUMNS})
+
+
+def alignments_of_parts(parts: Iterable[pd.DataFrame], events: pd.DataFrame) -> pd.DataFrame:
+    """align_statements of the sentences_in_events of partitions of sentences, in table order."""
+    return align_statements(joined_frames(list(parts)), events)
+
+
+def shared_statements_of_parts(parts: Iterable[pd.DataFrame], events: pd.DataFrame) -> pd.DataFrame:
+    """shared_statements of the sentences_in_events of partitions of sentences, in table order."""
+    return shared_statements(joined_frames(list(parts)), events)
 
 
 def sentences_by_event(
@@ -647,7 +680,7 @@ def shared_statements(
     sentence per outlet; a sentence an outlet repeats counts once (its first).
     """
     rows = []
-    used = ["article_id", "sentence_id", "outlet", "text"]
+    used = EVENT_SENTENCE_COLUMNS
     for event_id, group in sentences_by_event(sentences, events, used, most=MAX_ALIGNED_SENTENCES):
         group = group[~group.duplicated(["text", "outlet"])]
         # A headline or subheading ("US comes under mounting pressure") tells no statement of its own.
