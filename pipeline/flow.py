@@ -176,8 +176,9 @@ def problems(corpus_problems, lexicon_problems, framing_problems, clean_problems
     combine=framing.label_table_of_parts,
 )
 def labels(annotations):
-    """Per outlet, concept and label, its uses (framing.label_table: each partition's uses of labels, combined)."""
-    return framing.label_uses(annotations)
+    """Per outlet, concept and label, its uses (framing.label_table: each partition's uses of labels,
+    counted, the counts added up)."""
+    return framing.label_counts(annotations)
 
 
 @stage(cached=True, beside=True, reads={"statements": STATEMENT_PLACES})

@@ -542,8 +542,29 @@ def label_uses(annotations: pd.DataFrame) -> pd.DataFrame:
 
 
 def label_table_of_parts(parts: Iterable[pd.DataFrame]) -> pd.DataFrame:
-    """The labels table of the label uses (label_uses) of partitions of articles."""
-    return label_table(joined_frames(list(parts)))
+    """The labels table of the label_counts of partitions of articles, each added in turn."""
+    counts = None
+    for part in parts:
+        counts = part if counts is None else _label_counts_of(joined_frames([counts, part]), "n")
+    return label_table_of_counts(counts if counts is not None else label_counts(pd.DataFrame(columns=LABEL_READS)))
+
+
+def label_counts(annotations: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The uses of labels of `annotations`, counted (`n`) per outlet, concept, label, form as written,
+    voice, referent and connotation (and the columns of `by` first), in order of first use: what
+    label_table is made of, and the counts of parts of the annotations add up."""
+    labels = annotations.loc[(annotations["kind"] == "label").to_numpy(), [*by, *LABEL_COUNTED]]
+    return _label_counts_of(labels, None, by)
+
+
+# What label_counts counts the uses of labels by.
+LABEL_COUNTED = ["outlet", "key", "term", "matched", "voice", "referent", "value"]
+
+
+def _label_counts_of(rows: pd.DataFrame, weight: str | None, by: tuple[str, ...] = ()) -> pd.DataFrame:
+    grouped = rows.groupby([*by, *LABEL_COUNTED], sort=False, observed=True, dropna=False)
+    counted = grouped.size() if weight is None else grouped[weight].sum()
+    return counted.rename("n").reset_index()
 
 
 def label_table(annotations: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -552,23 +573,26 @@ def label_table(annotations: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataF
 
     `by` names columns to group by first (e.g. event_id); they lead the result.
     """
+    return label_table_of_counts(label_counts(annotations, by), by)
+
+
+def label_table_of_counts(counts: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataFrame:
+    """label_table of the label_counts of the annotations."""
     keys = [*by, "outlet", "key", "term"]
-    # Only the columns used: a selection of rows copies every column it is given.
-    columns = [*keys, "matched", "voice", "referent", "value"]
-    labels = annotations.loc[(annotations["kind"] == "label").to_numpy(), columns]
-    labels = labels.assign(
-        own=(labels["referent"] == "").to_numpy(),
-        quoted=((labels["referent"] == "") & (labels["voice"] == QUOTE)).to_numpy(),
-        reported=((labels["referent"] == "") & (labels["voice"] == REPORTED)).to_numpy(),
+    own = (counts["referent"] == "").to_numpy()
+    n = counts["n"].to_numpy()
+    labels = counts.assign(
+        own=np.where(own, n, 0),
+        quoted=np.where(own & (counts["voice"] == QUOTE).to_numpy(), n, 0),
+        reported=np.where(own & (counts["voice"] == REPORTED).to_numpy(), n, 0),
     )
-    assigned = labels[labels["own"].to_numpy()]
     table = (
         labels.groupby(keys, sort=True, observed=True)
         .agg(
             n=("own", "sum"), n_quoted=("quoted", "sum"), n_reported=("reported", "sum"), connotation=("value", "first")
         )
-        .join(_forms(assigned, keys).rename("forms"))
-        .join(_elsewhere(labels[~labels["own"].to_numpy()], keys))
+        .join(_forms(labels[own], keys).rename("forms"))
+        .join(_elsewhere(labels[~own], keys))
         .reset_index()
         .rename(columns={"key": "concept", "term": "label"})
     )
@@ -579,14 +603,15 @@ def label_table(annotations: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataF
     return plain_strings(table[[*by, *LABEL_COLUMNS]])
 
 
-def _elsewhere(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+def _elsewhere(counts: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Per group: how many uses refer to someone else, and to whom ("Islamic State 1; Iran 1")."""
-    return counts_listed(rows, keys, "referent").rename(columns={"n": "n_elsewhere", "listed": "elsewhere"})
+    listed = counts_listed(counts, keys, "referent", weight="n")
+    return listed.rename(columns={"n": "n_elsewhere", "listed": "elsewhere"})
 
 
-def _forms(rows: pd.DataFrame, keys: list[str]) -> pd.Series:
+def _forms(counts: pd.DataFrame, keys: list[str]) -> pd.Series:
     """Per group: its matched forms (lower case) with their counts, most frequent first: "killed 3; killing 1"."""
-    return counts_listed(rows.assign(form=rows["matched"].str.lower()), keys, "form")["listed"]
+    return counts_listed(counts.assign(form=counts["matched"].str.lower()), keys, "form", weight="n")["listed"]
 
 
 def frame_table(sentences: pd.DataFrame, annotations: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:

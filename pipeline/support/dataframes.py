@@ -93,10 +93,12 @@ def keyed_by_strings(grouped: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFr
 ROWS_PER_BATCH = 100_000
 
 
-def counts_listed(rows: pd.DataFrame, keys: list[str], column: str) -> pd.DataFrame:
+def counts_listed(rows: pd.DataFrame, keys: list[str], column: str, weight: str | None = None) -> pd.DataFrame:
     """Per group of `keys` (the index): its rows (`n`) and each value of `column` with its count, the most
-    frequent first, then by value (`listed`: "said 3; told 1")."""
-    counted = rows.groupby([*keys, column], sort=True, observed=True).size().rename("n").reset_index()
+    frequent first, then by value (`listed`: "said 3; told 1"); with `weight`, each row counts as many
+    times as that column says."""
+    grouped = rows.groupby([*keys, column], sort=True, observed=True)
+    counted = (grouped.size() if weight is None else grouped[weight].sum()).rename("n").reset_index()
     counted = counted.sort_values([*keys, "n", column], ascending=[True] * len(keys) + [False, True], kind="stable")
     listed = counted[column].astype(str) + " " + counted["n"].astype(str)
     grouped = counted.assign(listed=listed).groupby(keys, sort=True, observed=True)
