@@ -28,12 +28,10 @@ from pipeline.support.stored import TableStore
 from pipeline.text import candidates
 from pipeline.tuning import tune
 
-# What the lexicon-free stages read of the sentences: all but the lexicon hits' columns, so that a lexicon
-# edit takes events, alignments, frames and names from the cache.
-SENTENCE_TEXT = tuple(c for c in SENTENCE_COLUMNS if c not in ("n_hits", "loaded_weight"))
-# What the stages that count or score sentences without reading them read: their texts are most of the
-# sentences' memory, and a large run then does not load them (support.stored).
-SENTENCE_PLACES = tuple(c for c in SENTENCE_TEXT if c != "text")
+# What the stages that count or score sentences without reading them read: neither the lexicon hits'
+# columns, so that a lexicon edit takes them from the cache, nor the texts, most of the sentences'
+# memory, which a large run then does not load (support.stored).
+SENTENCE_PLACES = tuple(c for c in SENTENCE_COLUMNS if c not in ("n_hits", "loaded_weight", "text"))
 # What the stages that score sentences read of them: every column but their texts.
 SENTENCE_SCORES = tuple(c for c in SENTENCE_COLUMNS if c != "text")
 # What alignment and shared statements read of the sentences.

@@ -747,3 +747,25 @@ def test_the_sentences_alignment_reads_of_partitions_joined_are_those_it_reads_o
     joined = pd.concat(parts, ignore_index=True)
     first = [events_module.sentences_by_event(table, events, ["article_id"], most=2) for table in (joined, whole)]
     assert [(e, g["article_id"].tolist()) for e, g in first[0]] == [(e, g["article_id"].tolist()) for e, g in first[1]]
+
+
+def test_the_word_counts_of_partitions_added_up_give_the_names_and_distinctive_terms_of_all_sentences():
+    from pipeline.framing.annotations import distinctive_terms, distinctive_terms_of_parts, outlet_term_counts
+    from pipeline.text.candidates import name_like_words, names_of_parts, written_counts
+
+    says = {
+        "Outlet A": "The regime in Tehran sent its militias; the regime denies the militias exist.",
+        "Outlet B": "Iran's government said the resistance forces defend Iraq; the government praised them.",
+    }
+    rows = [
+        (f"a{k}", outlet, "2020-01-05", f"{text} Baghdad report {k}.") for k, (outlet, text) in enumerate(says.items())
+    ]
+    rows += [(f"b{k}", outlet, "2020-01-06", text) for k, (outlet, text) in enumerate(says.items())]
+    rows += [(f"c{k}", "Outlet A", "2020-01-07", "The regime's militias fired at Baghdad.") for k in range(2)]
+    sentences = score_articles(articles(*rows), LEXICON)[0]
+    cuts = [sentences[sentences["article_id"].str[0] == letter] for letter in "abc"]
+    whole = distinctive_terms(sentences)
+    assert {"regime", "government"} <= set(whole["term"]) and whole["outlet"].nunique() == 2
+    pd.testing.assert_frame_equal(distinctive_terms_of_parts(outlet_term_counts(cut) for cut in cuts), whole)
+    names = name_like_words(sentences["text"])
+    assert {"tehran", "baghdad"} <= names and names_of_parts(written_counts(cut["text"]) for cut in cuts) == names

@@ -108,7 +108,9 @@ def each_article_in_two_halves(folder):
     return folder
 
 
-def test_an_outlet_whose_articles_lie_in_several_partitions_gets_the_tables_and_pages_of_a_whole_run(tmp_path):
+def test_an_outlet_whose_articles_lie_in_several_partitions_gets_the_tables_and_pages_of_a_whole_run(
+    tmp_path, monkeypatch
+):
     # Ten articles in partitions of three: each outlet's two articles, and each event's, in two
     # partitions, so the stages that group by outlet or event combine what each partition found.
     corpus = each_article_in_two_halves(tmp_path / "halves")
@@ -120,7 +122,15 @@ def test_an_outlet_whose_articles_lie_in_several_partitions_gets_the_tables_and_
         parted.provenance = held.provenance  # the run's time
         tables = {name: to_csv_text(loaded(table)) for name, table in parted.csv_tables().items()}
         assert tables == {name: to_csv_text(table) for name, table in held.csv_tables().items()}
+        read = []
+        part = PartitionedTable.part
+        monkeypatch.setattr(
+            PartitionedTable, "part", lambda self, k, columns=None: read.append((k, columns)) or part(self, k, columns)
+        )
         assert render_pages(parted) == render_pages(held)
+        # The texts of the sentences the pages show are fetched at once: each partition's read once.
+        texts_read = [k for k, columns in read if columns is not None and "text" in columns]
+        assert sorted(texts_read) == sorted(set(texts_read)) and texts_read
     assert len(held.actors) and len(held.labels) and len(held.frames) and held.event_details
 
 

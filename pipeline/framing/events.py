@@ -68,7 +68,7 @@ def group_events(
     column, so the clean texts need not be kept: the sentences hold every word of the clean text,
     and TF-IDF counts words, whatever lies between them.
     """
-    return events_of_parts([term_counts(sentences)], articles, distance_threshold, window_days)
+    return events_of_parts(_one(term_counts, sentences), articles, distance_threshold, window_days)
 
 
 def events_of_parts(
@@ -110,7 +110,12 @@ def article_tfidf(sentences: pd.DataFrame, article_ids: Iterable[str], block: in
     the weighting is done in place, and no article text is ever built.
     """
     article_ids = list(article_ids)
-    return tfidf_of_parts([term_counts(sentences, article_ids, block)], article_ids)
+    return tfidf_of_parts(_one(term_counts, sentences, article_ids, block), article_ids)
+
+
+def _one(function, *args) -> Iterator:
+    """The one part `function(*args)`, as a combine gets parts: held by no list, it is let go of once added."""
+    yield function(*args)
 
 
 @dataclass
@@ -158,10 +163,20 @@ def tfidf_of_parts(parts: Iterable[TermCounts], article_ids: Iterable[str]) -> t
             raise ValueError("the parts' articles must follow one another in the order of article_ids")
         last_row = int(rows[-1]) if len(rows) else last_row
         row_sizes[rows] = part.row_sizes
-        numbers = np.array([vocabulary[t] for t in part.terms], dtype=np.int64)[part.columns]
-        order = np.lexsort((numbers, np.repeat(np.arange(len(rows)), part.row_sizes)))
-        columns.frombytes(numbers[order].astype(np.intc).tobytes())
-        counts.frombytes(part.counts[order].tobytes())
+        numbers = np.array([vocabulary[t] for t in part.terms], dtype=np.intc)
+        if not len(numbers) or bool((np.diff(numbers) > 0).all()):
+            # Numbered in the same order (always the first part, and a run held whole): the entries
+            # keep theirs, and are copied without temporaries.
+            columns.frombytes(
+                _bytes(part.columns if numbers[-1:].tolist() == [len(numbers) - 1] else numbers[part.columns])
+            )
+            counts.frombytes(_bytes(part.counts))
+        else:  # a term it met before others of the parts before: each article's entries sorted again
+            renumbered = numbers[part.columns]
+            order = np.lexsort((renumbered, np.repeat(np.arange(len(rows)), part.row_sizes)))
+            columns.frombytes(_bytes(renumbered[order]))
+            counts.frombytes(_bytes(part.counts[order]))
+        del part  # before the next is made
     if not vocabulary:
         raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
     terms = np.array(sorted(vocabulary), dtype=object)
@@ -172,6 +187,11 @@ def tfidf_of_parts(parts: Iterable[TermCounts], article_ids: Iterable[str]) -> t
     matrix = _csr_of_counts({"columns": columns, "counts": counts}, row_sizes, renumber, n_columns=len(terms))
     _weigh_in_place(matrix)
     return matrix, terms
+
+
+def _bytes(values: np.ndarray) -> memoryview:
+    """An array's memory as bytes, not copied."""
+    return memoryview(np.ascontiguousarray(values)).cast("B")
 
 
 def _article_spans(sentences: pd.DataFrame, article_ids: Iterable[str]) -> tuple[np.ndarray, list[tuple[int, int]]]:
@@ -592,14 +612,13 @@ def align_statements(
     ).reset_index(drop=True)
 
 
-def sentences_in_events(
-    sentences: pd.DataFrame, events: pd.DataFrame, most: int = MAX_ALIGNED_SENTENCES
-) -> pd.DataFrame:
+def sentences_in_events(sentences: pd.DataFrame, events: pd.DataFrame, most: int | None = None) -> pd.DataFrame:
     """The sentences (EVENT_SENTENCE_COLUMNS) alignment and shared statements read: those of events of
-    two outlets or more, the first `most` of each, in table order.
+    two outlets or more, the first `most` (MAX_ALIGNED_SENTENCES) of each, in table order.
 
     Of partitions of sentences in table order, the rows each gives, joined, hold the first `most` of
     each event of all of them: the two tables are made from those, not from every sentence's text."""
+    most = MAX_ALIGNED_SENTENCES if most is None else most
     outlets = events.groupby("event_id", sort=False)["outlet"].nunique()
     told = events[events["event_id"].isin(outlets.index[outlets >= 2])]
     codes = events_of_rows(sentences["article_id"], told).codes

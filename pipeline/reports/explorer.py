@@ -67,6 +67,14 @@ def item_id(kind: str, name: str) -> str:
 def explorer_items(tables: Tables, texts: SentenceTexts | None = None) -> dict[str, list[Item]]:
     """The explorer's items by kind (KIND_NAMES), each with its uses per outlet and voice and its sentences
     (their texts from `texts`, or from tables.sentences)."""
+    shown = explorer_choices(tables)
+    texts = SentenceTexts(tables.sentences) if texts is None else texts
+    texts.fetch(shown_places(shown))
+    return with_sentences(shown, texts)
+
+
+def explorer_choices(tables: Tables) -> dict[str, list[tuple[Item, list]]]:
+    """The explorer's items by kind, each with the uses whose sentences it shows (no text read yet)."""
     # Each kind's uses are made from its table a block of rows at a time, and only what the items need of
     # them is kept (_Uses): the uses of a corpus's millions of hits and annotations, as strings, are never
     # held at once. A large run's tables are read from disk a partition at a time (support.stored).
@@ -77,13 +85,19 @@ def explorer_items(tables: Tables, texts: SentenceTexts | None = None) -> dict[s
         "label": (tables.annotations, LABEL_USES, _label_uses),
         "frame": (tables.annotations, LABEL_USES, lambda a: _annotation_uses(_annotations_of(a, "frame"), "key", None)),
     }
-    shown = {
-        kind: _items(kind, _uses_of(_uses(block) for block in _blocks(table, columns)))
-        for kind, (table, columns, _uses) in kinds.items()
+    return {
+        kind: _items(kind, _uses_of(uses_of_block(block) for block in _blocks(table, columns)))
+        for kind, (table, columns, uses_of_block) in kinds.items()
     }
-    # Every item's sentences are chosen before any text is read: then the texts are fetched at once.
-    texts = SentenceTexts(tables.sentences) if texts is None else texts
-    texts.fetch(_place(use) for items in shown.values() for _, chosen in items for use in chosen)
+
+
+def shown_places(shown: dict[str, list[tuple[Item, list]]]) -> Iterator[tuple[str, int]]:
+    """The places of the sentences the chosen items show: the texts to fetch."""
+    return (_place(use) for items in shown.values() for _, chosen in items for use in chosen)
+
+
+def with_sentences(shown: dict[str, list[tuple[Item, list]]], texts: SentenceTexts) -> dict[str, list[Item]]:
+    """The chosen items with their sentences, the texts fetched."""
     for items in shown.values():
         for item, chosen in items:
             item.sentences = [_sentence(use, text) for use in chosen if (text := texts.get(_place(use))) is not None]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import html
 import io
+import itertools
 import json
 import re
 import warnings
@@ -445,32 +446,25 @@ def highlight_differences_html(sentence: str, other: str, hit_spans: list[tuple[
 
 
 def event_pages(
-    tables: Tables, slugs: dict[str, str], marks: HitMarks | None = None, texts: SentenceTexts | None = None
+    tables: Tables,
+    slugs: dict[str, str],
+    marks: HitMarks | None = None,
+    texts: SentenceTexts | None = None,
+    behind: _FindingEvidence | None = None,
 ) -> list[dict]:
-    """The data of each event page: members, findings, per-outlet tables and aligned statements."""
+    """The data of each event page: members, findings, per-outlet tables and aligned statements (the
+    sentences behind the findings chosen in `behind`, their texts from `texts`)."""
     pages = []
     marks = HitMarks(tables.hits) if marks is None else marks
-    texts = SentenceTexts(tables.sentences) if texts is None else texts
+    if behind is None:
+        behind = _FindingEvidence(tables, marks)
+        texts = SentenceTexts(tables.sentences) if texts is None else texts
+        texts.fetch(behind.places())
     articles = tables.articles.set_index("article_id")
-    # The widest events get pages (most outlets first, then most articles); the rest are in events.csv.
-    with_page = set(widest_events(tables.events, MAX_EVENT_PAGES)) & set(tables.event_details)
     page_names = event_slugs(list(tables.events["event_id"].unique()))
-    shown_articles = set(tables.events.loc[tables.events["event_id"].isin(with_page), "article_id"])
-    behind = _FindingEvidence(tables, marks, shown_articles) if with_page else None
-    paged = [
-        (event_id, members)
-        for event_id, members in tables.events.groupby("event_id", sort=True)
-        if event_id in with_page
-    ]
-    # The sentences behind every finding are chosen first; then their texts are fetched at once.
-    evidence = {
-        event_id: [
-            behind.places(members, finding.get("evidence")) for finding in tables.event_details[event_id]["findings"]
-        ]
-        for event_id, members in paged
-    }
-    texts.fetch(place for chosen in evidence.values() for places in chosen for place in places)
-    for event_id, members in paged:
+    for event_id, members in tables.events.groupby("event_id", sort=True):
+        if event_id not in behind.with_page:
+            continue
         detail = tables.event_details[event_id]
         closest = members.sort_values(["similarity", "article_id"], ascending=[False, True], kind="stable")
         shown = closest.head(MEMBERS_PER_EVENT_PAGE).sort_index()
@@ -500,7 +494,7 @@ def event_pages(
                 "contrasts": contrasts,
                 "findings": [
                     {**finding, "sentences": behind.shown(places, texts)}
-                    for finding, places in zip(detail["findings"], evidence[event_id], strict=True)
+                    for finding, places in zip(detail["findings"], behind.chosen[event_id], strict=True)
                 ],
                 "actors": detail["actors"],
                 "labels": detail["labels"],
@@ -580,10 +574,17 @@ class _FindingEvidence:
 
     What a finding can rest on is taken from the tables once, of the articles of the events with a page
     (`articles`), and narrowed to an event's articles and the finding's selector: the outlets' own label
-    uses, their counted hits, the statements and the negative sentences. `places` chooses the sentences,
-    `shown` gives them, their texts fetched."""
+    uses, their counted hits, the statements and the negative sentences. The sentences of each finding
+    are chosen when it is made (`chosen`: per event with a page, the places of each finding's); with
+    their texts fetched, `shown` gives them."""
 
-    def __init__(self, tables: Tables, marks: HitMarks, articles: set[str]):
+    def __init__(self, tables: Tables, marks: HitMarks):
+        # The widest events get pages (most outlets first, then most articles); the rest are in events.csv.
+        self.with_page = set(widest_events(tables.events, MAX_EVENT_PAGES)) & set(tables.event_details)
+        articles = set(tables.events.loc[tables.events["event_id"].isin(self.with_page), "article_id"])
+        self.marks, self.chosen = marks, {}
+        if not self.with_page:
+            return
         label_columns = ["article_id", "outlet", "sentence_id", "kind", "key", "term", "voice", "referent"]
         a = _of_articles_in(tables.annotations, label_columns, articles)
         own_labels = ((a["kind"] == "label") & (a["referent"] == "") & (a["voice"] == "narrative")).to_numpy()
@@ -595,9 +596,17 @@ class _FindingEvidence:
         s = plain_strings(_of_articles(tables.sentences, articles)[["article_id", "outlet", "sentence_id", "polarity"]])
         self._negative = s[s["polarity"] < 0]
         self._tones = s.astype({"sentence_id": "int64"}).set_index(["article_id", "sentence_id"])["polarity"]
-        self.marks = marks
+        self.chosen = {
+            event_id: [self._chosen(members, f.get("evidence")) for f in tables.event_details[event_id]["findings"]]
+            for event_id, members in tables.events.groupby("event_id", sort=True)
+            if event_id in self.with_page
+        }
 
-    def places(self, members: pd.DataFrame, selector: dict | None) -> list[tuple[str, int]]:
+    def places(self) -> list[tuple[str, int]]:
+        """The places of every finding's sentences: the texts to fetch."""
+        return [place for chosen in self.chosen.values() for places in chosen for place in places]
+
+    def _chosen(self, members: pd.DataFrame, selector: dict | None) -> list[tuple[str, int]]:
         """The places of the sentences a finding of the event of `members` rests on (its selector), in place order."""
         if not selector:
             return []
@@ -670,7 +679,16 @@ def page_contexts(tables: Tables, texts: SentenceTexts | None = None) -> tuple[d
         )
         for name in tables.outlets["outlet"]
     }
-    texts.fetch(place for found in evidence.values() for place in found.places())
+    explorer_choices = explorer.explorer_choices(tables)
+    behind = _FindingEvidence(tables, marks)
+    # What every page shows is chosen first; then the texts are fetched, in one pass over the sentences.
+    texts.fetch(
+        itertools.chain(
+            (place for found in evidence.values() for place in found.places()),
+            explorer.shown_places(explorer_choices),
+            behind.places(),
+        )
+    )
     articles, contrasts = _by_outlet(tables.articles), _by_outlet(tables.contrasts)
     sources = _by_outlet(tables.sources) if len(tables.sources) else {}
     coverage = _by_outlet(tables.coverage) if len(tables.coverage) else {}
@@ -709,7 +727,7 @@ def page_contexts(tables: Tables, texts: SentenceTexts | None = None) -> tuple[d
     one_article_each = bool(len(tables.outlets)) and bool((tables.outlets["n_articles"] == 1).all())
     charted = charts.charted_outlets(tables.outlets)
     timeline, timeline_caption = charts.timeline_charts(tables.coverage)
-    explored = explorer.explorer_items(tables, texts)
+    explored = explorer.with_sentences(explorer_choices, texts)
     corpus_page = {
         "corpus": tables.corpus.iloc[0],
         "outlets": tables.outlets,
@@ -729,7 +747,7 @@ def page_contexts(tables: Tables, texts: SentenceTexts | None = None) -> tuple[d
         "run_files": RUN_FILES,
         "provenance": tables.provenance,
         "changes": tables.changes,
-        "events": event_pages(tables, slugs, marks, texts),
+        "events": event_pages(tables, slugs, marks, texts, behind),
         "explorer": explored,
         "coverage": tables.coverage[tables.coverage["outlet"].isin(charts.timeline_outlets(tables.coverage))]
         if len(tables.coverage)
