@@ -147,3 +147,15 @@ def test_suggestions_are_recomputed_only_when_the_terms_the_lexicons_cover_chang
     warm = analyze(SEED_CORPUS, lexicons, cache_dir=cache)
     assert top not in set(warm.suggestions["term"])
     assert to_csv_text(warm.suggestions) == to_csv_text(analyze(SEED_CORPUS, lexicons).suggestions)
+
+
+def test_a_categorical_column_of_texts_is_keyed_as_the_texts_it_spells_out():
+    # Keyed from its codes a block at a time, not spelled out (a column of millions of annotations),
+    # and so the same key whatever categories it carries unused.
+    from pipeline.support.versions import content_key
+
+    words = pd.Series(["regime", "government", "", "Iraq’s", "regime"] * 1_000)
+    coded = words.astype("category")
+    assert content_key(coded) == content_key(words.astype(object))
+    assert content_key(coded.cat.add_categories(["unused"])) == content_key(coded)
+    assert content_key(coded) != content_key(words.replace("", "x").astype("category"))
