@@ -910,7 +910,7 @@ def _partitions_of(kept: Any) -> Callable[[], Iterator[pd.DataFrame]]:
     """A function that gives a table's partitions in order, each loaded when it is reached: those of a
     PartitionedTable, or the whole table as one."""
     if isinstance(kept, PartitionedTable):
-        return lambda: (kept.part(k) for k in range(len(kept.parts)))
+        return lambda: partitions(kept)
     table = loaded(kept)
     return lambda: iter([table])
 
