@@ -179,15 +179,30 @@ def labels(annotations):
     return framing.label_counts(annotations)
 
 
-@stage(cached=True, beside=True, reads={"statements": STATEMENT_PLACES})
+@stage(
+    cached=True,
+    beside=True,
+    reads={"statements": STATEMENT_PLACES},
+    by_partition=("statements",),
+    combine=speakers.attribution_table_of_parts,
+)
 def attribution(statements):
-    return speakers.attribution_table(statements)
+    """Per outlet, speaker and verb class, how statements are introduced (speakers.attribution_table:
+    each partition's statements counted by speaker and verb, the counts added up)."""
+    return speakers.attribution_counts(statements)
 
 
-@stage(cached=True, beside=True, reads={"statements": STATEMENT_PLACES})
+@stage(
+    cached=True,
+    beside=True,
+    reads={"statements": STATEMENT_PLACES},
+    by_partition=("statements",),
+    combine=speakers.sources_of_parts,
+)
 def sources(statements):
-    """Who each outlet quotes: per source, its quotes and reported statements and their verbs."""
-    return speakers.sources_by_outlet(statements)
+    """Who each outlet quotes: per source, its quotes and reported statements and their verbs
+    (speakers.sources_by_outlet: each partition's statements counted, the counts added up)."""
+    return speakers.source_counts(statements)
 
 
 @stage(cached=True, beside=True, by_partition=("annotations",))

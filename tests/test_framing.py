@@ -11,6 +11,7 @@ from conftest import LEXICONS, SEED_CORPUS
 from pipeline.cli import main
 from pipeline.flow import analyze
 from pipeline.framing import events as events_module
+from pipeline.framing import statements as speakers
 from pipeline.framing.annotations import (
     ANNOTATION_COLUMNS,
     ANNOTATION_DTYPES,
@@ -590,6 +591,22 @@ def test_sentences_by_event_are_what_a_merge_with_the_events_gives(seed_analysis
         assert group.to_numpy().tolist() == expected[event].to_numpy().tolist()
     cut = dict(events_module.sentences_by_event(sentences, events, ["text"], most=3))
     assert [len(group) for group in cut.values()] == [3, 3]
+
+
+def test_who_is_quoted_and_how_counted_in_two_parts_and_added_up_is_what_all_statements_give(seed_analysis):
+    statements = seed_analysis.statements
+    # Cut within each article, so that every outlet's sources have statements in both parts.
+    odd = (statements["sentence_id"] % 2 == 1).to_numpy()
+    parts = [statements[odd], statements[~odd]]
+    assert set(parts[0]["outlet"]) == set(parts[1]["outlet"]) == set(statements["outlet"])
+
+    sources = speakers.sources_of_parts(speakers.source_counts(part) for part in parts)
+    assert sources.equals(speakers.sources_by_outlet(statements))
+    assert sources.equals(seed_analysis.sources)
+    assert (sources["n_quotes"] + sources["n_reported"]).sum() == len(statements)
+    attribution = speakers.attribution_table_of_parts(speakers.attribution_counts(part) for part in parts)
+    assert attribution.equals(attribution_table(statements))
+    assert attribution["verbs"].str.contains(r" [2-9]").any()  # some verb's count adds up uses of both parts
 
 
 def test_frame_shares_count_each_cued_sentence_once_per_frame(seed_analysis):

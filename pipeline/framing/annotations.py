@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.framing.events import events_of_rows
-from pipeline.framing.statements import attribution_table, statements_of
+from pipeline.framing.statements import attribution_counts, attribution_table_of_parts, statements_of
 from pipeline.measuring import score
 from pipeline.measuring.statistics import (
     ARTICLE_RATIOS,
@@ -42,7 +42,7 @@ from pipeline.schema import (
     counted,
     narrative_words,
 )
-from pipeline.support.dataframes import counts_listed, joined_frames, plain_strings
+from pipeline.support.dataframes import counts_added, counts_listed, joined_frames, plain_strings
 from pipeline.support.memory import return_freed_memory
 from pipeline.text.candidates import candidate_counts
 from pipeline.text.match import Match, Matcher, Words
@@ -541,12 +541,12 @@ def label_uses(annotations: pd.DataFrame) -> pd.DataFrame:
     return annotations.loc[(annotations["kind"] == "label").to_numpy(), LABEL_READS]
 
 
-def label_table_of_parts(parts: Iterable[pd.DataFrame]) -> pd.DataFrame:
+def label_table_of_parts(parts: Iterable[pd.DataFrame], by: tuple[str, ...] = ()) -> pd.DataFrame:
     """The labels table of the label_counts of partitions of articles, each added in turn."""
-    counts = None
-    for part in parts:
-        counts = part if counts is None else _label_counts_of(joined_frames([counts, part]), "n")
-    return label_table_of_counts(counts if counts is not None else label_counts(pd.DataFrame(columns=LABEL_READS)))
+    counts = counts_added(parts, [*by, *LABEL_COUNTED])
+    if counts is None:
+        counts = label_counts(pd.DataFrame(columns=[*by, *LABEL_READS]), by)
+    return label_table_of_counts(counts, by)
 
 
 def label_counts(annotations: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -554,17 +554,12 @@ def label_counts(annotations: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.Data
     voice, referent and connotation (and the columns of `by` first), in order of first use: what
     label_table is made of, and the counts of parts of the annotations add up."""
     labels = annotations.loc[(annotations["kind"] == "label").to_numpy(), [*by, *LABEL_COUNTED]]
-    return _label_counts_of(labels, None, by)
+    grouped = labels.groupby([*by, *LABEL_COUNTED], sort=False, observed=True, dropna=False)
+    return grouped.size().rename("n").reset_index()
 
 
 # What label_counts counts the uses of labels by.
 LABEL_COUNTED = ["outlet", "key", "term", "matched", "voice", "referent", "value"]
-
-
-def _label_counts_of(rows: pd.DataFrame, weight: str | None, by: tuple[str, ...] = ()) -> pd.DataFrame:
-    grouped = rows.groupby([*by, *LABEL_COUNTED], sort=False, observed=True, dropna=False)
-    counted = grouped.size() if weight is None else grouped[weight].sum()
-    return counted.rename("n").reset_index()
 
 
 def label_table(annotations: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -1023,11 +1018,12 @@ def event_framing(
 
 @dataclass(frozen=True)
 class FramingInEvents:
-    """What EventFraming is made of, of some articles (a partition of them, or all): the label uses
-    and the statements in the events that get pages, and their actors' mentioned sentences."""
+    """What EventFraming is made of, of some articles (a partition of them, or all): per event that
+    gets a page, the uses of labels counted (label_counts) and the statements a verb introduces
+    counted (attribution_counts), and its actors' mentioned sentences."""
 
     labels: pd.DataFrame
-    statements: pd.DataFrame
+    attribution: pd.DataFrame
     actors: MentionedSentences
 
 
@@ -1041,14 +1037,13 @@ def framing_in_events(
 ) -> FramingInEvents:
     """Of the articles of `sentences`, the rows event_framing counts (of the `limit` widest events)."""
     members_of = events[events["event_id"].isin(set(widest_events(events, limit)))]
-    labels = label_uses(annotations)
     # The words spoken are not counted, and are most of the statements' memory.
     statements = statements[[column for column in statements.columns if column != "text"]]
     statements_in_events = _in_events(statements, members_of)
     by_event = ("event_id",)
     return FramingInEvents(
-        _in_events(labels, members_of),
-        statements_in_events,
+        label_counts(_in_events(label_uses(annotations), members_of), by_event),
+        attribution_counts(statements_in_events, by_event),
         mentioned_sentences(sentences, _in_events(mentions, members_of), statements_in_events, by_event),
     )
 
@@ -1064,8 +1059,8 @@ def event_framing_of_parts(
     return EventFraming(
         event_ids=sorted(chosen),
         outlets={event_id: sorted(m["outlet"].unique()) for event_id, m in members_of.groupby("event_id", sort=True)},
-        labels=_split(label_table(joined_frames([part.labels for part in parts]), by_event)),
-        attribution=_split(attribution_table(joined_frames([part.statements for part in parts]), by_event)),
+        labels=_split(label_table_of_parts((part.labels for part in parts), by_event)),
+        attribution=_split(attribution_table_of_parts((part.attribution for part in parts), by_event)),
         actors=actor_mentions_of_parts([part.actors for part in parts], by_event),
     )
 

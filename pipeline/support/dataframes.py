@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import pandas as pd
@@ -103,6 +103,20 @@ def counts_listed(rows: pd.DataFrame, keys: list[str], column: str, weight: str 
     listed = counted[column].astype(str) + " " + counted["n"].astype(str)
     grouped = counted.assign(listed=listed).groupby(keys, sort=True, observed=True)
     return pd.DataFrame({"n": grouped["n"].sum(), "listed": grouped["listed"].agg("; ".join)})
+
+
+def counts_added(parts: Iterable[pd.DataFrame], keys: list[str]) -> pd.DataFrame | None:
+    """Tables of counts (`n`) per group of `keys`, of parts of some rows, added up in turn into the
+    counts of all the rows (None without parts); the groups in order of first appearance."""
+    total = None
+    for part in parts:
+        if total is None:
+            total = part
+            continue
+        joined = joined_frames([total, part])
+        grouped = joined.groupby(keys, sort=False, observed=True, dropna=False)
+        total = grouped["n"].sum().rename("n").reset_index()
+    return total
 
 
 def batches(n_rows: int, size: int | None = None) -> Iterator[tuple[int, int]]:
