@@ -34,6 +34,9 @@ from pipeline.tuning import tune
 SENTENCE_PLACES = tuple(c for c in SENTENCE_COLUMNS if c not in ("n_hits", "loaded_weight", "text"))
 # What the stages that score sentences read of them: every column but their texts.
 SENTENCE_SCORES = tuple(c for c in SENTENCE_COLUMNS if c != "text")
+# What the outlet and corpus scores sum of the sentences and of the hits.
+SENTENCE_SUMMED = ("outlet", "article_id", "n_words", "n_quoted_words", "n_reported_words", "polarity", "subjectivity")
+HITS_SUMMED = ("outlet", "negated", "voice", "category", "weight")
 # What alignment and shared statements read of the sentences.
 EVENT_SENTENCES = tuple(grouping.EVENT_SENTENCE_COLUMNS)
 # What the actors' tone reads of the actor mentions: not the words as written, the largest of its columns.
@@ -140,15 +143,29 @@ def article_totals(sentences):
     return statistics.article_totals(sentences)
 
 
-@stage(reads={"sentences": SENTENCE_SCORES})
-def outlets(article_list, sentences, hits, categories, article_totals):
-    scores = score.outlet_scores(article_list, sentences, hits, categories)
-    return scores.merge(statistics.outlet_intervals(article_totals), on="outlet", how="left")
+@stage(
+    reads={"sentences": SENTENCE_SUMMED, "hits": HITS_SUMMED},
+    by_partition=("sentences", "hits"),
+    combine=score.outlet_scores_of_parts,
+)
+def outlet_scores(sentences, hits, categories):
+    """Per outlet, its summary (score.outlet_scores: each partition's sums per outlet, added up)."""
+    return score.outlet_sums(sentences, hits, categories)
 
 
-@stage(reads={"sentences": SENTENCE_SCORES})
+@stage()
+def outlets(outlet_scores, article_totals):
+    return outlet_scores.merge(statistics.outlet_intervals(article_totals), on="outlet", how="left")
+
+
+@stage(
+    reads={"sentences": SENTENCE_SUMMED, "hits": HITS_SUMMED},
+    by_partition=("sentences", "hits"),
+    combine=score.outlet_scores_of_parts,
+)
 def corpus_scores(sentences, hits, categories):
-    return score.corpus_scores(sentences, hits, categories)
+    """The corpus as one outlet (score.corpus_scores: each partition's sums, added up)."""
+    return score.corpus_sums(sentences, hits, categories)
 
 
 @stage()

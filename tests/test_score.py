@@ -1,7 +1,9 @@
 """Scoring: sentence sentiment and hits, summed up per article and outlet with documented units."""
 
 import itertools
+from fractions import Fraction
 
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import LEXICONS
@@ -14,7 +16,13 @@ from pipeline.measuring.score import (
     WORD,
     _word_counts,
     article_scores,
+    as_float,
+    corpus_scores,
+    corpus_sums,
+    exact_sums,
     outlet_scores,
+    outlet_scores_of_parts,
+    outlet_sums,
     score_articles,
     score_sentence,
     summarize,
@@ -136,6 +144,66 @@ def test_outlet_rates_pool_words_and_count_hits_per_thousand_words():
     assert row.loaded_per_1k == pytest.approx(20.0)  # 2 hits in 100 words
     assert row.loaded_weight_per_1k == pytest.approx(30.0)
     assert (row.loaded_per_1k_doubt, row.loaded_per_1k_emotive) == (pytest.approx(10.0), pytest.approx(10.0))
+
+
+def test_outlet_and_corpus_scores_of_partitions_added_up_are_those_of_the_whole_corpus():
+    rng = np.random.default_rng(7)
+    n = 3_000
+    articles = np.repeat([f"a{i:03d}" for i in range(n // 10)], 10)
+    outlets = np.where(np.arange(n) < 2_900, np.where(np.arange(n) // 10 % 2 == 0, "Wire", "Daily"), "Late")
+    sentences = pd.DataFrame(
+        {
+            "article_id": articles,
+            "outlet": outlets,
+            "n_words": rng.integers(5, 40, n),
+            "n_quoted_words": rng.integers(0, 5, n),
+            "n_reported_words": rng.integers(0, 5, n),
+            "polarity": rng.uniform(-1, 1, n),
+            "subjectivity": rng.uniform(0, 1, n),
+        }
+    )
+    picked = rng.choice(n, 400)
+    hits = pd.DataFrame(
+        {
+            "article_id": articles[picked],
+            "outlet": outlets[picked],
+            "category": rng.choice(["doubt", "emotive"], 400),
+            "weight": rng.choice([1.0, 2.0, 3.0], 400),
+            "voice": rng.choice(["narrative", QUOTE, REPORTED], 400),
+            "negated": rng.random(400) < 0.1,
+        }
+    )
+    # Three partitions of articles, in article order: Wire and Daily have articles in each, Late in the last.
+    cuts = [(0, 1_000), (1_000, 2_000), (2_000, n)]
+    in_part = [(articles >= articles[a]) & (articles <= articles[b - 1]) for a, b in cuts]
+    parts = [(sentences[np.asarray(rows)], hits[np.isin(hits["article_id"], articles[rows])]) for rows in in_part]
+    categories = ["doubt", "emotive"]
+
+    outlets_parted = outlet_scores_of_parts((outlet_sums(s, h, categories) for s, h in parts), categories)
+    whole = outlet_scores(pd.DataFrame(), sentences, hits, categories)
+    assert outlets_parted["outlet"].tolist() == whole["outlet"].tolist() == ["Daily", "Late", "Wire"]
+    counts = ["n_articles", "n_sentences", "n_words", "n_hits", "n_quoted_hits", "n_reported_hits", "n_negated_hits"]
+    assert outlets_parted[counts].equals(whole[counts])
+    # The sums of floats are exact, so a cut does not change a bit of them.
+    assert outlets_parted.equals(whole)
+    assert whole["polarity"].tolist() == pytest.approx(sentences.groupby("outlet")["polarity"].mean().tolist())
+
+    corpus_parted = outlet_scores_of_parts((corpus_sums(s, h, categories) for s, h in parts), categories)
+    corpus = corpus_scores(sentences, hits, categories)
+    assert corpus_parted.equals(corpus)
+    assert corpus.loc[0, "n_sentences"] == n and corpus.loc[0, "polarity"] == pytest.approx(
+        sentences["polarity"].mean()
+    )
+
+
+def test_exact_sums_lose_nothing_whatever_the_order_or_the_cut():
+    values = np.array([1e16, 1.0, -1e16, 0.1, 0.2, -0.3, 5e-324, np.nan])
+    groups = np.array([0, 0, 0, 1, 1, 1, 1, 1])
+    assert sum(values[:3].tolist()) == 0.0  # added in order, the 1.0 is lost
+    exactly = float(sum(map(Fraction, [0.1, 0.2, -0.3, 5e-324])))  # the missing value skipped
+    assert [as_float(total) for total in exact_sums(values, groups, 2)] == [1.0, exactly]
+    halves = [exact_sums(values[cut], groups[cut], 2) for cut in (slice(0, 4), slice(4, None))]
+    assert [a + b for a, b in zip(*halves, strict=True)] == exact_sums(values, groups, 2)
 
 
 def test_an_article_without_hits_has_zero_rates_not_missing_values():

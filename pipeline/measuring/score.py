@@ -5,8 +5,9 @@ from __future__ import annotations
 import bisect
 import hashlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from pipeline.reading.lexicons import IGNORE_CATEGORY, Lexicon
@@ -172,42 +173,112 @@ def _per_1k(counts: pd.Series, words: pd.Series) -> pd.Series:
 
 def summarize(sentences: pd.DataFrame, hits: pd.DataFrame, by: str, categories: Sequence[str]) -> pd.DataFrame:
     """One row per value of `by` (article_id or outlet) with SUMMARY_COLUMNS and per-category rates."""
+    return summary_of_sums(summary_sums(sentences, hits, by, categories), categories).reset_index()
+
+
+def summary_sums(
+    sentences: pd.DataFrame, hits: pd.DataFrame, by: str, categories: Sequence[str], exact: bool = False
+) -> pd.DataFrame:
+    """Per value of `by` (the index, as strings), what its summary is made of: sentences, words, the
+    sums of the sentences' polarity and subjectivity, hits by voice, the counted hits' weight
+    (`loaded_weight`) and per category (`n_hits_<category>`). With `exact`, the sums of floats are
+    exact (exact_sums), so that the sums of parts of the sentences (with their hits) add up to the
+    same sums however the rows were cut (summed_sums)."""
     grouped = sentences.groupby(by, sort=True)
-    summary = pd.DataFrame(
+    sums = pd.DataFrame(
         {
             "n_sentences": grouped.size(),
             "n_words": grouped["n_words"].sum(),
             "n_quoted_words": grouped["n_quoted_words"].sum(),
             "n_reported_words": grouped["n_reported_words"].sum(),
-            "polarity": grouped["polarity"].mean(),
-            "subjectivity": grouped["subjectivity"].mean(),
+            # Not exact, summed as pandas takes a mean (sum over count): the summary is the mean, to the bit.
+            "polarity": _sums(grouped, "polarity", exact),
+            "subjectivity": _sums(grouped, "subjectivity", exact),
         }
     )
-    summary = keyed_by_strings(summary)  # the hits' categories are not the sentences'
-    own_voice_words = narrative_words(summary)
+    sums = keyed_by_strings(sums)  # the hits' categories are not the sentences'
     hits = hits[[by, "negated", "voice", "category", "weight"]]  # each selection below copies every column
     negated = hits["negated"].astype(bool)
     own_words = hits[counted(hits)]
-    quoted = hits[~negated & (hits["voice"] == QUOTE)]
-    reported = hits[~negated & (hits["voice"] == REPORTED)]
 
     def count(frame: pd.DataFrame) -> pd.Series:
-        return keyed_by_strings(frame.groupby(by).size()).reindex(summary.index, fill_value=0).astype("int64")
+        return keyed_by_strings(frame.groupby(by).size()).reindex(sums.index, fill_value=0).astype("int64")
 
-    summary["n_hits"] = count(own_words)
-    summary["n_quoted_hits"] = count(quoted)
-    summary["n_reported_hits"] = count(reported)
-    summary["n_negated_hits"] = count(hits[negated])
+    sums["n_hits"] = count(own_words)
+    sums["n_quoted_hits"] = count(hits[~negated & (hits["voice"] == QUOTE)])
+    sums["n_reported_hits"] = count(hits[~negated & (hits["voice"] == REPORTED)])
+    sums["n_negated_hits"] = count(hits[negated])
+    weights = keyed_by_strings(_sums(own_words.groupby(by), "weight", exact))
+    sums["loaded_weight"] = weights.reindex(sums.index, fill_value=0 if exact else 0.0)
+    for category in categories:
+        sums[f"n_hits_{category}"] = count(own_words[own_words["category"] == category])
+    return sums
+
+
+def _sums(grouped, column: str, exact: bool) -> pd.Series:
+    if not exact:
+        return grouped[column].sum()
+    values = grouped.obj[column].to_numpy(dtype=float)
+    return pd.Series(exact_sums(values, grouped.ngroup().to_numpy(), grouped.ngroups), grouped.size().index, object)
+
+
+# exact_sums' unit: every float is a whole number of 2**-EXACT_SCALE (the smallest, 2**-1074, is a
+# 53-bit mantissa's last bit below the smallest exponent).
+EXACT_SCALE = 1074 + 53
+
+
+def exact_sums(values: np.ndarray, groups: np.ndarray, n_groups: int) -> list[int]:
+    """Per group code in range(n_groups), the sum of its finite `values` without rounding, as a whole
+    number of 2**-EXACT_SCALE (as_float gives it back, rounded once). Sums of parts of the values add
+    up to the sum of all of them, whatever the cut."""
+    finite = np.isfinite(values)  # as pandas' sums skip missing values
+    if not finite.all():
+        values, groups = values[finite], groups[finite]
+    mantissas, exponents = np.frexp(values)
+    whole = np.ldexp(mantissas, 53).astype(np.int64)  # every float is whole * 2**(exponent - 53)
+    # Summed by group and exponent in 64 bits: halves of 27 bits, so that a sum of millions cannot overflow.
+    halves = pd.DataFrame({"group": groups, "exponent": exponents, "high": whole >> 26, "low": whole & (2**26 - 1)})
+    summed = halves.groupby(["group", "exponent"], sort=True)[["high", "low"]].sum()
+    totals = [0] * n_groups
+    for (group, exponent), high, low in zip(summed.index, summed["high"], summed["low"], strict=True):
+        totals[group] += ((int(high) << 26) + int(low)) << (int(exponent) - 53 + EXACT_SCALE)
+    return totals
+
+
+def as_float(exact_sum: int) -> float:
+    """An exact_sums sum as the float nearest to it (Python's division of integers rounds once)."""
+    return exact_sum / (1 << EXACT_SCALE)
+
+
+def summed_sums(parts: Iterable[pd.DataFrame]) -> pd.DataFrame:
+    """The summary_sums (exact) or outlet_sums of parts of the sentences, of different groups' rows,
+    added up per group, in order of the groups; the exact sums, as the floats nearest to them."""
+    joined = pd.concat(list(parts))
+    grouped = joined.groupby(level=0, sort=True)
+    columns = {}
+    for column in joined.columns:
+        if joined[column].dtype == object:  # exact sums, Python integers: added up without rounding
+            columns[column] = grouped[column].agg(lambda sums: as_float(sum(sums.tolist())))
+        else:
+            columns[column] = grouped[column].sum()
+    return pd.DataFrame(columns).rename_axis(joined.index.name)
+
+
+def summary_of_sums(sums: pd.DataFrame, categories: Sequence[str]) -> pd.DataFrame:
+    """SUMMARY_COLUMNS and per-category rates of each group of summary_sums (its index)."""
+    summary = sums[["n_sentences", "n_words", "n_quoted_words", "n_reported_words"]].copy()
+    summary["polarity"] = sums["polarity"] / sums["n_sentences"]
+    summary["subjectivity"] = sums["subjectivity"] / sums["n_sentences"]
+    for column in ("n_hits", "n_quoted_hits", "n_reported_hits", "n_negated_hits"):
+        summary[column] = sums[column]
+    own_voice_words = narrative_words(summary)
     summary["loaded_per_1k"] = _per_1k(summary["n_hits"], own_voice_words)
-    weights = keyed_by_strings(own_words.groupby(by)["weight"].sum()).reindex(summary.index, fill_value=0.0)
-    summary["loaded_weight_per_1k"] = _per_1k(weights, own_voice_words)
+    summary["loaded_weight_per_1k"] = _per_1k(sums["loaded_weight"], own_voice_words)
     summary["quoted_per_1k"] = _per_1k(summary["n_quoted_hits"], summary["n_quoted_words"])
     summary["reported_per_1k"] = _per_1k(summary["n_reported_hits"], summary["n_reported_words"])
     for category in categories:
-        summary[f"loaded_per_1k_{category}"] = _per_1k(
-            count(own_words[own_words["category"] == category]), own_voice_words
-        )
-    return summary.reset_index()
+        summary[f"loaded_per_1k_{category}"] = _per_1k(sums[f"n_hits_{category}"], own_voice_words)
+    return summary
 
 
 def headline_scores(articles: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
@@ -255,14 +326,30 @@ def outlet_scores(
 
     Rates pool the outlet's sentences and words, so a long article weighs more than a short one.
     """
-    summary = summarize(sentences, hits, "outlet", categories)
-    n_articles = sentences.groupby("outlet")["article_id"].nunique().rename("n_articles").reset_index()
-    return n_articles.merge(summary, on="outlet").sort_values("outlet", kind="stable").reset_index(drop=True)
+    return outlet_scores_of_parts([outlet_sums(sentences, hits, categories)], categories)
+
+
+def outlet_sums(sentences: pd.DataFrame, hits: pd.DataFrame, categories: Sequence[str]) -> pd.DataFrame:
+    """Per outlet, its summary_sums and its articles (`n_articles`): those of partitions of articles add up."""
+    sums = summary_sums(sentences, hits, "outlet", categories, exact=True)
+    n_articles = keyed_by_strings(sentences.groupby("outlet")["article_id"].nunique())
+    return sums.assign(n_articles=n_articles.reindex(sums.index).astype("int64"))
+
+
+def outlet_scores_of_parts(parts: Iterable[pd.DataFrame], categories: Sequence[str]) -> pd.DataFrame:
+    """outlet_scores of the outlet_sums of partitions of articles."""
+    sums = summed_sums(parts)
+    summary = summary_of_sums(sums, categories)
+    summary.insert(0, "n_articles", sums["n_articles"])
+    return summary.rename_axis("outlet").reset_index()
 
 
 def corpus_scores(sentences: pd.DataFrame, hits: pd.DataFrame, categories: Sequence[str]) -> pd.DataFrame:
     """The corpus as a whole, as one row shaped like the outlet table (`outlet` = "All outlets")."""
+    return outlet_scores_of_parts([corpus_sums(sentences, hits, categories)], categories)
+
+
+def corpus_sums(sentences: pd.DataFrame, hits: pd.DataFrame, categories: Sequence[str]) -> pd.DataFrame:
+    """The outlet_sums of the corpus as one outlet, "All outlets" (corpus_scores of them: outlet_scores_of_parts)."""
     label = "All outlets"
-    whole = summarize(sentences.assign(outlet=label), hits.assign(outlet=label), "outlet", categories)
-    whole.insert(1, "n_articles", sentences["article_id"].nunique())
-    return whole
+    return outlet_sums(sentences.assign(outlet=label), hits.assign(outlet=label), categories)
