@@ -42,7 +42,14 @@ from pipeline.schema import (
     counted,
     narrative_words,
 )
-from pipeline.support.dataframes import counts_added, counts_listed, joined_frames, plain_strings
+from pipeline.support.dataframes import (
+    concat_column,
+    counts_added,
+    counts_listed,
+    in_one_piece,
+    joined_frames,
+    plain_strings,
+)
 from pipeline.support.memory import return_freed_memory
 from pipeline.text.candidates import candidate_counts
 from pipeline.text.match import Match, Matcher, Words
@@ -374,18 +381,14 @@ def mentioned_sentences(
 def actor_mentions_of_parts(parts: Iterable[MentionedSentences], by: tuple[str, ...] = ()) -> ActorMentions:
     """ActorMentions of the articles of all `parts` (of partitions of articles, in article id order)."""
     group_keys = [*by, "outlet", "key"]
-    parts = list(parts)  # each part's mentioned sentences are joined
-    if len(parts) == 1:
-        mentioned = parts[0].mentioned
-    else:  # each part's groups in order, a group's rows in article order: put each group's rows together
-        mentioned = joined_frames([part.mentioned for part in parts])
-        mentioned = mentioned.take(np.argsort(_sort_codes(mentioned, group_keys), kind="stable"))
-        mentioned = mentioned.reset_index(drop=True)
-    n_mentions, quoted_counts = Counter(), Counter()
+    n_mentions, quoted_counts, frames = Counter(), Counter(), []
     for part in parts:
         n_mentions.update(part.n_mentions)
         quoted_counts.update(part.quoted)
+        frames.append(part.mentioned)
     del parts
+    mentioned = frames[0] if len(frames) == 1 else _joined_by_group(frames, group_keys)
+    del frames
     polarity = mentioned.pop("polarity").to_numpy()
     starts = np.flatnonzero(_run_starts(_sort_codes(mentioned, group_keys)))
     # The groups' keys as grouping names them, from one row of each: the same index as grouping every row.
@@ -411,6 +414,19 @@ def actor_mentions_of_parts(parts: Iterable[MentionedSentences], by: tuple[str, 
         index=index,
     )
     return ActorMentions(by, mentioned, summary)
+
+
+def _joined_by_group(frames: list[pd.DataFrame], group_keys: list[str]) -> pd.DataFrame:
+    """Parts' mentioned sentences (each part's groups in order, a group's rows in article order) as
+    one table with each group's rows together, in article order. Joined a column at a time, each
+    part's column let go once joined: the parts, the joined table and its sorted copy do not meet."""
+    order = np.argsort(_sort_codes(joined_frames([frame[group_keys] for frame in frames]), group_keys), kind="stable")
+    columns = {}
+    for column in list(frames[0].columns):
+        joined = in_one_piece(concat_column([frame.pop(column) for frame in frames]))
+        columns[column] = joined.take(order).reset_index(drop=True)
+        del joined
+    return pd.DataFrame(columns, copy=False)
 
 
 def _group_index(mentioned: pd.DataFrame, group_keys: list[str], starts: np.ndarray) -> pd.Index:
