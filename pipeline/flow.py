@@ -275,10 +275,26 @@ def names(sentences):
         "sentences": ("outlet", "article_id", "sentence_id", "text"),
         "hits": ("outlet", "article_id", "sentence_id", "start", "end"),
     },
+    by_partition=("sentences", "hits"),
+    combine=tune.suggested_terms_of_parts,
 )
-def suggestions(sentences, hits, covered_terms, names, reporting_verbs):
-    """Terms no entry covers that one outlet uses more than the others: candidates for the lexicons."""
-    return tune.suggestions_from(sentences, hits, covered_terms, names, reporting=reporting_verbs)
+def suggested_terms(sentences, hits, names, covered_terms, reporting_verbs):
+    """Terms no entry covers that one outlet uses more than the others (tune.suggested_terms_of_parts:
+    each partition's counts per outlet of the words outside the hits, added up, then ranked)."""
+    return tune.uncovered_counts(sentences, hits, names)
+
+
+@stage(
+    cached=True,
+    beside=True,
+    reads={"sentences": ("outlet", "text")},
+    by_partition=("sentences",),
+    combine=tune.suggestions_of_parts,
+)
+def suggestions(sentences, suggested_terms):
+    """The suggested terms, candidates for the lexicons, each with the first two sentences that use it
+    (tune.suggestions_of_parts: each partition's first two, the first two of all)."""
+    return tune.suggestion_examples(sentences, suggested_terms)
 
 
 # ---- Events: the same story told by several outlets ----

@@ -130,17 +130,17 @@ def test_suggestions_are_recomputed_only_when_the_terms_the_lexicons_cover_chang
     assert len(first.suggestions) > 0
     emotive = lexicons / "emotive.csv"
     emotive.write_text(emotive.read_text().replace("brutal,emotive,2,", "brutal,emotive,3,"))
-    real_suggestions = tune.suggestions_from
 
     def not_again(*args):
         raise AssertionError("suggestions recomputed although no hit moved and no term was added")
 
-    monkeypatch.setattr(tune, "suggestions_from", not_again)
-    warm = analyze(SEED_CORPUS, lexicons, cache_dir=cache)
+    with monkeypatch.context() as patched:
+        patched.setattr(tune, "uncovered_counts", not_again)
+        patched.setattr(tune, "suggestion_examples", not_again)
+        warm = analyze(SEED_CORPUS, lexicons, cache_dir=cache)
     assert to_csv_text(warm.suggestions) == to_csv_text(first.suggestions)
 
     # A new term covers the top suggestion: it must go.
-    monkeypatch.setattr(tune, "suggestions_from", real_suggestions)
     top = first.suggestions.iloc[0]["term"]
     with open(emotive, "a", encoding="utf-8") as handle:
         handle.write(f"{top},emotive,1,\n")

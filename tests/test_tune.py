@@ -13,6 +13,7 @@ from pipeline.measuring.statistics import log_odds_dirichlet, term_counts
 from pipeline.reading.lexicons import Lexicon, parse_term_lexicon
 from pipeline.text import candidates
 from pipeline.text.candidates import candidate_counts, candidate_terms, name_like_words
+from pipeline.tuning import tune
 from pipeline.tuning.tune import (
     _text_without_hits,
     changes_since,
@@ -117,6 +118,38 @@ def test_suggestions_are_uncovered_distinctive_words_with_contexts_and_no_names(
     pasted = suggestions_as_lexicon(suggestions)
     assert list(pasted.columns) == ["term", "category", "weight", "note"]
     assert pasted.note[0].startswith("suggested: typical of Wire (z=")
+
+
+def test_suggestions_of_partitions_counted_and_their_examples_taken_in_order_are_those_of_all_sentences():
+    # Three articles of one outlet in two partitions (article order): the counts add up across them,
+    # and the examples are the first two sentences in article order, one from each partition.
+    texts = {
+        ("a", "Wire"): ["Soldiers brutally crushed the protest.", "The regime fell."],
+        ("b", "Wire"): ["Again they brutally crushed dissent."],
+        ("c", "Daily"): ["Troops arrived in the capital.", "Talks resumed."],
+        ("d", "Wire"): ["Police brutally crushed a march.", "Talks resumed."],
+    }
+    sentences = pd.DataFrame(
+        [
+            {"article_id": article, "sentence_id": k, "outlet": outlet, "text": text}
+            for (article, outlet), lines in texts.items()
+            for k, text in enumerate(lines, start=1)
+        ]
+    )
+    no_hits = sentences.iloc[0:0].assign(start=0, end=0)
+    whole = suggestions_from(sentences, no_hits, ("regime",), frozenset())
+    first, second = sentences[sentences["article_id"] <= "a"], sentences[sentences["article_id"] > "a"]
+
+    suggested = tune.suggested_terms_of_parts(
+        (tune.uncovered_counts(part, no_hits, frozenset()) for part in (first, second)), ("regime",)
+    )
+    parted = tune.suggestions_of_parts(
+        (tune.suggestion_examples(part, suggested) for part in (first, second)), suggested
+    )
+    assert parted.equals(whole)
+    brutally = parted.set_index(["outlet", "term"]).loc[("Wire", "brutally")]
+    assert brutally["n_outlet"] == 3  # a, b and d
+    assert (brutally["example_1"], brutally["example_2"]) == (texts[("a", "Wire")][0], texts[("b", "Wire")][0])
 
 
 def scores_with(lexicon):

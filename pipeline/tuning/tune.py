@@ -6,6 +6,7 @@ import bisect
 import itertools
 import re
 from collections import Counter
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -260,12 +261,20 @@ def suggestions_from(
     """suggest_terms from the terms the lexicons cover (covered_terms) and the names (name_like_words).
 
     Per outlet, the `top` terms ranked by kind (SUGGESTION_KINDS: words of opinion first, the event's own
-    vocabulary and the verbs of attribution.csv, `reporting`, last), then by z-score.
+    vocabulary and the verbs of attribution.csv, `reporting`, last), then by z-score, each with the
+    first two sentences of the outlet that use it.
 
     Reads the sentences' outlet, article_id, sentence_id and text and the hits' outlet, article_id,
     sentence_id, start and end.
     """
-    matcher = _matcher_of(covered)
+    counts = uncovered_counts(sentences, hits, names)
+    terms = suggested_terms_of_parts([counts], covered, reporting, outlet, min_count, top)
+    return suggestions_of_parts([suggestion_examples(sentences, terms)], terms)
+
+
+def uncovered_counts(sentences: pd.DataFrame, hits: pd.DataFrame, names: frozenset[str]) -> dict[str, Counter]:
+    """Per outlet, how often its sentences use each candidate term outside the lexicons' hits (names
+    left out): what suggested_terms_of_parts ranks. The counts of partitions of articles add up."""
     # One outlet's sentences at a time: the whole corpus's texts as Python strings, with and without
     # their hits, took about 1 GB at 100,000 articles.
     sentence_rows = sentences.groupby("outlet", sort=True).indices
@@ -278,8 +287,31 @@ def suggestions_from(
         counts[name] = candidate_counts(uncovered["text"], names)
         del uncovered
         return_freed_memory()
+    return counts
+
+
+# suggested_terms_of_parts' table: a suggestion without its examples.
+SUGGESTED_COLUMNS = SUGGESTION_COLUMNS[:-2]
+
+
+def suggested_terms_of_parts(
+    parts: Iterable[dict[str, Counter]],
+    covered_terms: tuple[str, ...],
+    reporting_verbs: tuple[str, ...] = (),
+    outlet: str | None = None,
+    min_count: int = 2,
+    top: int = 20,
+) -> pd.DataFrame:
+    """The suggestions (SUGGESTED_COLUMNS, see suggestions_from) of the uncovered_counts of partitions
+    of articles, added up; `covered_terms` and `reporting_verbs` as covered_terms and reporting_verbs
+    give them."""
+    counts: dict[str, Counter] = {}
+    for part in parts:
+        for name, outlet_counts in part.items():
+            counts.setdefault(name, Counter()).update(outlet_counts)
+    matcher = _matcher_of(covered_terms)
     total = total_counts(counts.values())
-    verbs = _matcher_of(reporting)
+    verbs = _matcher_of(reporting_verbs)
     outlets_using: Counter = Counter()
     for outlet_counts in counts.values():
         outlets_using.update(outlet_counts.keys())
@@ -294,13 +326,36 @@ def suggestions_from(
         kinds = [suggestion_kind(t, outlets_using[t], len(counts), verbs) for t in scored.index]
         scored = scored.assign(kind=kinds, rank=[SUGGESTION_KINDS.index(k) for k in kinds])
         scored = scored.sort_values(["rank", "z", "group"], ascending=[True, False, False], kind="stable").head(top)
-        outlet_sentences = sentences["text"].take(sentence_rows[name])
         for term, row in scored.iterrows():
-            examples = _examples(outlet_sentences, term)
-            rows.append(
-                (name, term, row["kind"], int(row["group"]), int(row["rest"]), row["log_odds"], row["z"], *examples)
-            )
-    return pd.DataFrame(rows, columns=SUGGESTION_COLUMNS)
+            rows.append((name, term, row["kind"], int(row["group"]), int(row["rest"]), row["log_odds"], row["z"]))
+    return pd.DataFrame(rows, columns=SUGGESTED_COLUMNS)
+
+
+def suggestion_examples(sentences: pd.DataFrame, suggested_terms: pd.DataFrame, n: int = 2) -> dict[tuple, list[str]]:
+    """Per suggested (outlet, term), the first `n` of the outlet's sentences that use it, in context,
+    of these sentences: what suggestions_of_parts takes the first `n` of, partition by partition."""
+    sentence_rows = sentences.groupby("outlet", sort=True).indices
+    examples: dict[tuple, list[str]] = {}
+    for name, term in zip(suggested_terms["outlet"], suggested_terms["term"], strict=True):
+        rows = sentence_rows.get(name)
+        outlet_sentences = sentences["text"].take(rows) if rows is not None else []
+        examples[(name, term)] = _examples(outlet_sentences, term, n)
+    return examples
+
+
+def suggestions_of_parts(
+    parts: Iterable[dict[tuple, list[str]]], suggested_terms: pd.DataFrame, n: int = 2
+) -> pd.DataFrame:
+    """The suggestions table (SUGGESTION_COLUMNS): each suggested term with the first `n` examples of
+    the suggestion_examples of partitions of articles, in article order."""
+    found: dict[tuple, list[str]] = {}
+    for part in parts:
+        for key, examples in part.items():
+            found.setdefault(key, []).extend(examples)
+    keys = zip(suggested_terms["outlet"], suggested_terms["term"], strict=True)
+    examples = [found.get(key, [])[:n] for key in keys]
+    columns = {f"example_{k + 1}": [e[k] if k < len(e) else "" for e in examples] for k in range(n)}
+    return suggested_terms.assign(**columns)[SUGGESTION_COLUMNS].reset_index(drop=True)
 
 
 def _text_without_hits(sentences: pd.DataFrame, hits: pd.DataFrame) -> pd.DataFrame:
@@ -336,16 +391,17 @@ def _without_spans(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def _examples(texts: pd.Series, term: str, n: int = 2, width: int = 60) -> list[str]:
+    """The first `n` of `texts` that use `term`, each with `width` characters around it (as many as there are)."""
     pattern = re.compile(r"\b" + r"\W+".join(re.escape(w) for w in term.split()) + r"\b", re.IGNORECASE)
     found = []
     for text in texts:
+        if len(found) == n:
+            break
         match = pattern.search(text)
         if match:
             start, end = max(0, match.start() - width), min(len(text), match.end() + width)
             found.append(("…" if start else "") + text[start:end].strip() + ("…" if end < len(text) else ""))
-        if len(found) == n:
-            break
-    return found + [""] * (n - len(found))
+    return found
 
 
 def suggestions_as_lexicon(suggestions: pd.DataFrame) -> pd.DataFrame:
