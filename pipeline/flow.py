@@ -36,7 +36,7 @@ SENTENCE_PLACES = tuple(c for c in SENTENCE_COLUMNS if c not in ("n_hits", "load
 SENTENCE_SCORES = tuple(c for c in SENTENCE_COLUMNS if c != "text")
 # What the outlet and corpus scores sum of the sentences and of the hits.
 SENTENCE_SUMMED = ("outlet", "article_id", "n_words", "n_quoted_words", "n_reported_words", "polarity", "subjectivity")
-HITS_SUMMED = ("outlet", "negated", "voice", "category", "weight")
+HITS_SUMMED = ("outlet", "article_id", "negated", "voice", "category", "weight")
 # What alignment and shared statements read of the sentences.
 EVENT_SENTENCES = tuple(grouping.EVENT_SENTENCE_COLUMNS)
 # What the actors' tone reads of the actor mentions: not the words as written, the largest of its columns.

@@ -419,7 +419,9 @@ def actor_mentions_of_parts(parts: Iterable[MentionedSentences], by: tuple[str, 
 def _joined_by_group(frames: list[pd.DataFrame], group_keys: list[str]) -> pd.DataFrame:
     """Parts' mentioned sentences (each part's groups in order, a group's rows in article order) as
     one table with each group's rows together, in article order. Joined a column at a time, each
-    part's column let go once joined: the parts, the joined table and its sorted copy do not meet."""
+    part's column let go once joined: the parts, the joined table and its sorted copy do not meet.
+    The frames are used up: they are left without columns."""
+    frames = [frame for frame in frames if len(frame)] or frames[:1]
     order = np.argsort(_sort_codes(joined_frames([frame[group_keys] for frame in frames]), group_keys), kind="stable")
     columns = {}
     for column in list(frames[0].columns):

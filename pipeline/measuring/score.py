@@ -191,7 +191,7 @@ def summary_sums(
             "n_words": grouped["n_words"].sum(),
             "n_quoted_words": grouped["n_quoted_words"].sum(),
             "n_reported_words": grouped["n_reported_words"].sum(),
-            # Not exact, summed as pandas takes a mean (sum over count): the summary is the mean, to the bit.
+            # Not exact, summed as pandas takes a mean (sum over count): the mean, to the bit.
             "polarity": _sums(grouped, "polarity", exact),
             "subjectivity": _sums(grouped, "subjectivity", exact),
         }
@@ -218,8 +218,10 @@ def summary_sums(
 def _sums(grouped, column: str, exact: bool) -> pd.Series:
     if not exact:
         return grouped[column].sum()
-    values = grouped.obj[column].to_numpy(dtype=float)
-    return pd.Series(exact_sums(values, grouped.ngroup().to_numpy(), grouped.ngroups), grouped.size().index, object)
+    values, groups = grouped.obj[column].to_numpy(dtype=float), grouped.ngroup().to_numpy()
+    grouped_rows = ~np.isnan(groups)  # a row whose key is missing is in no group, as pandas groups it
+    sums = exact_sums(values[grouped_rows], groups[grouped_rows].astype(np.int64), grouped.ngroups)
+    return pd.Series(sums, grouped.size().index, object)
 
 
 # exact_sums' unit: every float is a whole number of 2**-EXACT_SCALE (the smallest, 2**-1074, is a
@@ -258,7 +260,7 @@ def summed_sums(parts: Iterable[pd.DataFrame]) -> pd.DataFrame:
     columns = {}
     for column in joined.columns:
         if joined[column].dtype == object:  # exact sums, Python integers: added up without rounding
-            columns[column] = grouped[column].agg(lambda sums: as_float(sum(sums.tolist())))
+            columns[column] = grouped[column].agg(lambda sums: as_float(sum(sums.tolist()))).astype(float)
         else:
             columns[column] = grouped[column].sum()
     return pd.DataFrame(columns).rename_axis(joined.index.name)

@@ -354,7 +354,10 @@ def suggestions_of_parts(
             found.setdefault(key, []).extend(examples)
     keys = zip(suggested_terms["outlet"], suggested_terms["term"], strict=True)
     examples = [found.get(key, [])[:n] for key in keys]
-    columns = {f"example_{k + 1}": [e[k] if k < len(e) else "" for e in examples] for k in range(n)}
+    columns = {
+        f"example_{k + 1}": pd.Series([e[k] if k < len(e) else "" for e in examples], suggested_terms.index, object)
+        for k in range(n)
+    }
     return suggested_terms.assign(**columns)[SUGGESTION_COLUMNS].reset_index(drop=True)
 
 
