@@ -49,6 +49,7 @@ from pipeline.support.dataframes import (
     in_one_piece,
     joined_frames,
     plain_strings,
+    rows_counted,
 )
 from pipeline.support.memory import return_freed_memory
 from pipeline.text.candidates import candidate_counts
@@ -572,8 +573,7 @@ def label_counts(annotations: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.Data
     voice, referent and connotation (and the columns of `by` first), in order of first use: what
     label_table is made of, and the counts of parts of the annotations add up."""
     labels = annotations.loc[(annotations["kind"] == "label").to_numpy(), [*by, *LABEL_COUNTED]]
-    grouped = labels.groupby([*by, *LABEL_COUNTED], sort=False, observed=True, dropna=False)
-    return grouped.size().rename("n").reset_index()
+    return rows_counted(labels, [*by, *LABEL_COUNTED])
 
 
 # What label_counts counts the uses of labels by.

@@ -18,7 +18,14 @@ import pandas as pd
 
 from pipeline.reading.lexicons import FramingLexicons
 from pipeline.schema import ATTRIBUTION_COLUMNS, SOURCE_COLUMNS, STATEMENT_COLUMNS, STATEMENT_DTYPES
-from pipeline.support.dataframes import ROWS_PER_BATCH, batches, counts_added, counts_listed, plain_strings
+from pipeline.support.dataframes import (
+    ROWS_PER_BATCH,
+    batches,
+    counts_added,
+    counts_listed,
+    plain_strings,
+    rows_counted,
+)
 from pipeline.text import speech
 from pipeline.text.match import Match, Matcher
 from pipeline.text.segment import quote_spans
@@ -185,8 +192,7 @@ def attribution_counts(statements: pd.DataFrame, by: tuple[str, ...] = ()) -> pd
         [*by, "article_id", "sentence_id", "verb", "speaker"]
     )
     introduced = introduced.assign(speaker_label=_labels(introduced))
-    grouped = introduced.groupby([*by, *ATTRIBUTION_COUNTED], sort=False, observed=True, dropna=False)
-    return grouped.size().rename("n").reset_index()
+    return rows_counted(introduced, [*by, *ATTRIBUTION_COUNTED])
 
 
 def attribution_table_of_parts(parts: Iterable[pd.DataFrame], by: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -225,7 +231,7 @@ def source_counts(statements: pd.DataFrame) -> SourceCounts:
     labelled = statements[[c for c in statements.columns if c != "text"]].assign(source=_labels(statements))
     # A verb that introduces both a quote and reported words is counted once, as attribution_table counts it.
     introduced = labelled[labelled["verb"] != ""].drop_duplicates(["article_id", "sentence_id", "verb", "speaker"])
-    return SourceCounts(_counts(labelled, SOURCE_COUNTED), _counts(introduced, SOURCE_VERBS))
+    return SourceCounts(rows_counted(labelled, SOURCE_COUNTED), rows_counted(introduced, SOURCE_VERBS))
 
 
 def sources_of_parts(parts: Iterable[SourceCounts]) -> pd.DataFrame:
@@ -254,10 +260,6 @@ def sources_of_parts(parts: Iterable[SourceCounts]) -> pd.DataFrame:
     order = table.assign(n=table["n_quotes"] + table["n_reported"])
     order = order.sort_values(["outlet", "n", "source"], ascending=[True, False, True], kind="stable")
     return plain_strings(order.drop(columns="n").reset_index(drop=True))
-
-
-def _counts(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    return rows.groupby(keys, sort=False, observed=True, dropna=False).size().rename("n").reset_index()
 
 
 def _most_frequent_type(counts: pd.DataFrame) -> str:

@@ -105,6 +105,12 @@ def counts_listed(rows: pd.DataFrame, keys: list[str], column: str, weight: str 
     return pd.DataFrame({"n": grouped["n"].sum(), "listed": grouped["listed"].agg("; ".join)})
 
 
+def rows_counted(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """The rows counted (`n`) per group of `keys`, a row per group in order of first appearance: a
+    part that counts_added adds up."""
+    return rows.groupby(keys, sort=False, observed=True, dropna=False).size().rename("n").reset_index()
+
+
 def counts_added(parts: Iterable[pd.DataFrame], keys: list[str]) -> pd.DataFrame | None:
     """Tables of counts (`n`) per group of `keys`, of parts of some rows, added up in turn into the
     counts of all the rows (None without parts); the groups in order of first appearance."""
