@@ -87,7 +87,7 @@ def clean_articles(corpus_dir, boilerplate, spread):
     articles, corpus_problems = corpus.read_corpus(corpus_dir)
     n_read = len(articles)
     articles, _, scraped_twice = clean.drop_repeated_articles(articles, "raw_text")
-    cleaned, removed_lines, clean_problems = clean.clean_articles(articles, boilerplate, spread)
+    cleaned, removed_lines, clean_problems = clean.clean_articles(articles, boilerplate, spread, use_up_raw_texts=True)
     cleaned, removed_lines, alike = clean.drop_repeated_articles(cleaned, "text", removed_lines)
     cleaned, removed_lines = clean.in_article_order(cleaned, removed_lines)
     return cleaned, removed_lines, corpus_problems, scraped_twice + clean_problems + alike, n_read

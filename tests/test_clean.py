@@ -168,6 +168,12 @@ def test_cleaning_a_few_articles_at_a_time_gives_the_same_result_as_all_at_once(
         pd.testing.assert_frame_equal(cleaned, whole[0])
         pd.testing.assert_frame_equal(removed, whole[1])
         assert problems == whole[2]
+    # A run lets each block's raw texts go once cleaned: the same tables, and the input loses its raw texts.
+    given = articles.copy()
+    cleaned, removed, problems = clean_articles(given, block=2, use_up_raw_texts=True)
+    pd.testing.assert_frame_equal(cleaned, whole[0])
+    pd.testing.assert_frame_equal(removed, whole[1])
+    assert problems == whole[2] and "raw_text" not in given.columns
 
 
 def test_a_bad_regex_in_the_boilerplate_file_is_reported_with_its_line():

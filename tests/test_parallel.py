@@ -4,6 +4,7 @@ import os
 import re
 import shutil
 
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import LEXICONS, SEED_CORPUS
@@ -15,7 +16,7 @@ from pipeline.framing import annotations as annotations_module
 from pipeline.measuring import score
 from pipeline.reports.report import render_pages, tables_for_pages, to_csv_text, write_reports
 from pipeline.support import memo
-from pipeline.support.dataframes import arrow_chunks, concat_tables, in_one_piece
+from pipeline.support.dataframes import arrow_chunks, concat_tables, in_one_piece, rows_kept
 from pipeline.support.stored import PartitionedTable, loaded, on_disk, table_store
 from pipeline.tuning.gold import clean_corpus
 
@@ -265,6 +266,19 @@ def test_joined_texts_become_one_array_with_the_same_values_and_other_columns_st
     assert arrow_chunks(one).num_chunks == 1 and one.dtype == joined.dtype and one.equals(joined)
     numbers = pd.Series([1, 2, 3], dtype="int32")
     assert in_one_piece(numbers) is numbers
+
+
+def test_rows_kept_are_the_rows_pandas_selects_and_each_text_column_stays_in_the_chunks_it_was_read_in():
+    texts = pd.concat([pd.Series([f"text {k}.{i}" for i in range(3)], dtype="str") for k in range(3)])
+    table = pd.DataFrame(
+        {"text": texts.set_axis(range(10, 19)), "record": range(9), "outlet": pd.Categorical(list("abcabcabc"))},
+        index=range(10, 19),
+    )
+    keep = np.array([True, False, True, True, True, False, False, False, True])
+    kept = rows_kept(table, keep)
+    pd.testing.assert_frame_equal(kept, table[keep].reset_index(drop=True))
+    # the first chunk's texts can be let go without the other two's, as corpus.read_corpus made them
+    assert arrow_chunks(kept["text"]).num_chunks == 3
 
 
 def test_a_run_scored_in_many_chunks_holds_each_column_of_sentence_texts_in_one_piece():

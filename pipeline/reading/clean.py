@@ -38,7 +38,8 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from pipeline.reading.corpus import TEXT_BLOCK, TextColumn
 from pipeline.schema import REMOVED_LINE_COLUMNS, REMOVED_LINE_DTYPES, WORD, Problem
-from pipeline.support.dataframes import concat_tables
+from pipeline.support.dataframes import concat_tables, rows_kept
+from pipeline.support.memory import return_freed_memory
 
 MIN_PROSE_WORDS = 8
 CROSS_ARTICLE_MIN_ARTICLES = 3
@@ -396,6 +397,8 @@ def clean_articles(
     patterns: Sequence[BoilerplatePattern] = (),
     map_items: Callable[[Callable, list], list] | None = None,
     block: int = CLEAN_BLOCK_ARTICLES,
+    *,
+    use_up_raw_texts: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
     """Clean every article, `block` articles at a time; return (articles, removed_lines, problems).
 
@@ -405,16 +408,22 @@ def clean_articles(
     `title_source` ("source", "text", "url" or "none") and `n_removed_lines`. Articles with no text
     left are dropped and listed as problems. `map_items(function, items)` applies a module-level
     function to every item, in order (the default is a plain loop; pipeline.engine.parallel.map_items
-    spreads it over processes).
+    spreads it over processes). With `use_up_raw_texts`, the `raw_text` column is taken out of
+    `articles` and each block's raw texts are let go once cleaned (those of a chunk of the column
+    as it was read, see corpus.read_corpus), so that the corpus's raw and clean texts are never all
+    held at once.
     """
     map_items = map_items or (lambda function, items: [function(item) for item in items])
     blocks = range(0, len(articles), block)
     chrome = articles["clean"].ne("none").tolist() if "clean" in articles.columns else [True] * len(articles)
+    raw_texts = articles.pop("raw_text") if use_up_raw_texts else articles["raw_text"]
+    raw_blocks = [raw_texts.iloc[start : start + block] for start in blocks]
+    del raw_texts
     # First pass: normalize, and count the lines each outlet repeats. Only the texts normalization
     # changed are kept (as a table column, outside Python's heap): the rest are the raw texts.
     key_counts, changed = _LineKeyCounts(), []
-    for start in blocks:
-        raw = articles["raw_text"].iloc[start : start + block].tolist()
+    for start, raw_block in zip(blocks, raw_blocks, strict=True):
+        raw = raw_block.tolist()
         normalized = map_items(_normalized_if_changed, raw)
         outlets = articles["outlet"].iloc[start : start + block].tolist()
         texts = [r if n is None else n for r, n in zip(raw, normalized, strict=True)]
@@ -425,9 +434,10 @@ def clean_articles(
     # Second pass: clean, a block at a time, so no more than a block of texts is ever held as Python strings.
     texts, titles, sources, removed_counts, removed_tables, problems = TextColumn(TEXT_BLOCK), [], [], [], [], []
     has_text = []
-    for start, block_changed in zip(blocks, changed, strict=True):
+    for k, start in enumerate(blocks):
         part = articles.iloc[start : start + block]
-        normalized = [raw if pd.isna(new) else new for raw, new in zip(part["raw_text"], block_changed, strict=True)]
+        normalized = [raw if pd.isna(new) else new for raw, new in zip(raw_blocks[k], changed[k], strict=True)]
+        raw_blocks[k] = changed[k] = None  # this block's raw texts are let go when nothing else holds them
         cleaned_texts = map_items(
             _clean_one,
             [
@@ -461,6 +471,8 @@ def clean_articles(
                 )
         if removed_rows:
             removed_tables.append(pd.DataFrame(removed_rows, columns=REMOVED_LINE_COLUMNS).astype(REMOVED_LINE_DTYPES))
+        del part, cleaned_texts, removed_rows
+        return_freed_memory()
     cleaned = articles.drop(columns=["raw_text", "clean"], errors="ignore").assign(
         text=texts.series().array, title=titles, title_source=sources, n_removed_lines=removed_counts
     )
@@ -517,7 +529,9 @@ def drop_repeated_articles(
         gone = set(articles["article_id"].take(dropped).astype(str))
         removed_lines = removed_lines[~removed_lines["article_id"].astype(str).isin(gone).to_numpy()]
         removed_lines = removed_lines.reset_index(drop=True)
-    return articles.drop(index=articles.index[dropped]).reset_index(drop=True), removed_lines, problems
+    keep = np.ones(len(articles), dtype=bool)
+    keep[dropped] = False
+    return rows_kept(articles, keep), removed_lines, problems
 
 
 def in_article_order(articles: pd.DataFrame, removed_lines: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -527,6 +541,8 @@ def in_article_order(articles: pd.DataFrame, removed_lines: pd.DataFrame) -> tup
     articles at a time (pipeline.engine.driver) and join the partitions as they are."""
 
     def by_id(table: pd.DataFrame) -> pd.DataFrame:
+        if table["article_id"].astype(str).is_monotonic_increasing:  # a sort would copy every text for nothing
+            return table.reset_index(drop=True)
         return table.sort_values("article_id", kind="stable", key=lambda ids: ids.astype(str)).reset_index(drop=True)
 
     return by_id(articles), by_id(removed_lines)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 from pandas.api.types import union_categoricals
@@ -60,6 +61,22 @@ def arrow_chunks(column: pd.Series | pd.Index) -> pa.ChunkedArray | None:
         return None
     stored = column.array.__arrow_array__()
     return stored if isinstance(stored, pa.ChunkedArray) else pa.chunked_array([stored])
+
+
+def rows_kept(table: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+    """The rows of `table` where `keep` (booleans) is true, indexed from 0, each pyarrow column in the
+    chunks it was in: pandas' row selection joins a column's chunks into one, so that none of it can be
+    let go before all of it (corpus.read_corpus reads the texts in chunks that cleaning frees in turn)."""
+    kept = {}
+    for k, column in enumerate(table.columns):
+        values = table.iloc[:, k]
+        chunks = arrow_chunks(values)
+        kept[k] = (
+            values[keep].reset_index(drop=True)
+            if chunks is None
+            else pd.Series(chunks.filter(pa.array(keep)), dtype=values.dtype, name=column)
+        )
+    return pd.DataFrame(kept, copy=False).set_axis(table.columns, axis=1)
 
 
 def in_one_piece(column: pd.Series) -> pd.Series:
