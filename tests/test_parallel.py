@@ -15,6 +15,7 @@ from pipeline.flow import FLOW, analyze
 from pipeline.framing import annotations as annotations_module
 from pipeline.measuring import score
 from pipeline.reports.report import render_pages, tables_for_pages, to_csv_text, write_reports
+from pipeline.reports.texts import MARK_COLUMNS
 from pipeline.support import memo
 from pipeline.support.dataframes import arrow_chunks, concat_tables, in_one_piece, rows_kept
 from pipeline.support.stored import PartitionedTable, loaded, on_disk, table_store
@@ -132,6 +133,10 @@ def test_an_outlet_whose_articles_lie_in_several_partitions_gets_the_tables_and_
         # The texts of the sentences the pages show are fetched at once: each partition's read once.
         texts_read = [k for k, columns in read if columns is not None and "text" in columns]
         assert sorted(texts_read) == sorted(set(texts_read)) and texts_read
+        # So are their hits, and no partition is read whole.
+        marks_read = [k for k, columns in read if columns == MARK_COLUMNS]
+        assert sorted(marks_read) == sorted(set(marks_read)) and marks_read
+        assert all(columns is not None for _, columns in read)
     assert len(held.actors) and len(held.labels) and len(held.frames) and held.event_details
 
 

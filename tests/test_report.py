@@ -10,7 +10,6 @@ from pipeline.engine.parallel import pages_beside
 from pipeline.flow import analyze
 from pipeline.reports import report
 from pipeline.reports.report import (
-    HitMarks,
     csv_chunks,
     highlight_differences_html,
     highlight_html,
@@ -20,6 +19,7 @@ from pipeline.reports.report import (
     to_csv_text,
     write_reports,
 )
+from pipeline.reports.texts import HitMarks
 
 
 def test_article_text_is_html_escaped_and_hits_are_marked():
@@ -212,6 +212,45 @@ def test_a_sentence_shows_the_same_hit_marks_whatever_the_order_of_the_hits_tabl
     assert in_order.get(("a", 2)) == [(4, 9, "thug* · dysphemism · weight 1 · negated", "negated")]
     for place in [("a", 1), ("a", 2), ("b", 1), ("b", 2), ("c", 1)]:
         assert sorted(shuffled.get(place)) == sorted(in_order.get(place))  # the same marks, in table order
+
+
+def test_the_hits_marked_and_where_each_term_fired_are_read_from_the_partitions_a_page_needs(tmp_path, monkeypatch):
+    from pipeline.support.stored import PartitionedTable, table_store
+
+    hits = pd.DataFrame(
+        {
+            "article_id": ["a1", "a1", "a1", "b1", "c1", "c1"],
+            "outlet": ["X", "X", "X", "Y", "X", "X"],
+            "sentence_id": [0, 0, 2, 0, 1, 3],
+            "start": [0, 9, 4, 0, 2, 5],
+            "end": [5, 14, 9, 6, 8, 9],
+            "term": ["regime", "regime", "thug*", "regime", "regime", "regime"],
+            "category": ["delegitimizing", "delegitimizing", "dysphemism", "delegitimizing"] + ["delegitimizing"] * 2,
+            "weight": [2.0, 2.0, 1.0, 2.0, 2.0, 2.0],
+            "voice": ["narrative", "quote", "narrative", "narrative", "narrative", "narrative"],
+            "negated": [False, False, True, False, False, False],
+        }
+    ).astype({"article_id": "category", "outlet": "category", "term": "category"})
+    read = []
+    part = PartitionedTable.part
+    monkeypatch.setattr(
+        PartitionedTable, "part", lambda self, k, columns=None: read.append(k) or part(self, k, columns)
+    )
+    with table_store(tmp_path, least_bytes=0) as store:
+        parted = store.put_split("hits", hits, (("a1", "a1"), ("b1", "b1"), ("c1", "c1")))
+        marks = HitMarks(parted)
+        marks.fetch([("c1", 3), ("a1", 0), ("a1", 9)])
+        assert read == [0, 2]
+        assert marks.get(("a1", 0)) == [
+            (0, 5, "regime · delegitimizing · weight 2 · narrative", "narrative"),
+            (9, 14, "regime · delegitimizing · weight 2 · quote", "quote"),
+        ]
+        assert marks.get(("a1", 9)) == [] and read == [0, 2]  # fetched once, and holds no hit
+        # A sentence counts once per term; the first places are in table order, across partitions.
+        fired = report.term_places(parted, {"X": {"regime"}, "Y": set()}, most=2)
+        assert fired["X"].counts == {"regime": 3} and fired["X"].places == {"regime": [("a1", 0), ("c1", 1)]}
+        assert fired["Y"].counts == {} == report.term_places(hits, {"Y": set()}, most=2)["Y"].places
+        assert report.term_places(hits, {"X": {"regime"}}, most=2)["X"].places == fired["X"].places
 
 
 def test_parquet_tables_hold_the_same_columns_dtypes_and_rows_as_the_csv(small_run, tmp_path):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import html
 import io
-import itertools
 import json
 import re
 import warnings
@@ -33,7 +32,7 @@ from pipeline.reports import charts, explorer
 from pipeline.reports.charts import signed
 from pipeline.reports.layout import anchor, finish_page, sentence_anchor
 from pipeline.reports.publish import check_output_folder, publish_folder
-from pipeline.reports.texts import SentenceTexts
+from pipeline.reports.texts import HitMarks, SentenceTexts
 from pipeline.schema import SOURCE_COLUMNS, Tables, counted
 from pipeline.support.dataframes import joined_frames, plain_strings
 from pipeline.support.stored import PartitionedTable, loaded, on_disk, partitions
@@ -289,69 +288,15 @@ def _environment() -> jinja2.Environment:
     return environment
 
 
-class HitMarks:
-    """Per (article_id, sentence_id), the hits to mark: `get(place)` gives [(start, end, label, kind)].
-
-    Hits are found by place in sorted arrays, and labels are only built for the sentences a page
-    shows, a few out of a corpus's hits: a dict and Python lists over every hit would hold Python
-    objects for each of millions of hits.
-    """
-
-    def __init__(self, hits: pd.DataFrame):
-        articles, article_ids = pd.factorize(hits["article_id"], use_na_sentinel=False)
-        self._article_code = {article_id: code for code, article_id in enumerate(article_ids)}
-        places = (articles.astype(np.int64) << 32) | hits["sentence_id"].to_numpy(dtype=np.int64)
-        # The hits table is in place order already (article by article, sentence by sentence): then a place's
-        # hits are a slice of it, found without a list of row numbers.
-        self._rows = None if bool(np.all(places[1:] >= places[:-1])) else np.argsort(places, kind="stable")
-        self._places = places if self._rows is None else places[self._rows]
-        self._numbers = [hits[c].to_numpy() for c in ("start", "end", "weight", "negated")]
-        self._texts = [
-            (codes, names.tolist())  # a few hundred names: a list, not an Index, is fast to pick from
-            for codes, names in (pd.factorize(hits[c], use_na_sentinel=False) for c in ("term", "category", "voice"))
-        ]
-
-    def get(self, place: tuple[str, int]) -> list[tuple[int, int, str, str]]:
-        code = self._article_code.get(place[0])
-        if code is None:
-            return []
-        key = (code << 32) | int(place[1])
-        rows = slice(np.searchsorted(self._places, key), np.searchsorted(self._places, key, side="right"))
-        if self._rows is not None:
-            rows = self._rows[rows]  # a place's hits in table order (the sort is stable)
-        starts, ends, weights, negated = (column[rows].tolist() for column in self._numbers)
-        terms, categories, voices = ([names[k] for k in codes[rows].tolist()] for codes, names in self._texts)
-        marks = []
-        for start, end, term, category, weight, voice, is_negated in zip(
-            starts, ends, terms, categories, weights, voices, negated, strict=True
-        ):
-            kind = "negated" if is_negated else voice
-            marks.append((start, end, f"{term} · {category} · weight {weight:g} · {kind}", kind))
-        return marks
-
-
 class _OutletEvidence:
-    """One outlet's example sentences, chosen from its hits and its sentences' tones (no texts): the first
-    `most` places where each of `terms` fired, and its most negative and positive sentences. `places()`
-    are those whose texts the page needs; with them fetched, `for_terms` and `extremes` give the examples
-    with every hit marked."""
+    """One outlet's example sentences, chosen from where its terms fired (`fired`, term_places) and its
+    sentences' tones (no texts): the first places where each of its terms fired, and its most negative
+    and positive sentences. `places()` are those whose texts and hits the page needs; with them
+    fetched, `for_terms` and `extremes` give the examples with every hit marked."""
 
-    def __init__(self, sentences: pd.DataFrame, hits: pd.DataFrame, marks: HitMarks, terms: pd.DataFrame, most: int):
+    def __init__(self, sentences: pd.DataFrame, fired: _TermPlaces, marks: HitMarks):
         self.marks = marks
-        wanted = set(terms["term"])
-        self.term_places: dict[str, list[tuple[str, int]]] = {}
-        self.n_places: dict[str, int] = {}  # the sentences where each fired
-        last: dict[str, tuple[str, int]] = {}
-        for term, place in zip(
-            hits["term"].tolist(),
-            zip(hits["article_id"].tolist(), hits["sentence_id"].tolist(), strict=True),
-            strict=True,
-        ):
-            if term in wanted and last.get(term) != place:
-                last[term] = place
-                self.n_places[term] = self.n_places.get(term, 0) + 1
-                if len(term_places := self.term_places.setdefault(term, [])) < most:
-                    term_places.append(place)
+        self.term_places, self.n_places = fired.places, fired.counts
         self.extreme_places = _extreme_places(sentences)
         shown = self.places()
         tones = sentences.set_index(["article_id", "sentence_id"])["polarity"]
@@ -391,6 +336,37 @@ class _OutletEvidence:
 
     def extremes(self, texts: SentenceTexts) -> dict[str, list[dict]]:
         return {name: [self.example(place, texts) for place in found] for name, found in self.extreme_places.items()}
+
+
+class _TermPlaces:
+    """Of one outlet's terms: `places`, the first places where each fired (at most `most`, in table
+    order), and `counts`, the sentences where each fired."""
+
+    def __init__(self) -> None:
+        self.places: dict[str, list[tuple[str, int]]] = {}
+        self.counts: dict[str, int] = {}
+
+
+def term_places(hits: Any, terms: dict[str, set[str]], most: int) -> dict[str, _TermPlaces]:
+    """Per outlet, where each of its `terms` fired, from the hits read a partition at a time: a sentence
+    counts once per term, and the partitions are in article id order, as the table is."""
+    fired = {outlet: _TermPlaces() for outlet in terms}
+    pairs = [(outlet, term) for outlet, outlet_terms in terms.items() for term in sorted(outlet_terms)]
+    if not pairs:
+        return fired
+    wanted = pd.MultiIndex.from_tuples(pairs)
+    keys = ["outlet", "term", "article_id", "sentence_id"]
+    for part in partitions(hits, keys):
+        rows = plain_strings(part[pd.MultiIndex.from_frame(part[["outlet", "term"]]).isin(wanted)])
+        rows = rows.drop_duplicates(keys)
+        for (outlet, term), n in rows.groupby(["outlet", "term"], sort=False).size().items():
+            counts = fired[outlet].counts
+            counts[term] = counts.get(term, 0) + int(n)
+        for row in rows.groupby(["outlet", "term"], sort=False).head(most).itertuples(index=False):
+            places = fired[row.outlet].places.setdefault(row.term, [])
+            if len(places) < most:
+                places.append((row.article_id, int(row.sentence_id)))
+    return fired
 
 
 def _extreme_places(sentences: pd.DataFrame, n: int = 3) -> dict[str, list[tuple[str, int]]]:
@@ -534,12 +510,25 @@ def event_scores(contrasts: pd.DataFrame, outlet_table: pd.DataFrame, outlets: l
     return scores
 
 
+def _shown_statements(shared: pd.DataFrame, event_ids: set[str], most: int) -> pd.DataFrame:
+    """The first `most` shared statements of each of `event_ids`: those their pages show."""
+    return shared[shared["event_id"].isin(event_ids) & (shared["statement"] <= most)] if len(shared) else shared
+
+
+def shared_statement_places(
+    shared: pd.DataFrame, event_ids: set[str], most: int = STATEMENTS_PER_EVENT
+) -> list[tuple[str, int]]:
+    """The places of the shared statements the pages of `event_ids` show: the hits to fetch."""
+    rows = _shown_statements(shared, event_ids, most)
+    return list(zip(rows["article_id"].astype(str), rows["sentence_id"].astype("int64").tolist(), strict=True))
+
+
 def shared_statements_of(
     shared: pd.DataFrame, event_id: str, marks: HitMarks, most: int = STATEMENTS_PER_EVENT
 ) -> list[dict]:
     """An event's first `most` shared statements, each with every outlet's sentence highlighted and the content
     words no other version has underlined."""
-    rows = shared[(shared["event_id"] == event_id) & (shared["statement"] <= most)] if len(shared) else shared
+    rows = _shown_statements(shared, {event_id}, most)
     statements = []
     for number, group in rows.groupby("statement", sort=True):
         texts = group["text"].tolist()
@@ -589,7 +578,9 @@ class _FindingEvidence:
         a = _of_articles_in(tables.annotations, label_columns, articles)
         own_labels = ((a["kind"] == "label") & (a["referent"] == "") & (a["voice"] == "narrative")).to_numpy()
         self._labels = plain_strings(a.loc[own_labels, ["article_id", "outlet", "sentence_id", "key", "term"]])
-        hits = _of_articles(tables.hits, articles)
+        hits = _of_articles_in(
+            tables.hits, ["article_id", "outlet", "sentence_id", "term", "voice", "negated"], articles
+        )
         self._hits = plain_strings(hits.loc[counted(hits), ["article_id", "outlet", "sentence_id", "term"]])
         statements = _of_articles(tables.statements, articles)
         self._statements = statements[["article_id", "outlet", "sentence_id", "verb_class"]]
@@ -662,33 +653,27 @@ def page_contexts(tables: Tables, texts: SentenceTexts | None = None) -> tuple[d
     texts = SentenceTexts(tables.sentences) if texts is None else texts
     slugs = outlet_slugs(list(tables.outlets["outlet"]))
     marks = HitMarks(tables.hits)
-    # An outlet's sentences and hits are taken from the tables when its examples are chosen: all outlets'
-    # at once would be a second copy of them.
+    # An outlet's sentences are taken from the table when its examples are chosen: all outlets' at once
+    # would be a second copy of them.
     sentence_rows = tables.sentences.groupby("outlet", sort=False).indices
-    hit_rows = tables.hits.groupby("outlet", sort=False).indices
     terms = _by_outlet(tables.terms)
     no_terms = tables.terms.iloc[0:0]
-    most = max(EVIDENCE_PER_TERM, EXAMPLES_PER_TERM_ON_OUTLET_PAGE)
+    outlet_terms = {name: set(terms.get(name, no_terms)["term"]) for name in tables.outlets["outlet"]}
+    fired = term_places(tables.hits, outlet_terms, max(EVIDENCE_PER_TERM, EXAMPLES_PER_TERM_ON_OUTLET_PAGE))
     evidence = {
-        name: _OutletEvidence(
-            tables.sentences.take(sentence_rows[name]),
-            tables.hits.take(hit_rows.get(name, [])),
-            marks,
-            terms.get(name, no_terms),
-            most,
-        )
+        name: _OutletEvidence(tables.sentences.take(sentence_rows[name]), fired[name], marks)
         for name in tables.outlets["outlet"]
     }
     explorer_choices = explorer.explorer_choices(tables)
     behind = _FindingEvidence(tables, marks)
-    # What every page shows is chosen first; then the texts are fetched, in one pass over the sentences.
-    texts.fetch(
-        itertools.chain(
-            (place for found in evidence.values() for place in found.places()),
-            explorer.shown_places(explorer_choices),
-            behind.places(),
-        )
-    )
+    # What every page shows is chosen first; then the texts and hits are fetched, in one pass over each table.
+    shown = [
+        *(place for found in evidence.values() for place in found.places()),
+        *explorer.shown_places(explorer_choices),
+        *behind.places(),
+    ]
+    texts.fetch(shown)
+    marks.fetch([*shown, *shared_statement_places(tables.shared_statements, behind.with_page)])
     articles, contrasts = _by_outlet(tables.articles), _by_outlet(tables.contrasts)
     sources = _by_outlet(tables.sources) if len(tables.sources) else {}
     coverage = _by_outlet(tables.coverage) if len(tables.coverage) else {}
@@ -800,14 +785,15 @@ def render_pages(tables: Tables, parquet: bool = False) -> dict[str, str]:
 
 # The columns the pages read of the large tables: a large run kept on disk (support.stored) loads only
 # those; the other tables the pages read are loaded whole, and those they do not read not at all. The
-# annotations and actor mentions are loaded where they are read (the explorer, the findings' evidence),
-# each for as long as it is read, and the texts of the sentences shown are fetched (reports.texts).
+# hits, annotations and actor mentions are read where they are used (the explorer, the outlets' examples,
+# the findings' evidence), a partition at a time, and the texts and hits of the sentences shown are
+# fetched (reports.texts).
 PAGE_COLUMNS = {
     "sentences": ["article_id", "outlet", "sentence_id", "polarity"],
     "statements": ["article_id", "outlet", "sentence_id", "verb_class"],
 }
 PAGE_TABLES = {
-    *("hits", "articles", "outlets", "corpus", "contrasts", "terms", "removed_lines", "problems", "events"),
+    *("articles", "outlets", "corpus", "contrasts", "terms", "removed_lines", "problems", "events"),
     *("headlines", "sources", "coverage", "shared_statements"),
 }
 
