@@ -575,13 +575,9 @@ class _FindingEvidence:
         if not self.with_page:
             return
         label_columns = ["article_id", "outlet", "sentence_id", "kind", "key", "term", "voice", "referent"]
-        a = _of_articles_in(tables.annotations, label_columns, articles)
-        own_labels = ((a["kind"] == "label") & (a["referent"] == "") & (a["voice"] == "narrative")).to_numpy()
-        self._labels = plain_strings(a.loc[own_labels, ["article_id", "outlet", "sentence_id", "key", "term"]])
-        hits = _of_articles_in(
-            tables.hits, ["article_id", "outlet", "sentence_id", "term", "voice", "negated"], articles
-        )
-        self._hits = plain_strings(hits.loc[counted(hits), ["article_id", "outlet", "sentence_id", "term"]])
+        self._labels = plain_strings(_of_articles_in(tables.annotations, label_columns, articles, _own_labels))
+        hit_columns = ["article_id", "outlet", "sentence_id", "term", "voice", "negated"]
+        self._hits = plain_strings(_of_articles_in(tables.hits, hit_columns, articles, _counted_hits))
         statements = _of_articles(tables.statements, articles)
         self._statements = statements[["article_id", "outlet", "sentence_id", "verb_class"]]
         s = plain_strings(_of_articles(tables.sentences, articles)[["article_id", "outlet", "sentence_id", "polarity"]])
@@ -642,9 +638,23 @@ def _of_articles(table: pd.DataFrame, articles: set[str]) -> pd.DataFrame:
     return table[table["article_id"].isin(articles).to_numpy()]
 
 
-def _of_articles_in(table: Any, columns: list[str], articles: set[str]) -> pd.DataFrame:
-    """The rows of the given articles of a table held or kept on disk (its `columns`), read a partition at a time."""
-    return joined_frames([_of_articles(part, articles) for part in partitions(table, columns)])
+def _of_articles_in(
+    table: Any, columns: list[str], articles: set[str], rows_of: Callable[[pd.DataFrame], pd.DataFrame]
+) -> pd.DataFrame:
+    """`rows_of` the given articles' rows of a table held or kept on disk (its `columns`), read and
+    narrowed a partition at a time, so that only the rows kept are ever held together."""
+    return joined_frames([rows_of(_of_articles(part, articles)) for part in partitions(table, columns)])
+
+
+def _own_labels(annotations: pd.DataFrame) -> pd.DataFrame:
+    """The labels an outlet uses in its own words (of no referent): those a finding on labels rests on."""
+    a = annotations
+    own = ((a["kind"] == "label") & (a["referent"] == "") & (a["voice"] == "narrative")).to_numpy()
+    return a.loc[own, ["article_id", "outlet", "sentence_id", "key", "term"]]
+
+
+def _counted_hits(hits: pd.DataFrame) -> pd.DataFrame:
+    return hits.loc[counted(hits), ["article_id", "outlet", "sentence_id", "term"]]
 
 
 def page_contexts(tables: Tables, texts: SentenceTexts | None = None) -> tuple[dict, list[dict]]:
