@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import signal
 import sys
@@ -156,7 +157,11 @@ class Stopped(KeyboardInterrupt):
     """SIGTERM, raised where the program is, so that workers are stopped and the staging folder removed."""
 
 
-def _stop_on_sigterm(signum, frame) -> None:
+def _stop_on_sigterm(main_pid: int, signum, frame) -> None:
+    # A worker forked before it set its own handlers (engine.parallel) inherits this one: stopped then,
+    # it ends at once, where raising would print the worker's traceback.
+    if os.getpid() != main_pid:
+        os._exit(128 + signum)
     raise Stopped()
 
 
@@ -164,7 +169,7 @@ class _Commands(click.Group):
     """The command group; whatever goes wrong reaches the user as one message, never as a traceback."""
 
     def invoke(self, ctx: click.Context):
-        before = signal.signal(signal.SIGTERM, _stop_on_sigterm)
+        before = signal.signal(signal.SIGTERM, functools.partial(_stop_on_sigterm, os.getpid()))
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):

@@ -1,6 +1,7 @@
 """The output folder is the tool's alone: refused when it is someone else's, never half written, people's files kept."""
 
 import errno
+import functools
 import json
 import os
 import shutil
@@ -411,3 +412,24 @@ def test_a_run_that_keeps_its_tables_on_disk_writes_the_same_reports_and_leaves_
     assert held.exit_code == kept.exit_code == 0 and kept_folders == [cache]
     assert files_of(tmp_path / "kept" / "tables") == files_of(tmp_path / "held" / "tables")  # Parquet too
     assert not [p for p in cache.iterdir() if p.name.startswith("mediabias-tables-")]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork, as the workers are started on Linux")
+def test_a_worker_stopped_before_it_sets_its_own_signal_handlers_ends_quietly():
+    import multiprocessing
+
+    from pipeline.cli import _stop_on_sigterm
+
+    # The run's handler, inherited by a forked worker that is terminated before its initializer runs.
+    signal.signal(signal.SIGTERM, functools.partial(_stop_on_sigterm, os.getpid()))
+    try:
+        read, write = os.pipe()
+        worker = multiprocessing.get_context("fork").Process(target=os.read, args=(read, 1))
+        worker.start()
+        worker.terminate()
+        worker.join(timeout=10)
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.close(read)
+        os.close(write)
+    assert worker.exitcode == 128 + signal.SIGTERM  # ended by os._exit: no traceback printed, no cleanup run
