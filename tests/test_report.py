@@ -214,8 +214,19 @@ def test_a_sentence_shows_the_same_hit_marks_whatever_the_order_of_the_hits_tabl
         assert sorted(shuffled.get(place)) == sorted(in_order.get(place))  # the same marks, in table order
 
 
+def partitions_read(monkeypatch) -> list[int]:
+    """The numbers of the partitions of any PartitionedTable read from now on, in the order read."""
+    from pipeline.support.stored import PartitionedTable
+
+    read, part = [], PartitionedTable.part
+    monkeypatch.setattr(
+        PartitionedTable, "part", lambda self, k, columns=None: read.append(k) or part(self, k, columns)
+    )
+    return read
+
+
 def test_the_hits_marked_and_where_each_term_fired_are_read_from_the_partitions_a_page_needs(tmp_path, monkeypatch):
-    from pipeline.support.stored import PartitionedTable, table_store
+    from pipeline.support.stored import table_store
 
     hits = pd.DataFrame(
         {
@@ -231,11 +242,7 @@ def test_the_hits_marked_and_where_each_term_fired_are_read_from_the_partitions_
             "negated": [False, False, True, False, False, False],
         }
     ).astype({"article_id": "category", "outlet": "category", "term": "category"})
-    read = []
-    part = PartitionedTable.part
-    monkeypatch.setattr(
-        PartitionedTable, "part", lambda self, k, columns=None: read.append(k) or part(self, k, columns)
-    )
+    read = partitions_read(monkeypatch)
     with table_store(tmp_path, least_bytes=0) as store:
         parted = store.put_split("hits", hits, (("a1", "a1"), ("b1", "b1"), ("c1", "c1")))
         marks = HitMarks(parted)
@@ -320,7 +327,7 @@ def test_the_explorer_finds_the_same_items_and_sentences_when_it_reads_the_uses_
 
 def test_the_texts_of_the_sentences_shown_are_read_from_the_partitions_that_hold_them_alone(tmp_path, monkeypatch):
     from pipeline.reports.texts import SentenceTexts
-    from pipeline.support.stored import PartitionedTable, table_store
+    from pipeline.support.stored import table_store
 
     sentences = pd.DataFrame(
         {
@@ -330,11 +337,7 @@ def test_the_texts_of_the_sentences_shown_are_read_from_the_partitions_that_hold
             "polarity": [0.0, -0.5, 0.1, 0.2],
         }
     )
-    read = []
-    part = PartitionedTable.part
-    monkeypatch.setattr(
-        PartitionedTable, "part", lambda self, k, columns=None: read.append(k) or part(self, k, columns)
-    )
+    read = partitions_read(monkeypatch)
     with table_store(tmp_path, least_bytes=0) as store:
         parted = store.put_split("sentences", sentences, (("a1", "a1"), ("b1", "b1"), ("c1", "c1")))
         texts = SentenceTexts(parted)
