@@ -359,10 +359,11 @@ def term_places(hits: Any, terms: dict[str, set[str]], most: int) -> dict[str, _
     for part in partitions(hits, keys):
         rows = plain_strings(part[pd.MultiIndex.from_frame(part[["outlet", "term"]]).isin(wanted)])
         rows = rows.drop_duplicates(keys)
-        for (outlet, term), n in rows.groupby(["outlet", "term"], sort=False).size().items():
+        by_term = rows.groupby(["outlet", "term"], sort=False)
+        for (outlet, term), n in by_term.size().items():
             counts = fired[outlet].counts
             counts[term] = counts.get(term, 0) + int(n)
-        for row in rows.groupby(["outlet", "term"], sort=False).head(most).itertuples(index=False):
+        for row in by_term.head(most).itertuples(index=False):
             places = fired[row.outlet].places.setdefault(row.term, [])
             if len(places) < most:
                 places.append((row.article_id, int(row.sentence_id)))
