@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from pipeline import __version__
-from pipeline.engine.parallel import ENGINES, default_jobs, pages_beside
+from pipeline.engine.parallel import ENGINES, Stopped, default_jobs, pages_beside, stop_on_sigterm
 from pipeline.errors import MediaBiasError
 from pipeline.flow import FLOW, analyze
 from pipeline.framing.events import EVENT_DISTANCE_THRESHOLD, EVENT_WINDOW_DAYS
@@ -153,23 +153,11 @@ def _problem_line(problem) -> str:
     return f"{where}: {problem.severity}: {problem.reason}"
 
 
-class Stopped(KeyboardInterrupt):
-    """SIGTERM, raised where the program is, so that workers are stopped and the staging folder removed."""
-
-
-def _stop_on_sigterm(main_pid: int, signum, frame) -> None:
-    # A worker forked before it set its own handlers (engine.parallel) inherits this one: stopped then,
-    # it ends at once, where raising would print the worker's traceback.
-    if os.getpid() != main_pid:
-        os._exit(128 + signum)
-    raise Stopped()
-
-
 class _Commands(click.Group):
     """The command group; whatever goes wrong reaches the user as one message, never as a traceback."""
 
     def invoke(self, ctx: click.Context):
-        before = signal.signal(signal.SIGTERM, functools.partial(_stop_on_sigterm, os.getpid()))
+        before = signal.signal(signal.SIGTERM, functools.partial(stop_on_sigterm, os.getpid()))
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):

@@ -416,12 +416,19 @@ def test_a_run_that_keeps_its_tables_on_disk_writes_the_same_reports_and_leaves_
 # In a process of its own: a fork of the test process, which runs threads, can hang on a lock one of them held.
 WORKER_STOPPED_EARLY = """
 import functools, multiprocessing, os, signal
-from pipeline.cli import _stop_on_sigterm
+from pipeline.engine.parallel import stop_on_sigterm
 
-signal.signal(signal.SIGTERM, functools.partial(_stop_on_sigterm, os.getpid()))
-read, write = os.pipe()
-worker = multiprocessing.get_context("fork").Process(target=os.read, args=(read, 1))
+
+def say_started_then_wait(started, blocked):
+    os.write(started, b"!")  # a SIGTERM sent sooner may be lost: CPython clears a new fork's pending signals
+    os.read(blocked, 1)
+
+
+signal.signal(signal.SIGTERM, functools.partial(stop_on_sigterm, os.getpid()))
+started, blocked = os.pipe(), os.pipe()
+worker = multiprocessing.get_context("fork").Process(target=say_started_then_wait, args=(started[1], blocked[0]))
 worker.start()
+os.read(started[0], 1)
 worker.terminate()
 worker.join(timeout=60)
 print(worker.exitcode)
@@ -431,6 +438,71 @@ print(worker.exitcode)
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork, as the workers are started on Linux")
 def test_a_worker_stopped_before_it_sets_its_own_signal_handlers_ends_quietly():
     # The run's handler, inherited by a forked worker that is terminated before its initializer runs.
-    done = subprocess.run([sys.executable, "-c", WORKER_STOPPED_EARLY], capture_output=True, text=True, cwd=PROJECT)
+    command = [sys.executable, "-c", WORKER_STOPPED_EARLY]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=PROJECT, timeout=120)
     assert done.stdout.strip() == str(128 + signal.SIGTERM)  # ended by os._exit, no cleanup run
+    assert "Traceback" not in done.stderr
+
+
+WORKER_DEAF_TO_SIGTERM = """
+import multiprocessing, os, signal, time
+from pipeline.engine.parallel import end_processes
+
+
+def deaf_then_wait(started, blocked):
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # as a fork whose SIGTERM came before its interpreter was set up
+    os.write(started, b"!")
+    os.read(blocked, 1)
+
+
+started, blocked = os.pipe(), os.pipe()
+worker = multiprocessing.get_context("fork").Process(target=deaf_then_wait, args=(started[1], blocked[0]))
+worker.start()
+os.read(started[0], 1)
+began = time.monotonic()
+end_processes([worker], grace=1)
+print(worker.exitcode, round(time.monotonic() - began))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork, as the workers are started on Linux")
+def test_a_worker_that_lost_its_sigterm_is_killed_after_the_grace_period_not_left_running():
+    command = [sys.executable, "-c", WORKER_DEAF_TO_SIGTERM]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=PROJECT, timeout=120)
+    assert done.stdout.split() == [str(-signal.SIGKILL), "1"]
+
+
+STOPPED_WHILE_A_CHILD_SENDS = """
+import time
+from pipeline.engine.parallel import Background
+
+
+def interrupted():
+    raise KeyboardInterrupt
+
+
+class StopsTheReader:  # unpickled first, it stops the caller while the child still sends the rest
+    def __reduce__(self):
+        return interrupted, ()
+
+
+def result_larger_than_a_pipe():
+    return [StopsTheReader(), b"x" * 20_000_000]
+
+
+child = Background(result_larger_than_a_pipe)
+started = time.monotonic()
+try:
+    child.result()
+except KeyboardInterrupt:
+    print(f"stopped in {time.monotonic() - started:.0f} s")
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork, as the children are started on Linux")
+def test_a_caller_stopped_while_its_child_sends_the_result_does_not_wait_for_the_child():
+    # The child, blocked writing to a pipe nobody reads, hung the SIGTERM test in CI.
+    command = [sys.executable, "-c", STOPPED_WHILE_A_CHILD_SENDS]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=PROJECT, timeout=120)
+    assert done.stdout.strip() == "stopped in 0 s"
     assert "Traceback" not in done.stderr

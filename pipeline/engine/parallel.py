@@ -7,6 +7,7 @@ import os
 import pickle
 import signal
 import tempfile
+import time
 import traceback
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -24,6 +25,8 @@ CHUNK_ARTICLES = 200
 # Articles per partition of the tables a large run keeps on disk (support.stored.PartitionedTable): a
 # stage that reads an article's rows alone then holds this many articles' rows at a time.
 PARTITION_ARTICLES = 5_000
+# Seconds a Background child stopped by SIGTERM has to stop its own workers (end_processes) before it is killed.
+CHILD_GRACE_SECONDS = 10
 
 
 def default_jobs() -> int:
@@ -67,6 +70,19 @@ def iter_chunks(
     pool.shutdown()
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so that workers are stopped and the staging folder removed."""
+
+
+def stop_on_sigterm(owner_pid: int, signum, frame) -> None:
+    """The SIGTERM handler of the run (cli) and of each Background child, as functools.partial(stop_on_sigterm,
+    os.getpid()). A pool worker forked before it sets its own handlers inherits it: stopped then, it ends at
+    once, where raising would print the worker's traceback."""
+    if os.getpid() != owner_pid:
+        os._exit(128 + signum)
+    raise Stopped()
+
+
 def _leave_signals_to_the_caller() -> None:
     """In a worker: Ctrl-C is the caller's to handle (it stops the workers), and SIGTERM ends the worker at once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -75,12 +91,29 @@ def _leave_signals_to_the_caller() -> None:
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
+    end_processes(processes, grace=2)
+    if manager is not None:
+        # Ended before the interpreter's exit wakes it: Python 3.11 may write to its pipe as it closes it
+        # ("Bad file descriptor", a traceback after the run's message).
+        manager.join(timeout=5)
+
+
+def end_processes(processes: Iterable[multiprocessing.process.BaseProcess], grace: float) -> None:
+    """Stop the processes by SIGTERM, and by SIGKILL those that have not ended `grace` seconds later: a
+    SIGTERM that reaches a fork before its interpreter is set up is lost (CPython clears the signals
+    pending in a new child), and the process would run on as an orphan."""
+    processes = [process for process in processes if process.is_alive()]
+    for process in processes:
+        process.terminate()
+    deadline = time.monotonic() + grace
+    for process in processes:
+        process.join(timeout=max(0.0, deadline - time.monotonic()))
     for process in processes:
         if process.is_alive():
-            process.terminate()
-    for process in processes:
-        process.join(timeout=5)
+            process.kill()
+            process.join()
 
 
 def map_items(
@@ -178,8 +211,9 @@ class Background:
                 reading, writing = os.pipe()
                 self._receiver = os.fdopen(reading, "rb")
             self._through_file = through_file
+            reading_end = -1 if through_file else self._receiver.fileno()
             self._process = context.Process(
-                target=_compute_and_send, args=(writing, function, args), daemon=not starts_processes
+                target=_compute_and_send, args=(writing, reading_end, function, args), daemon=not starts_processes
             )
             self._process.start()
             os.close(writing)
@@ -197,6 +231,9 @@ class Background:
             outcome, value, remembered, hits = pickling.load(self._receiver)
         except (EOFError, pickle.UnpicklingError):  # the child died (out of memory, killed): compute here instead
             outcome, value, remembered, hits = "lost", None, {}, 0
+        except BaseException:  # stopped (Ctrl-C, SIGTERM) while the child sends: it would wait for a reader forever
+            end_processes([self._process], grace=CHILD_GRACE_SECONDS)
+            raise
         finally:
             self._receiver.close()
             self._process.join()
@@ -212,12 +249,15 @@ class Background:
 
 def _stop(process, receiver) -> None:
     receiver.close()
-    if process.is_alive():
-        process.terminate()
-    process.join()
+    end_processes([process], grace=CHILD_GRACE_SECONDS)
 
 
-def _compute_and_send(writing: int, function: Callable[..., Any], args: tuple) -> None:
+def _compute_and_send(writing: int, reading_end: int, function: Callable[..., Any], args: tuple) -> None:
+    # The child's copy of the pipe's reading end is closed: with the caller's closed too, a write fails
+    # rather than waits. Stopped by SIGTERM, the child stops its own workers as the run does (iter_chunks).
+    if reading_end >= 0:
+        os.close(reading_end)
+    signal.signal(signal.SIGTERM, partial(stop_on_sigterm, os.getpid()))
     active = memo.active_memo()
     known_before, hits_before = (set(active.used), active.hits) if active is not None else (set(), 0)
     with os.fdopen(writing, "wb") as sender:
@@ -228,9 +268,12 @@ def _compute_and_send(writing: int, function: Callable[..., Any], args: tuple) -
             else:
                 remembered = {k: v for k, v in active.used.items() if k not in known_before}
                 message = ("done", value, remembered, active.hits - hits_before)
-        except KeyboardInterrupt:  # Ctrl-C or SIGTERM (see cli): the parent stops too and reads nothing
+        except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the parent stops too and reads nothing
             os._exit(130)
         except BaseException as error:  # handed to the parent, which raises it
             error.add_note("".join(traceback.format_exception(error)))
             message = ("error", error, {}, 0)
-        pickling.dump(message, sender)
+        try:
+            pickling.dump(message, sender)
+        except (KeyboardInterrupt, BrokenPipeError):  # the parent stopped reading: it has stopped
+            os._exit(130)
