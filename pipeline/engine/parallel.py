@@ -13,7 +13,7 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
-from typing import Any
+from typing import IO, Any
 
 from pipeline.errors import MediaBiasError
 from pipeline.support import memo, pickling
@@ -211,7 +211,7 @@ class Background:
                 reading, writing = os.pipe()
                 self._receiver = os.fdopen(reading, "rb")
             self._through_file = through_file
-            reading_end = -1 if through_file else self._receiver.fileno()
+            reading_end = None if through_file else self._receiver
             self._process = context.Process(
                 target=_compute_and_send, args=(writing, reading_end, function, args), daemon=not starts_processes
             )
@@ -252,11 +252,11 @@ def _stop(process, receiver) -> None:
     end_processes([process], grace=CHILD_GRACE_SECONDS)
 
 
-def _compute_and_send(writing: int, reading_end: int, function: Callable[..., Any], args: tuple) -> None:
+def _compute_and_send(writing: int, reading_end: IO[bytes] | None, function: Callable[..., Any], args: tuple) -> None:
     # The child's copy of the pipe's reading end is closed: with the caller's closed too, a write fails
     # rather than waits. Stopped by SIGTERM, the child stops its own workers as the run does (iter_chunks).
-    if reading_end >= 0:
-        os.close(reading_end)
+    if reading_end is not None:
+        reading_end.close()
     signal.signal(signal.SIGTERM, partial(stop_on_sigterm, os.getpid()))
     active = memo.active_memo()
     known_before, hits_before = (set(active.used), active.hits) if active is not None else (set(), 0)
