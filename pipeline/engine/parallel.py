@@ -25,7 +25,9 @@ CHUNK_ARTICLES = 200
 # Articles per partition of the tables a large run keeps on disk (support.stored.PartitionedTable): a
 # stage that reads an article's rows alone then holds this many articles' rows at a time.
 PARTITION_ARTICLES = 5_000
-# Seconds a Background child stopped by SIGTERM has to stop its own workers (end_processes) before it is killed.
+# Seconds a stopped process has to end before it is killed (end_processes): a pool worker, and a Background
+# child, which stops its own workers first.
+WORKER_GRACE_SECONDS = 2
 CHILD_GRACE_SECONDS = 10
 
 
@@ -93,7 +95,7 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
     processes = list((getattr(pool, "_processes", None) or {}).values())
     manager = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
-    end_processes(processes, grace=2)
+    end_processes(processes, grace=WORKER_GRACE_SECONDS)
     if manager is not None:
         # Ended before the interpreter's exit wakes it: Python 3.11 may write to its pipe as it closes it
         # ("Bad file descriptor", a traceback after the run's message).
