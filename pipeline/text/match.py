@@ -8,11 +8,10 @@ however many terms a lexicon has. Several lexicons can share one Words of a sent
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import ahocorasick_rs
 
@@ -25,9 +24,7 @@ NEGATION_WINDOW = 5
 _CLAUSE_BREAK = re.compile(r"[,;:.!?()\[\]—–]|\bbut\b", re.IGNORECASE)
 
 
-# A hit's voice: in the outlet's own words, or inside quotation marks.
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     """A term found in a text: text[start:end] is the matched text."""
 
     start: int
@@ -53,7 +50,7 @@ class Words:
     them the whole text is one sentence.
     """
 
-    __slots__ = ("_breaks", "_last_located", "_last_word_start", "haystack", "sentences")
+    __slots__ = ("_bounds", "_breaks", "_last_located", "haystack", "sentences")
 
     def __init__(self, text: str, spans: list[tuple[int, int]] | None = None):
         self.sentences = [text[start:end] for start, end in spans] if spans is not None else [text]
@@ -63,7 +60,7 @@ class Words:
         self.haystack = _haystack(pieces)
         self._breaks: list[int] | None = None
         self._last_located = (-1, 0, 0)
-        self._last_word_start = (-1, 0, 0)
+        self._bounds: dict[int, list[tuple[int, int]]] = {}
 
     def locate(self, position: int) -> tuple[int, int]:
         """(sentence, word in it) for a word's leading space at haystack[position]."""
@@ -97,37 +94,11 @@ class Words:
 
     def span(self, sentence: int, first: int, last: int) -> tuple[int, int]:
         """Character span in the sentence from the start of word `first` to the end of word `last`."""
-        text = self.sentences[sentence]
-        # Words are skipped from the last span's first word when it is earlier in the same sentence.
-        last_sentence, last_first, last_start = self._last_word_start
-        if last_sentence == sentence and last_first <= first:
-            start = _word_after(text, last_start, first - last_first)
-        else:
-            start = _word_after(text, 0, first)
-        self._last_word_start = (sentence, first, start.start())
-        end = _word_after(text, start.start(), last - first) if last > first else start
-        return start.start(), end.end()
-
-
-# Longer skips are taken this many words at a time, so at most this many regexes are ever compiled.
-_MOST_WORDS_PER_SKIP = 64
-
-
-def _word_after(text: str, position: int, skip: int) -> re.Match:
-    """The word that comes `skip` words after the one starting at (or first after) `position`."""
-    # One regex skips the words in C; a finditer over them costs a Python object per word.
-    # Tokens are maximal runs, so the greedy skip takes exactly the words finditer would.
-    while skip:
-        words = min(skip, _MOST_WORDS_PER_SKIP)
-        position = _skip(words).match(text, position).end()
-        skip -= words
-    return TOKEN.search(text, position)
-
-
-@functools.cache
-def _skip(words: int) -> re.Pattern:
-    """A regex that skips `words` words."""
-    return re.compile(rf"(?:\W*{TOKEN.pattern}){{{words}}}")
+        bounds = self._bounds.get(sentence)
+        if bounds is None:
+            # Found once per sentence and shared by every lexicon matched in it.
+            bounds = self._bounds[sentence] = [m.span() for m in TOKEN.finditer(self.sentences[sentence])]
+        return bounds[first][0], bounds[last][1]
 
 
 def _haystack(text: str) -> str:
