@@ -54,6 +54,16 @@ def _split_punctuation(token: str, words: list[str]) -> None:
 
 def find_tokens(text: str) -> list[str]:
     """pattern's find_tokens(text): the text's sentences, each a string of space-separated tokens."""
+    return _sentences_of(_tokens(text))
+
+
+def _sentences_of(tokens: list[str]) -> list[str]:
+    """find_tokens' sentences of its tokens, emoticons and sarcasm marks joined."""
+    return [_text.RE_EMOTICONS.sub(_joined_emoticon, _text.RE_SARCASM.sub("(!)", s)) for s in _sentences(tokens)]
+
+
+def _tokens(text: str) -> list[str]:
+    """find_tokens' tokens, before they are grouped into sentences."""
     for contraction, spaced in _CONTRACTIONS:
         if contraction in text:
             text = text.replace(contraction, spaced)
@@ -71,7 +81,21 @@ def find_tokens(text: str) -> list[str]:
             tokens.append(token)
         else:
             _split_punctuation(token, tokens)
-    return [_text.RE_EMOTICONS.sub(_joined_emoticon, _text.RE_SARCASM.sub("(!)", s)) for s in _sentences(tokens)]
+    return tokens
+
+
+def _words(text: str) -> list[str]:
+    """The words sentiment walks, in lower case: find_tokens' sentences, one after another."""
+    tokens = _tokens(text)
+    joined = " ".join(tokens)
+    # Grouping into sentences only drops their markers and keeps an emoticon or a sarcasm mark from
+    # being joined across two: without any, the sentences are the tokens as they come.
+    if _EOS in tokens or _text.RE_SARCASM.search(joined) or _text.RE_EMOTICONS.search(joined):
+        joined = " ".join(_sentences_of(tokens))
+        tokens = joined.split()
+    words = joined.lower().split()
+    # Lower case never makes a space, so the same count means the same words, one by one.
+    return words if len(words) == len(tokens) else [token.lower() for token in tokens]
 
 
 def _joined_emoticon(match: re.Match) -> str:
@@ -115,6 +139,12 @@ def _lexicon() -> tuple[dict[str, tuple[float, float, float]], frozenset[str], d
     return scores, modifiers, emoticons
 
 
+@cache
+def _notable_words() -> frozenset[str]:
+    """Words outside the lexicon that still change an assessment: negations, "!", "(!)" and emoticons."""
+    return frozenset(_textblob_sentiment.negations) | {"!", "(!)"} | frozenset(_lexicon()[2])
+
+
 def sentiment(text: str) -> tuple[float, float]:
     """(polarity, subjectivity) of a text, exactly as textblob.en.sentiment(text) gives them."""
     scores, modifiers, emoticons = _lexicon()
@@ -124,9 +154,11 @@ def sentiment(text: str) -> tuple[float, float]:
     assessed: list[list] = []
     modifier: str | None = None
     negation: str | None = None
-    for word in " ".join(find_tokens(text)).split():
-        word = word.lower()
+    notable = _notable_words()
+    for word in _words(text):
         score = scores.get(word)
+        if score is None and modifier is None and negation is None and word not in notable:
+            continue  # a word outside the lexicon changes nothing unless a modifier or negation waits
         if score is not None:
             polarity, subjectivity, intensity = score
             if modifier is None:
