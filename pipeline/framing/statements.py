@@ -9,6 +9,7 @@ that a corpus about people no lexicon names still has its speakers. An anonymous
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -39,10 +40,15 @@ def actor_of(source: speech.Source, actors: Matcher) -> str:
     unresolved one."""
     if source.source_type in (speech.ANONYMOUS, "") or not source.name:
         return ""
-    name = source.name
+    return _actor_named(source.name, source.source_type, actors)
+
+
+# The same speakers come back article after article: each is looked up once per process and lexicon.
+@functools.lru_cache(maxsize=1 << 14)
+def _actor_named(name: str, source_type: str, actors: Matcher) -> str:
     for match in actors.find(name):
         whole = match.start == 0 and match.end == len(name)
-        surname = source.source_type == speech.PERSON and match.end == len(name) and name[match.start - 1] == " "
+        surname = source_type == speech.PERSON and match.end == len(name) and name[match.start - 1] == " "
         if (whole or surname) and _written_as_alias(match, name):
             return match.entry.category
     return name

@@ -10,6 +10,7 @@ said.", "X believes / argues / claims / warned that ...", "He added that ...").
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 from itertools import islice
@@ -405,7 +406,7 @@ def _sentence_speeches(
         for q in region_quotes:
             found.append(Speech(index, QUOTE, *q, verb, *speaker))
             attributed.add(q)
-        if _words_outside(text, start, cut, region_quotes) >= 3:
+        if _has_words_outside(text, start, cut, region_quotes, 3):
             found.append(Speech(index, REPORTED, *_trimmed(text, start, cut), verb, *speaker))
     others = [v for v in verbs if closing is None or v is not closing[0]]
     # A speaker is written after the verb before it: "Ortagus said Pompeo reiterated" -> "Pompeo".
@@ -435,7 +436,7 @@ def _sentence_speeches(
         for q in content_quotes:
             found.append(Speech(index, QUOTE, *q, verb, *speaker))
             attributed.add(q)
-        if _words_outside(text, a, b, content_quotes) >= 2:
+        if _has_words_outside(text, a, b, content_quotes, 2):
             found.append(Speech(index, REPORTED, *_trimmed(text, a, b), verb, *speaker))
     for q in quotes:
         if q in attributed:
@@ -541,8 +542,15 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _words_outside(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> int:
-    return sum(1 for m in _TOKEN.finditer(text, start, end) if not any(qa <= m.start() < qb for qa, qb in quotes))
+def _has_words_outside(text: str, start: int, end: int, quotes: list[tuple[int, int]], least: int) -> bool:
+    """Whether at least `least` words of text[start:end] stand outside the quotes (counted until there are)."""
+    found = 0
+    for m in _TOKEN.finditer(text, start, end):
+        if not any(qa <= m.start() < qb for qa, qb in quotes):
+            found += 1
+            if found == least:
+                return True
+    return False
 
 
 def _content_after(text: str, verb: Match, limit: int, quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
@@ -850,6 +858,12 @@ def names_in(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     capitalised common word that opens the run ("However", "The")."""
     found = []
     for m in _NAME_RUN.finditer(text, start, end):
+        written = m.group()
+        if " " not in written and "\t" not in written:  # one word, most runs: its type is known
+            kind = _one_word_name_type(written)
+            if kind:
+                found.append((m.start(), m.end(), kind))
+            continue
         run = [(w.start(), w.end(), w.group()) for w in _NON_SPACE.finditer(text, m.start(), m.end())]
         while run and run[0][2].lower() in _NOT_NAMES:
             run = run[1:]
@@ -861,6 +875,15 @@ def names_in(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
             continue
         found.append((run[0][0], run[-1][1], _name_type([t[2] for t in run])))
     return found
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _one_word_name_type(word: str) -> str:
+    """names_in's type for a run of one word, "" when that word is no name."""
+    lowered = word.lower()
+    if lowered in _NOT_NAMES or lowered in _NAME_PARTICLES or _bare(word) in _CALENDAR or lowered in NATIONALITIES:
+        return ""
+    return _name_type([word])
 
 
 def _bare(word: str) -> str:
