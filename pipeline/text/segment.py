@@ -43,12 +43,14 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 _SPLIT_POINT = re.compile(
     r"[.!?;…\u203c\u203d\u2047-\u2049\u3002\ufe52\ufe57\uff01\uff0e\uff1f\uff61(\[{\uff5f\uff5b\uff3b\uff08\ufe5d\ufe5b\ufe59\ufd3e\u301a\u3018\u2985\u2983\u2329]"
 )
-_CLOSING_RUN = re.compile(r"[.!?;…\u203c\u203d\u2047-\u2049\u3002\ufe52\ufe57\uff01\uff0e\uff1f\uff61)\]}'\"´’”»]*\s*$")
+# What may close a line after its last word: terminals, closing brackets and quotation marks.
+_CLOSERS = ".!?;…\u203c\u203d\u2047\u2048\u2049\u3002\ufe52\ufe57\uff01\uff0e\uff1f\uff61)]}'\"´’”»"
 _WORD_CHAR = re.compile(r"\w")
 
 
 def _is_one_sentence(line: str) -> bool:
-    body = line[: _CLOSING_RUN.search(line).start()]
+    # The line without its closing run (closers, then spaces): str.rstrip and the regex \s agree on spaces.
+    body = line.rstrip().rstrip(_CLOSERS)
     return bool(_WORD_CHAR.search(body)) and not _SPLIT_POINT.search(body)
 
 
@@ -101,7 +103,7 @@ def _plain_sentences(line: str) -> list[tuple[int, int]] | None:
             return None  # "authorities.Even", "3.5", "...", "?!": syntok's call
         if _no_terminal_for_syntok(line, terminal.start(), stop.end()):
             return None
-        before = line[: stop.start()].split()
+        before = line[: stop.start()].rsplit(None, 1)  # only its last word is read
         after = line[stop.end() :].lstrip()
         split = _split_at(before[-1].lstrip(_OPENING_QUOTES) if before else "", _first_token(after))
         if split is None:
