@@ -20,6 +20,7 @@ from textblob.en import sentiment as _textblob_sentiment
 _PUNCTUATION = _text.PUNCTUATION
 _LEADING = tuple(_PUNCTUATION.replace(".", ""))
 _TRAILING = (*_LEADING, ".")
+_MARKS = frozenset(_LEADING)
 _CONTRACTIONS = tuple(_text.replacements.items())
 _ABBREVIATIONS = _text.ABBREVIATIONS
 _ABBREVIATION_FORMS = (_text.RE_ABBR1, _text.RE_ABBR2, _text.RE_ABBR3)
@@ -79,6 +80,9 @@ def _tokens(text: str) -> list[str]:
     for token in text.split():
         if token.isalnum():  # no punctuation to split off: most words
             tokens.append(token)
+        elif token[-1] in _MARKS and token[:-1].isalnum():  # "said,": a word and one mark after it
+            tokens.append(token[:-1])
+            tokens.append(token[-1])
         else:
             _split_punctuation(token, tokens)
     return tokens
