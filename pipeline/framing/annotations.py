@@ -37,6 +37,7 @@ from pipeline.schema import (
     EVENT_CONTRAST_COLUMNS,
     FRAME_COLUMNS,
     LABEL_COLUMNS,
+    NARRATIVE,
     QUOTE,
     REPORTED,
     counted,
@@ -121,9 +122,12 @@ def annotate(
         for k, position in enumerate(positions):
             text, offset = sentence_texts[position], starts[position]
             base = (article_id, outlets[position], sentence_ids[position])
+            # A sentence outside every quote and reported statement is the outlet's own words throughout.
+            end = offset + len(text)
+            own_words = not quoted.overlaps(offset, end) and not reported.overlaps(offset, end)
 
             def voice(m: Match) -> str:
-                return score.voice_at(offset + m.start, quoted, reported)  # noqa: B023 (used at once)
+                return NARRATIVE if own_words else score.voice_at(offset + m.start, quoted, reported)  # noqa: B023
 
             actors = _actor_matches(found["actor"][k], text)
             tone = _ClauseTone(text, polarities[position])
