@@ -258,21 +258,23 @@ def label_referent(text: str, label: Match, actors: list[Match], referents: tupl
 def _in_noun_phrase(text: str, actor: Match, label: Match) -> bool:
     """An actor right before the label (at most MODIFIER_WORDS words between, no clause break and no verb),
     or in the noun phrase after it behind "of", "by" or "against"."""
+    # Words are split off only up to one more than may stand between: most actors are far from the label.
     if actor.end <= label.start:
         gap = text[actor.end : label.start]
-        words = gap.split()
-        return bool(_GAP.fullmatch(gap)) and len(words) <= MODIFIER_WORDS and not _NOT_MODIFIERS & set(words)
+        words = gap.split(None, MODIFIER_WORDS)
+        return len(words) <= MODIFIER_WORDS and bool(_GAP.fullmatch(gap)) and not _NOT_MODIFIERS & set(words)
     if actor.start >= label.end:
         gap = text[label.end : actor.start]
         of = _OF.match(gap)
-        rest = gap[of.end() :].split() if of else []
+        if not of:
+            return False
+        rest = gap[of.end() :].split(None, OF_PHRASE_WORDS)
         # "the killing of a top Iranian commander": a country's adjective there describes whom, not who
         adjective = text[actor.start : actor.end].lower() in NATIONALITIES
         return (
-            bool(of)
+            len(rest) <= OF_PHRASE_WORDS
             and not adjective
             and bool(_GAP.fullmatch(gap))
-            and len(rest) <= OF_PHRASE_WORDS
             and not (_NOT_MODIFIERS | _PREPOSITIONS) & set(rest)
         )
     return False
