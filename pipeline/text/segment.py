@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 
 import syntok.segmenter
@@ -145,7 +146,13 @@ def _run_around(line: str, position: int) -> tuple[int, int]:
 def _first_token(text: str) -> str:
     """The first token syntok's tokenizer makes of the text's first word ("" for no text)."""
     words = text.split(maxsplit=1)
-    return next(iter(_TOKENIZER.tokenize(words[0]))).value if words else ""
+    return _first_token_of_word(words[0]) if words else ""
+
+
+# Sentences open with the same few words ("The", "He", "“We"): each is tokenized once per process.
+@functools.lru_cache(maxsize=1 << 16)
+def _first_token_of_word(word: str) -> str:
+    return next(iter(_TOKENIZER.tokenize(word))).value
 
 
 def _split_at(word: str, after: str) -> bool | None:
