@@ -50,6 +50,8 @@ _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
 _PHRASE_WORD = re.compile(r"\w+")
 _DATE_TOKEN = re.compile(r"[^\W\d_]+|\d+")
 _DIGIT = re.compile(r"\d")
+_NUMBER = re.compile(r"\d+")
+_SPACE_RUN = re.compile(" {2,}")
 _MONTHS = (
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec"
@@ -192,7 +194,8 @@ def _normalize_once(text: str) -> str:
     text = INVISIBLE_CHARACTERS.sub("", text)
     text = _UNICODE_SPACES.sub(" ", text)
     text = _ACCENT_AS_APOSTROPHE.sub("\u2019", text)
-    return "\n".join(re.sub(r" {2,}", " ", line).strip() for line in text.split("\n"))
+    # A run of spaces never holds a line break: collapsed in the whole text at once, as line by line.
+    return "\n".join(line.strip() for line in _SPACE_RUN.sub(" ", text).split("\n"))
 
 
 def words_of(text: str) -> list[str]:
@@ -252,7 +255,7 @@ def share_of_words_in(line: str, vocabulary: set[str], words: list[str] | None =
 
 def _line_key(line: str) -> str:
     """Key under which two lines count as the same: case, spacing and numbers (comment counts) ignored."""
-    return re.sub(r"\d+", "0", " ".join(line.lower().split()))
+    return _NUMBER.sub("0", " ".join(line.lower().split()))
 
 
 def classify_lines(
