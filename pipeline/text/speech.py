@@ -858,32 +858,27 @@ def names_in(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     capitalised common word that opens the run ("However", "The")."""
     found = []
     for m in _NAME_RUN.finditer(text, start, end):
-        written = m.group()
-        if " " not in written and "\t" not in written:  # one word, most runs: its type is known
-            kind = _one_word_name_type(written)
-            if kind:
-                found.append((m.start(), m.end(), kind))
-            continue
-        run = [(w.start(), w.end(), w.group()) for w in _NON_SPACE.finditer(text, m.start(), m.end())]
-        while run and run[0][2].lower() in _NOT_NAMES:
-            run = run[1:]
-        while run and run[-1][2].lower() in _NAME_PARTICLES:
-            run.pop()
-        if not run or all(_bare(t[2]) in _CALENDAR for t in run):
-            continue
-        if len(run) == 1 and run[0][2].lower() in NATIONALITIES:
-            continue
-        found.append((run[0][0], run[-1][1], _name_type([t[2] for t in run])))
+        name = _name_in_run(m.group())
+        if name is not None:
+            found.append((m.start() + name[0], m.start() + name[1], name[2]))
     return found
 
 
+# The same runs come back sentence after sentence ("Iraq", "Prime Minister Adel Abdul-Mahdi"): each is
+# read once per process.
 @functools.lru_cache(maxsize=1 << 16)
-def _one_word_name_type(word: str) -> str:
-    """names_in's type for a run of one word, "" when that word is no name."""
-    lowered = word.lower()
-    if lowered in _NOT_NAMES or lowered in _NAME_PARTICLES or _bare(word) in _CALENDAR or lowered in NATIONALITIES:
-        return ""
-    return _name_type([word])
+def _name_in_run(written: str) -> tuple[int, int, str] | None:
+    """The name in a run of capitalised words, as (start, end, type) within it; None when it holds none."""
+    run = [(w.start(), w.end(), w.group()) for w in _NON_SPACE.finditer(written)]
+    while run and run[0][2].lower() in _NOT_NAMES:
+        run = run[1:]
+    while run and run[-1][2].lower() in _NAME_PARTICLES:
+        run.pop()
+    if not run or all(_bare(t[2]) in _CALENDAR for t in run):
+        return None
+    if len(run) == 1 and run[0][2].lower() in NATIONALITIES:
+        return None
+    return run[0][0], run[-1][1], _name_type([t[2] for t in run])
 
 
 def _bare(word: str) -> str:
