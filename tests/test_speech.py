@@ -1,5 +1,7 @@
 """Whose words: the outlet's own, quoted, or reported speech, and who the speaker is (pipeline.text.speech)."""
 
+import shutil
+
 import pytest
 from conftest import LEXICONS
 
@@ -250,3 +252,16 @@ def test_they_is_the_group_that_is_the_subject_of_the_sentence_before(matchers):
     )
     noted = next(s for s in statements_of(text, matchers) if s[4] == "noted")
     assert noted[1:4] == ("They", "Iranian media", "organisation")
+
+
+def test_an_actors_edit_changes_whom_a_speaker_stands_for_in_the_same_process(matchers, tmp_path):
+    # Speakers' actors are remembered per actors lexicon: an edit is seen at once, the old lexicon keeps its own.
+    text = "NBC News said that the strike was planned for months."
+    assert statements_of(text, matchers)[0][2] == "NBC News"
+    edited = tmp_path / "lexicons"
+    shutil.copytree(LEXICONS, edited)
+    with open(edited / "actors.csv", "a", encoding="utf-8") as actors:
+        actors.write("NBC (network),NBC News,\n")
+    framing, _ = read_framing_lexicons(edited)
+    assert statements_of(text, (matchers[0], Matcher(framing.actors)))[0][2] == "NBC (network)"
+    assert statements_of(text, matchers)[0][2] == "NBC News"
