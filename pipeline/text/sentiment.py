@@ -96,10 +96,9 @@ def _words(text: str) -> list[str]:
     # being joined across two: without any, the sentences are the tokens as they come.
     if _EOS in tokens or _text.RE_SARCASM.search(joined) or _text.RE_EMOTICONS.search(joined):
         joined = " ".join(_sentences_of(tokens))
-        tokens = joined.split()
-    words = joined.lower().split()
-    # Lower case never makes a space, so the same count means the same words, one by one.
-    return words if len(words) == len(tokens) else [token.lower() for token in tokens]
+    # No character's lower case holds a space or loses one (checked over all of Unicode), so the words
+    # lowered at once are the tokens lowered one by one.
+    return joined.lower().split()
 
 
 def _joined_emoticon(match: re.Match) -> str:

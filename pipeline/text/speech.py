@@ -989,7 +989,11 @@ def _resolve(speech, written, surnames, mentions_of, earlier, sentence_text=None
         return _antecedent(speech, written, kind, mentions_of, earlier, sentence_text)
     source_type = _written_type(written, surnames)
     name = _name_of(written) if source_type != ANONYMOUS else ""
-    if source_type == ANONYMOUS or not name or (written.lower().startswith("the ") and not _names_in_speaker(written)):
+    if (
+        source_type == ANONYMOUS
+        or not name
+        or (written.lower().startswith("the ") and not names_in(written, 0, len(written)))
+    ):
         head = _bare(written.split()[-1])
         for _, _, source in reversed(earlier):
             if source.name and head in [_bare(w) for w in source.written.split()]:
@@ -1005,16 +1009,9 @@ def _resolve(speech, written, surnames, mentions_of, earlier, sentence_text=None
     return Source(written, name, source_type)
 
 
-# The same speakers are written article after article: their names are found once per process.
-@functools.lru_cache(maxsize=1 << 14)
-def _names_in_speaker(written: str) -> tuple[tuple[int, int, str], ...]:
-    """names_in a speaker as written, the whole of it."""
-    return tuple(names_in(written, 0, len(written)))
-
-
 def _written_type(written: str, surnames) -> str:
     """PERSON, ORGANISATION or ANONYMOUS for a speaker as written (not a pronoun)."""
-    names = _names_in_speaker(written)
+    names = names_in(written, 0, len(written))
     if any(kind == PERSON or written[a:b] in surnames for a, b, kind in names):
         return PERSON
     if _ANONYMOUS_NOUNS.search(written) and not names:
@@ -1025,7 +1022,7 @@ def _written_type(written: str, surnames) -> str:
 def _name_of(written: str) -> str:
     """The name a speaker as written stands for: its longest name without titles, else the words as written
     without a leading article; "" for a title alone ("the prime minister")."""
-    names = _names_in_speaker(written)
+    names = names_in(written, 0, len(written))
     if names:
         a, b, kind = max(names, key=lambda n: n[1] - n[0])
         if kind == PERSON:
