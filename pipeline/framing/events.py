@@ -6,7 +6,7 @@ import array
 import itertools
 import re
 from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -205,7 +205,7 @@ def _article_spans(sentences: pd.DataFrame, article_ids: Iterable[str]) -> tuple
 def _count_terms(text: pd.Series, by_article: np.ndarray, spans: list[tuple[int, int]], block: int) -> tuple:
     """(vocabulary, {"columns": ..., "counts": ...}, row sizes): the (article, term) counts, rows in order
     and each row's terms by number (numbered in order of first appearance), as sklearn sorts them."""
-    analyze = _vectorizer().build_analyzer()
+    tokens_of = _article_tokens()
     vocabulary: defaultdict[str, int] = defaultdict()
     vocabulary.default_factory = vocabulary.__len__  # a new term gets the next number
     number_of = vocabulary.__getitem__
@@ -217,12 +217,13 @@ def _count_terms(text: pd.Series, by_article: np.ndarray, spans: list[tuple[int,
     for first in range(0, len(spans), block):
         part = spans[first : first + block]
         numbers, lengths = [], []
-        for sentence in text.take(np.concatenate([by_article[start:end] for start, end in part])).tolist():
-            tokens = analyze(sentence)
+        texts, taken = text.take(np.concatenate([by_article[start:end] for start, end in part])).tolist(), 0
+        for start, end in part:
+            tokens = tokens_of("\n".join(texts[taken : taken + end - start]))
+            taken += end - start
             numbers.extend(map(number_of, tokens))
             lengths.append(len(tokens))
-        sentences_per_article = [end - start for start, end in part]
-        article = np.repeat(np.repeat(np.arange(len(part), dtype=np.int64), sentences_per_article), lengths)
+        article = np.repeat(np.arange(len(part), dtype=np.int64), lengths)
         keys, n = np.unique((article << 32) | np.array(numbers, dtype=np.int64), return_counts=True)
         columns.frombytes((keys & 0xFFFFFFFF).astype(np.intc).tobytes())
         counts.frombytes(n.astype(np.intc).tobytes())
@@ -232,6 +233,14 @@ def _count_terms(text: pd.Series, by_article: np.ndarray, spans: list[tuple[int,
         del numbers, lengths, article, keys, n
         return_freed_memory()
     return dict(vocabulary), {"columns": columns, "counts": counts}, row_sizes
+
+
+def _article_tokens() -> Callable[[str], list[str]]:
+    """The vectorizer's analyzer (lower case, its token pattern, no stop words), for an article's sentences
+    joined by line breaks in one call: no token spans a line break, so its tokens are each sentence's in turn."""
+    vectorizer = _vectorizer()
+    find, stop_words = re.compile(vectorizer.token_pattern).findall, vectorizer.get_stop_words()
+    return lambda text: [token for token in find(text.lower()) if token not in stop_words]
 
 
 def _csr_of_counts(counted: dict, row_sizes: np.ndarray, renumber: np.ndarray, n_columns: int):

@@ -46,6 +46,7 @@ def forget_code_versions() -> None:
     """Compute code versions anew: for a session that edits code and reloads it (and for tests)."""
     code_version.cache_clear()
     _code_parts.cache_clear()
+    _CONSTANTS.known.clear()
 
 
 @functools.cache
@@ -115,11 +116,11 @@ def _collect_named(
             if (id(referred), frozenset(names)) not in seen:  # two modules can name each other
                 seen.add((id(referred), frozenset(names)))
                 _collect_named(referred.__name__, vars(referred), names, parts, seen, home)
-        elif _is_constant(referred):
-            parts.add(f"constant {owner}.{name} = {canonical(referred)}")
+        elif _CONSTANTS.is_constant(referred):
+            parts.add(f"constant {owner}.{name} = {_CONSTANTS.text(referred)}")
         elif isinstance(referred, tuple | list | frozenset | set | dict):  # a table of functions, say
             items = [*referred.keys(), *referred.values()] if isinstance(referred, dict) else list(referred)
-            parts.add(f"constant {owner}.{name} = {canonical(referred)}")
+            parts.add(f"constant {owner}.{name} = {_CONSTANTS.text(referred)}")
             for item in items:
                 if not _is_constant(item):
                     _collect(item, parts, seen, home)
@@ -161,6 +162,34 @@ def _names(code: types.CodeType) -> set[str]:
         if isinstance(constant, types.CodeType):
             names |= _names(constant)
     return names
+
+
+class _ConstantTexts:
+    """Whether each module-level value is a constant, and its canonical text once asked for: every stage
+    reaches the same large word sets and tables, each read once per process. Kept by identity, with the
+    value so that its id is not reused; an object, not a dict, so that it is never part of a code version."""
+
+    def __init__(self):
+        self.known: dict[int, list] = {}
+
+    def of(self, value: Any) -> list:
+        known = self.known.get(id(value))
+        if known is None or known[0] is not value:
+            known = [value, _is_constant(value), None]
+            self.known[id(value)] = known
+        return known
+
+    def is_constant(self, value: Any) -> bool:
+        return self.of(value)[1]
+
+    def text(self, value: Any) -> str:
+        known = self.of(value)
+        if known[2] is None:
+            known[2] = canonical(value)
+        return known[2]
+
+
+_CONSTANTS = _ConstantTexts()
 
 
 def _is_constant(value: Any) -> bool:
