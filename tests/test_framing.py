@@ -786,3 +786,15 @@ def test_the_word_counts_of_partitions_added_up_give_the_names_and_distinctive_t
     pd.testing.assert_frame_equal(distinctive_terms_of_parts(outlet_term_counts(cut) for cut in cuts), whole)
     names = name_like_words(sentences["text"])
     assert {"tehran", "baghdad"} <= names and names_of_parts(written_counts(cut["text"]) for cut in cuts) == names
+
+
+def test_an_articles_event_terms_found_in_one_call_are_sklearns_tokens_of_each_sentence_in_turn():
+    sentences = [
+        "Iran's so-called 'retaliation' began at 3am—Tehran said.",
+        "ÉLITE forces didn't 2nd-guess the U.S.-led strike",
+        "They were there; it was all of them.",
+    ]
+    analyze = events_module._vectorizer().build_analyzer()
+    expected = [token for sentence in sentences for token in analyze(sentence)]
+    assert events_module._article_tokens()("\n".join(sentences)) == expected
+    assert "were" not in expected and "élite" in expected  # stop words out, non-ASCII words in
