@@ -307,3 +307,91 @@ def test_a_stage_that_adds_up_its_partitions_parts_holds_one_at_a_time(tmp_path)
         result = run(Flow.of_module(module), {"table": parted}, {}, ["n_rows"], Settings())
     assert result.tables["n_rows"] == 5
     assert module.LOG == ["made", "added"] * 3
+
+
+SPREAD_FLOW = """
+import os
+
+import pandas as pd
+
+from pipeline.engine.driver import stage
+
+
+@stage(by_partition=("table",))
+def made_by(table):
+    return pd.DataFrame({{"article_id": table["article_id"], "x": table["x"] * 2, "process": os.getpid()}})
+
+
+def every_process(parts):
+    return sorted(set().union(*parts))
+
+
+@stage(by_partition=("made_by",), combine=every_process)
+def processes(made_by):
+    return {{os.getpid(), *made_by["process"]}}{edit}
+"""
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_with_two_processes_each_partition_of_a_stage_is_computed_in_a_process_of_the_run(tmp_path, jobs):
+    # The stages that read an article's rows alone, and the parts of those that combine them, use
+    # every core of a large run, not only the process that runs it.
+    module = toy_module(tmp_path, source=SPREAD_FLOW)
+    table = pd.DataFrame({"article_id": ["a1", "a2", "b1", "b2", "c1"], "x": range(5)})
+    with table_store(tmp_path / "store", least_bytes=0) as store:
+        parted = store.put_split("table", table, (("a1", "a2"), ("b1", "b2"), ("c1", "c1")))
+        settings = Settings(jobs=jobs, store=store)
+        result = run(Flow.of_module(module), {"table": parted}, {}, ["made_by", "processes"], settings)
+        made = result.tables["made_by"].load()
+    assert made["article_id"].tolist() == ["a1", "a2", "b1", "b2", "c1"]
+    assert made["x"].tolist() == [0, 2, 4, 6, 8]
+    if jobs == 1:
+        assert result.tables["processes"] == [os.getpid()]
+    else:
+        assert os.getpid() not in result.tables["processes"]
+
+
+WORKER_FLOW = """
+import pandas as pd
+
+from pipeline.engine.driver import stage
+
+
+def on_a_worker():
+    from dask.distributed import get_worker
+
+    try:
+        return get_worker().address
+    except ValueError:  # not in a worker's task
+        return ""
+
+
+@stage(by_partition=("table",))
+def made_by(table):
+    return pd.DataFrame({{"article_id": table["article_id"], "x": table["x"] * 2, "worker": on_a_worker()}})
+
+
+def every_worker(parts):
+    return sorted(set().union(*parts))
+
+
+@stage(by_partition=("made_by",), combine=every_worker)
+def workers(made_by):
+    return {{on_a_worker(), *made_by["worker"]}}{edit}
+"""
+
+
+def test_on_a_dask_cluster_each_partition_of_a_stage_is_computed_by_a_worker(tmp_path):
+    distributed = pytest.importorskip("dask.distributed")
+    module = toy_module(tmp_path, source=WORKER_FLOW)
+    table = pd.DataFrame({"article_id": ["a1", "a2", "b1", "b2", "c1"], "x": range(5)})
+    # Workers in this process, so that they can import the toy flow's module from the test's folder.
+    with distributed.LocalCluster(n_workers=2, processes=False, dashboard_address=None) as cluster:
+        with table_store(tmp_path / "store", least_bytes=0) as store:
+            parted = store.put_split("table", table, (("a1", "a2"), ("b1", "b2"), ("c1", "c1")))
+            settings = Settings(engine="dask", scheduler=cluster.scheduler_address, store=store)
+            result = run(Flow.of_module(module), {"table": parted}, {}, ["made_by", "workers"], settings)
+            made = result.tables["made_by"].load()
+        addresses = set(cluster.scheduler_info["workers"])
+    assert made["x"].tolist() == [0, 2, 4, 6, 8]
+    assert result.tables["workers"] and set(result.tables["workers"]) <= addresses

@@ -10,7 +10,7 @@ import pytest
 from conftest import LEXICONS, SEED_CORPUS
 
 from pipeline.engine import articles as per_article
-from pipeline.engine.parallel import Background, pages_beside
+from pipeline.engine.parallel import Background, dask_cluster, iter_chunks, iter_tasks, pages_beside
 from pipeline.flow import FLOW, analyze
 from pipeline.framing import annotations as annotations_module
 from pipeline.measuring import score
@@ -228,21 +228,66 @@ def many_seed_copies(tmp_path_factory):
     return corpus
 
 
-def test_an_existing_dask_cluster_of_two_workers_with_a_memory_limit_gives_byte_identical_tables(many_seed_copies):
-    # Each worker is sent a chunk of articles and the lexicons, never the corpus; its nanny restarts a
-    # worker that goes over its limit, and after a few restarts the run would fail.
+@pytest.mark.parametrize("in_partitions", [False, True], ids=["tables held whole", "tables in partitions"])
+def test_an_existing_dask_cluster_of_two_workers_with_a_memory_limit_gives_byte_identical_tables(
+    many_seed_copies, in_partitions
+):
+    # Each worker is sent a chunk of articles and the lexicons, never the corpus, and in partitions
+    # a partition's rows of what a stage reads; its nanny restarts a worker that goes over its limit,
+    # and after a few restarts the run would fail.
     distributed = pytest.importorskip("dask.distributed")
     expected = analyze(many_seed_copies, LEXICONS, chunk_articles=20, jobs=1)
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, memory_limit="500MiB", dashboard_address=None
-    ) as cluster:
+    with (
+        table_store(least_bytes=0 if in_partitions else 2**62) as store,
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, memory_limit="500MiB", dashboard_address=None
+        ) as cluster,
+    ):
         on_cluster = analyze(
-            many_seed_copies, LEXICONS, chunk_articles=20, engine="dask", scheduler=cluster.scheduler_address
+            many_seed_copies,
+            LEXICONS,
+            chunk_articles=20,
+            partition_articles=50,
+            engine="dask",
+            scheduler=cluster.scheduler_address,
+            store=store,
         )
+        assert isinstance(on_cluster.sentences, PartitionedTable) == in_partitions
+        tables = {name: to_csv_text(loaded(t)) for name, t in on_cluster.csv_tables().items()}
     assert len(expected.articles) == 200
-    assert {name: to_csv_text(t) for name, t in on_cluster.csv_tables().items()} == {
-        name: to_csv_text(t) for name, t in expected.csv_tables().items()
-    }
+    assert tables == {name: to_csv_text(t) for name, t in expected.csv_tables().items()}
+
+
+def test_the_stages_of_a_dask_run_share_one_local_cluster(monkeypatch):
+    # A local cluster takes seconds to start: a run starts one, not one per stage that uses it.
+    distributed = pytest.importorskip("dask.distributed")
+    started = []
+
+    class Counted(distributed.LocalCluster):
+        def __init__(self, *args, **kwargs):
+            started.append(kwargs)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(distributed, "LocalCluster", Counted)
+    with dask_cluster(None):
+        lengths = list(iter_chunks(len, [[1], [1, 2]], engine="dask"))
+        powers = list(iter_tasks(pow, 2, [3, 4, 5], engine="dask"))
+    assert (lengths, powers, len(started)) == ([1, 2], [8, 16, 32], 1)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_tasks_made_as_they_are_sent_give_their_results_in_order_with_few_made_ahead(jobs):
+    # A task that carries a partition's rows is made only when a process is about to be free for it.
+    made = []
+
+    def tasks():
+        for k in range(10):
+            made.append(k)
+            yield k
+
+    for k, result in enumerate(iter_tasks(pow, 2, tasks(), jobs=jobs)):
+        assert result == 2**k
+        assert len(made) <= k + 1 + 2 * jobs
 
 
 def test_chunks_joined_a_few_at_a_time_as_they_arrive_give_byte_identical_tables(one_process, monkeypatch):

@@ -12,7 +12,9 @@ stages it does what none of them should know about:
   that gains a lexicon-dependent column does not make a lexicon-free stage compute again.
 - processes: a stage `in_child` runs in a forked child (its temporaries never fragment this
   process's heap); `beside` stages run together in a second process while the stages after them go
-  on; the per-article stage runs in chunks over local processes or a Dask cluster (engine.articles).
+  on; the per-article stage runs in chunks over local processes or a Dask cluster (engine.articles),
+  and so, on a run in partitions, does each partition's work of a `by_partition` stage (its tables,
+  or a `combine` stage's part); a Dask run's stages share one client.
 - memory: a table is let go as soon as the last stage that reads it is done, and the freed memory is
   given back to the system. With a table store (`Settings.store`, support.stored), a large table is
   kept on disk from when it is made, and each stage that reads it loads only the columns it reads,
@@ -28,7 +30,7 @@ import inspect
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import partial
 from types import ModuleType
@@ -37,7 +39,7 @@ from typing import Any
 import pandas as pd
 
 from pipeline.engine.cache import SentenceCache, StageCache, cache_key
-from pipeline.engine.parallel import CHUNK_ARTICLES, PARTITION_ARTICLES, Background, map_items
+from pipeline.engine.parallel import CHUNK_ARTICLES, PARTITION_ARTICLES, Background, dask_cluster, iter_tasks, map_items
 from pipeline.support.memo import Memo, remembering
 from pipeline.support.memory import return_freed_memory
 from pipeline.support.stored import PartitionedTable, TableStore, any_stored, loaded, partitions_of_table
@@ -237,8 +239,9 @@ class _Driver:
         self.clock = time.perf_counter()
 
     def run(self) -> Run:
+        cluster = dask_cluster(self.settings.scheduler) if self.settings.engine == "dask" else nullcontext()
         try:
-            with self._memo():
+            with cluster, self._memo():
                 for one in self.flow.stages:
                     if self.lane is not None and one in self.lane.stages:
                         continue
@@ -363,18 +366,11 @@ class _Driver:
     def _by_partition(self, one: Stage, bounds: tuple) -> tuple:
         """The stage's tables computed a partition of articles at a time, each partition's put in the store
         as soon as it is made: the run holds one partition of what the stage reads and makes."""
-        store = self.settings.store
         whole = self.arguments(one, leaving_out=one.by_partition)
         made: list[list] = [[] for _ in one.outputs]
-        for given in self._partitions_given(one, bounds):
-            outputs = as_outputs(one, one.function(**whole, **given))
-            del given
-            for parts, name, table in zip(made, one.outputs, outputs, strict=True):
-                if not isinstance(table, pd.DataFrame):
-                    raise TypeError(f"stage {one.name} runs by partition, so {name} must be a table")
-                parts.append(store.put(name, table))
-            del outputs
-            return_freed_memory()
+        for stored in self._on_partitions(one, whole, bounds, put=True):
+            for parts, table in zip(made, stored, strict=True):
+                parts.append(table)
         return tuple(PartitionedTable(tuple(parts), parts[0].column_index, bounds) for parts in made)
 
     def _combined(self, one: Stage, bounds: tuple | None) -> tuple:
@@ -384,22 +380,32 @@ class _Driver:
         if bounds is None:
             parts = iter([one.function(**whole, **self.arguments(one, leaving_out=whole))])
         else:
-            parts = self._parts(one, whole, bounds)
+            parts = self._on_partitions(one, whole, bounds, put=False)
         named = inspect.signature(one.combine).parameters
         return as_outputs(one, one.combine(parts, **{name: value for name, value in whole.items() if name in named}))
 
-    def _parts(self, one: Stage, whole: dict[str, Any], bounds: tuple) -> Iterator[Any]:
-        """The stage function's part of each partition, made when the combine asks for it: a combine that
-        adds each part to what it has holds one at a time."""
-        for given in self._partitions_given(one, bounds):
-            part = one.function(**whole, **given)
-            del given
-            return_freed_memory()
-            yield part
+    def _on_partitions(self, one: Stage, whole: dict[str, Any], bounds: tuple, put: bool) -> Iterator[Any]:
+        """Per partition of articles in turn, the stage function's result on its rows (with `put`, its
+        tables, put in the store), each made when the caller asks for it: a combine that adds each part
+        to what it has holds one at a time. With more than one process, or a cluster, the partitions
+        are computed there a few at a time: a local process, or a worker of the local cluster the run
+        started, loads its partition from the store and puts its tables there; a cluster at
+        `--scheduler`, whose workers may not see this disk, is sent the partition's rows and sends
+        its tables back."""
+        settings, store = self.settings, self.settings.store
+        ships = settings.engine == "dask" and settings.scheduler is not None
+        work = PartitionWork(one, whole, put, None if ships else store)
+        given = self._partitions_given(one, bounds)
+        if ships:
+            given = ({name: loaded_part(value) for name, value in part.items()} for part in given)
+        jobs = settings.jobs if settings.engine == "local" else 1
+        for result in iter_tasks(on_partition, work, given, jobs, settings.engine, settings.scheduler):
+            yield stored_partition(one, result, store) if put and ships else result
 
-    def _partitions_given(self, one: Stage, bounds: tuple) -> Iterator[dict[str, pd.DataFrame]]:
+    def _partitions_given(self, one: Stage, bounds: tuple) -> Iterator[dict[str, Any]]:
         """Per partition of articles in turn, the rows of the stage's `by_partition` inputs of its articles:
-        of an input's partitions, or cut from it when it is held whole (in article id order)."""
+        of an input's partitions (a PartOf, loaded where the partition's work is done), or cut from it
+        when it is held whole (in article id order)."""
         cut = {
             name: partitions_of_table(loaded(value, one.reads.get(name)), bounds)
             for name in one.by_partition
@@ -407,7 +413,7 @@ class _Driver:
         }
         for k in range(len(bounds)):
             yield {
-                name: next(cut[name]) if name in cut else self.values[name].part(k, one.reads.get(name))
+                name: next(cut[name]) if name in cut else PartOf(self.values[name], k, one.reads.get(name))
                 for name in one.by_partition
             }
 
@@ -533,6 +539,58 @@ class _Driver:
                 outputs, key = lane.known[one.name], self.stage_key(one)
             self._store(one, outputs, self._output_keys(one, key, outputs))
         lane.known = {}  # what the cache gave is now in `values`, and goes when its last reader is done
+
+
+@dataclass(frozen=True)
+class PartOf:
+    """The k-th partition of a table kept in partitions, the columns a stage reads of it (all: None)."""
+
+    table: PartitionedTable
+    k: int
+    columns: tuple | None
+
+    def load(self) -> pd.DataFrame:
+        return self.table.part(self.k, self.columns)
+
+
+def loaded_part(value: Any) -> Any:
+    return value.load() if isinstance(value, PartOf) else value
+
+
+@dataclass(frozen=True)
+class PartitionWork:
+    """What every partition of a stage shares: the stage, its inputs held whole, whether its tables are
+    put in a store (`put`), and the store the process that computes a partition puts them in (None: the
+    tables go back to the driver, which puts them)."""
+
+    stage: Stage
+    whole: dict[str, Any]
+    put: bool
+    store: TableStore | None
+
+
+def on_partition(work: PartitionWork, given: dict[str, Any]) -> Any:
+    """The stage function's result on one partition's rows of its `by_partition` inputs (`given`), in
+    whichever process computes it (engine.parallel.iter_tasks)."""
+    one = work.stage
+    result = one.function(**work.whole, **{name: loaded_part(value) for name, value in given.items()})
+    del given
+    if work.put:
+        result = as_outputs(one, result)
+        if work.store is not None:
+            result = stored_partition(one, result, work.store)
+    return_freed_memory()
+    return result
+
+
+def stored_partition(one: Stage, outputs: tuple, store: TableStore) -> tuple:
+    """A by-partition stage's tables of one partition, each put in the store."""
+    stored = []
+    for name, table in zip(one.outputs, outputs, strict=True):
+        if not isinstance(table, pd.DataFrame):
+            raise TypeError(f"stage {one.name} runs by partition, so {name} must be a table")
+        stored.append(store.put(name, table))
+    return tuple(stored)
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import multiprocessing
 import os
 import pickle
@@ -12,6 +13,7 @@ import traceback
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from functools import partial
 from typing import IO, Any
 
@@ -145,6 +147,39 @@ def _collect(getters: Iterable[Callable[[], Any]], on_done: Callable[[int], None
 
 
 def _map_dask(function, chunks, scheduler, on_done):
+    with dask_client(scheduler) as client:
+        futures = client.map(function, list(chunks), pure=False)
+        yield from _collect((future.result for future in futures), on_done)
+
+
+# The Dask client of the run under way (dask_cluster), by scheduler address (None: the local cluster it started).
+_RUN_CLIENTS: dict[str | None, Any] = {}
+
+
+@contextmanager
+def dask_cluster(scheduler: str | None) -> Iterator[None]:
+    """Within the block, every call that runs on Dask uses one client (and local cluster) opened here: a
+    run's stages share it rather than each starting a cluster of its own."""
+    with _opened_client(scheduler) as client:
+        _RUN_CLIENTS[scheduler] = client
+        try:
+            yield
+        finally:
+            del _RUN_CLIENTS[scheduler]
+
+
+@contextmanager
+def dask_client(scheduler: str | None) -> Iterator[Any]:
+    """The run's client for `scheduler` (dask_cluster), or one opened for the block."""
+    if scheduler in _RUN_CLIENTS:
+        yield _RUN_CLIENTS[scheduler]
+        return
+    with _opened_client(scheduler) as client:
+        yield client
+
+
+@contextmanager
+def _opened_client(scheduler: str | None) -> Iterator[Any]:
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError as error:
@@ -158,12 +193,97 @@ def _map_dask(function, chunks, scheduler, on_done):
         cluster = LocalCluster(n_workers=default_jobs(), threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
     try:
-        futures = client.map(function, list(chunks), pure=False)
-        yield from _collect((future.result for future in futures), on_done)
+        yield client
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def iter_tasks(
+    function: Callable[[Any, Any], Any],
+    shared: Any,
+    tasks: Iterable[Any],
+    jobs: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+) -> Iterator[Any]:
+    """function(shared, task) for each task, in order, on `jobs` local processes or a Dask cluster, as
+    iter_chunks does for chunks; `shared` goes to each process once. A task is taken from `tasks` only
+    when one before it is done, so that at most twice as many as there are processes are out at once: a
+    caller whose tasks carry data (a partition's rows) holds that many. What the tasks remembered
+    (support.memo) reaches the caller's memo, as with Background."""
+    if engine == "dask":
+        with dask_client(scheduler) as client:
+            shared_future = client.scatter([shared], broadcast=True)[0]
+
+            def submit(task):
+                return client.submit(
+                    _remembering, function, shared_future, client.scatter([task])[0], pure=False
+                ).result
+
+            yield from _in_order(submit, tasks, 2 * max(1, sum(client.nthreads().values())))
+        return
+    if engine != "local":
+        raise MediaBiasError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
+    if jobs <= 1:  # here, where the caller's memo is the one in use
+        yield from _in_order(lambda task: lambda: (function(shared, task), {}, 0), tasks, 1)
+        return
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_task_process, initargs=(function, shared))
+    try:
+        yield from _in_order(lambda task: pool.submit(_task_in_process, task).result, tasks, 2 * jobs)
+    except BaseException:
+        _stop_workers(pool)
+        raise
+    pool.shutdown()
+
+
+def _in_order(submit: Callable[[Any], Callable[[], tuple]], tasks: Iterable[Any], ahead: int) -> Iterator[Any]:
+    """Each task's result, in order, with up to `ahead` tasks submitted and not yet returned."""
+    pending: collections.deque = collections.deque()
+    for task in tasks:
+        pending.append(submit(task))
+        del task  # the task's data is the process's now
+        if len(pending) >= ahead:
+            yield _received(pending.popleft()())
+    while pending:
+        yield _received(pending.popleft()())
+
+
+def _received(outcome: tuple) -> Any:
+    value, remembered, hits = outcome
+    active = memo.active_memo()
+    if active is not None:
+        active.used.update(remembered)
+        active.hits += hits
+    return value
+
+
+# The function and what its tasks share, in a process of iter_tasks' pool.
+_PROCESS_TASK: tuple = ()
+
+
+def _start_task_process(function: Callable, shared: Any) -> None:
+    global _PROCESS_TASK
+    _leave_signals_to_the_caller()
+    _PROCESS_TASK = (function, shared)
+
+
+def _task_in_process(task: Any) -> tuple:
+    function, shared = _PROCESS_TASK
+    return _remembering(function, shared, task)
+
+
+def _remembering(function: Callable, shared: Any, task: Any) -> tuple:
+    """(function(shared, task), what it remembered that was new, its memo's hits): a process forked from
+    the caller looks up the caller's memo as it was then; any other remembers into a memo of its own."""
+    active = memo.active_memo()
+    if active is None:
+        with memo.remembering(memo.Memo()):
+            return _remembering(function, shared, task)
+    known_before, hits_before = set(active.used), active.hits
+    value = function(shared, task)
+    return value, {k: v for k, v in active.used.items() if k not in known_before}, active.hits - hits_before
 
 
 def pages_beside(jobs: int, tables: Any = None) -> Callable | None:
