@@ -3,6 +3,7 @@
 import os
 import re
 import shutil
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -288,6 +289,23 @@ def test_tasks_made_as_they_are_sent_give_their_results_in_order_with_few_made_a
     for k, result in enumerate(iter_tasks(pow, 2, tasks(), jobs=jobs)):
         assert result == 2**k
         assert len(made) <= k + 1 + 2 * jobs
+
+
+def _ends_its_process(shared, task):
+    os._exit(9)  # as a process the system kills for want of memory
+
+
+@pytest.mark.parametrize("spread", [iter_tasks, iter_chunks], ids=["partitions", "chunks"])
+def test_a_process_that_dies_in_its_work_is_a_message_that_names_the_fix(spread):
+    from pipeline.errors import MediaBiasError
+
+    work = (
+        (lambda: spread(_ends_its_process, None, [1, 2], jobs=2))
+        if spread is iter_tasks
+        else (lambda: spread(partial(_ends_its_process, None), [1, 2], jobs=2))
+    )
+    with pytest.raises(MediaBiasError, match=r"ended without its result.*--jobs 1"):
+        list(work())
 
 
 def test_chunks_joined_a_few_at_a_time_as_they_arrive_give_byte_identical_tables(one_process, monkeypatch):

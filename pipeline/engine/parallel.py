@@ -12,7 +12,8 @@ import time
 import traceback
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from functools import partial
 from typing import IO, Any
@@ -64,7 +65,7 @@ def iter_chunks(
     try:
         futures = [pool.submit(function, chunk) for chunk in chunks]
         for k, future in enumerate(futures):
-            yield future.result()
+            yield _result_of(future)
             futures[k] = None  # the result is the caller's now
             if on_done:
                 on_done(k)
@@ -72,6 +73,16 @@ def iter_chunks(
         _stop_workers(pool)  # interrupted, or a chunk failed: the chunks still queued are not worth waiting for
         raise
     pool.shutdown()
+
+
+def _result_of(future: Future) -> Any:
+    try:
+        return future.result()
+    except BrokenProcessPool as error:
+        raise MediaBiasError(
+            "a process of the run ended without its result (killed, or out of memory); run again with fewer "
+            "processes (--jobs 1) or with --low-memory"
+        ) from error
 
 
 class Stopped(KeyboardInterrupt):
@@ -231,7 +242,7 @@ def iter_tasks(
         return
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_task_process, initargs=(function, shared))
     try:
-        yield from _in_order(lambda task: pool.submit(_task_in_process, task).result, tasks, 2 * jobs)
+        yield from _in_order(lambda task: partial(_result_of, pool.submit(_task_in_process, task)), tasks, 2 * jobs)
     except BaseException:
         _stop_workers(pool)
         raise
