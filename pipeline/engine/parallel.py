@@ -263,11 +263,16 @@ def _in_order(submit: Callable[[Any], Callable[[], tuple]], tasks: Iterable[Any]
 
 def _received(outcome: tuple) -> Any:
     value, remembered, hits = outcome
+    _into_callers_memo(remembered, hits)
+    return value
+
+
+def _into_callers_memo(remembered: dict, hits: int) -> None:
+    """What another process remembered (support.memo), added to the memo in use here, if any."""
     active = memo.active_memo()
     if active is not None:
         active.used.update(remembered)
         active.hits += hits
-    return value
 
 
 # The function and what its tasks share, in a process of iter_tasks' pool.
@@ -371,10 +376,7 @@ class Background:
             self._receiver.close()
             self._process.join()
             self._process = None
-        active = memo.active_memo()
-        if active is not None:
-            active.used.update(remembered)
-            active.hits += hits
+        _into_callers_memo(remembered, hits)
         if outcome == "error":
             raise value
         return value if outcome == "done" else self._function(*self._args)
