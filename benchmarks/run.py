@@ -33,7 +33,8 @@ from pathlib import Path
 
 import click
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# This checkout's pipeline before an installed one: two checkouts are compared with one environment.
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parents[1])]
 
 MATCHING_PASSES = 5
 
